@@ -1,0 +1,283 @@
+//! Emits the resource handles (`client.mtls_certificates().associations()`) and their methods.
+
+use super::{docs, ident, ty_tokens};
+use crate::ir::{Body, Decode, Model, Operation, Param, Resource, Scoping, Ty};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// The `resources` module and the accessors on `Client`.
+pub fn emit(model: &Model) -> TokenStream {
+    let mut structs = Vec::new();
+    for r in &model.resources {
+        emit_resource(model, r, &mut structs);
+    }
+    let accessors = model.resources.iter().map(accessor);
+    quote! {
+        /// Handles for the API's resources, returned by the accessors on [`Client`](crate::Client).
+        pub mod resources {
+            #(#structs)*
+        }
+
+        impl crate::Client {
+            #(#accessors)*
+        }
+    }
+}
+
+fn accessor(r: &Resource) -> TokenStream {
+    let name = ident(&r.name);
+    let ty = format_ident!("{}", r.struct_name);
+    let doc = docs::attrs(&format!("Operations on `{}`.", r.path));
+    quote! {
+        #doc
+        pub fn #name(&self) -> resources::#ty<'_> {
+            resources::#ty { client: self }
+        }
+    }
+}
+
+fn emit_resource(model: &Model, r: &Resource, out: &mut Vec<TokenStream>) {
+    let ty = format_ident!("{}", r.struct_name);
+    let doc = docs::attrs(&format!("Operations on `{}`.", r.path));
+    let children = r.children.iter().map(|c| {
+        let name = ident(&c.name);
+        let cty = format_ident!("{}", c.struct_name);
+        let cdoc = docs::attrs(&format!("Operations on `{}`.", c.path));
+        quote! {
+            #cdoc
+            pub fn #name(&self) -> #cty<'a> {
+                #cty { client: self.client }
+            }
+        }
+    });
+    let methods = r.operations.iter().map(|op| method(model, op));
+    out.push(quote! {
+        #doc
+        #[derive(Debug, Clone, Copy)]
+        pub struct #ty<'a> {
+            pub(crate) client: &'a crate::Client,
+        }
+
+        impl<'a> #ty<'a> {
+            #(#children)*
+            #(#methods)*
+        }
+    });
+    for c in &r.children {
+        emit_resource(model, c, out);
+    }
+}
+
+fn method(model: &Model, op: &Operation) -> TokenStream {
+    let name = ident(&op.method);
+    let doc = docs::attrs(&method_doc(op));
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let mut args = Vec::new();
+    if op.scoping == Scoping::Either {
+        args.push(quote!(scope: crate::Scope<'_>));
+    }
+    for p in &op.path_params {
+        let n = ident(&p.name);
+        let t = path_param_type(model, p);
+        args.push(quote!(#n: #t));
+    }
+    let body_arg = op.body.as_ref().and_then(|b| match &b.ty {
+        Some(Ty::Unit) => None,
+        Some(t) => {
+            let t = ty_tokens(model, t, true);
+            Some(quote!(body: &#t))
+        }
+        None => Some(quote!(body: impl ::std::convert::Into<crate::__private::Bytes>)),
+    });
+    args.extend(body_arg);
+    if let Some(ps) = &op.params_struct {
+        let ps = format_ident!("{}", ps);
+        args.push(quote!(params: super::types::#ps));
+    }
+    let result = ty_tokens(model, &op.result, true);
+    let output = match op.decode {
+        Decode::EnvelopePage => quote!(crate::Page<#result>),
+        _ => result.clone(),
+    };
+    let decode = match op.decode {
+        Decode::EnvelopeResult => quote!(envelope),
+        Decode::EnvelopePage => quote!(page),
+        Decode::Whole => quote!(whole),
+        Decode::Empty => quote!(empty),
+    };
+    let http = format_ident!("{}", op.http_method);
+    let (template, lets, path_expr) = path_tokens(op);
+    let mut chain = Vec::new();
+    for q in &op.query {
+        chain.push(param_call(model, q, "query"));
+    }
+    for h in &op.headers {
+        chain.push(param_call(model, h, "header"));
+    }
+    if let Some(b) = &op.body {
+        let ct = &b.content_type;
+        chain.push(match &b.ty {
+            Some(Ty::Unit) => quote!(.json_empty()),
+            Some(_) => quote!(.json(body)),
+            None => quote!(.bytes(#ct, body)),
+        });
+    }
+    let mut out = quote! {
+        #doc
+        #deprecated
+        pub fn #name(&self, #(#args),*) -> crate::Call<'a, #output> {
+            #lets
+            crate::Call::new(
+                self.client,
+                crate::__private::Method::#http,
+                #template,
+                #path_expr,
+                crate::__private::#decode,
+            )
+            #(#chain)*
+        }
+    };
+    if op.decode == Decode::EnvelopePage {
+        let all = format_ident!("{}_all", op.method);
+        let arg_names: Vec<TokenStream> = args_names(op);
+        let all_doc = docs::raw(&format!(
+            "Every item of [`{m}`](Self::{m}), page after page, as a stream.\n\nStops after the last page (by `result_info.total_pages`), on a short or empty page, or when the server repeats a page.",
+            m = op.method
+        ));
+        out.extend(quote! {
+            #all_doc
+            #deprecated
+            pub fn #all(&self, #(#args),*) -> crate::PageStream<'a, #result> {
+                self.#name(#(#arg_names),*).into_stream()
+            }
+        });
+    }
+    out
+}
+
+fn args_names(op: &Operation) -> Vec<TokenStream> {
+    let mut v = Vec::new();
+    if op.scoping == Scoping::Either {
+        v.push(quote!(scope));
+    }
+    for p in &op.path_params {
+        let n = ident(&p.name);
+        v.push(quote!(#n));
+    }
+    if let Some(Body { ty, .. }) = &op.body {
+        if ty.as_ref() != Some(&Ty::Unit) {
+            v.push(quote!(body));
+        }
+    }
+    if op.params_struct.is_some() {
+        v.push(quote!(params));
+    }
+    v
+}
+
+fn path_param_type(model: &Model, p: &Param) -> TokenStream {
+    match &p.ty {
+        Ty::Integer => quote!(i64),
+        Ty::Number => quote!(f64),
+        Ty::Bool => quote!(bool),
+        Ty::Named(_) => {
+            let t = ty_tokens(model, &p.ty, true);
+            quote!(&#t)
+        }
+        _ => quote!(&str),
+    }
+}
+
+/// The path template literal, the statements that percent-encode each path value into a local of
+/// the same name, and the `format!` expression that fills the template from those locals.
+fn path_tokens(op: &Operation) -> (TokenStream, TokenStream, TokenStream) {
+    let mut fmt = String::new();
+    let mut lets = Vec::new();
+    let mut template = op.path.clone();
+    if op.scoping == Scoping::Either {
+        fmt.push_str("/{accounts_or_zones}/{account_or_zone_id}");
+        lets.push(quote! {
+            let accounts_or_zones = scope.segment();
+            let account_or_zone_id = crate::__private::encode_path(scope.id());
+        });
+        template = format!("/{{accounts_or_zones}}/{{account_or_zone_id}}{template}");
+    }
+    let mut rest = op.path.as_str();
+    while let Some(start) = rest.find('{') {
+        fmt.push_str(&rest[..start].replace('}', "}}"));
+        let Some(len) = rest[start..].find('}') else { break };
+        let pname = &rest[start + 1..start + len];
+        let p = op.path_params.iter().find(|p| p.api_name == pname);
+        let rust = p.map(|p| p.name.clone()).unwrap_or_else(|| crate::normalize::names::snake(pname));
+        let n = ident(&rust);
+        fmt.push_str(&format!("{{{}}}", rust.trim_start_matches("r#")));
+        lets.push(match p.map(|p| &p.ty) {
+            Some(Ty::String) | Some(Ty::Any) | None => quote!(let #n = crate::__private::encode_path(#n);),
+            _ => quote!(let #n = crate::__private::encode_path(&#n.to_string());),
+        });
+        rest = &rest[start + len + 1..];
+    }
+    fmt.push_str(&rest.replace('{', "{{").replace('}', "}}"));
+    let path = if lets.is_empty() {
+        quote!(::std::string::String::from(#fmt))
+    } else {
+        quote!(::std::format!(#fmt))
+    };
+    (quote!(#template), quote!(#(#lets)*), path)
+}
+
+fn param_call(model: &Model, p: &Param, kind: &str) -> TokenStream {
+    let n = ident(&p.name);
+    let api = &p.api_name;
+    let scalar = |t: &Ty| match t {
+        Ty::Named(id) => matches!(model.types[*id].kind, crate::ir::TypeKind::Enum(_)),
+        Ty::Any | Ty::Map(_) | Ty::Vec(_) | Ty::Unit => false,
+        _ => true,
+    };
+    let list = matches!(&p.ty, Ty::Vec(inner) if scalar(inner));
+    let json = !list && !scalar(&p.ty);
+    let m = match (kind, list, json) {
+        ("query", true, _) => "query_each",
+        ("query", _, true) => "query_json",
+        ("query", _, _) => "query_param",
+        (_, _, true) => "header_json",
+        _ => "header_param",
+    };
+    let m = format_ident!("{}", m);
+    if p.required {
+        quote!(.#m(#api, ::std::option::Option::Some(&params.#n)))
+    } else {
+        quote!(.#m(#api, params.#n.as_ref()))
+    }
+}
+
+fn method_doc(op: &Operation) -> String {
+    let mut parts = Vec::new();
+    if let Some(s) = &op.summary {
+        parts.push(s.trim().to_string());
+    }
+    if let Some(d) = &op.description {
+        if op.summary.as_deref().map(str::trim) != Some(d.trim()) {
+            parts.push(d.trim().to_string());
+        }
+    }
+    if parts.is_empty() {
+        parts.push(format!("`{} {}`.", op.http_method, op.path));
+    }
+    let ids = op.operation_ids.join("`, `");
+    let route = match op.scoping {
+        Scoping::Either => format!(
+            "`{m} /accounts/{{account_id}}{p}` or `{m} /zones/{{zone_id}}{p}`, by `scope`",
+            m = op.http_method,
+            p = op.path
+        ),
+        Scoping::None => format!("`{} {}`", op.http_method, op.path),
+    };
+    let mut tail = format!("HTTP: {route}.");
+    if !ids.is_empty() {
+        tail.push_str(&format!(" Operation `{ids}`."));
+    }
+    parts.push(tail);
+    parts.extend(op.notes.iter().cloned());
+    parts.join("\n\n")
+}

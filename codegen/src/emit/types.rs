@@ -1,0 +1,143 @@
+//! Emits the `types` module: structs, forward-compatible enums, unions and aliases.
+
+use super::{docs, ident, ty_tokens};
+use crate::ir::{Field, Model, Ty, TypeDef, TypeKind};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// All types of the model, sorted by name.
+pub fn emit(model: &Model) -> TokenStream {
+    let mut defs: Vec<&TypeDef> = model.types.iter().collect();
+    defs.sort_by(|a, b| a.name.cmp(&b.name));
+    let items = defs.iter().map(|d| emit_def(model, d));
+    quote! {
+        /// Request and response types of the API.
+        pub mod types {
+            #(#items)*
+        }
+    }
+}
+
+fn emit_def(model: &Model, def: &TypeDef) -> TokenStream {
+    let name = format_ident!("{}", def.name);
+    let doc = docs::attrs(&def.doc);
+    match &def.kind {
+        TypeKind::Struct(fields) => emit_struct(model, def, fields),
+        TypeKind::Enum(variants) => {
+            let vs = variants.iter().map(|(v, wire)| {
+                let v = format_ident!("{}", v);
+                let vdoc = docs::attrs(&format!("`{wire}`"));
+                quote!(#vdoc #v,)
+            });
+            let pairs = variants.iter().map(|(v, wire)| {
+                let v = format_ident!("{}", v);
+                quote!(#v = #wire)
+            });
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+                pub enum #name {
+                    #(#vs)*
+                    /// A value this version of the client does not know, kept as received.
+                    Unknown(::std::string::String),
+                }
+                crate::__private::string_enum!(#name { #(#pairs),* });
+            }
+        }
+        TypeKind::Union(variants) => {
+            let vs = variants.iter().map(|(v, t)| {
+                let v = format_ident!("{}", v);
+                let t = ty_tokens(model, t, false);
+                let vdoc = docs::attrs(&format!("The `{v}` alternative."));
+                quote!(#vdoc #v(#t),)
+            });
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[serde(untagged)]
+                pub enum #name { #(#vs)* }
+            }
+        }
+        TypeKind::Alias(t) => {
+            let t = ty_tokens(model, t, false);
+            quote! { #doc pub type #name = #t; }
+        }
+    }
+}
+
+fn emit_struct(model: &Model, def: &TypeDef, fields: &[Field]) -> TokenStream {
+    let name = format_ident!("{}", def.name);
+    let doc = docs::attrs(&def.doc);
+    let secret = fields.iter().any(|f| f.secret);
+    let default = fields.iter().all(|f| f.optional || matches!(f.ty, Ty::Map(_)));
+    let mut derives = vec![quote!(Clone), quote!(PartialEq)];
+    if !secret {
+        derives.insert(0, quote!(Debug));
+    }
+    if default {
+        derives.push(quote!(Default));
+    }
+    if def.wire {
+        derives.push(quote!(::serde::Serialize));
+        derives.push(quote!(::serde::Deserialize));
+    }
+    let field_tokens = fields.iter().map(|f| {
+        let fname = ident(&f.name);
+        let fdoc = docs::attrs(&f.doc);
+        let mut t = ty_tokens(model, &f.ty, false);
+        if f.boxed {
+            t = quote!(::std::boxed::Box<#t>);
+        }
+        if f.optional {
+            t = quote!(::std::option::Option<#t>);
+        }
+        let serde = if !def.wire {
+            quote!()
+        } else if f.api_name.is_empty() {
+            quote!(#[serde(flatten)])
+        } else {
+            let mut parts = Vec::new();
+            if f.name.trim_start_matches("r#") != f.api_name {
+                let api = &f.api_name;
+                parts.push(quote!(rename = #api));
+            }
+            if f.optional {
+                parts.push(quote!(default));
+                if !f.required {
+                    parts.push(quote!(skip_serializing_if = "::std::option::Option::is_none"));
+                }
+            }
+            if parts.is_empty() {
+                quote!()
+            } else {
+                quote!(#[serde(#(#parts),*)])
+            }
+        };
+        quote! { #fdoc #serde pub #fname: #t, }
+    });
+    let debug = secret.then(|| {
+        let name_str = &def.name;
+        let entries = fields.iter().map(|f| {
+            let fname = ident(&f.name);
+            let label = &f.name;
+            if f.secret {
+                quote!(.field(#label, &crate::__private::Redacted(&self.#fname)))
+            } else {
+                quote!(.field(#label, &self.#fname))
+            }
+        });
+        quote! {
+            impl ::std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.debug_struct(#name_str) #(#entries)* .finish()
+                }
+            }
+        }
+    });
+    quote! {
+        #doc
+        #[derive(#(#derives),*)]
+        pub struct #name { #(#field_tokens)* }
+        #debug
+    }
+}

@@ -1,0 +1,192 @@
+//! The named intermediate model the emitters read: types in an arena, operations grouped into
+//! resources. Everything here is already named, ordered and deduplicated.
+
+/// Index of a type in [`Model::types`].
+pub type TypeId = usize;
+
+/// A Rust type as used in a field, parameter or result.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Ty {
+    /// `serde_json::Value`.
+    Any,
+    /// `bool`.
+    Bool,
+    /// `i64`.
+    Integer,
+    /// `f64`.
+    Number,
+    /// `String`.
+    String,
+    /// `chrono::DateTime<Utc>`.
+    DateTime,
+    /// `Vec<T>`.
+    Vec(Box<Ty>),
+    /// `BTreeMap<String, T>`.
+    Map(Box<Ty>),
+    /// A named type of the model.
+    Named(TypeId),
+    /// `()`: no body.
+    Unit,
+}
+
+/// A named type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// The Rust name.
+    pub name: String,
+    /// Doc text.
+    pub doc: String,
+    /// What it is.
+    pub kind: TypeKind,
+    /// Sent or received as JSON (serde derives); `false` for parameter structs.
+    pub wire: bool,
+}
+
+/// The kinds of named types.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// A struct.
+    Struct(Vec<Field>),
+    /// A forward-compatible string enum: `(rust variant, wire value)`.
+    Enum(Vec<(String, String)>),
+    /// An untagged union: `(variant name, type)`.
+    Union(Vec<(String, Ty)>),
+    /// A type alias.
+    Alias(Ty),
+}
+
+/// A struct field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// Rust name.
+    pub name: String,
+    /// Name on the wire.
+    pub api_name: String,
+    /// Type (without the `Option` that `optional` adds).
+    pub ty: Ty,
+    /// Wrapped in `Option`.
+    pub optional: bool,
+    /// Required on the wire (an optional, required field is nullable: `None` is sent as `null`).
+    pub required: bool,
+    /// Boxed to break a recursive type.
+    pub boxed: bool,
+    /// Its value is a secret: never printed by `Debug`.
+    pub secret: bool,
+    /// Doc text.
+    pub doc: String,
+}
+
+/// The whole model.
+#[derive(Debug, Clone, Default)]
+pub struct Model {
+    /// `info.title` of the document.
+    pub title: String,
+    /// `info.version` of the document.
+    pub version: String,
+    /// The spec file name, for the header.
+    pub file: String,
+    /// All named types; emitted sorted by name.
+    pub types: Vec<TypeDef>,
+    /// The resource tree's top-level nodes, sorted by name.
+    pub resources: Vec<Resource>,
+    /// Things that degraded to `serde_json::Value` (or were otherwise simplified), one line each.
+    pub degraded: Vec<String>,
+}
+
+/// A node of the resource tree (`client.mtls_certificates().associations()`).
+#[derive(Debug, Clone, Default)]
+pub struct Resource {
+    /// The accessor's snake_case name.
+    pub name: String,
+    /// The handle struct's name.
+    pub struct_name: String,
+    /// The dotted path (`mtls_certificates.associations`).
+    pub path: String,
+    /// Sub-resources, sorted by name.
+    pub children: Vec<Resource>,
+    /// Operations, sorted by method name.
+    pub operations: Vec<Operation>,
+}
+
+/// How the account/zone scope of an operation is given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scoping {
+    /// A plain path; every path parameter is an argument.
+    None,
+    /// One method for the `/accounts/{id}` and `/zones/{id}` twins, taking a `Scope`.
+    Either,
+}
+
+/// A parameter of an operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// Rust name.
+    pub name: String,
+    /// Name on the wire.
+    pub api_name: String,
+    /// Type.
+    pub ty: Ty,
+    /// Required.
+    pub required: bool,
+    /// Doc text.
+    pub doc: String,
+}
+
+/// The request body of an operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    /// The body's type (serialized as JSON), or `None` for raw bytes.
+    pub ty: Option<Ty>,
+    /// The media type.
+    pub content_type: String,
+}
+
+/// How a response is decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decode {
+    /// Cloudflare's envelope: `success` checked, `result` returned.
+    EnvelopeResult,
+    /// Cloudflare's envelope with `result_info`: a page of `Page<T>`.
+    EnvelopePage,
+    /// The whole JSON body is the result.
+    Whole,
+    /// No body (or one that is ignored).
+    Empty,
+}
+
+/// One generated method.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// The method name.
+    pub method: String,
+    /// The operationIds it came from.
+    pub operation_ids: Vec<String>,
+    /// HTTP method, upper case.
+    pub http_method: String,
+    /// The path template (for `Scoping::Either`, the part after `/{accounts|zones}/{id}`).
+    pub path: String,
+    /// Account/zone scoping.
+    pub scoping: Scoping,
+    /// Path parameters in path order (without the scope's).
+    pub path_params: Vec<Param>,
+    /// Query parameters.
+    pub query: Vec<Param>,
+    /// Header parameters.
+    pub headers: Vec<Param>,
+    /// The struct that holds query and header parameters, if there are any.
+    pub params_struct: Option<String>,
+    /// The request body.
+    pub body: Option<Body>,
+    /// The result type (the envelope's `result`, a page's item for `EnvelopePage`).
+    pub result: Ty,
+    /// How the response is decoded.
+    pub decode: Decode,
+    /// Summary line.
+    pub summary: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Deprecated upstream.
+    pub deprecated: bool,
+    /// Notes on what was simplified.
+    pub notes: Vec<String>,
+}

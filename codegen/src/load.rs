@@ -1,0 +1,136 @@
+//! Stage 1: read and parse the OpenAPI document and check its structure.
+//!
+//! The document is kept as raw JSON so that every later stage can name the JSON pointer of the node it
+//! is looking at; its structure is first checked by deserializing it into `openapiv3::OpenAPI`, with
+//! `serde_path_to_error` turning a failure into a pointer.
+
+use crate::error::{escape_token, Error, Result};
+use serde_json::Value;
+
+/// A parsed, structurally valid OpenAPI 3.0 document.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    /// The file name used in error messages.
+    pub file: String,
+    /// The document as JSON.
+    pub doc: Value,
+}
+
+impl Spec {
+    /// Parses `text` (JSON) read from `file` and checks that it is an OpenAPI 3.0.x document.
+    pub fn parse(file: &str, text: &str) -> Result<Spec> {
+        let doc: Value = serde_json::from_str(text).map_err(|e| {
+            Error::new(
+                file,
+                "",
+                format!(
+                    "not valid JSON (line {}, column {}): {e}",
+                    e.line(),
+                    e.column()
+                ),
+            )
+        })?;
+        Spec::from_value(file, doc)
+    }
+
+    /// Checks an already-parsed document.
+    pub fn from_value(file: &str, doc: Value) -> Result<Spec> {
+        let Some(root) = doc.as_object() else {
+            return Err(Error::new(file, "", "the document is not a JSON object"));
+        };
+        match root.get("openapi").and_then(Value::as_str) {
+            Some(v) if v.starts_with("3.0") => {}
+            Some(v) => {
+                return Err(Error::new(
+                    file,
+                    "/openapi",
+                    format!("OpenAPI version {v} is not supported (only 3.0.x)"),
+                ))
+            }
+            None => {
+                return Err(Error::new(
+                    file,
+                    "/openapi",
+                    "missing the `openapi` version string",
+                ))
+            }
+        }
+        if let Err(e) = serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&doc) {
+            let pointer = to_pointer(e.path());
+            return Err(Error::new(file, &pointer, e.into_inner().to_string()));
+        }
+        Ok(Spec {
+            file: file.to_string(),
+            doc,
+        })
+    }
+
+    /// The node at `pointer`, or an error naming `from`, the pointer that led there.
+    pub fn node(&self, pointer: &str, from: &str) -> Result<&Value> {
+        self.doc.pointer(pointer).ok_or_else(|| {
+            Error::new(
+                &self.file,
+                from,
+                format!("reference `#{pointer}` does not resolve"),
+            )
+        })
+    }
+
+    /// An error at `pointer` in this spec.
+    pub fn error(&self, pointer: &str, message: impl Into<String>) -> Error {
+        Error::new(&self.file, pointer, message)
+    }
+
+    /// `info.title` and `info.version`.
+    pub fn title_and_version(&self) -> (String, String) {
+        let get = |k: &str| {
+            self.doc
+                .pointer(&format!("/info/{k}"))
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string()
+        };
+        (get("title"), get("version"))
+    }
+}
+
+fn to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for seg in path.iter() {
+        match seg {
+            Segment::Seq { index } => out.push_str(&format!("/{index}")),
+            Segment::Map { key } => out.push_str(&format!("/{}", escape_token(key))),
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_json_names_the_file() {
+        let e = Spec::parse("x.json", "{ nope").unwrap_err();
+        assert_eq!(e.file, "x.json");
+        assert!(e.message.contains("not valid JSON"), "{e}");
+    }
+
+    #[test]
+    fn wrong_type_names_the_pointer() {
+        let text = r#"{"openapi":"3.0.3","info":{"title":"t","version":"1"},
+            "paths":{"/a":{"get":{"responses":{"200":{"description":"ok",
+            "content":{"application/json":{"schema":{"properties": 5}}}}}}}}}"#;
+        let e = Spec::parse("x.json", text).unwrap_err();
+        assert!(e.pointer.starts_with("/paths/~1a/get/responses"), "{e}");
+    }
+
+    #[test]
+    fn openapi_31_is_refused() {
+        let e = Spec::parse("x.json", r#"{"openapi":"3.1.0","info":{"title":"t","version":"1"},"paths":{}}"#)
+            .unwrap_err();
+        assert_eq!(e.pointer, "/openapi");
+    }
+}

@@ -1,0 +1,115 @@
+//! `allOf` merging: properties and `required` are combined member by member; where members disagree
+//! on one property, the most specific schema wins (a placeholder gives way to a concrete schema, an
+//! enum to a narrower one); true conflicts (string vs integer) are errors naming both pointers.
+
+use super::schema::{Kind, Object, Schema, Resolver};
+use crate::error::Result;
+
+/// Merges two `allOf` members (or two schemas of one property).
+pub fn merge(r: &mut Resolver<'_>, a: Schema, b: Schema) -> Result<Schema> {
+    let mut out = merge_kind(r, a.clone(), b.clone())?;
+    out.nullable = a.nullable || b.nullable || out.nullable;
+    out.read_only = a.read_only || b.read_only;
+    out.deprecated = a.deprecated || b.deprecated;
+    // The later, more specific member's words win; the earlier ones are the fallback.
+    out.description = b.description.or(a.description);
+    out.format = b.format.or(a.format);
+    Ok(out)
+}
+
+fn merge_kind(r: &mut Resolver<'_>, a: Schema, b: Schema) -> Result<Schema> {
+    use Kind::*;
+    Ok(match (&a.kind, &b.kind) {
+        (Any | Null, _) => b,
+        (_, Any | Null) => a,
+        (Ref(x), Ref(y)) if x == y => a,
+        (Ref(_), _) | (_, Ref(_)) => {
+            let a = deref(r, a)?;
+            let b = deref(r, b)?;
+            return merge_kind(r, a, b);
+        }
+        (Object(_), Object(_)) => {
+            let (Object(x), Object(y)) = (a.kind, b.kind) else {
+                unreachable!("matched above")
+            };
+            let mut s = Schema::new(Object(merge_objects(r, x, y)?), &b.pointer);
+            s.description = None;
+            s
+        }
+        (Array(_), Array(_)) => {
+            let (Array(x), Array(y)) = (a.kind, b.kind) else {
+                unreachable!("matched above")
+            };
+            Schema::new(Array(Box::new(merge(r, *x, *y)?)), &b.pointer)
+        }
+        (Enum(x), Enum(y)) => {
+            let both: Vec<std::string::String> = x.iter().filter(|v| y.contains(v)).cloned().collect();
+            if both.is_empty() {
+                Schema::new(String, &b.pointer)
+            } else {
+                Schema::new(Enum(both), &b.pointer)
+            }
+        }
+        (Enum(_), String) => a,
+        (String, Enum(_)) => b,
+        (Integer, Number) => a,
+        (Number, Integer) => b,
+        (Union(_), _) => b,
+        (_, Union(_)) => a,
+        (x, y) if std::mem::discriminant(x) == std::mem::discriminant(y) => b,
+        _ => {
+            return Err(r.spec().error(
+                &b.pointer,
+                format!(
+                    "allOf members disagree: {} here, {} at #{}",
+                    describe(&b.kind),
+                    describe(&a.kind),
+                    a.pointer
+                ),
+            ))
+        }
+    })
+}
+
+fn merge_objects(r: &mut Resolver<'_>, mut x: Object, y: Object) -> Result<Object> {
+    for (name, schema) in y.properties {
+        if let Some(pos) = x.properties.iter().position(|(n, _)| *n == name) {
+            let prev = x.properties[pos].1.clone();
+            x.properties[pos].1 = merge(r, prev, schema)?;
+        } else {
+            x.properties.push((name, schema));
+        }
+    }
+    x.required.extend(y.required);
+    x.additional = match (x.additional, y.additional) {
+        (Some(a), Some(b)) => Some(Box::new(merge(r, *a, *b)?)),
+        (a, b) => a.or(b),
+    };
+    Ok(x)
+}
+
+fn deref(r: &mut Resolver<'_>, s: Schema) -> Result<Schema> {
+    match &s.kind {
+        Kind::Ref(name) => {
+            let name = name.clone();
+            r.component(&name, &s.pointer)
+        }
+        _ => Ok(s),
+    }
+}
+
+fn describe(k: &Kind) -> &'static str {
+    match k {
+        Kind::Any => "any",
+        Kind::Null => "null",
+        Kind::Bool => "boolean",
+        Kind::Integer => "integer",
+        Kind::Number => "number",
+        Kind::String => "string",
+        Kind::Enum(_) => "string enum",
+        Kind::Array(_) => "array",
+        Kind::Object(_) => "object",
+        Kind::Ref(_) => "reference",
+        Kind::Union(_) => "union",
+    }
+}

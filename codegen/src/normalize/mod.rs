@@ -1,0 +1,192 @@
+//! Stage 2: normalize the document into the named model ([`crate::ir::Model`]).
+//!
+//! `schema` resolves `$ref`s and classifies schemas, `merge` flattens `allOf`, `types` names Rust
+//! types, `operations` types each operation, and this module merges account/zone twins, makes
+//! method names unique and builds the resource tree.
+
+pub mod merge;
+pub mod names;
+pub mod operations;
+pub mod schema;
+pub mod types;
+
+use crate::error::Result;
+use crate::ir::{Field, Model, Operation, Resource, Scoping, Ty, TypeDef, TypeKind};
+use crate::load::Spec;
+use crate::overlay::Overlay;
+use operations::Draft;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Builds the model of `spec`, named with `overlay`.
+pub fn normalize(spec: &Spec, overlay: &Overlay) -> Result<Model> {
+    let components: Vec<String> = spec
+        .doc
+        .pointer("/components/schemas")
+        .and_then(|v| v.as_object())
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default();
+    let mut resolver = schema::Resolver::new(spec);
+    let mut types = types::Types::new(overlay, &components);
+    let drafts = operations::drafts(&mut resolver, &mut types, overlay)?;
+    let drafts = merge_twins(drafts);
+    let (mut defs, degraded) = types.into_defs();
+    box_recursive(&mut defs);
+    let (title, version) = spec.title_and_version();
+    Ok(Model {
+        title,
+        version,
+        file: spec.file.clone(),
+        resources: build_tree(drafts),
+        types: defs,
+        degraded,
+    })
+}
+
+/// Account/zone twins with the same name and shapes become one method taking a `Scope`.
+fn merge_twins(drafts: Vec<Draft>) -> Vec<Draft> {
+    let mut out: Vec<Draft> = Vec::new();
+    for d in drafts {
+        let twin = out.iter_mut().find(|o| {
+            o.resource == d.resource
+                && o.op.method == d.op.method
+                && o.scope.is_some()
+                && d.scope.is_some()
+                && o.scope != d.scope
+                && o.op.scoping == Scoping::None
+                && o.rest == d.rest
+                && o.op.http_method == d.op.http_method
+                && o.op.path_params.get(1..) == d.op.path_params.get(1..)
+                && o.op.query == d.op.query
+                && o.op.headers == d.op.headers
+                && o.op.body == d.op.body
+                && o.op.result == d.op.result
+                && o.op.decode == d.op.decode
+        });
+        match twin {
+            Some(o) => {
+                o.op.scoping = Scoping::Either;
+                o.op.path = o.rest.clone();
+                o.op.path_params.remove(0);
+                o.op.operation_ids.extend(d.op.operation_ids);
+            }
+            None => out.push(d),
+        }
+    }
+    out
+}
+
+/// Groups operations into resources; a method name used twice in one resource gets a suffix.
+fn build_tree(drafts: Vec<Draft>) -> Vec<Resource> {
+    let mut root = Resource::default();
+    for d in drafts {
+        let mut node = &mut root;
+        let mut path = Vec::new();
+        for seg in &d.resource {
+            path.push(seg.clone());
+            let pos = match node.children.iter().position(|c| c.name == *seg) {
+                Some(p) => p,
+                None => {
+                    node.children.push(Resource {
+                        name: seg.clone(),
+                        struct_name: path.iter().map(|s| names::camel(s)).collect(),
+                        path: path.join("."),
+                        ..Resource::default()
+                    });
+                    node.children.len() - 1
+                }
+            };
+            node = &mut node.children[pos];
+        }
+        node.operations.push(d.op);
+    }
+    let mut taken = BTreeSet::new();
+    finish(&mut root, &mut taken);
+    root.children
+}
+
+fn finish(node: &mut Resource, struct_names: &mut BTreeSet<String>) {
+    if !node.struct_name.is_empty() {
+        node.struct_name = names::unique(node.struct_name.clone(), struct_names);
+    }
+    let mut used: BTreeSet<String> = node.children.iter().map(|c| c.name.clone()).collect();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for op in &mut node.operations {
+        let n = seen.entry(op.method.clone()).or_insert(0);
+        *n += 1;
+        if *n > 1 || used.contains(&op.method) {
+            let suffix = op
+                .operation_ids
+                .first()
+                .map(|id| names::snake(id))
+                .unwrap_or_else(|| n.to_string());
+            op.method = format!("{}_{}", op.method, suffix);
+        }
+        op.method = names::unique(op.method.clone(), &mut used);
+    }
+    node.operations.sort_by(|a, b| a.method.cmp(&b.method));
+    node.children.sort_by(|a, b| a.name.cmp(&b.name));
+    for c in &mut node.children {
+        finish(c, struct_names);
+    }
+}
+
+/// Boxes struct fields whose type contains the struct itself without indirection.
+fn box_recursive(defs: &mut [TypeDef]) {
+    let direct = |kind: &TypeKind| -> Vec<usize> {
+        match kind {
+            TypeKind::Struct(fields) => fields.iter().filter_map(|f| named(&f.ty)).collect(),
+            TypeKind::Union(vs) => vs.iter().filter_map(|(_, t)| named(t)).collect(),
+            TypeKind::Alias(t) => named(t).into_iter().collect(),
+            TypeKind::Enum(_) => Vec::new(),
+        }
+    };
+    let edges: Vec<Vec<usize>> = defs.iter().map(|d| direct(&d.kind)).collect();
+    let reaches = |from: usize, to: usize| -> bool {
+        let mut stack = vec![from];
+        let mut seen = BTreeSet::new();
+        while let Some(n) = stack.pop() {
+            if n == to {
+                return true;
+            }
+            if seen.insert(n) {
+                stack.extend(edges.get(n).into_iter().flatten().copied());
+            }
+        }
+        false
+    };
+    let mut to_box = Vec::new();
+    for (id, d) in defs.iter().enumerate() {
+        if let TypeKind::Struct(fields) = &d.kind {
+            for (i, f) in fields.iter().enumerate() {
+                if let Some(target) = named(&f.ty) {
+                    if reaches(target, id) {
+                        to_box.push((id, i));
+                    }
+                }
+            }
+        }
+    }
+    for (id, i) in to_box {
+        if let TypeKind::Struct(fields) = &mut defs[id].kind {
+            let f: &mut Field = &mut fields[i];
+            f.boxed = true;
+        }
+    }
+}
+
+fn named(t: &Ty) -> Option<usize> {
+    match t {
+        Ty::Named(id) => Some(*id),
+        _ => None,
+    }
+}
+
+/// Every operation of the tree, depth first (for summaries).
+pub fn all_operations(resources: &[Resource]) -> Vec<&Operation> {
+    let mut out = Vec::new();
+    for r in resources {
+        out.extend(r.operations.iter());
+        out.extend(all_operations(&r.children));
+    }
+    out
+}

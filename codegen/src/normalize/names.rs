@@ -1,0 +1,117 @@
+//! Names: Rust identifiers from API names, type names from Cloudflare's namespaced component names.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe",
+    "use", "where", "while", "abstract", "become", "box", "do", "final", "gen", "macro", "override",
+    "priv", "try", "typeof", "unsized", "virtual", "yield",
+];
+
+/// A snake_case identifier for a field, parameter or method: keywords get a `_` suffix, names that
+/// would not start with a letter get a prefix.
+pub fn snake(name: &str) -> String {
+    let mut s = name.to_snake_case();
+    if s.is_empty() {
+        s = "value".to_string();
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s = format!("n{s}");
+    }
+    if KEYWORDS.contains(&s.as_str()) {
+        s.push('_');
+    }
+    s
+}
+
+/// An UpperCamelCase identifier for a type or variant.
+pub fn camel(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect();
+    let mut s = cleaned.to_upper_camel_case();
+    if s.is_empty() {
+        s = "Empty".to_string();
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s = format!("V{s}");
+    }
+    if s == "Self" {
+        s = "SelfValue".to_string();
+    }
+    s
+}
+
+/// Drops Cloudflare's namespace prefix (`tls-certificates-and-hostnames_`, `access_`) and the
+/// `components-schemas-` marker from a component name.
+pub fn strip_namespace(component: &str) -> &str {
+    let mut rest = component;
+    if let Some((ns, tail)) = rest.split_once('_') {
+        let is_namespace = !ns.is_empty()
+            && !tail.is_empty()
+            && ns.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if is_namespace {
+            rest = tail;
+        }
+    }
+    for marker in ["components-schemas-", "schemas-"] {
+        if let Some(tail) = rest.strip_prefix(marker) {
+            if !tail.is_empty() {
+                rest = tail;
+            }
+        }
+    }
+    rest
+}
+
+/// The type name derived for a component: its name without namespace, in UpperCamelCase.
+pub fn component_type(component: &str) -> String {
+    camel(strip_namespace(component))
+}
+
+/// The same with the namespace kept (used when two components' short names collide).
+pub fn component_type_long(component: &str) -> String {
+    camel(&component.replace("components-schemas-", ""))
+}
+
+/// Makes `name` unique against `taken` by appending 2, 3, …; records it.
+pub fn unique(name: String, taken: &mut std::collections::BTreeSet<String>) -> String {
+    if taken.insert(name.clone()) {
+        return name;
+    }
+    (2..)
+        .map(|n| format!("{name}{n}"))
+        .find(|candidate| taken.insert(candidate.clone()))
+        .unwrap_or(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_cloudflare_namespaces() {
+        assert_eq!(
+            component_type("tls-certificates-and-hostnames_components-schemas-certificateObject"),
+            "CertificateObject"
+        );
+        assert_eq!(component_type("access_certificates"), "Certificates");
+        assert_eq!(component_type("plain"), "Plain");
+        assert_eq!(component_type("Foo_bar"), "FooBar");
+    }
+
+    #[test]
+    fn keywords_and_digits() {
+        assert_eq!(snake("type"), "type_");
+        assert_eq!(snake("self"), "self_");
+        assert_eq!(snake("2fa"), "n2fa");
+        assert_eq!(snake("fooBar"), "foo_bar");
+        assert_eq!(camel("1.0"), "V10");
+        assert_eq!(camel("pending_revocation"), "PendingRevocation");
+        assert_eq!(camel("Self"), "SelfValue");
+        assert_eq!(camel(""), "Empty");
+    }
+}

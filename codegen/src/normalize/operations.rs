@@ -1,0 +1,330 @@
+//! Operations: parameters, bodies and results typed, envelopes detected, names assigned.
+
+use super::names::{camel, snake};
+use super::schema::{Kind, Resolver, Schema};
+use super::types::Types;
+use crate::error::{join, Result};
+use crate::ir::{Body, Decode, Field, Operation, Param, Scoping, Ty};
+use crate::overlay::Overlay;
+use serde_json::Value;
+
+const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// One operation before twins are merged and names made unique.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    /// Resource path segments.
+    pub resource: Vec<String>,
+    /// The built operation.
+    pub op: Operation,
+    /// `Some("accounts" | "zones")` when the path starts with `/{that}/{id}`.
+    pub scope: Option<&'static str>,
+    /// The path after the scope prefix (the whole path when there is no scope).
+    pub rest: String,
+}
+
+/// Every operation of the document, in (path, method) order.
+pub fn drafts(r: &mut Resolver<'_>, t: &mut Types<'_>, overlay: &Overlay) -> Result<Vec<Draft>> {
+    let spec = r.spec();
+    let mut out = Vec::new();
+    let Some(paths) = spec.doc.get("paths").and_then(Value::as_object) else {
+        return Ok(out);
+    };
+    let mut keys: Vec<&String> = paths.keys().collect();
+    keys.sort();
+    for path in keys {
+        let path_ptr = join("/paths", path);
+        let item = &paths[path.as_str()];
+        let item = match item.get("$ref").and_then(Value::as_str) {
+            Some(target) => spec.node(target.trim_start_matches('#'), &path_ptr)?,
+            None => item,
+        };
+        for method in METHODS {
+            let Some(op) = item.get(*method) else { continue };
+            let ptr = join(&path_ptr, method);
+            out.push(draft(r, t, overlay, path, item, &path_ptr, method, op, &ptr)?);
+        }
+    }
+    Ok(out)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn draft(
+    r: &mut Resolver<'_>,
+    t: &mut Types<'_>,
+    overlay: &Overlay,
+    path: &str,
+    item: &Value,
+    path_ptr: &str,
+    method: &str,
+    node: &Value,
+    ptr: &str,
+) -> Result<Draft> {
+    let spec = r.spec();
+    let op_id = node.get("operationId").and_then(Value::as_str).map(str::to_string);
+    let named = op_id.as_ref().and_then(|id| overlay.operations.get(id));
+    let (scope, rest) = split_scope(path);
+    let (resource, method_name) = match named {
+        Some(n) => {
+            let mut parts: Vec<String> = n.method().split('.').map(str::to_string).collect();
+            let m = parts.pop().unwrap_or_default();
+            (parts, m)
+        }
+        None => derive_name(if scope.is_some() { &rest } else { path }, method),
+    };
+    let ctx = format!("{}{}", resource.iter().map(|s| camel(s)).collect::<String>(), camel(&method_name));
+
+    // Parameters: path-level first, overridden by operation-level ones of the same name and place.
+    let mut params: Vec<(String, String, Value, String)> = Vec::new();
+    for (src, base) in [(item, path_ptr.to_string()), (node, ptr.to_string())] {
+        if let Some(list) = src.get("parameters").and_then(Value::as_array) {
+            for (i, p) in list.iter().enumerate() {
+                let mut pp = join(&join(&base, "parameters"), &i.to_string());
+                let mut p = p;
+                if let Some(target) = p.get("$ref").and_then(Value::as_str) {
+                    pp = target.trim_start_matches('#').to_string();
+                    p = spec.node(&pp, &join(&join(&base, "parameters"), &i.to_string()))?;
+                }
+                let name = p.get("name").and_then(Value::as_str).ok_or_else(|| spec.error(&pp, "parameter without `name`"))?;
+                let place = p.get("in").and_then(Value::as_str).ok_or_else(|| spec.error(&pp, "parameter without `in`"))?;
+                params.retain(|(n, w, _, _)| !(n == name && w == place));
+                params.push((name.to_string(), place.to_string(), p.clone(), pp));
+            }
+        }
+    }
+    let params_struct_name = named.and_then(|n| n.params()).map(str::to_string).unwrap_or_else(|| format!("{ctx}Params"));
+    let mut path_params = Vec::new();
+    let mut query = Vec::new();
+    let mut headers = Vec::new();
+    for (name, place, p, pp) in &params {
+        let schema = if p.get("schema").is_some() {
+            r.schema(&join(pp, "schema"))?
+        } else {
+            Schema::new(Kind::String, pp)
+        };
+        let ty = t.ty(r, &schema, &format!("{params_struct_name}{}", camel(name)), true)?;
+        let doc = p
+            .get("description")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .or(schema.description.clone())
+            .unwrap_or_else(|| format!("The `{name}` {place} parameter."));
+        let param = Param {
+            name: snake(name),
+            api_name: name.clone(),
+            ty,
+            required: place == "path" || p.get("required").and_then(Value::as_bool).unwrap_or(false),
+            doc,
+        };
+        match place.as_str() {
+            "path" => path_params.push(param),
+            "query" => query.push(param),
+            "header" => headers.push(param),
+            _ => {} // cookie parameters are not supported; the caller can add them as headers.
+        }
+    }
+    // Path parameters in the order they appear in the template.
+    path_params.sort_by_key(|p| path.find(&format!("{{{}}}", p.api_name)).unwrap_or(usize::MAX));
+    // Template parameters that were never declared are still arguments.
+    for seg in path.split('/') {
+        if let Some(name) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            if !path_params.iter().any(|p| p.api_name == name) {
+                path_params.push(Param { name: snake(name), api_name: name.to_string(), ty: Ty::String, required: true, doc: format!("The `{name}` path parameter.") });
+            }
+        }
+    }
+    path_params.sort_by_key(|p| path.find(&format!("{{{}}}", p.api_name)).unwrap_or(usize::MAX));
+
+    let mut notes = Vec::new();
+    let body = request_body(r, t, node, ptr, named.and_then(|n| n.body()), &ctx, &mut notes)?;
+    let (result, decode) = response(r, t, node, ptr, &ctx, query.iter().any(|q| q.api_name == "page"), &mut notes)?;
+
+    let params_struct = if query.is_empty() && headers.is_empty() {
+        None
+    } else {
+        let fields = query
+            .iter()
+            .chain(headers.iter())
+            .map(|p| Field {
+                name: p.name.clone(),
+                api_name: p.api_name.clone(),
+                ty: p.ty.clone(),
+                optional: !p.required,
+                required: p.required,
+                boxed: false,
+                secret: false,
+                doc: p.doc.clone(),
+            })
+            .collect();
+        let doc = format!("Query{} parameters of `{}.{}`.", if headers.is_empty() { "" } else { " and header" }, resource.join("."), method_name);
+        Some(t.params_struct(&params_struct_name, doc, fields))
+    };
+
+    let op = Operation {
+        method: method_name,
+        operation_ids: op_id.into_iter().collect(),
+        http_method: method.to_uppercase(),
+        path: path.to_string(),
+        scoping: Scoping::None,
+        path_params,
+        query,
+        headers,
+        params_struct,
+        body,
+        result,
+        decode,
+        summary: node.get("summary").and_then(Value::as_str).map(str::to_string),
+        description: node.get("description").and_then(Value::as_str).map(str::to_string),
+        deprecated: node.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
+        notes,
+    };
+    Ok(Draft { resource, op, scope, rest })
+}
+
+/// `/accounts/{account_id}/rest` → (`Some("accounts")`, `/rest`).
+pub fn split_scope(path: &str) -> (Option<&'static str>, String) {
+    for scope in ["accounts", "zones"] {
+        let prefix = format!("/{scope}/{{");
+        if let Some(tail) = path.strip_prefix(&prefix) {
+            if let Some(end) = tail.find('}') {
+                let rest = &tail[end + 1..];
+                if rest.starts_with('/') {
+                    return (Some(scope), rest.to_string());
+                }
+            }
+        }
+    }
+    (None, path.to_string())
+}
+
+/// A name from the path: static segments are the resource, the HTTP method (and whether the path
+/// ends in a parameter) the method.
+fn derive_name(path: &str, method: &str) -> (Vec<String>, String) {
+    let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let mut resource: Vec<String> = segs
+        .iter()
+        .filter(|s| !s.starts_with('{'))
+        .map(|s| snake(s))
+        .filter(|s| !s.is_empty())
+        .collect();
+    if resource.is_empty() {
+        resource.push("root".to_string());
+    }
+    let item = segs.last().is_some_and(|s| s.starts_with('{'));
+    let m = match (method, item) {
+        ("get", false) => "list",
+        ("get", true) => "get",
+        ("post", _) => "create",
+        ("put", _) => "update",
+        ("patch", _) => "edit",
+        ("delete", _) => "delete",
+        (other, _) => other,
+    };
+    (resource, m.to_string())
+}
+
+fn request_body(
+    r: &mut Resolver<'_>,
+    t: &mut Types<'_>,
+    node: &Value,
+    ptr: &str,
+    name: Option<&str>,
+    ctx: &str,
+    notes: &mut Vec<String>,
+) -> Result<Option<Body>> {
+    let spec = r.spec();
+    let Some(mut body) = node.get("requestBody") else { return Ok(None) };
+    let mut bptr = join(ptr, "requestBody");
+    if let Some(target) = body.get("$ref").and_then(Value::as_str) {
+        let target = target.trim_start_matches('#').to_string();
+        body = spec.node(&target, &bptr)?;
+        bptr = target;
+    }
+    let required = body.get("required").and_then(Value::as_bool).unwrap_or(false);
+    let Some(content) = body.get("content").and_then(Value::as_object) else { return Ok(None) };
+    let json = content.keys().find(|k| is_json(k));
+    if let Some(ct) = json {
+        let media = &content[ct.as_str()];
+        if media.get("schema").is_none() {
+            // Cloudflare's DELETEs declare a JSON body with no schema: send `{}` only when required.
+            return Ok(required.then(|| Body { ty: Some(Ty::Unit), content_type: ct.clone() }));
+        }
+        let sptr = join(&join(&join(&bptr, "content"), ct), "schema");
+        let schema = r.schema(&sptr)?;
+        let body_name = name.map(str::to_string).unwrap_or_else(|| format!("{ctx}Body"));
+        let ty = t.ty(r, &schema, &body_name, true)?;
+        return Ok(Some(Body { ty: Some(ty), content_type: ct.clone() }));
+    }
+    let Some(ct) = content.keys().next() else { return Ok(None) };
+    notes.push(format!("The `{ct}` request body is sent as raw bytes."));
+    Ok(Some(Body { ty: None, content_type: ct.clone() }))
+}
+
+fn is_json(media: &str) -> bool {
+    let m = media.split(';').next().unwrap_or("").trim();
+    m == "application/json" || m.ends_with("+json")
+}
+
+fn response(
+    r: &mut Resolver<'_>,
+    t: &mut Types<'_>,
+    node: &Value,
+    ptr: &str,
+    ctx: &str,
+    has_page: bool,
+    notes: &mut Vec<String>,
+) -> Result<(Ty, Decode)> {
+    let spec = r.spec();
+    let Some(responses) = node.get("responses").and_then(Value::as_object) else {
+        return Ok((Ty::Unit, Decode::Empty));
+    };
+    let mut codes: Vec<&String> = responses.keys().filter(|k| k.starts_with('2')).collect();
+    codes.sort();
+    let mut chosen = None;
+    for code in &codes {
+        let mut rptr = join(&join(ptr, "responses"), code);
+        let mut resp = &responses[code.as_str()];
+        if let Some(target) = resp.get("$ref").and_then(Value::as_str) {
+            let target = target.trim_start_matches('#').to_string();
+            resp = spec.node(&target, &rptr)?;
+            rptr = target;
+        }
+        let Some(content) = resp.get("content").and_then(Value::as_object) else { continue };
+        if let Some(ct) = content.keys().find(|k| is_json(k)) {
+            if content[ct.as_str()].get("schema").is_some() {
+                chosen = Some(join(&join(&join(&rptr, "content"), ct), "schema"));
+                break;
+            }
+        }
+    }
+    if codes.len() > 1 && chosen.is_some() {
+        notes.push(format!("Success responses {}: the first with a JSON body is decoded.", codes.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")));
+    }
+    let Some(sptr) = chosen else { return Ok((Ty::Unit, Decode::Empty)) };
+    let schema = r.schema(&sptr)?;
+    let flat = match &schema.kind {
+        Kind::Ref(name) => r.component(&name.clone(), &sptr)?,
+        _ => schema.clone(),
+    };
+    if let Kind::Object(o) = &flat.kind {
+        let has = |n: &str| o.properties.iter().any(|(k, _)| k == n);
+        if has("success") && has("errors") {
+            let result = o.properties.iter().find(|(k, _)| k == "result").map(|(_, s)| s.clone());
+            let Some(result) = result else { return Ok((Ty::Unit, Decode::EnvelopeResult)) };
+            if has("result_info") && has_page {
+                let item_schema = match &result.kind {
+                    Kind::Array(items) => Some((**items).clone()),
+                    _ => None,
+                };
+                if let Some(items) = item_schema {
+                    let ty = t.ty(r, &items, &format!("{ctx}Item"), false)?;
+                    return Ok((ty, Decode::EnvelopePage));
+                }
+            }
+            let ty = t.ty(r, &result, &format!("{ctx}Result"), false)?;
+            return Ok((ty, Decode::EnvelopeResult));
+        }
+    }
+    let ty = t.ty(r, &schema, &format!("{ctx}Response"), false)?;
+    Ok((ty, Decode::Whole))
+}

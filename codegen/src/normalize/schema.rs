@@ -1,0 +1,500 @@
+//! Schemas resolved into one owned model: `$ref`s followed (named components kept as references),
+//! `allOf` flattened, `anyOf`/`oneOf` classified, primitive aliases inlined.
+
+use crate::error::{join, Result};
+use crate::load::Spec;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A resolved schema.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Schema {
+    /// What kind of value it describes.
+    pub kind: Kind,
+    /// `nullable: true`.
+    pub nullable: bool,
+    /// `readOnly: true`: never sent in request bodies.
+    pub read_only: bool,
+    /// The description (or, failing that, the title), from the schema or the alias it came through.
+    pub description: Option<String>,
+    /// `format` of a string (`date-time`, `binary`, `password`, …).
+    pub format: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// Where it was found.
+    pub pointer: String,
+}
+
+/// The kinds of resolved schemas.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    /// Anything: an empty schema, or a placeholder union of bare types.
+    Any,
+    /// Only `null` (`enum: [null]`): gives way to anything it is merged with.
+    Null,
+    /// `boolean`.
+    Bool,
+    /// `integer`.
+    Integer,
+    /// `number`.
+    Number,
+    /// `string`.
+    String,
+    /// A string enum, in document order.
+    Enum(Vec<String>),
+    /// `array`.
+    Array(Box<Schema>),
+    /// `object`.
+    Object(Object),
+    /// A named component schema (`#/components/schemas/NAME`).
+    Ref(String),
+    /// Real alternatives (`anyOf`/`oneOf`).
+    Union(Vec<Schema>),
+}
+
+/// The properties of an object schema.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Object {
+    /// Properties in document order.
+    pub properties: Vec<(String, Schema)>,
+    /// Required property names.
+    pub required: BTreeSet<String>,
+    /// `additionalProperties` with a schema (a map); `None` when absent or `false`.
+    pub additional: Option<Box<Schema>>,
+}
+
+impl Schema {
+    /// A schema of `kind` found at `pointer`, with no flags.
+    pub fn new(kind: Kind, pointer: &str) -> Self {
+        Schema {
+            kind,
+            nullable: false,
+            read_only: false,
+            description: None,
+            format: None,
+            deprecated: false,
+            pointer: pointer.to_string(),
+        }
+    }
+
+    /// Whether this is a bare placeholder (`{type: object}`, `{type: array, items: {}}`, `{type: string}`).
+    fn is_bare(&self) -> bool {
+        match &self.kind {
+            Kind::Any | Kind::Null => true,
+            Kind::String => self.format.is_none(),
+            Kind::Array(items) => matches!(items.kind, Kind::Any),
+            Kind::Object(o) => o.properties.is_empty() && o.additional.is_none(),
+            _ => false,
+        }
+    }
+}
+
+/// Resolves schemas of one document, caching named components.
+pub struct Resolver<'a> {
+    spec: &'a Spec,
+    components: BTreeMap<String, Schema>,
+    /// Components being flattened right now (to report `$ref` cycles without indirection).
+    flattening: Vec<String>,
+}
+
+const COMPONENTS: &str = "/components/schemas/";
+
+impl<'a> Resolver<'a> {
+    /// A resolver over `spec`.
+    pub fn new(spec: &'a Spec) -> Self {
+        Resolver {
+            spec,
+            components: BTreeMap::new(),
+            flattening: Vec::new(),
+        }
+    }
+
+    /// The spec being resolved.
+    pub fn spec(&self) -> &'a Spec {
+        self.spec
+    }
+
+    /// Resolves the schema at `pointer`.
+    pub fn schema(&mut self, pointer: &str) -> Result<Schema> {
+        let node = self.spec.node(pointer, pointer)?;
+        self.resolve(node, pointer)
+    }
+
+    /// The flattened body of the named component `name` (cached).
+    pub fn component(&mut self, name: &str, from: &str) -> Result<Schema> {
+        if let Some(s) = self.components.get(name) {
+            return Ok(s.clone());
+        }
+        if self.flattening.iter().any(|n| n == name) {
+            let chain = self.flattening.join(" -> ");
+            return Err(self.spec.error(
+                from,
+                format!("`$ref` cycle without indirection: {chain} -> {name}"),
+            ));
+        }
+        let pointer = join(COMPONENTS.trim_end_matches('/'), name);
+        let node = self.spec.node(&pointer, from)?;
+        self.flattening.push(name.to_string());
+        let resolved = self.resolve_inline(node, &pointer);
+        self.flattening.pop();
+        let resolved = resolved?;
+        self.components.insert(name.to_string(), resolved.clone());
+        Ok(resolved)
+    }
+
+    /// Whether a component becomes a named Rust type (object, enum, union) rather than being inlined.
+    pub fn is_named(&self, name: &str) -> bool {
+        let pointer = join(COMPONENTS.trim_end_matches('/'), name);
+        let mut node = self.spec.doc.pointer(&pointer);
+        // Follow alias chains (`{$ref: other}`) a bounded number of times.
+        for _ in 0..32 {
+            let Some(n) = node else { return false };
+            match n.get("$ref").and_then(Value::as_str) {
+                Some(r) if n.as_object().is_some_and(|o| o.len() == 1) => {
+                    node = r.strip_prefix('#').and_then(|p| self.spec.doc.pointer(p));
+                }
+                _ => break,
+            }
+        }
+        let Some(n) = node.and_then(Value::as_object) else {
+            return false;
+        };
+        let has = |k: &str| n.contains_key(k);
+        if has("properties") || has("allOf") || has("anyOf") || has("oneOf") {
+            return true;
+        }
+        if has("enum") {
+            // Only string enums become named types.
+            return n
+                .get("enum")
+                .and_then(Value::as_array)
+                .is_some_and(|vals| vals.iter().any(Value::is_string));
+        }
+        matches!(n.get("additionalProperties"), Some(Value::Object(_)))
+    }
+
+    fn resolve(&mut self, node: &Value, pointer: &str) -> Result<Schema> {
+        if let Some(target) = node.get("$ref") {
+            let target = target
+                .as_str()
+                .ok_or_else(|| self.spec.error(&join(pointer, "$ref"), "`$ref` is not a string"))?;
+            let Some(target_ptr) = target.strip_prefix('#') else {
+                return Err(self.spec.error(
+                    &join(pointer, "$ref"),
+                    format!("external reference `{target}` is not supported"),
+                ));
+            };
+            let target_ptr = percent_decode(target_ptr);
+            if let Some(name) = target_ptr.strip_prefix(COMPONENTS) {
+                let name = unescape(name);
+                self.spec.node(&target_ptr, &join(pointer, "$ref"))?;
+                if self.is_named(&name) {
+                    let mut s = Schema::new(Kind::Ref(name), pointer);
+                    s.description = description(node);
+                    s.nullable = flag(node, "nullable");
+                    s.read_only = flag(node, "readOnly");
+                    return Ok(s);
+                }
+                let mut s = self.component(&name, &join(pointer, "$ref"))?;
+                if let Some(d) = description(node) {
+                    s.description = Some(d);
+                }
+                s.nullable |= flag(node, "nullable");
+                s.read_only |= flag(node, "readOnly");
+                return Ok(s);
+            }
+            let target_node = self.spec.node(&target_ptr, &join(pointer, "$ref"))?;
+            if self.flattening.iter().any(|n| *n == target_ptr) {
+                return Err(self.spec.error(
+                    &join(pointer, "$ref"),
+                    format!("`$ref` cycle without indirection through `#{target_ptr}`"),
+                ));
+            }
+            self.flattening.push(target_ptr.clone());
+            let r = self.resolve(target_node, &target_ptr);
+            self.flattening.pop();
+            return r;
+        }
+        self.resolve_inline(node, pointer)
+    }
+
+    /// Resolves a schema, dereferencing a named `$ref` to its body (used inside `allOf`).
+    fn resolve_flat(&mut self, node: &Value, pointer: &str) -> Result<Schema> {
+        let s = self.resolve(node, pointer)?;
+        match &s.kind {
+            Kind::Ref(name) => {
+                let name = name.clone();
+                let mut body = self.component(&name, pointer)?;
+                if s.description.is_some() {
+                    body.description = s.description;
+                }
+                body.nullable |= s.nullable;
+                body.read_only |= s.read_only;
+                Ok(body)
+            }
+            _ => Ok(s),
+        }
+    }
+
+    fn resolve_inline(&mut self, node: &Value, pointer: &str) -> Result<Schema> {
+        let obj = match node {
+            Value::Object(o) => o,
+            Value::Bool(true) => return Ok(Schema::new(Kind::Any, pointer)),
+            _ => {
+                return Err(self.spec.error(pointer, "expected a schema object"));
+            }
+        };
+        if obj.contains_key("$ref") {
+            return self.resolve(node, pointer);
+        }
+        let mut base = if let Some(members) = obj.get("allOf") {
+            let members = self.array(members, &join(pointer, "allOf"))?;
+            let siblings = obj.contains_key("properties") || obj.contains_key("items");
+            if let [only] = members.as_slice() {
+                if !siblings && only.get("$ref").is_some() {
+                    // `allOf: [{$ref}]` is how OpenAPI 3.0 adds a description to a reference.
+                    let mut s = self.resolve(only, &join(&join(pointer, "allOf"), "0"))?;
+                    s.nullable |= flag(node, "nullable");
+                    s.read_only |= flag(node, "readOnly");
+                    if let Some(d) = description(node) {
+                        s.description = Some(d);
+                    }
+                    return Ok(s);
+                }
+            }
+            let mut acc: Option<Schema> = None;
+            for (i, m) in members.iter().enumerate() {
+                let p = join(&join(pointer, "allOf"), &i.to_string());
+                let s = self.resolve_flat(m, &p)?;
+                acc = Some(match acc {
+                    None => s,
+                    Some(a) => super::merge::merge(self, a, s)?,
+                });
+            }
+            // Keywords beside `allOf` (properties, type) are one more member.
+            let mut rest = obj.clone();
+            rest.remove("allOf");
+            let sibling = if siblings {
+                Some(self.resolve_inline(&Value::Object(rest), pointer)?)
+            } else {
+                None
+            };
+            match (acc, sibling) {
+                (Some(a), Some(s)) => super::merge::merge(self, a, s)?,
+                (Some(a), None) => a,
+                (None, Some(s)) => s,
+                (None, None) => Schema::new(Kind::Any, pointer),
+            }
+        } else if let Some(members) = obj.get("anyOf").or_else(|| obj.get("oneOf")) {
+            let key = if obj.contains_key("anyOf") { "anyOf" } else { "oneOf" };
+            let members = self.array(members, &join(pointer, key))?;
+            let mut variants = Vec::new();
+            let mut nullable = false;
+            for (i, m) in members.iter().enumerate() {
+                let p = join(&join(pointer, key), &i.to_string());
+                let s = self.resolve(m, &p)?;
+                if matches!(s.kind, Kind::Null) {
+                    nullable = true;
+                } else {
+                    variants.push(s);
+                }
+            }
+            let mut s = classify_union(variants, pointer);
+            s.nullable |= nullable;
+            s
+        } else {
+            self.resolve_typed(obj, pointer)?
+        };
+        base.nullable |= flag(node, "nullable");
+        base.read_only |= flag(node, "readOnly");
+        base.deprecated |= flag(node, "deprecated");
+        if let Some(d) = description(node) {
+            base.description = Some(d);
+        }
+        if base.format.is_none() {
+            base.format = obj.get("format").and_then(Value::as_str).map(str::to_string);
+        }
+        base.pointer = pointer.to_string();
+        Ok(base)
+    }
+
+    fn resolve_typed(
+        &mut self,
+        obj: &serde_json::Map<String, Value>,
+        pointer: &str,
+    ) -> Result<Schema> {
+        let ty = match obj.get("type") {
+            None => None,
+            Some(Value::String(t)) => Some(t.as_str()),
+            // `type: [..]` is OpenAPI 3.1; take the first non-null entry.
+            Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).find(|t| *t != "null"),
+            Some(_) => {
+                return Err(self.spec.error(&join(pointer, "type"), "`type` is not a string"));
+            }
+        };
+        if let Some(values) = obj.get("enum") {
+            let values = self.array(values, &join(pointer, "enum"))?;
+            if !values.is_empty() && values.iter().all(Value::is_null) {
+                return Ok(Schema::new(Kind::Null, pointer));
+            }
+            let strings: Vec<String> = values
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect();
+            let all_strings = strings.len() == values.iter().filter(|v| !v.is_null()).count();
+            if all_strings && matches!(ty, None | Some("string")) && !strings.is_empty() {
+                let mut s = Schema::new(Kind::Enum(dedup(strings)), pointer);
+                s.nullable = values.iter().any(Value::is_null);
+                return Ok(s);
+            }
+            // Enums of other types are typed by their base type (values listed in the docs).
+            let inferred = ty.or_else(|| infer_type(values));
+            return self.resolve_by_type(obj, inferred, pointer);
+        }
+        self.resolve_by_type(obj, ty, pointer)
+    }
+
+    fn resolve_by_type(
+        &mut self,
+        obj: &serde_json::Map<String, Value>,
+        ty: Option<&str>,
+        pointer: &str,
+    ) -> Result<Schema> {
+        let ty = ty.or_else(|| {
+            if obj.contains_key("properties") || obj.contains_key("additionalProperties") {
+                Some("object")
+            } else if obj.contains_key("items") {
+                Some("array")
+            } else {
+                None
+            }
+        });
+        let kind = match ty {
+            Some("boolean") => Kind::Bool,
+            Some("integer") => Kind::Integer,
+            Some("number") => Kind::Number,
+            Some("string") => Kind::String,
+            Some("null") => Kind::Null,
+            Some("array") => {
+                let items = match obj.get("items") {
+                    Some(items) => self.resolve(items, &join(pointer, "items"))?,
+                    None => Schema::new(Kind::Any, &join(pointer, "items")),
+                };
+                Kind::Array(Box::new(items))
+            }
+            Some("object") => Kind::Object(self.object(obj, pointer)?),
+            Some(other) => {
+                return Err(self
+                    .spec
+                    .error(&join(pointer, "type"), format!("unknown type `{other}`")));
+            }
+            None => Kind::Any,
+        };
+        Ok(Schema::new(kind, pointer))
+    }
+
+    fn object(&mut self, obj: &serde_json::Map<String, Value>, pointer: &str) -> Result<Object> {
+        let mut out = Object::default();
+        if let Some(props) = obj.get("properties") {
+            let pp = join(pointer, "properties");
+            let props = props
+                .as_object()
+                .ok_or_else(|| self.spec.error(&pp, "`properties` is not an object"))?;
+            for (name, node) in props {
+                let s = self.resolve(node, &join(&pp, name))?;
+                out.properties.push((name.clone(), s));
+            }
+        }
+        if let Some(req) = obj.get("required") {
+            let rp = join(pointer, "required");
+            let req = self.array(req, &rp)?;
+            for r in req {
+                let r = r
+                    .as_str()
+                    .ok_or_else(|| self.spec.error(&rp, "`required` entries must be strings"))?;
+                out.required.insert(r.to_string());
+            }
+        }
+        match obj.get("additionalProperties") {
+            None | Some(Value::Bool(false)) => {}
+            Some(Value::Bool(true)) => {
+                out.additional = Some(Box::new(Schema::new(Kind::Any, pointer)));
+            }
+            Some(node) => {
+                let s = self.resolve(node, &join(pointer, "additionalProperties"))?;
+                out.additional = Some(Box::new(s));
+            }
+        }
+        Ok(out)
+    }
+
+    fn array<'v>(&self, v: &'v Value, pointer: &str) -> Result<&'v Vec<Value>> {
+        v.as_array()
+            .ok_or_else(|| self.spec.error(pointer, "expected an array"))
+    }
+}
+
+/// `anyOf`/`oneOf`: all-placeholder unions are "anything"; a single alternative is itself.
+fn classify_union(variants: Vec<Schema>, pointer: &str) -> Schema {
+    if variants.is_empty() || variants.iter().all(Schema::is_bare) {
+        return Schema::new(Kind::Any, pointer);
+    }
+    let mut concrete: Vec<Schema> = variants.into_iter().filter(|v| !v.is_bare()).collect();
+    if concrete.len() == 1 {
+        return concrete.remove(0);
+    }
+    Schema::new(Kind::Union(concrete), pointer)
+}
+
+fn infer_type(values: &[Value]) -> Option<&'static str> {
+    let first = values.iter().find(|v| !v.is_null())?;
+    Some(match first {
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+        Value::Null => return None,
+    })
+}
+
+fn dedup(values: Vec<String>) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    values.into_iter().filter(|v| seen.insert(v.clone())).collect()
+}
+
+fn flag(node: &Value, key: &str) -> bool {
+    node.get(key).and_then(Value::as_bool).unwrap_or(false)
+}
+
+fn description(node: &Value) -> Option<String> {
+    node.get("description")
+        .or_else(|| node.get("title"))
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(str::to_string)
+}
+
+fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}

@@ -1,0 +1,316 @@
+//! Turns resolved schemas into named Rust types: components keep their (overlay or derived) names,
+//! inline objects and enums are named from where they appear, identical shapes are shared.
+
+use super::names::{self, camel, snake, unique};
+use super::schema::{Kind, Resolver, Schema};
+use crate::error::Result;
+use crate::ir::{Field, Ty, TypeDef, TypeId, TypeKind};
+use crate::overlay::Overlay;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Field names whose values are secrets (never printed by `Debug`).
+const SECRET_FIELDS: &[&str] = &[
+    "private_key", "password", "secret", "client_secret", "api_key", "api_token", "token", "key_pem",
+];
+
+/// Builds the type arena.
+pub struct Types<'o> {
+    overlay: &'o Overlay,
+    /// Names of every component in the document (overlay or derived), computed up front so a
+    /// component's name never depends on which others are used.
+    component_names: BTreeMap<String, String>,
+    taken: BTreeSet<String>,
+    by_component: BTreeMap<(String, bool), TypeId>,
+    by_shape: BTreeMap<String, TypeId>,
+    defs: Vec<TypeDef>,
+    /// Lines for the degradation summary.
+    pub degraded: Vec<String>,
+}
+
+impl<'o> Types<'o> {
+    /// A builder for `component_list` (every component schema name of the document).
+    pub fn new(overlay: &'o Overlay, component_list: &[String]) -> Self {
+        let mut short: BTreeMap<String, Vec<&String>> = BTreeMap::new();
+        for c in component_list {
+            if !overlay.types.contains_key(c) {
+                short.entry(names::component_type(c)).or_default().push(c);
+            }
+        }
+        let mut taken: BTreeSet<String> = component_list
+            .iter()
+            .filter_map(|c| overlay.types.get(c).cloned())
+            .collect();
+        let mut component_names = BTreeMap::new();
+        for c in component_list {
+            if let Some(n) = overlay.types.get(c) {
+                component_names.insert(c.clone(), n.clone());
+            }
+        }
+        for (name, comps) in short {
+            for c in comps {
+                let base = if taken.contains(&name) || component_names.values().any(|v| *v == name) {
+                    names::component_type_long(c)
+                } else if short_collides(&name, c, component_list, overlay) {
+                    names::component_type_long(c)
+                } else {
+                    name.clone()
+                };
+                let n = unique(base, &mut taken);
+                component_names.insert(c.clone(), n);
+            }
+        }
+        Types {
+            overlay,
+            component_names,
+            taken,
+            by_component: BTreeMap::new(),
+            by_shape: BTreeMap::new(),
+            defs: Vec::new(),
+            degraded: Vec::new(),
+        }
+    }
+
+    /// The finished arena.
+    pub fn into_defs(self) -> (Vec<TypeDef>, Vec<String>) {
+        (self.defs, self.degraded)
+    }
+
+    /// The type definitions built so far.
+    pub fn defs(&self) -> &[TypeDef] {
+        &self.defs
+    }
+
+    /// Reserves a unique type name derived from `wanted` (overlay `types` may rename derived names).
+    pub fn reserve_name(&mut self, wanted: &str) -> String {
+        let wanted = self
+            .overlay
+            .types
+            .get(wanted)
+            .cloned()
+            .unwrap_or_else(|| wanted.to_string());
+        unique(wanted, &mut self.taken)
+    }
+
+    /// Adds a finished definition under an already reserved name.
+    pub fn push(&mut self, def: TypeDef) -> TypeId {
+        self.defs.push(def);
+        self.defs.len() - 1
+    }
+
+    /// The Rust type for `s`, naming inline types `ctx`. `request`: the type is sent, so read-only
+    /// properties are left out.
+    pub fn ty(&mut self, r: &mut Resolver<'_>, s: &Schema, ctx: &str, request: bool) -> Result<Ty> {
+        Ok(match &s.kind {
+            Kind::Any | Kind::Null => Ty::Any,
+            Kind::Bool => Ty::Bool,
+            Kind::Integer => Ty::Integer,
+            Kind::Number => Ty::Number,
+            Kind::String => match s.format.as_deref() {
+                Some("date-time") => Ty::DateTime,
+                _ => Ty::String,
+            },
+            Kind::Enum(values) => {
+                let kind = TypeKind::Enum(enum_variants(values));
+                self.anonymous(ctx, doc_or(s, &format!("Values of `{ctx}`.")), kind)
+            }
+            Kind::Array(items) => Ty::Vec(Box::new(self.ty(r, items, &format!("{ctx}Item"), request)?)),
+            Kind::Object(o) if o.properties.is_empty() => match &o.additional {
+                Some(v) => Ty::Map(Box::new(self.ty(r, v, &format!("{ctx}Value"), request)?)),
+                None => Ty::Map(Box::new(Ty::Any)),
+            },
+            Kind::Object(_) => {
+                let kind = self.struct_kind(r, s, ctx, request)?;
+                self.anonymous(ctx, doc_or(s, &format!("The `{ctx}` object.")), kind)
+            }
+            Kind::Ref(name) => self.component(r, name, request, &s.pointer)?,
+            Kind::Union(variants) => {
+                let mut out = Vec::new();
+                let mut taken = BTreeSet::new();
+                for (i, v) in variants.iter().enumerate() {
+                    let t = self.ty(r, v, &format!("{ctx}Variant{}", i + 1), request)?;
+                    let name = unique(self.variant_name(&t), &mut taken);
+                    out.push((name, t));
+                }
+                self.anonymous(ctx, doc_or(s, &format!("One of several shapes of `{ctx}`.")), TypeKind::Union(out))
+            }
+        })
+    }
+
+    fn component(&mut self, r: &mut Resolver<'_>, name: &str, request: bool, from: &str) -> Result<Ty> {
+        let body = r.component(name, from)?;
+        // Only objects with read-only properties get a separate request form.
+        let request = request && has_read_only(&body);
+        if let Some(id) = self.by_component.get(&(name.to_string(), request)) {
+            return Ok(Ty::Named(*id));
+        }
+        let base = self
+            .component_names
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| names::component_type(name));
+        let rust_name = if request {
+            unique(format!("{base}Request"), &mut self.taken)
+        } else {
+            base
+        };
+        // Reserve the id first so recursive references resolve to it.
+        let id = self.push(TypeDef {
+            name: rust_name.clone(),
+            doc: String::new(),
+            kind: TypeKind::Alias(Ty::Any),
+            wire: true,
+        });
+        self.by_component.insert((name.to_string(), request), id);
+        let mut doc = body
+            .description
+            .clone()
+            .unwrap_or_else(|| format!("The `{}` schema of the API.", names::strip_namespace(name)));
+        let kind = match &body.kind {
+            Kind::Object(o) if !o.properties.is_empty() => {
+                if request {
+                    doc.push_str("\n\nThe request form: read-only properties, which the server sets, are left out.");
+                }
+                self.struct_kind(r, &body, &rust_name, request)?
+            }
+            Kind::Enum(values) => TypeKind::Enum(enum_variants(values)),
+            Kind::Union(_) => match self.ty(r, &body, &format!("{rust_name}Inner"), request)? {
+                Ty::Named(inner) => {
+                    let k = self.defs[inner].kind.clone();
+                    k
+                }
+                other => TypeKind::Alias(other),
+            },
+            _ => TypeKind::Alias(self.ty(r, &body, &rust_name, request)?),
+        };
+        self.defs[id].doc = doc;
+        self.defs[id].kind = kind;
+        Ok(Ty::Named(id))
+    }
+
+    fn struct_kind(&mut self, r: &mut Resolver<'_>, s: &Schema, ctx: &str, request: bool) -> Result<TypeKind> {
+        let Kind::Object(o) = &s.kind else {
+            return Ok(TypeKind::Alias(Ty::Any));
+        };
+        let mut fields = Vec::new();
+        let mut taken = BTreeSet::new();
+        for (api_name, prop) in &o.properties {
+            if request && prop.read_only {
+                continue;
+            }
+            let ty = self.ty(r, prop, &format!("{ctx}{}", camel(api_name)), request)?;
+            let required = o.required.contains(api_name);
+            let name = unique(snake(api_name), &mut taken);
+            let secret = SECRET_FIELDS.contains(&api_name.as_str())
+                || api_name.ends_with("_secret")
+                || api_name.ends_with("private_key")
+                || prop.format.as_deref() == Some("password");
+            let mut doc = prop.description.clone().unwrap_or_default();
+            if prop.read_only && !request {
+                push_note(&mut doc, "Read-only: set by the server.");
+            }
+            if prop.deprecated {
+                push_note(&mut doc, "Deprecated.");
+            }
+            if doc.is_empty() {
+                doc = format!("The `{api_name}` property.");
+            }
+            if matches!(ty, Ty::Any) && !matches!(prop.kind, Kind::Any | Kind::Null) {
+                self.degraded.push(format!("{ctx}.{api_name}: untyped ({})", prop.pointer));
+            }
+            fields.push(Field {
+                name,
+                api_name: api_name.clone(),
+                ty,
+                optional: !required || prop.nullable,
+                required,
+                boxed: false,
+                secret,
+                doc,
+            });
+        }
+        if let Some(extra) = &o.additional {
+            let value = self.ty(r, extra, &format!("{ctx}Value"), request)?;
+            let name = unique("additional_properties".to_string(), &mut taken);
+            fields.push(Field {
+                name,
+                api_name: String::new(),
+                ty: Ty::Map(Box::new(value)),
+                optional: false,
+                required: false,
+                boxed: false,
+                secret: false,
+                doc: "Properties beyond the named ones.".to_string(),
+            });
+        }
+        Ok(TypeKind::Struct(fields))
+    }
+
+    /// An inline type: shared with an identical earlier one, else named from `ctx`.
+    fn anonymous(&mut self, ctx: &str, doc: String, kind: TypeKind) -> Ty {
+        let shape = format!("{kind:?}");
+        if let Some(id) = self.by_shape.get(&shape) {
+            return Ty::Named(*id);
+        }
+        let name = self.reserve_name(ctx);
+        let id = self.push(TypeDef { name, doc, kind, wire: true });
+        self.by_shape.insert(shape, id);
+        Ty::Named(id)
+    }
+
+    /// A parameter struct (not sent as JSON), shared by operations with the same parameters.
+    pub fn params_struct(&mut self, wanted: &str, doc: String, fields: Vec<Field>) -> String {
+        let kind = TypeKind::Struct(fields);
+        let shape = format!("params {kind:?}");
+        if let Some(id) = self.by_shape.get(&shape) {
+            return self.defs[*id].name.clone();
+        }
+        let name = self.reserve_name(wanted);
+        let id = self.push(TypeDef { name: name.clone(), doc, kind, wire: false });
+        self.by_shape.insert(shape, id);
+        name
+    }
+
+    fn variant_name(&self, t: &Ty) -> String {
+        match t {
+            Ty::Any => "Value".into(),
+            Ty::Bool => "Bool".into(),
+            Ty::Integer => "Integer".into(),
+            Ty::Number => "Number".into(),
+            Ty::String => "String".into(),
+            Ty::DateTime => "DateTime".into(),
+            Ty::Vec(_) => "List".into(),
+            Ty::Map(_) => "Map".into(),
+            Ty::Unit => "Unit".into(),
+            Ty::Named(id) => self.defs[*id].name.clone(),
+        }
+    }
+}
+
+fn short_collides(name: &str, me: &str, all: &[String], overlay: &Overlay) -> bool {
+    all.iter()
+        .any(|o| o != me && !overlay.types.contains_key(o) && names::component_type(o) == name)
+}
+
+fn has_read_only(s: &Schema) -> bool {
+    matches!(&s.kind, Kind::Object(o) if o.properties.iter().any(|(_, p)| p.read_only))
+}
+
+fn enum_variants(values: &[String]) -> Vec<(String, String)> {
+    let mut taken = BTreeSet::new();
+    taken.insert("Unknown".to_string());
+    values
+        .iter()
+        .map(|v| (unique(camel(v), &mut taken), v.clone()))
+        .collect()
+}
+
+fn doc_or(s: &Schema, fallback: &str) -> String {
+    s.description.clone().unwrap_or_else(|| fallback.to_string())
+}
+
+fn push_note(doc: &mut String, note: &str) {
+    if !doc.is_empty() {
+        doc.push_str("\n\n");
+    }
+    doc.push_str(note);
+}

@@ -1,0 +1,99 @@
+//! The naming overlay (`spec/overlay.toml`): operationId → `resource.sub.method`, component → type name.
+
+use crate::error::{Error, Result};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// Names chosen by people for operations and component schemas. Anything not named here gets a
+/// derived name, so an operation added upstream never breaks the build.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Overlay {
+    /// operationId → name.
+    #[serde(default)]
+    pub operations: BTreeMap<String, OperationName>,
+    /// Component schema name → Rust type name.
+    #[serde(default)]
+    pub types: BTreeMap<String, String>,
+}
+
+/// The overlay entry of one operation.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum OperationName {
+    /// `"resource.sub.method"`.
+    Method(String),
+    /// The method path plus names for the operation's inline types.
+    Full {
+        /// `"resource.sub.method"`.
+        method: String,
+        /// Type name of the inline request body.
+        #[serde(default)]
+        body: Option<String>,
+        /// Type name of the query-parameter struct.
+        #[serde(default)]
+        params: Option<String>,
+    },
+}
+
+impl OperationName {
+    /// The `resource.sub.method` path.
+    pub fn method(&self) -> &str {
+        match self {
+            OperationName::Method(m) | OperationName::Full { method: m, .. } => m,
+        }
+    }
+
+    /// Type name of the inline request body, if named.
+    pub fn body(&self) -> Option<&str> {
+        match self {
+            OperationName::Full { body, .. } => body.as_deref(),
+            OperationName::Method(_) => None,
+        }
+    }
+
+    /// Type name of the query-parameter struct, if named.
+    pub fn params(&self) -> Option<&str> {
+        match self {
+            OperationName::Full { params, .. } => params.as_deref(),
+            OperationName::Method(_) => None,
+        }
+    }
+}
+
+impl Overlay {
+    /// Parses the overlay text read from `file`.
+    pub fn parse(file: &str, text: &str) -> Result<Overlay> {
+        let overlay: Overlay = toml::from_str(text).map_err(|e| {
+            let message = e.message().to_string();
+            let at = e
+                .span()
+                .map(|s| {
+                    let line = text[..s.start].matches('\n').count() + 1;
+                    format!(" (line {line})")
+                })
+                .unwrap_or_default();
+            Error::new(file, "", format!("invalid overlay{at}: {message}"))
+        })?;
+        for (op, name) in &overlay.operations {
+            let parts: Vec<&str> = name.method().split('.').collect();
+            let valid = parts.len() >= 2
+                && parts.iter().all(|p| {
+                    !p.is_empty()
+                        && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                        && !p.starts_with(|c: char| c.is_ascii_digit())
+                });
+            if !valid {
+                return Err(Error::new(
+                    file,
+                    &crate::error::join("/operations", op),
+                    format!(
+                        "`{}` is not of the form `resource.method` (snake_case segments)",
+                        name.method()
+                    ),
+                ));
+            }
+        }
+        Ok(overlay)
+    }
+}

@@ -1,0 +1,212 @@
+//! Items the generated code uses. Not part of the public API.
+
+use crate::envelope::{Envelope, EnvelopeStatus, Page, RawEnvelope};
+use crate::error::{ApiError, Error};
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+use std::fmt;
+
+pub use bytes::Bytes;
+pub use reqwest::Method;
+
+/// How a response body becomes the typed envelope.
+pub type Decoder<T> = fn(&[u8]) -> Result<Envelope<T>, DecodeFailure>;
+
+/// Why a 2xx body was not a result.
+pub enum DecodeFailure {
+    /// `success: false` in the envelope.
+    Unsuccessful(EnvelopeStatus),
+    /// The body does not match the type: JSON path and message.
+    Invalid(String, String),
+}
+
+impl DecodeFailure {
+    pub(crate) fn into_error(self, status: StatusCode, _headers: &HeaderMap, _body: &[u8], ray_id: Option<String>) -> Error {
+        match self {
+            DecodeFailure::Unsuccessful(env) => Error::Api(Box::new(ApiError {
+                status,
+                errors: env.errors.unwrap_or_default(),
+                messages: env.messages.unwrap_or_default(),
+                ray_id,
+                body_snippet: None,
+            })),
+            DecodeFailure::Invalid(path, message) => Error::Decode { status, path, message, ray_id },
+        }
+    }
+}
+
+fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeFailure> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        DecodeFailure::Invalid(path, e.into_inner().to_string())
+    })
+}
+
+/// A failed typed decode of an envelope: `success: false` wins over the type mismatch.
+fn unsuccessful_or(body: &[u8], failure: DecodeFailure) -> DecodeFailure {
+    match serde_json::from_slice::<EnvelopeStatus>(body) {
+        Ok(status) if status.success == Some(false) => DecodeFailure::Unsuccessful(status),
+        _ => failure,
+    }
+}
+
+fn check<R>(raw: RawEnvelope<R>) -> Result<RawEnvelope<R>, DecodeFailure> {
+    if raw.success == Some(false) {
+        return Err(DecodeFailure::Unsuccessful(EnvelopeStatus {
+            success: raw.success,
+            errors: raw.errors,
+            messages: raw.messages,
+        }));
+    }
+    Ok(raw)
+}
+
+/// Cloudflare's envelope; the result is `result`.
+pub fn envelope<T: DeserializeOwned>(body: &[u8]) -> Result<Envelope<T>, DecodeFailure> {
+    let raw: RawEnvelope<T> = parse(body).map_err(|f| unsuccessful_or(body, f))?;
+    let raw = check(raw)?;
+    let result = match raw.result {
+        Some(r) => r,
+        // An absent or null `result` is fine for `()`, `Option` and `Value` results.
+        None => serde_json::from_value(serde_json::Value::Null)
+            .map_err(|_| DecodeFailure::Invalid("result".into(), "missing or null `result`".into()))?,
+    };
+    Ok(Envelope {
+        result,
+        errors: raw.errors.unwrap_or_default(),
+        messages: raw.messages.unwrap_or_default(),
+        result_info: raw.result_info,
+    })
+}
+
+/// Cloudflare's envelope around a list; the result is a [`Page`].
+pub fn page<T: DeserializeOwned>(body: &[u8]) -> Result<Envelope<Page<T>>, DecodeFailure> {
+    let raw: RawEnvelope<Vec<T>> = parse(body).map_err(|f| unsuccessful_or(body, f))?;
+    let raw = check(raw)?;
+    Ok(Envelope {
+        result: Page { items: raw.result.unwrap_or_default(), result_info: raw.result_info.clone() },
+        errors: raw.errors.unwrap_or_default(),
+        messages: raw.messages.unwrap_or_default(),
+        result_info: raw.result_info,
+    })
+}
+
+/// No envelope: the body is the result.
+pub fn whole<T: DeserializeOwned>(body: &[u8]) -> Result<Envelope<T>, DecodeFailure> {
+    let result = if body.iter().all(u8::is_ascii_whitespace) {
+        serde_json::from_value(serde_json::Value::Null)
+            .map_err(|_| DecodeFailure::Invalid(".".into(), "empty body".into()))?
+    } else {
+        parse(body)?
+    };
+    Ok(Envelope { result, errors: Vec::new(), messages: Vec::new(), result_info: None })
+}
+
+/// No body expected; whatever came is ignored.
+pub fn empty(_body: &[u8]) -> Result<Envelope<()>, DecodeFailure> {
+    Ok(Envelope { result: (), errors: Vec::new(), messages: Vec::new(), result_info: None })
+}
+
+/// Path segments are percent-encoded (progenitor-client), and `.`/`..` are encoded too so that no
+/// id can walk the path.
+pub fn encode_path(segment: &str) -> String {
+    match segment {
+        "." => "%2E".to_string(),
+        ".." => "%2E%2E".to_string(),
+        s => progenitor_client::encode_path(s),
+    }
+}
+
+/// Values that can be sent as a query or header parameter.
+pub trait ParamValue {
+    /// The text sent.
+    fn to_param(&self) -> String;
+}
+
+macro_rules! display_param {
+    ($($t:ty),*) => {$(
+        impl ParamValue for $t {
+            fn to_param(&self) -> String {
+                self.to_string()
+            }
+        }
+    )*};
+}
+display_param!(str, String, i64, f64, bool);
+
+impl ParamValue for chrono::DateTime<chrono::Utc> {
+    fn to_param(&self) -> String {
+        self.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+    }
+}
+
+/// Prints `<redacted>` in place of a secret value.
+pub struct Redacted<'a, T>(pub &'a T);
+
+impl<T> fmt::Debug for Redacted<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// The impls of a forward-compatible string enum (the enum itself is generated, with an
+/// `Unknown(String)` variant for values this version does not know).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __string_enum {
+    ($name:ident { $($variant:ident = $value:literal),* $(,)? }) => {
+        impl $name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $value,)*
+                    Self::Unknown(v) => v,
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::convert::From<&str> for $name {
+            fn from(value: &str) -> Self {
+                match value {
+                    $($value => Self::$variant,)*
+                    other => Self::Unknown(other.to_string()),
+                }
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
+                Ok(Self::from(s))
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                let s = <::std::string::String as ::serde::Deserialize>::deserialize(d)?;
+                Ok(Self::from(s.as_str()))
+            }
+        }
+
+        impl $crate::__private::ParamValue for $name {
+            fn to_param(&self) -> ::std::string::String {
+                self.as_str().to_string()
+            }
+        }
+    };
+}
+pub use crate::__string_enum as string_enum;

@@ -1,0 +1,171 @@
+//! The one error type of the client.
+
+use crate::envelope::ResponseMessage;
+use reqwest::StatusCode;
+use std::fmt;
+
+/// An error the API returned: a non-2xx status, or `success: false`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The envelope's `errors` (Cloudflare's code, message, documentation URL, source pointer).
+    pub errors: Vec<ResponseMessage>,
+    /// The envelope's `messages`.
+    pub messages: Vec<ResponseMessage>,
+    /// The `cf-ray` id of the response, for Cloudflare support.
+    pub ray_id: Option<String>,
+    /// The start of the body when it was not a JSON envelope (an HTML error page from the edge).
+    pub body_snippet: Option<String>,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Cloudflare API error (HTTP {})", self.status.as_u16())?;
+        for (i, e) in self.errors.iter().enumerate() {
+            let sep = if i == 0 { ": " } else { "; " };
+            write!(f, "{sep}{} ({})", e.message, e.code)?;
+        }
+        if let Some(snippet) = &self.body_snippet {
+            write!(f, ": {snippet}")?;
+        }
+        if let Some(ray) = &self.ray_id {
+            write!(f, " [cf-ray {ray}]")?;
+        }
+        Ok(())
+    }
+}
+
+/// Everything that can go wrong with a call.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The API answered with an error.
+    #[error("{0}")]
+    Api(Box<ApiError>),
+    /// The request did not complete in time.
+    #[error("request timed out: {0}")]
+    Timeout(#[source] reqwest::Error),
+    /// No connection could be made.
+    #[error("connection failed: {0}")]
+    Connect(#[source] reqwest::Error),
+    /// Another transport error.
+    #[error("HTTP transport error: {0}")]
+    Http(#[source] reqwest::Error),
+    /// A 2xx response whose body did not match the expected type.
+    #[error("could not decode the response (HTTP {status}) at `{path}`: {message}")]
+    Decode {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The JSON path of the field that failed (`result[3].expires_on`), `.` for the root.
+        path: String,
+        /// What was wrong.
+        message: String,
+        /// The `cf-ray` id of the response.
+        ray_id: Option<String>,
+    },
+    /// The request could not be built (a body that does not serialize, a bad header value).
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+    /// The client is misconfigured (no credentials, a plain-http base URL, …).
+    #[error("invalid client configuration: {0}")]
+    Config(String),
+}
+
+impl Error {
+    /// The HTTP status, when a response was received.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Decode { status, .. } => Some(*status),
+            Error::Http(e) | Error::Timeout(e) | Error::Connect(e) => e.status(),
+            _ => None,
+        }
+    }
+
+    /// The API error, when the API returned one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The `cf-ray` id of the response, when there was one.
+    pub fn ray_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) => e.ray_id.as_deref(),
+            Error::Decode { ray_id, .. } => ray_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The Cloudflare error codes of an API error.
+    pub fn codes(&self) -> Vec<i64> {
+        self.api().map(|e| e.errors.iter().map(|m| m.code).collect()).unwrap_or_default()
+    }
+
+    /// HTTP 400.
+    pub fn is_bad_request(&self) -> bool {
+        self.status() == Some(StatusCode::BAD_REQUEST)
+    }
+
+    /// HTTP 401: missing or invalid credentials.
+    pub fn is_unauthorized(&self) -> bool {
+        self.status() == Some(StatusCode::UNAUTHORIZED)
+    }
+
+    /// HTTP 403: the credentials lack a permission.
+    pub fn is_forbidden(&self) -> bool {
+        self.status() == Some(StatusCode::FORBIDDEN)
+    }
+
+    /// HTTP 404.
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(StatusCode::NOT_FOUND)
+    }
+
+    /// HTTP 409.
+    pub fn is_conflict(&self) -> bool {
+        self.status() == Some(StatusCode::CONFLICT)
+    }
+
+    /// HTTP 422.
+    pub fn is_unprocessable(&self) -> bool {
+        self.status() == Some(StatusCode::UNPROCESSABLE_ENTITY)
+    }
+
+    /// HTTP 429.
+    pub fn is_rate_limited(&self) -> bool {
+        self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// HTTP 5xx.
+    pub fn is_server_error(&self) -> bool {
+        self.status().is_some_and(|s| s.is_server_error())
+    }
+
+    /// A timeout.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout(_))
+    }
+
+    /// Whether trying again later may succeed: connection failures, timeouts, 408, 429 and 5xx.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Connect(_) | Error::Timeout(_) => true,
+            Error::Api(e) => crate::retry::retryable_status(e.status),
+            _ => false,
+        }
+    }
+
+    pub(crate) fn from_transport(e: reqwest::Error) -> Error {
+        if e.is_timeout() {
+            Error::Timeout(e)
+        } else if e.is_connect() {
+            Error::Connect(e)
+        } else {
+            Error::Http(e)
+        }
+    }
+}

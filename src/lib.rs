@@ -1,0 +1,71 @@
+//! A typed, async client for Cloudflare's mTLS certificate APIs: Access mTLS certificates and
+//! hostname settings, account mTLS certificates and their associations, API Shield client
+//! certificates, and Authenticated Origin Pulls (zone and per-hostname).
+//!
+//! The methods and types are generated at build time from the OpenAPI document vendored in `spec/`
+//! (see [`SPEC_VERSION`]); the runtime around them (client, credentials, errors, the response
+//! envelope, retries, pagination) is hand-written.
+//!
+//! ```no_run
+//! use cloudflare_mtls::{Client, Scope, types::*};
+//! use futures::TryStreamExt;
+//!
+//! # async fn run() -> Result<(), cloudflare_mtls::Error> {
+//! let client = Client::from_env()?;
+//! let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+//! let cert = client
+//!     .mtls_certificates()
+//!     .create(account_id, &MtlsCertificateCreate {
+//!         ca: true,
+//!         certificates: "-----BEGIN CERTIFICATE-----\n...".into(),
+//!         name: Some("ca".into()),
+//!         private_key: None,
+//!     })
+//!     .await?;
+//! let cert_id = cert.id.as_deref().unwrap_or_default();
+//! let used = client.mtls_certificates().associations().list(account_id, cert_id).await?;
+//! println!("{} associations", used.len());
+//!
+//! let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+//! let page = client.access().certificates().list(Scope::Zone(zone_id), Default::default()).await?;
+//! println!("{} Access certificates on page 1", page.items.len());
+//!
+//! let mut revoked = client.client_certificates().list_all(
+//!     zone_id,
+//!     ClientCertificateListParams { status: Some(ClientCertificateStatusFilter::Revoked), ..Default::default() },
+//! );
+//! while let Some(c) = revoked.try_next().await? {
+//!     println!("{:?}", c.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+#![deny(missing_docs)]
+
+mod call;
+mod client;
+mod credentials;
+mod envelope;
+mod error;
+mod pagination;
+mod retry;
+mod scope;
+
+#[doc(hidden)]
+pub mod __private;
+
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/cloudflare_mtls.rs"));
+}
+
+pub use call::Call;
+pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+pub use credentials::Credentials;
+pub use envelope::{Envelope, Page, ResponseMessage, ResponseMessageSource, ResultInfo};
+pub use error::{ApiError, Error};
+pub use generated::{resources, types, SPEC_VERSION};
+pub use pagination::PageStream;
+/// A typed response with its HTTP status and headers (from `progenitor-client`).
+pub use progenitor_client::ResponseValue;
+pub use retry::RetryPolicy;
+pub use scope::Scope;
