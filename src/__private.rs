@@ -104,6 +104,17 @@ pub fn whole<T: DeserializeOwned>(body: &[u8]) -> Result<Envelope<T>, DecodeFail
     Ok(Envelope { result, errors: Vec::new(), messages: Vec::new(), result_info: None })
 }
 
+/// A `text/*` body.
+pub fn text(body: &[u8]) -> Result<Envelope<String>, DecodeFailure> {
+    let result = String::from_utf8(body.to_vec()).map_err(|e| DecodeFailure::Invalid(".".into(), e.to_string()))?;
+    Ok(Envelope { result, errors: Vec::new(), messages: Vec::new(), result_info: None })
+}
+
+/// A body of another media type, as bytes.
+pub fn binary(body: &[u8]) -> Result<Envelope<Bytes>, DecodeFailure> {
+    Ok(Envelope { result: Bytes::copy_from_slice(body), errors: Vec::new(), messages: Vec::new(), result_info: None })
+}
+
 /// No body expected; whatever came is ignored.
 pub fn empty(_body: &[u8]) -> Result<Envelope<()>, DecodeFailure> {
     Ok(Envelope { result: (), errors: Vec::new(), messages: Vec::new(), result_info: None })

@@ -150,6 +150,10 @@ pub enum Decode {
     EnvelopePage,
     /// The whole JSON body is the result.
     Whole,
+    /// A `text/*` body, as a `String`.
+    Text,
+    /// Any other media type, as raw bytes.
+    Binary,
     /// No body (or one that is ignored).
     Empty,
 }

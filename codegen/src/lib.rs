@@ -50,6 +50,7 @@ pub struct Output {
 /// Generates the client code for `spec`. Same input, same bytes.
 pub fn generate(spec: &Spec, settings: &Settings) -> Result<Output, Error> {
     let model = normalize::normalize(spec, &settings.overlay)?;
+    spec.validate()?;
     let code = emit::emit(&model)
         .map_err(|e| Error::new(&spec.file, "", format!("internal error: emitted code does not parse: {e}")))?;
     let ops = normalize::all_operations(&model.resources);

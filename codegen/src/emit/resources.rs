@@ -97,12 +97,15 @@ fn method(model: &Model, op: &Operation) -> TokenStream {
     let result = ty_tokens(model, &op.result, true);
     let output = match op.decode {
         Decode::EnvelopePage => quote!(crate::Page<#result>),
+        Decode::Binary => quote!(crate::__private::Bytes),
         _ => result.clone(),
     };
     let decode = match op.decode {
         Decode::EnvelopeResult => quote!(envelope),
         Decode::EnvelopePage => quote!(page),
         Decode::Whole => quote!(whole),
+        Decode::Text => quote!(text),
+        Decode::Binary => quote!(binary),
         Decode::Empty => quote!(empty),
     };
     let http = format_ident!("{}", op.http_method);

@@ -281,6 +281,7 @@ fn response(
     let mut codes: Vec<&String> = responses.keys().filter(|k| k.starts_with('2')).collect();
     codes.sort();
     let mut chosen = None;
+    let mut other_media: Option<String> = None;
     for code in &codes {
         let mut rptr = join(&join(ptr, "responses"), code);
         let mut resp = &responses[code.as_str()];
@@ -296,11 +297,20 @@ fn response(
                 break;
             }
         }
+        if other_media.is_none() {
+            other_media = content.keys().find(|k| !is_json(k)).cloned();
+        }
     }
     if codes.len() > 1 && chosen.is_some() {
         notes.push(format!("Success responses {}: the first with a JSON body is decoded.", codes.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")));
     }
-    let Some(sptr) = chosen else { return Ok((Ty::Unit, Decode::Empty)) };
+    let Some(sptr) = chosen else {
+        return Ok(match other_media {
+            Some(m) if m.starts_with("text/") => (Ty::String, Decode::Text),
+            Some(_) => (Ty::Unit, Decode::Binary),
+            None => (Ty::Unit, Decode::Empty),
+        });
+    };
     let schema = r.schema(&sptr)?;
     let flat = match &schema.kind {
         Kind::Ref(name) => r.component(&name.clone(), &sptr)?,

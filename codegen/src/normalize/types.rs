@@ -30,33 +30,30 @@ pub struct Types<'o> {
 impl<'o> Types<'o> {
     /// A builder for `component_list` (every component schema name of the document).
     pub fn new(overlay: &'o Overlay, component_list: &[String]) -> Self {
-        let mut short: BTreeMap<String, Vec<&String>> = BTreeMap::new();
-        for c in component_list {
-            if !overlay.types.contains_key(c) {
-                short.entry(names::component_type(c)).or_default().push(c);
-            }
-        }
-        let mut taken: BTreeSet<String> = component_list
-            .iter()
-            .filter_map(|c| overlay.types.get(c).cloned())
-            .collect();
         let mut component_names = BTreeMap::new();
+        let mut taken = BTreeSet::new();
+        let mut groups: BTreeMap<String, Vec<&String>> = BTreeMap::new();
         for c in component_list {
-            if let Some(n) = overlay.types.get(c) {
-                component_names.insert(c.clone(), n.clone());
+            match overlay.types.get(c) {
+                Some(n) => {
+                    component_names.insert(c.clone(), n.clone());
+                    taken.insert(n.clone());
+                }
+                None => groups.entry(names::component_type(c)).or_default().push(c),
             }
         }
-        for (name, comps) in short {
-            for c in comps {
-                let base = if taken.contains(&name) || component_names.values().any(|v| *v == name) {
-                    names::component_type_long(c)
-                } else if short_collides(&name, c, component_list, overlay) {
-                    names::component_type_long(c)
+        for (short, mut members) in groups {
+            // Alone: the short name. Colliding: the namespace is kept; a name without the
+            // `components-schemas-` marker is preferred for the unsuffixed form.
+            members.sort_by_key(|c| (c.contains("schemas-"), c.len(), (*c).clone()));
+            let alone = members.len() == 1;
+            for c in members {
+                let base = if alone && !taken.contains(&short) {
+                    short.clone()
                 } else {
-                    name.clone()
+                    names::component_type_long(c)
                 };
-                let n = unique(base, &mut taken);
-                component_names.insert(c.clone(), n);
+                component_names.insert(c.clone(), unique(base, &mut taken));
             }
         }
         Types {
@@ -284,11 +281,6 @@ impl<'o> Types<'o> {
             Ty::Named(id) => self.defs[*id].name.clone(),
         }
     }
-}
-
-fn short_collides(name: &str, me: &str, all: &[String], overlay: &Overlay) -> bool {
-    all.iter()
-        .any(|o| o != me && !overlay.types.contains_key(o) && names::component_type(o) == name)
 }
 
 fn has_read_only(s: &Schema) -> bool {

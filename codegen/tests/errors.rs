@@ -1,0 +1,78 @@
+//! Bad input fails with one error naming the file and the JSON pointer; it never panics.
+
+use cloudflare_mtls_codegen::{generate, Error, Overlay, Settings, Spec};
+
+fn run(text: &str) -> Result<String, Error> {
+    let spec = Spec::parse("bad.json", text)?;
+    generate(&spec, &Settings::default()).map(|o| o.code)
+}
+
+fn with_schemas(paths: &str, schemas: &str) -> String {
+    format!(
+        r#"{{"openapi":"3.0.3","info":{{"title":"t","version":"1"}},"paths":{paths},"components":{{"schemas":{schemas}}}}}"#
+    )
+}
+
+const GET_A: &str = r##"{"/a":{"get":{"responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"$ref":"#/components/schemas/A"}}}}}}}}"##;
+
+#[test]
+fn invalid_json() {
+    let e = run("{\"openapi\": ").unwrap_err();
+    assert_eq!(e.file, "bad.json");
+    assert!(e.message.contains("not valid JSON"), "{e}");
+}
+
+#[test]
+fn dangling_ref_names_the_ref() {
+    let e = run(&with_schemas(GET_A, r##"{"A":{"type":"object","properties":{"b":{"$ref":"#/components/schemas/Missing"}}}}"##))
+        .unwrap_err();
+    assert_eq!(e.pointer, "/components/schemas/A/properties/b/$ref", "{e}");
+    assert!(e.message.contains("does not resolve"), "{e}");
+    assert_eq!(
+        e.to_string(),
+        "bad.json#/components/schemas/A/properties/b/$ref: reference `#/components/schemas/Missing` does not resolve"
+    );
+}
+
+#[test]
+fn ref_cycle_without_indirection() {
+    let e = run(&with_schemas(
+        GET_A,
+        r##"{"A":{"allOf":[{"$ref":"#/components/schemas/B"},{"properties":{"x":{"type":"string"}}}]},
+            "B":{"allOf":[{"$ref":"#/components/schemas/A"},{"properties":{"y":{"type":"string"}}}]}}"##,
+    ))
+    .unwrap_err();
+    assert!(e.message.contains("cycle"), "{e}");
+    assert!(e.pointer.starts_with("/components/schemas/"), "{e}");
+}
+
+#[test]
+fn allof_conflict_names_both_pointers() {
+    let e = run(&with_schemas(
+        GET_A,
+        r##"{"A":{"allOf":[{"properties":{"x":{"type":"string"}}},{"properties":{"x":{"type":"integer"}}}]}}"##,
+    ))
+    .unwrap_err();
+    assert_eq!(e.pointer, "/components/schemas/A/allOf/1/properties/x", "{e}");
+    assert!(e.message.contains("#/components/schemas/A/allOf/0/properties/x"), "{e}");
+}
+
+#[test]
+fn wrong_type_where_a_schema_should_be() {
+    let e = run(&with_schemas(GET_A, r##"{"A":{"type":"object","properties":{"b":7}}}"##)).unwrap_err();
+    assert!(e.pointer.starts_with("/components/schemas/A"), "{e}");
+}
+
+#[test]
+fn unsupported_version() {
+    let e = run(r#"{"openapi":"2.0","info":{"title":"t","version":"1"},"paths":{}}"#).unwrap_err();
+    assert_eq!(e.pointer, "/openapi");
+}
+
+#[test]
+fn bad_overlay_entry() {
+    let e = Overlay::parse("overlay.toml", "[operations]\n\"x\" = \"NotAPath\"\n").unwrap_err();
+    assert_eq!(e.pointer, "/operations/x");
+    let e = Overlay::parse("overlay.toml", "[operations\n").unwrap_err();
+    assert!(e.message.contains("line 1"), "{e}");
+}
