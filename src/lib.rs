@@ -69,3 +69,8 @@ pub use pagination::PageStream;
 pub use progenitor_client::ResponseValue;
 pub use retry::RetryPolicy;
 pub use scope::Scope;
+
+/// The README's examples, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
