@@ -22,7 +22,13 @@ pub enum DecodeFailure {
 }
 
 impl DecodeFailure {
-    pub(crate) fn into_error(self, status: StatusCode, _headers: &HeaderMap, _body: &[u8], ray_id: Option<String>) -> Error {
+    pub(crate) fn into_error(
+        self,
+        status: StatusCode,
+        _headers: &HeaderMap,
+        _body: &[u8],
+        ray_id: Option<String>,
+    ) -> Error {
         match self {
             DecodeFailure::Unsuccessful(env) => Error::Api(Box::new(ApiError {
                 status,
@@ -31,7 +37,12 @@ impl DecodeFailure {
                 ray_id,
                 body_snippet: None,
             })),
-            DecodeFailure::Invalid(path, message) => Error::Decode { status, path, message, ray_id },
+            DecodeFailure::Invalid(path, message) => Error::Decode {
+                status,
+                path,
+                message,
+                ray_id,
+            },
         }
     }
 }
@@ -70,8 +81,9 @@ pub fn envelope<T: DeserializeOwned>(body: &[u8]) -> Result<Envelope<T>, DecodeF
     let result = match raw.result {
         Some(r) => r,
         // An absent or null `result` is fine for `()`, `Option` and `Value` results.
-        None => serde_json::from_value(serde_json::Value::Null)
-            .map_err(|_| DecodeFailure::Invalid("result".into(), "missing or null `result`".into()))?,
+        None => serde_json::from_value(serde_json::Value::Null).map_err(|_| {
+            DecodeFailure::Invalid("result".into(), "missing or null `result`".into())
+        })?,
     };
     Ok(Envelope {
         result,
@@ -86,7 +98,10 @@ pub fn page<T: DeserializeOwned>(body: &[u8]) -> Result<Envelope<Page<T>>, Decod
     let raw: RawEnvelope<Vec<T>> = parse(body).map_err(|f| unsuccessful_or(body, f))?;
     let raw = check(raw)?;
     Ok(Envelope {
-        result: Page { items: raw.result.unwrap_or_default(), result_info: raw.result_info.clone() },
+        result: Page {
+            items: raw.result.unwrap_or_default(),
+            result_info: raw.result_info.clone(),
+        },
         errors: raw.errors.unwrap_or_default(),
         messages: raw.messages.unwrap_or_default(),
         result_info: raw.result_info,
@@ -101,33 +116,60 @@ pub fn whole<T: DeserializeOwned>(body: &[u8]) -> Result<Envelope<T>, DecodeFail
     } else {
         parse(body)?
     };
-    Ok(Envelope { result, errors: Vec::new(), messages: Vec::new(), result_info: None })
+    Ok(Envelope {
+        result,
+        errors: Vec::new(),
+        messages: Vec::new(),
+        result_info: None,
+    })
 }
 
 /// A `text/*` body.
 pub fn text(body: &[u8]) -> Result<Envelope<String>, DecodeFailure> {
-    let result = String::from_utf8(body.to_vec()).map_err(|e| DecodeFailure::Invalid(".".into(), e.to_string()))?;
-    Ok(Envelope { result, errors: Vec::new(), messages: Vec::new(), result_info: None })
+    let result = String::from_utf8(body.to_vec())
+        .map_err(|e| DecodeFailure::Invalid(".".into(), e.to_string()))?;
+    Ok(Envelope {
+        result,
+        errors: Vec::new(),
+        messages: Vec::new(),
+        result_info: None,
+    })
 }
 
 /// A body of another media type, as bytes.
 pub fn binary(body: &[u8]) -> Result<Envelope<Bytes>, DecodeFailure> {
-    Ok(Envelope { result: Bytes::copy_from_slice(body), errors: Vec::new(), messages: Vec::new(), result_info: None })
+    Ok(Envelope {
+        result: Bytes::copy_from_slice(body),
+        errors: Vec::new(),
+        messages: Vec::new(),
+        result_info: None,
+    })
 }
 
 /// No body expected; whatever came is ignored.
 pub fn empty(_body: &[u8]) -> Result<Envelope<()>, DecodeFailure> {
-    Ok(Envelope { result: (), errors: Vec::new(), messages: Vec::new(), result_info: None })
+    Ok(Envelope {
+        result: (),
+        errors: Vec::new(),
+        messages: Vec::new(),
+        result_info: None,
+    })
 }
 
-/// Path segments are percent-encoded (progenitor-client), and `.`/`..` are encoded too so that no
-/// id can walk the path.
+/// Percent-encodes one path segment (progenitor-client), plus `\\`, which URL parsers treat as `/`.
+/// A segment that is `.` or `..` cannot be made safe by encoding (URL parsers remove `%2E%2E` too):
+/// [`crate::Call`] refuses such a request before it is sent.
 pub fn encode_path(segment: &str) -> String {
-    match segment {
-        "." => "%2E".to_string(),
-        ".." => "%2E%2E".to_string(),
-        s => progenitor_client::encode_path(s),
-    }
+    progenitor_client::encode_path(segment).replace('\\', "%5C")
+}
+
+/// Whether a path has a `.` or `..` segment, plain or percent-encoded, which a URL parser would
+/// resolve away.
+pub(crate) fn has_dot_segment(path: &str) -> bool {
+    path.split('/').any(|seg| {
+        let decoded = seg.replace("%2E", ".").replace("%2e", ".");
+        decoded == "." || decoded == ".."
+    })
 }
 
 /// Values that can be sent as a query or header parameter.

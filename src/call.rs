@@ -59,14 +59,28 @@ impl<T> std::fmt::Debug for Call<'_, T> {
             .field("method", &self.method)
             .field("path", &self.path)
             .field("query", &self.query)
-            .field("body", &self.body.as_ref().map(|(b, _)| format!("<{} bytes>", b.len())))
+            .field(
+                "body",
+                &self
+                    .body
+                    .as_ref()
+                    .map(|(b, _)| format!("<{} bytes>", b.len())),
+            )
             .finish_non_exhaustive()
     }
 }
 
 impl<'a, T> Call<'a, T> {
     #[doc(hidden)]
-    pub fn new(client: &'a Client, method: Method, template: &'static str, path: String, decode: Decoder<T>) -> Self {
+    pub fn new(
+        client: &'a Client,
+        method: Method,
+        template: &'static str,
+        path: String,
+        decode: Decoder<T>,
+    ) -> Self {
+        let problem = crate::__private::has_dot_segment(&path)
+            .then(|| format!("a path parameter of `{template}` is `.` or `..`, which would change the request path"));
         Call {
             client,
             method,
@@ -75,7 +89,7 @@ impl<'a, T> Call<'a, T> {
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
-            problem: None,
+            problem,
             timeout: None,
             max_retries: None,
             decode,
@@ -153,7 +167,10 @@ impl<'a, T> Call<'a, T> {
     pub fn header_json<V: Serialize>(self, name: &str, value: Option<&V>) -> Self {
         match value.map(serde_json::to_string) {
             Some(Ok(s)) => self.header(name, &s),
-            Some(Err(e)) => Self { problem: Some(format!("header `{name}`: {e}")), ..self },
+            Some(Err(e)) => Self {
+                problem: Some(format!("header `{name}`: {e}")),
+                ..self
+            },
             None => self,
         }
     }
@@ -161,7 +178,9 @@ impl<'a, T> Call<'a, T> {
     #[doc(hidden)]
     pub fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
         match serde_json::to_vec(body) {
-            Ok(bytes) => self.body = Some((bytes.into(), HeaderValue::from_static("application/json"))),
+            Ok(bytes) => {
+                self.body = Some((bytes.into(), HeaderValue::from_static("application/json")))
+            }
             Err(e) => self.problem = Some(format!("request body: {e}")),
         }
         self
@@ -169,7 +188,10 @@ impl<'a, T> Call<'a, T> {
 
     #[doc(hidden)]
     pub fn json_empty(mut self) -> Self {
-        self.body = Some((Bytes::from_static(b"{}"), HeaderValue::from_static("application/json")));
+        self.body = Some((
+            Bytes::from_static(b"{}"),
+            HeaderValue::from_static("application/json"),
+        ));
         self
     }
 
@@ -185,7 +207,11 @@ impl<'a, T> Call<'a, T> {
     }
 
     pub(crate) fn query_value(&self, name: &str) -> Option<&str> {
-        self.query.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.query
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// Sends the request and returns the typed result with the HTTP status, the headers and the
@@ -193,7 +219,8 @@ impl<'a, T> Call<'a, T> {
     pub async fn send_with_response(self) -> Result<ResponseValue<Envelope<T>>, Error> {
         let (status, headers, body) = self.execute().await?;
         let ray_id = ray_id(&headers);
-        let envelope = (self.decode)(&body).map_err(|failure| failure.into_error(status, &headers, &body, ray_id))?;
+        let envelope = (self.decode)(&body)
+            .map_err(|failure| failure.into_error(status, &headers, &body, ray_id))?;
         Ok(ResponseValue::new(envelope, status, headers))
     }
 
@@ -229,7 +256,8 @@ impl<'a, T> Call<'a, T> {
             let retry_delay = match outcome {
                 Err(e) => {
                     // A connect failure means nothing reached the server: safe to retry any method.
-                    let retry = can_retry && (e.is_connect() || (idempotent && (e.is_timeout() || e.is_request())));
+                    let retry = can_retry
+                        && (e.is_connect() || (idempotent && (e.is_timeout() || e.is_request())));
                     span.in_scope(|| tracing::debug!(error = %e, retry, "request failed"));
                     if !retry {
                         return Err(Error::from_transport(e));
@@ -248,8 +276,18 @@ impl<'a, T> Call<'a, T> {
                         && retryable_status(status)
                         && (idempotent || status == StatusCode::TOO_MANY_REQUESTS);
                     if !retry {
-                        let body = response.bytes().instrument(span.clone()).await.map_err(Error::from_transport)?;
-                        span.in_scope(|| tracing::debug!(status = status.as_u16(), bytes = body.len(), "response"));
+                        let body = response
+                            .bytes()
+                            .instrument(span.clone())
+                            .await
+                            .map_err(Error::from_transport)?;
+                        span.in_scope(|| {
+                            tracing::debug!(
+                                status = status.as_u16(),
+                                bytes = body.len(),
+                                "response"
+                            )
+                        });
                         if status.is_success() {
                             return Ok((status, headers, body));
                         }
@@ -316,19 +354,30 @@ impl<'a, T: Send + 'a> IntoFuture for Call<'a, T> {
 }
 
 fn ray_id(headers: &HeaderMap) -> Option<String> {
-    headers.get("cf-ray").and_then(|v| v.to_str().ok()).map(str::to_string)
+    headers
+        .get("cf-ray")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
 }
 
 /// The error for a non-2xx response: the envelope's errors when the body is one, else a snippet.
 pub(crate) fn api_error(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
     let parsed: Option<crate::envelope::EnvelopeStatus> = serde_json::from_slice(body).ok();
     let (errors, messages, snippet) = match parsed {
-        Some(env) if env.errors.is_some() || env.messages.is_some() || env.success.is_some() => {
-            (env.errors.unwrap_or_default(), env.messages.unwrap_or_default(), None)
-        }
+        Some(env) if env.errors.is_some() || env.messages.is_some() || env.success.is_some() => (
+            env.errors.unwrap_or_default(),
+            env.messages.unwrap_or_default(),
+            None,
+        ),
         _ => (Vec::new(), Vec::new(), Some(snippet(body))),
     };
-    Error::Api(Box::new(ApiError { status, errors, messages, ray_id: ray_id(headers), body_snippet: snippet }))
+    Error::Api(Box::new(ApiError {
+        status,
+        errors,
+        messages,
+        ray_id: ray_id(headers),
+        body_snippet: snippet,
+    }))
 }
 
 /// The first 200 characters of a body, whitespace folded.

@@ -196,17 +196,26 @@ impl ClientBuilder {
                 )));
             }
         } else if !lower.starts_with("https://") {
-            return Err(Error::Config(format!("base URL `{base_url}` is not an http(s) URL")));
+            return Err(Error::Config(format!(
+                "base URL `{base_url}` is not an http(s) URL"
+            )));
         }
         let mut headers = HeaderMap::new();
         let ua = self.user_agent.unwrap_or_else(|| {
-            format!("cloudflare-mtls/{} (spec {})", env!("CARGO_PKG_VERSION"), crate::SPEC_VERSION)
+            format!(
+                "cloudflare-mtls/{} (spec {})",
+                env!("CARGO_PKG_VERSION"),
+                crate::SPEC_VERSION
+            )
         });
-        let ua = HeaderValue::from_str(&ua).map_err(|_| Error::Config("invalid User-Agent".into()))?;
+        let ua =
+            HeaderValue::from_str(&ua).map_err(|_| Error::Config("invalid User-Agent".into()))?;
         headers.insert(reqwest::header::USER_AGENT, ua);
         for (k, v) in &self.headers {
-            let name = HeaderName::try_from(k.as_str()).map_err(|_| Error::Config(format!("invalid header name `{k}`")))?;
-            let value = HeaderValue::from_str(v).map_err(|_| Error::Config(format!("invalid value for header `{k}`")))?;
+            let name = HeaderName::try_from(k.as_str())
+                .map_err(|_| Error::Config(format!("invalid header name `{k}`")))?;
+            let value = HeaderValue::from_str(v)
+                .map_err(|_| Error::Config(format!("invalid value for header `{k}`")))?;
             headers.append(name, value);
         }
         let http = match self.http {

@@ -28,7 +28,9 @@ impl fmt::Debug for Credentials {
                 .field("key", &format_args!("<redacted>"))
                 .field("email", email)
                 .finish(),
-            Credentials::UserServiceKey(_) => f.write_str("Credentials::UserServiceKey(<redacted>)"),
+            Credentials::UserServiceKey(_) => {
+                f.write_str("Credentials::UserServiceKey(<redacted>)")
+            }
         }
     }
 }
@@ -55,7 +57,11 @@ impl Credentials {
                     h.set_sensitive(true);
                     h
                 })
-                .map_err(|_| crate::Error::Config("credentials contain characters not allowed in an HTTP header".into()))
+                .map_err(|_| {
+                    crate::Error::Config(
+                        "credentials contain characters not allowed in an HTTP header".into(),
+                    )
+                })
         };
         match self {
             Credentials::Token(t) => {
@@ -66,7 +72,10 @@ impl Credentials {
                 headers.insert(HeaderName::from_static("x-auth-key"), secret(key)?);
             }
             Credentials::UserServiceKey(k) => {
-                headers.insert(HeaderName::from_static("x-auth-user-service-key"), secret(k)?);
+                headers.insert(
+                    HeaderName::from_static("x-auth-user-service-key"),
+                    secret(k)?,
+                );
             }
         }
         Ok(())

@@ -102,7 +102,9 @@ impl Error {
 
     /// The Cloudflare error codes of an API error.
     pub fn codes(&self) -> Vec<i64> {
-        self.api().map(|e| e.errors.iter().map(|m| m.code).collect()).unwrap_or_default()
+        self.api()
+            .map(|e| e.errors.iter().map(|m| m.code).collect())
+            .unwrap_or_default()
     }
 
     /// HTTP 400.

@@ -32,11 +32,21 @@ struct State<'a, T> {
 
 impl<'a, T: Serialize + DeserializeOwned + Send + 'a> PageStream<'a, T> {
     pub(crate) fn new(call: Call<'a, Page<T>>) -> Self {
-        let first = call.query_value("page").and_then(|p| p.parse().ok()).unwrap_or(1);
+        let first = call
+            .query_value("page")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(1);
         let per_page = call.query_value("per_page").and_then(|p| p.parse().ok());
-        let state = State { call, next: Some(first), previous: None, per_page };
+        let state = State {
+            call,
+            next: Some(first),
+            previous: None,
+            per_page,
+        };
         let pages = stream::try_unfold(state, |mut state| async move {
-            let Some(page_no) = state.next else { return Ok(None) };
+            let Some(page_no) = state.next else {
+                return Ok(None);
+            };
             let mut call = state.call.clone();
             call.set_query("page", page_no.to_string());
             let page = call.send().await?;
@@ -49,8 +59,12 @@ impl<'a, T: Serialize + DeserializeOwned + Send + 'a> PageStream<'a, T> {
             state.previous = Some(fingerprint);
             Ok(Some((page.items, state)))
         });
-        let items = pages.map_ok(|items| stream::iter(items.into_iter().map(Ok))).try_flatten();
-        PageStream { inner: items.boxed() }
+        let items = pages
+            .map_ok(|items| stream::iter(items.into_iter().map(Ok)))
+            .try_flatten();
+        PageStream {
+            inner: items.boxed(),
+        }
     }
 }
 

@@ -30,7 +30,9 @@ impl Default for RetryPolicy {
 
 /// Statuses that are worth retrying: 408, 429 and 5xx.
 pub(crate) fn retryable_status(status: StatusCode) -> bool {
-    status == StatusCode::REQUEST_TIMEOUT || status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error()
+    status == StatusCode::REQUEST_TIMEOUT
+        || status == StatusCode::TOO_MANY_REQUESTS
+        || status.is_server_error()
 }
 
 impl RetryPolicy {
@@ -49,14 +51,22 @@ impl RetryPolicy {
     /// The wait a response asks for (`retry-after-ms`, `Retry-After` in seconds or as an HTTP
     /// date), if within the cap. `Err(())` when the server asks for longer than the cap.
     pub(crate) fn retry_after(&self, headers: &HeaderMap) -> Result<Option<Duration>, ()> {
-        let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+        let get = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::trim)
+        };
         let wait = if let Some(ms) = get("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
             Some(Duration::from_secs_f64(ms.max(0.0) / 1000.0))
         } else if let Some(v) = get("retry-after") {
             if let Ok(secs) = v.parse::<f64>() {
                 Some(Duration::from_secs_f64(secs.max(0.0)))
             } else if let Ok(when) = httpdate::parse_http_date(v) {
-                Some(when.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
+                Some(
+                    when.duration_since(SystemTime::now())
+                        .unwrap_or(Duration::ZERO),
+                )
             } else {
                 None
             }

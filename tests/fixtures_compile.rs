@@ -24,7 +24,14 @@ fn check_with(spec: &Path) -> std::process::Output {
     std::fs::create_dir_all(&target).unwrap();
     std::fs::write(&empty_overlay, "").unwrap();
     Command::new(env!("CARGO"))
-        .args(["check", "--lib", "--offline", "--quiet", "-p", "cloudflare-mtls"])
+        .args([
+            "check",
+            "--lib",
+            "--offline",
+            "--quiet",
+            "-p",
+            "cloudflare-mtls",
+        ])
         .current_dir(root)
         .env("CARGO_TARGET_DIR", &target)
         .env("CLOUDFLARE_MTLS_SPEC", spec)
@@ -37,7 +44,11 @@ fn check_with(spec: &Path) -> std::process::Output {
 #[test]
 fn every_fixture_compiles_without_warnings() {
     let fixtures = fixtures();
-    assert!(fixtures.len() >= 9, "expected the construct fixtures, found {}", fixtures.len());
+    assert!(
+        fixtures.len() >= 9,
+        "expected the construct fixtures, found {}",
+        fixtures.len()
+    );
     let mut failures = Vec::new();
     for fixture in &fixtures {
         let output = check_with(fixture);
@@ -49,7 +60,11 @@ fn every_fixture_compiles_without_warnings() {
             ));
         }
     }
-    assert!(failures.is_empty(), "generated code does not compile:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "generated code does not compile:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -66,12 +81,19 @@ fn a_bad_spec_fails_the_build_with_one_line_naming_file_and_pointer() {
     let output = check_with(&bad);
     assert!(!output.status.success(), "the build must fail");
     let stderr = String::from_utf8_lossy(&output.stderr);
-    let lines: Vec<&str> = stderr.lines().filter(|l| l.contains("cloudflare-mtls codegen")).collect();
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("cloudflare-mtls codegen"))
+        .collect();
     assert_eq!(lines.len(), 1, "one line from the generator:\n{stderr}");
     let expected = format!(
         "error: cloudflare-mtls codegen: {}#/paths/~1a/get/responses/200/content/application~1json/schema/$ref: reference `#/components/schemas/Nope` does not resolve",
         bad.display()
     );
-    assert!(lines[0].ends_with(&expected), "got: {}\nwant: {expected}", lines[0]);
+    assert!(
+        lines[0].ends_with(&expected),
+        "got: {}\nwant: {expected}",
+        lines[0]
+    );
     assert!(!stderr.contains("panicked"), "{stderr}");
 }

@@ -14,13 +14,21 @@ pub const OVERLAY_ENV: &str = "CLOUDFLARE_MTLS_OVERLAY";
 pub fn run(spec: &str, overlay: &str, out_name: &str) {
     println!("cargo:rerun-if-env-changed={SPEC_ENV}");
     println!("cargo:rerun-if-env-changed={OVERLAY_ENV}");
-    let spec_path = std::env::var_os(SPEC_ENV).map(PathBuf::from).unwrap_or_else(|| spec.into());
-    let overlay_path = std::env::var_os(OVERLAY_ENV).map(PathBuf::from).unwrap_or_else(|| overlay.into());
+    let spec_path = std::env::var_os(SPEC_ENV)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| spec.into());
+    let overlay_path = std::env::var_os(OVERLAY_ENV)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| overlay.into());
     println!("cargo:rerun-if-changed={}", spec_path.display());
     println!("cargo:rerun-if-changed={}", overlay_path.display());
     let out_dir = match std::env::var_os("OUT_DIR") {
         Some(d) => PathBuf::from(d),
-        None => fail(&Error::new("", "", "OUT_DIR is not set: run from a build script")),
+        None => fail(&Error::new(
+            "",
+            "",
+            "OUT_DIR is not set: run from a build script",
+        )),
     };
     match generate_file(&spec_path, &overlay_path, &out_dir.join(out_name)) {
         Ok(out) => {
@@ -38,16 +46,29 @@ pub fn run(spec: &str, overlay: &str, out_name: &str) {
 /// Reads, generates and writes `out` if its bytes changed.
 pub fn generate_file(spec: &Path, overlay: &Path, out: &Path) -> Result<crate::Output, Error> {
     let spec_name = spec.display().to_string();
-    let text = std::fs::read_to_string(spec).map_err(|e| Error::new(&spec_name, "", format!("cannot read: {e}")))?;
+    let text = std::fs::read_to_string(spec)
+        .map_err(|e| Error::new(&spec_name, "", format!("cannot read: {e}")))?;
     let parsed = Spec::parse(&spec_name, &text)?;
     let overlay_name = overlay.display().to_string();
     let overlay = match std::fs::read_to_string(overlay) {
         Ok(t) => Overlay::parse(&overlay_name, &t)?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && std::env::var_os(OVERLAY_ENV).is_none() => Overlay::default(),
+        Err(e)
+            if e.kind() == std::io::ErrorKind::NotFound
+                && std::env::var_os(OVERLAY_ENV).is_none() =>
+        {
+            Overlay::default()
+        }
         Err(e) => return Err(Error::new(&overlay_name, "", format!("cannot read: {e}"))),
     };
-    let output = generate(&parsed, &Settings { overlay })?;
-    write_if_changed(out, output.code.as_bytes()).map_err(|e| Error::new(&out.display().to_string(), "", format!("cannot write: {e}")))?;
+    let output = generate(
+        &parsed,
+        &Settings {
+            overlay,
+            ..Settings::default()
+        },
+    )?;
+    write_if_changed(out, output.code.as_bytes())
+        .map_err(|e| Error::new(&out.display().to_string(), "", format!("cannot write: {e}")))?;
     Ok(output)
 }
 

@@ -30,6 +30,10 @@ pub use overlay::Overlay;
 pub struct Settings {
     /// The naming overlay.
     pub overlay: Overlay,
+    /// Make `allOf` members that disagree (string vs integer) an error instead of an untyped
+    /// value. Off by default: real specs have such conflicts, and one bad schema should not stop
+    /// a build; each degradation is listed in [`Output::degraded`] and documented on the item.
+    pub strict: bool,
 }
 
 /// The generated code and a summary of what it holds.
@@ -49,10 +53,15 @@ pub struct Output {
 
 /// Generates the client code for `spec`. Same input, same bytes.
 pub fn generate(spec: &Spec, settings: &Settings) -> Result<Output, Error> {
-    let model = normalize::normalize(spec, &settings.overlay)?;
+    let model = normalize::normalize(spec, &settings.overlay, settings.strict)?;
     spec.validate()?;
-    let code = emit::emit(&model)
-        .map_err(|e| Error::new(&spec.file, "", format!("internal error: emitted code does not parse: {e}")))?;
+    let code = emit::emit(&model).map_err(|e| {
+        Error::new(
+            &spec.file,
+            "",
+            format!("internal error: emitted code does not parse: {e}"),
+        )
+    })?;
     let ops = normalize::all_operations(&model.resources);
     Ok(Output {
         code,

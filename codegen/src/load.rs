@@ -69,7 +69,11 @@ impl Spec {
             .map(drop)
             .map_err(|e| {
                 let pointer = to_pointer(e.path());
-                Error::new(&self.file, &pointer, format!("not a valid OpenAPI 3.0 document: {}", e.into_inner()))
+                Error::new(
+                    &self.file,
+                    &pointer,
+                    format!("not a valid OpenAPI 3.0 document: {}", e.into_inner()),
+                )
             })
     }
 
@@ -135,8 +139,11 @@ mod tests {
 
     #[test]
     fn openapi_31_is_refused() {
-        let e = Spec::parse("x.json", r#"{"openapi":"3.1.0","info":{"title":"t","version":"1"},"paths":{}}"#)
-            .unwrap_err();
+        let e = Spec::parse(
+            "x.json",
+            r#"{"openapi":"3.1.0","info":{"title":"t","version":"1"},"paths":{}}"#,
+        )
+        .unwrap_err();
         assert_eq!(e.pointer, "/openapi");
     }
 }

@@ -80,7 +80,8 @@ impl Overlay {
             let valid = parts.len() >= 2
                 && parts.iter().all(|p| {
                     !p.is_empty()
-                        && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                        && p.chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
                         && !p.starts_with(|c: char| c.is_ascii_digit())
                 });
             if !valid {

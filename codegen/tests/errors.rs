@@ -4,7 +4,11 @@ use cloudflare_mtls_codegen::{generate, Error, Overlay, Settings, Spec};
 
 fn run(text: &str) -> Result<String, Error> {
     let spec = Spec::parse("bad.json", text)?;
-    generate(&spec, &Settings::default()).map(|o| o.code)
+    let settings = Settings {
+        strict: true,
+        ..Settings::default()
+    };
+    generate(&spec, &settings).map(|o| o.code)
 }
 
 fn with_schemas(paths: &str, schemas: &str) -> String {
@@ -24,8 +28,11 @@ fn invalid_json() {
 
 #[test]
 fn dangling_ref_names_the_ref() {
-    let e = run(&with_schemas(GET_A, r##"{"A":{"type":"object","properties":{"b":{"$ref":"#/components/schemas/Missing"}}}}"##))
-        .unwrap_err();
+    let e = run(&with_schemas(
+        GET_A,
+        r##"{"A":{"type":"object","properties":{"b":{"$ref":"#/components/schemas/Missing"}}}}"##,
+    ))
+    .unwrap_err();
     assert_eq!(e.pointer, "/components/schemas/A/properties/b/$ref", "{e}");
     assert!(e.message.contains("does not resolve"), "{e}");
     assert_eq!(
@@ -53,13 +60,47 @@ fn allof_conflict_names_both_pointers() {
         r##"{"A":{"allOf":[{"properties":{"x":{"type":"string"}}},{"properties":{"x":{"type":"integer"}}}]}}"##,
     ))
     .unwrap_err();
-    assert_eq!(e.pointer, "/components/schemas/A/allOf/1/properties/x", "{e}");
-    assert!(e.message.contains("#/components/schemas/A/allOf/0/properties/x"), "{e}");
+    assert_eq!(
+        e.pointer, "/components/schemas/A/allOf/1/properties/x",
+        "{e}"
+    );
+    assert!(
+        e.message
+            .contains("#/components/schemas/A/allOf/0/properties/x"),
+        "{e}"
+    );
+}
+
+#[test]
+fn allof_conflict_degrades_when_not_strict() {
+    let text = with_schemas(
+        GET_A,
+        r##"{"A":{"allOf":[{"properties":{"x":{"type":"string"}}},{"properties":{"x":{"type":"integer"}}}]}}"##,
+    );
+    let spec = Spec::parse("bad.json", &text).unwrap();
+    let out = generate(&spec, &Settings::default()).unwrap();
+    assert_eq!(out.degraded.len(), 1, "{:?}", out.degraded);
+    assert!(
+        out.code
+            .contains("pub x: ::std::option::Option<::serde_json::Value>"),
+        "{}",
+        out.code
+    );
+    assert!(
+        out.code
+            .contains("Untyped: the specification's allOf members disagree"),
+        "{}",
+        out.code
+    );
 }
 
 #[test]
 fn wrong_type_where_a_schema_should_be() {
-    let e = run(&with_schemas(GET_A, r##"{"A":{"type":"object","properties":{"b":7}}}"##)).unwrap_err();
+    let e = run(&with_schemas(
+        GET_A,
+        r##"{"A":{"type":"object","properties":{"b":7}}}"##,
+    ))
+    .unwrap_err();
     assert!(e.pointer.starts_with("/components/schemas/A"), "{e}");
 }
 

@@ -9,11 +9,21 @@ fn generate_file(path: &Path, overlay: Overlay) -> String {
     let text = std::fs::read_to_string(path).expect("fixture readable");
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
     let spec = Spec::parse(&name, &text).unwrap_or_else(|e| panic!("{e}"));
-    generate(&spec, &Settings { overlay }).unwrap_or_else(|e| panic!("{e}")).code
+    generate(
+        &spec,
+        &Settings {
+            overlay,
+            strict: true,
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+    .code
 }
 
 fn fixture(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(format!("{name}.json"));
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(format!("{name}.json"));
     generate_file(&path, Overlay::default())
 }
 

@@ -8,7 +8,11 @@ use quote::quote;
 pub fn attrs(text: &str) -> TokenStream {
     let lines = clean(text);
     let attrs = lines.iter().map(|l| {
-        let l = if l.is_empty() { String::new() } else { format!(" {l}") };
+        let l = if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        };
         quote!(#[doc = #l])
     });
     quote!(#(#attrs)*)
@@ -17,7 +21,11 @@ pub fn attrs(text: &str) -> TokenStream {
 /// `#[doc = "…"]` attributes for text written by the generator itself (links kept).
 pub fn raw(text: &str) -> TokenStream {
     let attrs = text.lines().map(|l| {
-        let l = if l.is_empty() { String::new() } else { format!(" {l}") };
+        let l = if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        };
         quote!(#[doc = #l])
     });
     quote!(#(#attrs)*)

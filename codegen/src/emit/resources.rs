@@ -142,6 +142,7 @@ fn method(model: &Model, op: &Operation) -> TokenStream {
     };
     if op.decode == Decode::EnvelopePage {
         let all = format_ident!("{}_all", op.method);
+        let allow = op.deprecated.then(|| quote!(#[allow(deprecated)]));
         let arg_names: Vec<TokenStream> = args_names(op);
         let all_doc = docs::raw(&format!(
             "Every item of [`{m}`](Self::{m}), page after page, as a stream.\n\nStops after the last page (by `result_info.total_pages`), on a short or empty page, or when the server repeats a page.",
@@ -150,6 +151,7 @@ fn method(model: &Model, op: &Operation) -> TokenStream {
         out.extend(quote! {
             #all_doc
             #deprecated
+            #allow
             pub fn #all(&self, #(#args),*) -> crate::PageStream<'a, #result> {
                 self.#name(#(#arg_names),*).into_stream()
             }
@@ -206,19 +208,29 @@ fn path_tokens(op: &Operation) -> (TokenStream, TokenStream, TokenStream) {
         template = format!("/{{accounts_or_zones}}/{{account_or_zone_id}}{template}");
     }
     let mut rest = op.path.as_str();
+    let mut encoded = std::collections::BTreeSet::new();
     while let Some(start) = rest.find('{') {
         fmt.push_str(&rest[..start].replace('}', "}}"));
-        let Some(len) = rest[start..].find('}') else { break };
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
         let pname = &rest[start + 1..start + len];
         let p = op.path_params.iter().find(|p| p.api_name == pname);
-        let rust = p.map(|p| p.name.clone()).unwrap_or_else(|| crate::normalize::names::snake(pname));
+        let rust = p
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| crate::normalize::names::snake(pname));
         let n = ident(&rust);
         fmt.push_str(&format!("{{{}}}", rust.trim_start_matches("r#")));
+        rest = &rest[start + len + 1..];
+        if !encoded.insert(rust.clone()) {
+            continue; // the same parameter twice in one path
+        }
         lets.push(match p.map(|p| &p.ty) {
-            Some(Ty::String) | Some(Ty::Any) | None => quote!(let #n = crate::__private::encode_path(#n);),
+            Some(Ty::String) | Some(Ty::Any) | None => {
+                quote!(let #n = crate::__private::encode_path(#n);)
+            }
             _ => quote!(let #n = crate::__private::encode_path(&#n.to_string());),
         });
-        rest = &rest[start + len + 1..];
     }
     fmt.push_str(&rest.replace('{', "{{").replace('}', "}}"));
     let path = if lets.is_empty() {

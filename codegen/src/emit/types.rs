@@ -69,7 +69,9 @@ fn emit_struct(model: &Model, def: &TypeDef, fields: &[Field]) -> TokenStream {
     let name = format_ident!("{}", def.name);
     let doc = docs::attrs(&def.doc);
     let secret = fields.iter().any(|f| f.secret);
-    let default = fields.iter().all(|f| f.optional || matches!(f.ty, Ty::Map(_)));
+    let default = fields
+        .iter()
+        .all(|f| f.optional || matches!(f.ty, Ty::Map(_)));
     let mut derives = vec![quote!(Clone), quote!(PartialEq)];
     if !secret {
         derives.insert(0, quote!(Debug));
@@ -104,7 +106,9 @@ fn emit_struct(model: &Model, def: &TypeDef, fields: &[Field]) -> TokenStream {
             if f.optional {
                 parts.push(quote!(default));
                 if !f.required {
-                    parts.push(quote!(skip_serializing_if = "::std::option::Option::is_none"));
+                    parts.push(quote!(
+                        skip_serializing_if = "::std::option::Option::is_none"
+                    ));
                 }
             }
             if parts.is_empty() {

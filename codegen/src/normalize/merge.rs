@@ -2,7 +2,7 @@
 //! on one property, the most specific schema wins (a placeholder gives way to a concrete schema, an
 //! enum to a narrower one); true conflicts (string vs integer) are errors naming both pointers.
 
-use super::schema::{Kind, Object, Schema, Resolver};
+use super::schema::{Kind, Object, Resolver, Schema};
 use crate::error::Result;
 
 /// Merges two `allOf` members (or two schemas of one property).
@@ -14,6 +14,7 @@ pub fn merge(r: &mut Resolver<'_>, a: Schema, b: Schema) -> Result<Schema> {
     // The later, more specific member's words win; the earlier ones are the fallback.
     out.description = b.description.or(a.description);
     out.format = b.format.or(a.format);
+    out.note = out.note.or(b.note).or(a.note);
     Ok(out)
 }
 
@@ -43,7 +44,8 @@ fn merge_kind(r: &mut Resolver<'_>, a: Schema, b: Schema) -> Result<Schema> {
             Schema::new(Array(Box::new(merge(r, *x, *y)?)), &b.pointer)
         }
         (Enum(x), Enum(y)) => {
-            let both: Vec<std::string::String> = x.iter().filter(|v| y.contains(v)).cloned().collect();
+            let both: Vec<std::string::String> =
+                x.iter().filter(|v| y.contains(v)).cloned().collect();
             if both.is_empty() {
                 Schema::new(String, &b.pointer)
             } else {
@@ -58,15 +60,26 @@ fn merge_kind(r: &mut Resolver<'_>, a: Schema, b: Schema) -> Result<Schema> {
         (_, Union(_)) => a,
         (x, y) if std::mem::discriminant(x) == std::mem::discriminant(y) => b,
         _ => {
-            return Err(r.spec().error(
-                &b.pointer,
-                format!(
-                    "allOf members disagree: {} here, {} at #{}",
-                    describe(&b.kind),
-                    describe(&a.kind),
-                    a.pointer
-                ),
-            ))
+            let message = format!(
+                "allOf members disagree: {} here, {} at #{}",
+                describe(&b.kind),
+                describe(&a.kind),
+                a.pointer
+            );
+            if r.strict {
+                return Err(r.spec().error(&b.pointer, message));
+            }
+            // Lenient mode (real-world specs): the value is kept untyped, and said so.
+            r.degraded.push(format!("#{}: {message}", b.pointer));
+            let mut s = Schema::new(Any, &b.pointer);
+            s.note = Some(format!(
+                "Untyped: the specification's allOf members disagree ({} at #{}, {} at #{}).",
+                describe(&a.kind),
+                a.pointer,
+                describe(&b.kind),
+                b.pointer
+            ));
+            s
         }
     })
 }

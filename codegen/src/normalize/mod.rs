@@ -18,18 +18,21 @@ use operations::Draft;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Builds the model of `spec`, named with `overlay`.
-pub fn normalize(spec: &Spec, overlay: &Overlay) -> Result<Model> {
+pub fn normalize(spec: &Spec, overlay: &Overlay, strict: bool) -> Result<Model> {
     let components: Vec<String> = spec
         .doc
         .pointer("/components/schemas")
         .and_then(|v| v.as_object())
         .map(|o| o.keys().cloned().collect())
         .unwrap_or_default();
-    let mut resolver = schema::Resolver::new(spec);
+    let mut resolver = schema::Resolver::new(spec, strict);
     let mut types = types::Types::new(overlay, &components);
     let drafts = operations::drafts(&mut resolver, &mut types, overlay)?;
     let drafts = merge_twins(drafts);
-    let (mut defs, degraded) = types.into_defs();
+    let (mut defs, mut degraded) = types.into_defs();
+    degraded.append(&mut resolver.degraded);
+    degraded.sort();
+    degraded.dedup();
     box_recursive(&mut defs);
     let (title, version) = spec.title_and_version();
     Ok(Model {

@@ -8,7 +8,9 @@ use crate::ir::{Body, Decode, Field, Operation, Param, Scoping, Ty};
 use crate::overlay::Overlay;
 use serde_json::Value;
 
-const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// One operation before twins are merged and names made unique.
 #[derive(Debug, Clone)]
@@ -40,9 +42,13 @@ pub fn drafts(r: &mut Resolver<'_>, t: &mut Types<'_>, overlay: &Overlay) -> Res
             None => item,
         };
         for method in METHODS {
-            let Some(op) = item.get(*method) else { continue };
+            let Some(op) = item.get(*method) else {
+                continue;
+            };
             let ptr = join(&path_ptr, method);
-            out.push(draft(r, t, overlay, path, item, &path_ptr, method, op, &ptr)?);
+            out.push(draft(
+                r, t, overlay, path, item, &path_ptr, method, op, &ptr,
+            )?);
         }
     }
     Ok(out)
@@ -61,7 +67,10 @@ fn draft(
     ptr: &str,
 ) -> Result<Draft> {
     let spec = r.spec();
-    let op_id = node.get("operationId").and_then(Value::as_str).map(str::to_string);
+    let op_id = node
+        .get("operationId")
+        .and_then(Value::as_str)
+        .map(str::to_string);
     let named = op_id.as_ref().and_then(|id| overlay.operations.get(id));
     let (scope, rest) = split_scope(path);
     let (resource, method_name) = match named {
@@ -72,7 +81,11 @@ fn draft(
         }
         None => derive_name(if scope.is_some() { &rest } else { path }, method),
     };
-    let ctx = format!("{}{}", resource.iter().map(|s| camel(s)).collect::<String>(), camel(&method_name));
+    let ctx = format!(
+        "{}{}",
+        resource.iter().map(|s| camel(s)).collect::<String>(),
+        camel(&method_name)
+    );
 
     // Parameters: path-level first, overridden by operation-level ones of the same name and place.
     let mut params: Vec<(String, String, Value, String)> = Vec::new();
@@ -85,14 +98,23 @@ fn draft(
                     pp = target.trim_start_matches('#').to_string();
                     p = spec.node(&pp, &join(&join(&base, "parameters"), &i.to_string()))?;
                 }
-                let name = p.get("name").and_then(Value::as_str).ok_or_else(|| spec.error(&pp, "parameter without `name`"))?;
-                let place = p.get("in").and_then(Value::as_str).ok_or_else(|| spec.error(&pp, "parameter without `in`"))?;
+                let name = p
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| spec.error(&pp, "parameter without `name`"))?;
+                let place = p
+                    .get("in")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| spec.error(&pp, "parameter without `in`"))?;
                 params.retain(|(n, w, _, _)| !(n == name && w == place));
                 params.push((name.to_string(), place.to_string(), p.clone(), pp));
             }
         }
     }
-    let params_struct_name = named.and_then(|n| n.params()).map(str::to_string).unwrap_or_else(|| format!("{ctx}Params"));
+    let params_struct_name = named
+        .and_then(|n| n.params())
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("{ctx}Params"));
     let mut path_params = Vec::new();
     let mut query = Vec::new();
     let mut headers = Vec::new();
@@ -102,7 +124,12 @@ fn draft(
         } else {
             Schema::new(Kind::String, pp)
         };
-        let ty = t.ty(r, &schema, &format!("{params_struct_name}{}", camel(name)), true)?;
+        let ty = t.ty(
+            r,
+            &schema,
+            &format!("{params_struct_name}{}", camel(name)),
+            true,
+        )?;
         let doc = p
             .get("description")
             .and_then(Value::as_str)
@@ -113,7 +140,8 @@ fn draft(
             name: snake(name),
             api_name: name.clone(),
             ty,
-            required: place == "path" || p.get("required").and_then(Value::as_bool).unwrap_or(false),
+            required: place == "path"
+                || p.get("required").and_then(Value::as_bool).unwrap_or(false),
             doc,
         };
         match place.as_str() {
@@ -124,20 +152,48 @@ fn draft(
         }
     }
     // Path parameters in the order they appear in the template.
-    path_params.sort_by_key(|p| path.find(&format!("{{{}}}", p.api_name)).unwrap_or(usize::MAX));
+    path_params.sort_by_key(|p| {
+        path.find(&format!("{{{}}}", p.api_name))
+            .unwrap_or(usize::MAX)
+    });
     // Template parameters that were never declared are still arguments.
     for seg in path.split('/') {
         if let Some(name) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
             if !path_params.iter().any(|p| p.api_name == name) {
-                path_params.push(Param { name: snake(name), api_name: name.to_string(), ty: Ty::String, required: true, doc: format!("The `{name}` path parameter.") });
+                path_params.push(Param {
+                    name: snake(name),
+                    api_name: name.to_string(),
+                    ty: Ty::String,
+                    required: true,
+                    doc: format!("The `{name}` path parameter."),
+                });
             }
         }
     }
-    path_params.sort_by_key(|p| path.find(&format!("{{{}}}", p.api_name)).unwrap_or(usize::MAX));
+    path_params.sort_by_key(|p| {
+        path.find(&format!("{{{}}}", p.api_name))
+            .unwrap_or(usize::MAX)
+    });
 
     let mut notes = Vec::new();
-    let body = request_body(r, t, node, ptr, named.and_then(|n| n.body()), &ctx, &mut notes)?;
-    let (result, decode) = response(r, t, node, ptr, &ctx, query.iter().any(|q| q.api_name == "page"), &mut notes)?;
+    let body = request_body(
+        r,
+        t,
+        node,
+        ptr,
+        named.and_then(|n| n.body()),
+        &ctx,
+        &mut notes,
+    )?;
+    let (result, decode) = response(
+        r,
+        t,
+        node,
+        ptr,
+        &ctx,
+        query.iter().any(|q| q.api_name == "page"),
+        &mut notes,
+    )?;
 
     let params_struct = if query.is_empty() && headers.is_empty() {
         None
@@ -156,7 +212,16 @@ fn draft(
                 doc: p.doc.clone(),
             })
             .collect();
-        let doc = format!("Query{} parameters of `{}.{}`.", if headers.is_empty() { "" } else { " and header" }, resource.join("."), method_name);
+        let doc = format!(
+            "Query{} parameters of `{}.{}`.",
+            if headers.is_empty() {
+                ""
+            } else {
+                " and header"
+            },
+            resource.join("."),
+            method_name
+        );
         Some(t.params_struct(&params_struct_name, doc, fields))
     };
 
@@ -173,12 +238,26 @@ fn draft(
         body,
         result,
         decode,
-        summary: node.get("summary").and_then(Value::as_str).map(str::to_string),
-        description: node.get("description").and_then(Value::as_str).map(str::to_string),
-        deprecated: node.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
+        summary: node
+            .get("summary")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        description: node
+            .get("description")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        deprecated: node
+            .get("deprecated")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
         notes,
     };
-    Ok(Draft { resource, op, scope, rest })
+    Ok(Draft {
+        resource,
+        op,
+        scope,
+        rest,
+    })
 }
 
 /// `/accounts/{account_id}/rest` → (`Some("accounts")`, `/rest`).
@@ -233,31 +312,51 @@ fn request_body(
     notes: &mut Vec<String>,
 ) -> Result<Option<Body>> {
     let spec = r.spec();
-    let Some(mut body) = node.get("requestBody") else { return Ok(None) };
+    let Some(mut body) = node.get("requestBody") else {
+        return Ok(None);
+    };
     let mut bptr = join(ptr, "requestBody");
     if let Some(target) = body.get("$ref").and_then(Value::as_str) {
         let target = target.trim_start_matches('#').to_string();
         body = spec.node(&target, &bptr)?;
         bptr = target;
     }
-    let required = body.get("required").and_then(Value::as_bool).unwrap_or(false);
-    let Some(content) = body.get("content").and_then(Value::as_object) else { return Ok(None) };
+    let required = body
+        .get("required")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let Some(content) = body.get("content").and_then(Value::as_object) else {
+        return Ok(None);
+    };
     let json = content.keys().find(|k| is_json(k));
     if let Some(ct) = json {
         let media = &content[ct.as_str()];
         if media.get("schema").is_none() {
             // Cloudflare's DELETEs declare a JSON body with no schema: send `{}` only when required.
-            return Ok(required.then(|| Body { ty: Some(Ty::Unit), content_type: ct.clone() }));
+            return Ok(required.then(|| Body {
+                ty: Some(Ty::Unit),
+                content_type: ct.clone(),
+            }));
         }
         let sptr = join(&join(&join(&bptr, "content"), ct), "schema");
         let schema = r.schema(&sptr)?;
-        let body_name = name.map(str::to_string).unwrap_or_else(|| format!("{ctx}Body"));
+        let body_name = name
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("{ctx}Body"));
         let ty = t.ty(r, &schema, &body_name, true)?;
-        return Ok(Some(Body { ty: Some(ty), content_type: ct.clone() }));
+        return Ok(Some(Body {
+            ty: Some(ty),
+            content_type: ct.clone(),
+        }));
     }
-    let Some(ct) = content.keys().next() else { return Ok(None) };
+    let Some(ct) = content.keys().next() else {
+        return Ok(None);
+    };
     notes.push(format!("The `{ct}` request body is sent as raw bytes."));
-    Ok(Some(Body { ty: None, content_type: ct.clone() }))
+    Ok(Some(Body {
+        ty: None,
+        content_type: ct.clone(),
+    }))
 }
 
 fn is_json(media: &str) -> bool {
@@ -290,7 +389,9 @@ fn response(
             resp = spec.node(&target, &rptr)?;
             rptr = target;
         }
-        let Some(content) = resp.get("content").and_then(Value::as_object) else { continue };
+        let Some(content) = resp.get("content").and_then(Value::as_object) else {
+            continue;
+        };
         if let Some(ct) = content.keys().find(|k| is_json(k)) {
             if content[ct.as_str()].get("schema").is_some() {
                 chosen = Some(join(&join(&join(&rptr, "content"), ct), "schema"));
@@ -302,7 +403,14 @@ fn response(
         }
     }
     if codes.len() > 1 && chosen.is_some() {
-        notes.push(format!("Success responses {}: the first with a JSON body is decoded.", codes.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")));
+        notes.push(format!(
+            "Success responses {}: the first with a JSON body is decoded.",
+            codes
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
     let Some(sptr) = chosen else {
         return Ok(match other_media {
@@ -319,8 +427,14 @@ fn response(
     if let Kind::Object(o) = &flat.kind {
         let has = |n: &str| o.properties.iter().any(|(k, _)| k == n);
         if has("success") && has("errors") {
-            let result = o.properties.iter().find(|(k, _)| k == "result").map(|(_, s)| s.clone());
-            let Some(result) = result else { return Ok((Ty::Unit, Decode::EnvelopeResult)) };
+            let result = o
+                .properties
+                .iter()
+                .find(|(k, _)| k == "result")
+                .map(|(_, s)| s.clone());
+            let Some(result) = result else {
+                return Ok((Ty::Unit, Decode::EnvelopeResult));
+            };
             if has("result_info") && has_page {
                 let item_schema = match &result.kind {
                     Kind::Array(items) => Some((**items).clone()),

@@ -21,6 +21,8 @@ pub struct Schema {
     pub format: Option<String>,
     /// `deprecated: true`.
     pub deprecated: bool,
+    /// A note of the generator's (why the schema was simplified), for the docs.
+    pub note: Option<String>,
     /// Where it was found.
     pub pointer: String,
 }
@@ -73,6 +75,7 @@ impl Schema {
             description: None,
             format: None,
             deprecated: false,
+            note: None,
             pointer: pointer.to_string(),
         }
     }
@@ -93,19 +96,30 @@ impl Schema {
 pub struct Resolver<'a> {
     spec: &'a Spec,
     components: BTreeMap<String, Schema>,
-    /// Components being flattened right now (to report `$ref` cycles without indirection).
-    flattening: Vec<String>,
+    /// Components being resolved right now, with the property depth at which each started (a
+    /// cycle back to one at a deeper depth goes through a property or array item: a recursive
+    /// type; at the same depth it is a `$ref` cycle without indirection).
+    flattening: Vec<(String, usize)>,
+    /// How many properties, array items and map values deep the resolution is.
+    depth: usize,
+    /// Conflicting `allOf` members are errors (`true`) or degrade to untyped values (`false`).
+    pub strict: bool,
+    /// What degraded to untyped values, one line each.
+    pub degraded: Vec<String>,
 }
 
 const COMPONENTS: &str = "/components/schemas/";
 
 impl<'a> Resolver<'a> {
     /// A resolver over `spec`.
-    pub fn new(spec: &'a Spec) -> Self {
+    pub fn new(spec: &'a Spec, strict: bool) -> Self {
         Resolver {
             spec,
             components: BTreeMap::new(),
             flattening: Vec::new(),
+            depth: 0,
+            strict,
+            degraded: Vec::new(),
         }
     }
 
@@ -125,16 +139,23 @@ impl<'a> Resolver<'a> {
         if let Some(s) = self.components.get(name) {
             return Ok(s.clone());
         }
-        if self.flattening.iter().any(|n| n == name) {
-            let chain = self.flattening.join(" -> ");
+        if let Some((_, depth)) = self.flattening.iter().find(|(n, _)| n == name) {
+            if *depth < self.depth {
+                // Recursion through a property or item: refer to the component by name.
+                return Ok(Schema::new(Kind::Ref(name.to_string()), from));
+            }
+            let chain: Vec<&str> = self.flattening.iter().map(|(n, _)| n.as_str()).collect();
             return Err(self.spec.error(
                 from,
-                format!("`$ref` cycle without indirection: {chain} -> {name}"),
+                format!(
+                    "`$ref` cycle without indirection: {} -> {name}",
+                    chain.join(" -> ")
+                ),
             ));
         }
         let pointer = join(COMPONENTS.trim_end_matches('/'), name);
         let node = self.spec.node(&pointer, from)?;
-        self.flattening.push(name.to_string());
+        self.flattening.push((name.to_string(), self.depth));
         let resolved = self.resolve_inline(node, &pointer);
         self.flattening.pop();
         let resolved = resolved?;
@@ -175,9 +196,10 @@ impl<'a> Resolver<'a> {
 
     fn resolve(&mut self, node: &Value, pointer: &str) -> Result<Schema> {
         if let Some(target) = node.get("$ref") {
-            let target = target
-                .as_str()
-                .ok_or_else(|| self.spec.error(&join(pointer, "$ref"), "`$ref` is not a string"))?;
+            let target = target.as_str().ok_or_else(|| {
+                self.spec
+                    .error(&join(pointer, "$ref"), "`$ref` is not a string")
+            })?;
             let Some(target_ptr) = target.strip_prefix('#') else {
                 return Err(self.spec.error(
                     &join(pointer, "$ref"),
@@ -204,13 +226,13 @@ impl<'a> Resolver<'a> {
                 return Ok(s);
             }
             let target_node = self.spec.node(&target_ptr, &join(pointer, "$ref"))?;
-            if self.flattening.iter().any(|n| *n == target_ptr) {
+            if self.flattening.iter().any(|(n, _)| *n == target_ptr) {
                 return Err(self.spec.error(
                     &join(pointer, "$ref"),
                     format!("`$ref` cycle without indirection through `#{target_ptr}`"),
                 ));
             }
-            self.flattening.push(target_ptr.clone());
+            self.flattening.push((target_ptr.clone(), self.depth));
             let r = self.resolve(target_node, &target_ptr);
             self.flattening.pop();
             return r;
@@ -286,7 +308,11 @@ impl<'a> Resolver<'a> {
                 (None, None) => Schema::new(Kind::Any, pointer),
             }
         } else if let Some(members) = obj.get("anyOf").or_else(|| obj.get("oneOf")) {
-            let key = if obj.contains_key("anyOf") { "anyOf" } else { "oneOf" };
+            let key = if obj.contains_key("anyOf") {
+                "anyOf"
+            } else {
+                "oneOf"
+            };
             let members = self.array(members, &join(pointer, key))?;
             let mut variants = Vec::new();
             let mut nullable = false;
@@ -312,7 +338,10 @@ impl<'a> Resolver<'a> {
             base.description = Some(d);
         }
         if base.format.is_none() {
-            base.format = obj.get("format").and_then(Value::as_str).map(str::to_string);
+            base.format = obj
+                .get("format")
+                .and_then(Value::as_str)
+                .map(str::to_string);
         }
         base.pointer = pointer.to_string();
         Ok(base)
@@ -329,7 +358,9 @@ impl<'a> Resolver<'a> {
             // `type: [..]` is OpenAPI 3.1; take the first non-null entry.
             Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).find(|t| *t != "null"),
             Some(_) => {
-                return Err(self.spec.error(&join(pointer, "type"), "`type` is not a string"));
+                return Err(self
+                    .spec
+                    .error(&join(pointer, "type"), "`type` is not a string"));
             }
         };
         if let Some(values) = obj.get("enum") {
@@ -377,7 +408,7 @@ impl<'a> Resolver<'a> {
             Some("null") => Kind::Null,
             Some("array") => {
                 let items = match obj.get("items") {
-                    Some(items) => self.resolve(items, &join(pointer, "items"))?,
+                    Some(items) => self.nested(items, &join(pointer, "items"))?,
                     None => Schema::new(Kind::Any, &join(pointer, "items")),
                 };
                 Kind::Array(Box::new(items))
@@ -401,7 +432,7 @@ impl<'a> Resolver<'a> {
                 .as_object()
                 .ok_or_else(|| self.spec.error(&pp, "`properties` is not an object"))?;
             for (name, node) in props {
-                let s = self.resolve(node, &join(&pp, name))?;
+                let s = self.nested(node, &join(&pp, name))?;
                 out.properties.push((name.clone(), s));
             }
         }
@@ -421,11 +452,19 @@ impl<'a> Resolver<'a> {
                 out.additional = Some(Box::new(Schema::new(Kind::Any, pointer)));
             }
             Some(node) => {
-                let s = self.resolve(node, &join(pointer, "additionalProperties"))?;
+                let s = self.nested(node, &join(pointer, "additionalProperties"))?;
                 out.additional = Some(Box::new(s));
             }
         }
         Ok(out)
+    }
+
+    /// Resolves a property, array item or map value: one level of indirection deeper.
+    fn nested(&mut self, node: &Value, pointer: &str) -> Result<Schema> {
+        self.depth += 1;
+        let r = self.resolve(node, pointer);
+        self.depth -= 1;
+        r
     }
 
     fn array<'v>(&self, v: &'v Value, pointer: &str) -> Result<&'v Vec<Value>> {
@@ -461,7 +500,10 @@ fn infer_type(values: &[Value]) -> Option<&'static str> {
 
 fn dedup(values: Vec<String>) -> Vec<String> {
     let mut seen = BTreeSet::new();
-    values.into_iter().filter(|v| seen.insert(v.clone())).collect()
+    values
+        .into_iter()
+        .filter(|v| seen.insert(v.clone()))
+        .collect()
 }
 
 fn flag(node: &Value, key: &str) -> bool {

@@ -10,7 +10,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Field names whose values are secrets (never printed by `Debug`).
 const SECRET_FIELDS: &[&str] = &[
-    "private_key", "password", "secret", "client_secret", "api_key", "api_token", "token", "key_pem",
+    "private_key",
+    "password",
+    "secret",
+    "client_secret",
+    "api_key",
+    "api_token",
+    "token",
+    "key_pem",
 ];
 
 /// Builds the type arena.
@@ -110,7 +117,12 @@ impl<'o> Types<'o> {
                 let kind = TypeKind::Enum(enum_variants(values));
                 self.anonymous(ctx, doc_or(s, &format!("Values of `{ctx}`.")), kind)
             }
-            Kind::Array(items) => Ty::Vec(Box::new(self.ty(r, items, &format!("{ctx}Item"), request)?)),
+            Kind::Array(items) => Ty::Vec(Box::new(self.ty(
+                r,
+                items,
+                &format!("{ctx}Item"),
+                request,
+            )?)),
             Kind::Object(o) if o.properties.is_empty() => match &o.additional {
                 Some(v) => Ty::Map(Box::new(self.ty(r, v, &format!("{ctx}Value"), request)?)),
                 None => Ty::Map(Box::new(Ty::Any)),
@@ -121,19 +133,23 @@ impl<'o> Types<'o> {
             }
             Kind::Ref(name) => self.component(r, name, request, &s.pointer)?,
             Kind::Union(variants) => {
-                let mut out = Vec::new();
-                let mut taken = BTreeSet::new();
-                for (i, v) in variants.iter().enumerate() {
-                    let t = self.ty(r, v, &format!("{ctx}Variant{}", i + 1), request)?;
-                    let name = unique(self.variant_name(&t), &mut taken);
-                    out.push((name, t));
-                }
-                self.anonymous(ctx, doc_or(s, &format!("One of several shapes of `{ctx}`.")), TypeKind::Union(out))
+                let kind = self.union_kind(r, variants, ctx, request)?;
+                self.anonymous(
+                    ctx,
+                    doc_or(s, &format!("One of several shapes of `{ctx}`.")),
+                    kind,
+                )
             }
         })
     }
 
-    fn component(&mut self, r: &mut Resolver<'_>, name: &str, request: bool, from: &str) -> Result<Ty> {
+    fn component(
+        &mut self,
+        r: &mut Resolver<'_>,
+        name: &str,
+        request: bool,
+        from: &str,
+    ) -> Result<Ty> {
         let body = r.component(name, from)?;
         // Only objects with read-only properties get a separate request form.
         let request = request && has_read_only(&body);
@@ -158,10 +174,9 @@ impl<'o> Types<'o> {
             wire: true,
         });
         self.by_component.insert((name.to_string(), request), id);
-        let mut doc = body
-            .description
-            .clone()
-            .unwrap_or_else(|| format!("The `{}` schema of the API.", names::strip_namespace(name)));
+        let mut doc = body.description.clone().unwrap_or_else(|| {
+            format!("The `{}` schema of the API.", names::strip_namespace(name))
+        });
         let kind = match &body.kind {
             Kind::Object(o) if !o.properties.is_empty() => {
                 if request {
@@ -170,13 +185,7 @@ impl<'o> Types<'o> {
                 self.struct_kind(r, &body, &rust_name, request)?
             }
             Kind::Enum(values) => TypeKind::Enum(enum_variants(values)),
-            Kind::Union(_) => match self.ty(r, &body, &format!("{rust_name}Inner"), request)? {
-                Ty::Named(inner) => {
-                    let k = self.defs[inner].kind.clone();
-                    k
-                }
-                other => TypeKind::Alias(other),
-            },
+            Kind::Union(variants) => self.union_kind(r, variants, &rust_name, request)?,
             _ => TypeKind::Alias(self.ty(r, &body, &rust_name, request)?),
         };
         self.defs[id].doc = doc;
@@ -184,7 +193,30 @@ impl<'o> Types<'o> {
         Ok(Ty::Named(id))
     }
 
-    fn struct_kind(&mut self, r: &mut Resolver<'_>, s: &Schema, ctx: &str, request: bool) -> Result<TypeKind> {
+    fn union_kind(
+        &mut self,
+        r: &mut Resolver<'_>,
+        variants: &[Schema],
+        ctx: &str,
+        request: bool,
+    ) -> Result<TypeKind> {
+        let mut out = Vec::new();
+        let mut taken = BTreeSet::new();
+        for (i, v) in variants.iter().enumerate() {
+            let t = self.ty(r, v, &format!("{ctx}Variant{}", i + 1), request)?;
+            let name = unique(self.variant_name(&t), &mut taken);
+            out.push((name, t));
+        }
+        Ok(TypeKind::Union(out))
+    }
+
+    fn struct_kind(
+        &mut self,
+        r: &mut Resolver<'_>,
+        s: &Schema,
+        ctx: &str,
+        request: bool,
+    ) -> Result<TypeKind> {
         let Kind::Object(o) = &s.kind else {
             return Ok(TypeKind::Alias(Ty::Any));
         };
@@ -208,11 +240,15 @@ impl<'o> Types<'o> {
             if prop.deprecated {
                 push_note(&mut doc, "Deprecated.");
             }
+            if let Some(note) = &prop.note {
+                push_note(&mut doc, note);
+            }
             if doc.is_empty() {
                 doc = format!("The `{api_name}` property.");
             }
             if matches!(ty, Ty::Any) && !matches!(prop.kind, Kind::Any | Kind::Null) {
-                self.degraded.push(format!("{ctx}.{api_name}: untyped ({})", prop.pointer));
+                self.degraded
+                    .push(format!("{ctx}.{api_name}: untyped ({})", prop.pointer));
             }
             fields.push(Field {
                 name,
@@ -249,7 +285,12 @@ impl<'o> Types<'o> {
             return Ty::Named(*id);
         }
         let name = self.reserve_name(ctx);
-        let id = self.push(TypeDef { name, doc, kind, wire: true });
+        let id = self.push(TypeDef {
+            name,
+            doc,
+            kind,
+            wire: true,
+        });
         self.by_shape.insert(shape, id);
         Ty::Named(id)
     }
@@ -262,7 +303,12 @@ impl<'o> Types<'o> {
             return self.defs[*id].name.clone();
         }
         let name = self.reserve_name(wanted);
-        let id = self.push(TypeDef { name: name.clone(), doc, kind, wire: false });
+        let id = self.push(TypeDef {
+            name: name.clone(),
+            doc,
+            kind,
+            wire: false,
+        });
         self.by_shape.insert(shape, id);
         name
     }
@@ -297,7 +343,9 @@ fn enum_variants(values: &[String]) -> Vec<(String, String)> {
 }
 
 fn doc_or(s: &Schema, fallback: &str) -> String {
-    s.description.clone().unwrap_or_else(|| fallback.to_string())
+    s.description
+        .clone()
+        .unwrap_or_else(|| fallback.to_string())
 }
 
 fn push_note(doc: &mut String, note: &str) {

@@ -1,0 +1,945 @@
+//! End-to-end tests of the error paths: Cloudflare failure envelopes, `success: false` on a 2xx,
+//! non-JSON error pages, decode errors that name the failing field, forward-compatible decoding, and
+//! secrets kept out of `Debug`.
+
+mod common;
+
+use cloudflare_mtls::types::*;
+use cloudflare_mtls::{Client, Credentials, Error, RetryPolicy, Scope};
+use common::*;
+use serde_json::json;
+use std::time::Duration;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, ResponseTemplate};
+
+const CERT_ID: &str = "2458ce5a0c354c7f82c78e9487d3ff60";
+const RAY: &str = "8c1f0e2b3a4d5e6f-SJC";
+const SECRET_KEY: &str =
+    "-----BEGIN PRIVATE KEY-----\nTOP-SECRET-KEY-MATERIAL\n-----END PRIVATE KEY-----\n";
+
+fn mtls_path() -> String {
+    format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{CERT_ID}")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Failure envelopes
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn not_found_failure_envelope_is_an_api_error() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(mtls_path()))
+        .and(bearer())
+        .respond_with(
+            ResponseTemplate::new(404)
+                .insert_header("cf-ray", RAY)
+                .set_body_json(json!({
+                    "success": false,
+                    "errors": [{
+                        "code": 1003,
+                        "message": "Certificate not found",
+                        "documentation_url": "https://developers.cloudflare.com/api/",
+                        "source": { "pointer": "/mtls_certificate_id" }
+                    }],
+                    "messages": [{ "code": 1000, "message": "see the docs" }],
+                    "result": null
+                })),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let err = client
+        .mtls_certificates()
+        .get(ACCOUNT_ID, CERT_ID)
+        .await
+        .expect_err("404 is an error");
+
+    assert!(err.is_not_found());
+    assert!(
+        !err.is_forbidden()
+            && !err.is_unauthorized()
+            && !err.is_bad_request()
+            && !err.is_server_error()
+    );
+    assert!(!err.is_retryable());
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
+    assert_eq!(err.codes(), vec![1003]);
+    assert_eq!(err.ray_id(), Some(RAY));
+    let Error::Api(api) = &err else {
+        panic!("expected Error::Api, got {err:?}")
+    };
+    assert_eq!(api.status.as_u16(), 404);
+    assert_eq!(api.errors.len(), 1);
+    assert_eq!(api.errors[0].code, 1003);
+    assert_eq!(api.errors[0].message, "Certificate not found");
+    assert_eq!(
+        api.errors[0].documentation_url.as_deref(),
+        Some("https://developers.cloudflare.com/api/")
+    );
+    assert_eq!(
+        api.errors[0]
+            .source
+            .as_ref()
+            .and_then(|s| s.pointer.as_deref()),
+        Some("/mtls_certificate_id")
+    );
+    assert_eq!(api.messages.len(), 1);
+    assert_eq!(api.messages[0].message, "see the docs");
+    assert_eq!(api.ray_id.as_deref(), Some(RAY));
+    assert_eq!(api.body_snippet, None);
+
+    let shown = err.to_string();
+    assert!(shown.contains("404"), "{shown}");
+    assert!(shown.contains("Certificate not found"), "{shown}");
+    assert!(shown.contains("1003"), "{shown}");
+    assert!(shown.contains(RAY), "{shown}");
+}
+
+#[tokio::test]
+async fn forbidden_failure_envelope_is_an_api_error() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .and(path(format!("/zones/{ZONE_ID}/access/certificates")))
+        .respond_with(
+            ResponseTemplate::new(403)
+                .insert_header("cf-ray", RAY)
+                .set_body_json(failure(10000, "Authentication error")),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let err = client
+        .access()
+        .certificates()
+        .create(
+            Scope::Zone(ZONE_ID),
+            &AccessCertificateCreate {
+                name: "n".into(),
+                certificate: "c".into(),
+                associated_hostnames: None,
+            },
+        )
+        .await
+        .expect_err("403 is an error");
+    assert!(err.is_forbidden());
+    assert!(!err.is_not_found());
+    assert_eq!(err.codes(), vec![10000]);
+    assert_eq!(
+        err.api().map(|a| a.errors[0].message.as_str()),
+        Some("Authentication error")
+    );
+    assert_eq!(err.ray_id(), Some(RAY));
+}
+
+/// Each 4XX status maps to its helper, with the envelope's codes; none is retried by default
+/// policy except 429 (a client with `max_retries(0)` returns it at once).
+#[tokio::test]
+async fn each_client_error_status_has_its_helper() {
+    type Check = fn(&Error) -> bool;
+    let cases: [(u16, i64, Check); 6] = [
+        (400, 1001, Error::is_bad_request),
+        (401, 10001, Error::is_unauthorized),
+        (403, 9109, Error::is_forbidden),
+        (409, 1409, Error::is_conflict),
+        (422, 1422, Error::is_unprocessable),
+        (429, 971, Error::is_rate_limited),
+    ];
+    for (status, code, check) in cases {
+        let server = server().await;
+        Mock::given(method("GET"))
+            .and(path(format!(
+                "/zones/{ZONE_ID}/origin_tls_client_auth/settings"
+            )))
+            .respond_with(ResponseTemplate::new(status).set_body_json(failure(code, "nope")))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = client(&server);
+        let err = client
+            .origin_tls_client_auth()
+            .settings()
+            .get(ZONE_ID)
+            .await
+            .expect_err("an error");
+        assert!(check(&err), "HTTP {status}: {err:?}");
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
+        assert_eq!(err.codes(), vec![code]);
+        assert_eq!(err.is_retryable(), status == 429, "HTTP {status}");
+        assert!(!err.is_not_found());
+    }
+}
+
+/// A 4XX is final: even a client that retries sends it once.
+#[tokio::test]
+async fn client_errors_are_not_retried() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(mtls_path()))
+        .respond_with(ResponseTemplate::new(404).set_body_json(failure(1003, "not found")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .allow_http(true)
+        .api_token(TOKEN)
+        .max_retries(3)
+        .build()
+        .unwrap();
+    let err = client
+        .mtls_certificates()
+        .get(ACCOUNT_ID, CERT_ID)
+        .await
+        .expect_err("an error");
+    assert!(err.is_not_found());
+}
+
+#[tokio::test]
+async fn success_false_on_200_is_an_api_error() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(mtls_path()))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("cf-ray", RAY)
+                .set_body_json(json!({
+                    "success": false,
+                    "errors": [{ "code": 1100, "message": "Internal validation failed" }],
+                    "messages": [{ "code": 1101, "message": "retry later" }],
+                    "result": null
+                })),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let err = client
+        .mtls_certificates()
+        .get(ACCOUNT_ID, CERT_ID)
+        .await
+        .expect_err("success:false is an error");
+    let Error::Api(api) = &err else {
+        panic!("expected Error::Api, got {err:?}")
+    };
+    assert_eq!(api.status.as_u16(), 200);
+    assert_eq!(api.errors[0].code, 1100);
+    assert_eq!(api.errors[0].message, "Internal validation failed");
+    assert_eq!(api.messages[0].code, 1101);
+    assert_eq!(api.ray_id.as_deref(), Some(RAY));
+    assert_eq!(err.codes(), vec![1100]);
+    assert!(!err.is_not_found() && !err.is_server_error());
+}
+
+/// `success: false` wins even when the `result` that came with it does not match the type.
+#[tokio::test]
+async fn success_false_with_a_mismatched_result_is_still_an_api_error() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/zones/{ZONE_ID}/client_certificates")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "success": false,
+            "errors": [{ "code": 1200, "message": "bad page" }],
+            "messages": [],
+            "result": "not a list"
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let err = client
+        .client_certificates()
+        .list(ZONE_ID, Default::default())
+        .await
+        .expect_err("an error");
+    assert!(matches!(err, Error::Api(_)), "{err:?}");
+    assert_eq!(err.codes(), vec![1200]);
+}
+
+#[tokio::test]
+async fn html_502_from_the_edge_gives_status_and_snippet() {
+    let server = server().await;
+    let html = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>cloudflare</center>\r\n</body>\r\n</html>\r\n";
+    Mock::given(method("GET"))
+        .and(path(mtls_path()))
+        .respond_with(
+            ResponseTemplate::new(502)
+                .insert_header("cf-ray", RAY)
+                .set_body_raw(html, "text/html"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let err = client
+        .mtls_certificates()
+        .get(ACCOUNT_ID, CERT_ID)
+        .await
+        .expect_err("502 is an error");
+    assert!(err.is_server_error());
+    assert!(err.is_retryable());
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
+    assert_eq!(err.ray_id(), Some(RAY));
+    assert!(err.codes().is_empty());
+    let Error::Api(api) = &err else {
+        panic!("expected Error::Api, got {err:?}")
+    };
+    assert_eq!(api.status.as_u16(), 502);
+    assert!(api.errors.is_empty());
+    let snippet = api.body_snippet.as_deref().expect("a snippet of the page");
+    assert!(snippet.contains("502 Bad Gateway"), "{snippet}");
+    assert!(snippet.contains("cloudflare"), "{snippet}");
+    assert!(err.to_string().contains("502 Bad Gateway"), "{err}");
+}
+
+#[tokio::test]
+async fn long_non_json_bodies_are_cut_to_a_short_snippet() {
+    let server = server().await;
+    let page = format!(
+        "<html><body>{}</body></html>",
+        "Service Unavailable ".repeat(100)
+    );
+    Mock::given(method("GET"))
+        .and(path(mtls_path()))
+        .respond_with(ResponseTemplate::new(503).set_body_raw(page, "text/html"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let err = client
+        .mtls_certificates()
+        .get(ACCOUNT_ID, CERT_ID)
+        .await
+        .expect_err("503 is an error");
+    let snippet = err
+        .api()
+        .and_then(|a| a.body_snippet.clone())
+        .expect("a snippet");
+    assert!(
+        snippet.starts_with("<html><body>Service Unavailable"),
+        "{snippet}"
+    );
+    assert!(
+        snippet.chars().count() <= 201,
+        "{} characters",
+        snippet.chars().count()
+    );
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decode errors
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn wrong_type_in_a_nested_field_names_the_field() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(mtls_path()))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("cf-ray", RAY)
+                .set_body_json(envelope(json!({
+                    "id": CERT_ID,
+                    "ca": true,
+                    "expires_on": 1_700_000_000,
+                    "name": "example_ca_cert"
+                }))),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let err = client
+        .mtls_certificates()
+        .get(ACCOUNT_ID, CERT_ID)
+        .await
+        .expect_err("a decode error");
+    let Error::Decode {
+        status,
+        path,
+        message,
+        ray_id,
+    } = &err
+    else {
+        panic!("expected Error::Decode, got {err:?}")
+    };
+    assert_eq!(status.as_u16(), 200);
+    assert_eq!(path, "result.expires_on");
+    assert!(!message.is_empty());
+    assert_eq!(ray_id.as_deref(), Some(RAY));
+    assert_eq!(err.ray_id(), Some(RAY));
+    assert!(err.to_string().contains("result.expires_on"), "{err}");
+}
+
+#[tokio::test]
+async fn invalid_date_time_names_the_field() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(mtls_path()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(envelope(json!({
+            "id": CERT_ID,
+            "uploaded_on": "yesterday"
+        }))))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let err = client
+        .mtls_certificates()
+        .get(ACCOUNT_ID, CERT_ID)
+        .await
+        .expect_err("a decode error");
+    let Error::Decode { path, .. } = &err else {
+        panic!("expected Error::Decode, got {err:?}")
+    };
+    assert_eq!(path, "result.uploaded_on");
+}
+
+#[tokio::test]
+async fn wrong_type_in_a_list_item_names_the_index_and_field() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/zones/{ZONE_ID}/client_certificates")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(envelope_with_info(
+            json!([{ "id": "good", "status": "active" }, { "id": 42, "status": "active" }]),
+            json!({ "page": 1, "per_page": 20, "count": 2, "total_count": 2, "total_pages": 1 }),
+        )))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let err = client
+        .client_certificates()
+        .list(ZONE_ID, Default::default())
+        .await
+        .expect_err("a decode error");
+    let Error::Decode { path, status, .. } = &err else {
+        panic!("expected Error::Decode, got {err:?}")
+    };
+    assert_eq!(path, "result[1].id");
+    assert_eq!(status.as_u16(), 200);
+}
+
+#[tokio::test]
+async fn wrong_type_in_a_deeper_object_names_the_whole_path() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/zones/{ZONE_ID}/client_certificates/{CERT_ID}")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(envelope(json!({
+            "id": CERT_ID,
+            "certificate_authority": { "id": "568b6b74-7b0c-4755-8840-4e3b8c24adeb", "name": ["not", "a", "string"] }
+        }))))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let err = client
+        .client_certificates()
+        .get(ZONE_ID, CERT_ID)
+        .await
+        .expect_err("a decode error");
+    let Error::Decode { path, .. } = &err else {
+        panic!("expected Error::Decode, got {err:?}")
+    };
+    assert_eq!(path, "result.certificate_authority.name");
+}
+
+#[tokio::test]
+async fn missing_required_result_is_a_decode_error() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(mtls_path()))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({ "success": true, "errors": [], "messages": [] })),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let err = client
+        .mtls_certificates()
+        .get(ACCOUNT_ID, CERT_ID)
+        .await
+        .expect_err("a decode error");
+    let Error::Decode { path, .. } = &err else {
+        panic!("expected Error::Decode, got {err:?}")
+    };
+    assert_eq!(path, "result");
+}
+
+#[tokio::test]
+async fn non_json_200_is_a_decode_error() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(mtls_path()))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw("<html>maintenance</html>", "text/html"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let err = client
+        .mtls_certificates()
+        .get(ACCOUNT_ID, CERT_ID)
+        .await
+        .expect_err("a decode error");
+    assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Forward compatibility
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn unknown_fields_and_unknown_enum_values_decode() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(format!(
+            "/zones/{ZONE_ID}/client_certificates/{CERT_ID}"
+        )))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "success": true,
+            "errors": [],
+            "messages": [],
+            "result": {
+                "id": CERT_ID,
+                "status": "pending_quarantine",
+                "expires_on": "2033-02-20T23:18:00Z",
+                "brand_new_field": { "nested": [1, 2, 3] },
+                "certificate_authority": { "id": "ca", "name": "CA", "tier": "gold" }
+            },
+            "envelope_extra": true
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let cert = client
+        .client_certificates()
+        .get(ZONE_ID, CERT_ID)
+        .await
+        .expect("decodes");
+    assert_eq!(cert.id.as_deref(), Some(CERT_ID));
+    assert_eq!(
+        cert.status,
+        Some(ClientCertificateStatus::Unknown(
+            "pending_quarantine".into()
+        ))
+    );
+    assert_eq!(
+        cert.status.as_ref().map(|s| s.as_str()),
+        Some("pending_quarantine")
+    );
+    assert_eq!(cert.expires_on, Some(utc(2033, 2, 20, 23, 18, 0, 0)));
+    assert_eq!(
+        cert.certificate_authority.and_then(|ca| ca.name).as_deref(),
+        Some("CA")
+    );
+}
+
+#[tokio::test]
+async fn unknown_enum_values_in_lists_decode() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(format!(
+            "/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates"
+        )))
+        .respond_with(ResponseTemplate::new(200).set_body_json(envelope(json!([
+            { "hostname": "a.example.com", "status": "active", "cert_status": "migrating" },
+            { "hostname": "b.example.com", "status": "pending_validation" }
+        ]))))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let list = client
+        .origin_tls_client_auth()
+        .hostnames()
+        .certificates()
+        .list(ZONE_ID)
+        .await
+        .expect("decodes");
+    assert_eq!(list[0].status, Some(HostnameCertificateStatus::Active));
+    assert_eq!(
+        list[0].cert_status,
+        Some(HostnameCertificateStatus::Unknown("migrating".into()))
+    );
+    assert_eq!(
+        list[1].status,
+        Some(HostnameCertificateStatus::Unknown(
+            "pending_validation".into()
+        ))
+    );
+}
+
+#[tokio::test]
+async fn unknown_zone_origin_pull_status_decodes() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(format!(
+            "/zones/{ZONE_ID}/origin_tls_client_auth/{CERT_ID}"
+        )))
+        .respond_with(ResponseTemplate::new(200).set_body_json(envelope(json!({
+            "id": CERT_ID, "status": "quantum_resistant", "enabled": true, "future": null
+        }))))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let cert = client
+        .origin_tls_client_auth()
+        .get(ZONE_ID, CERT_ID)
+        .await
+        .expect("decodes");
+    assert_eq!(
+        cert.status,
+        Some(ZoneAuthenticatedOriginPullStatus::Unknown(
+            "quantum_resistant".into()
+        ))
+    );
+    assert_eq!(cert.enabled, Some(true));
+}
+
+/// An unknown filter value is sent as given.
+#[tokio::test]
+async fn unknown_enum_value_is_sent_as_is() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/zones/{ZONE_ID}/client_certificates")))
+        .and(query_is("status=expired"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(envelope(json!([]))))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let page = client
+        .client_certificates()
+        .list(
+            ZONE_ID,
+            ClientCertificateListParams {
+                status: Some(ClientCertificateStatusFilter::from("expired")),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("list succeeds");
+    assert!(page.items.is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Retries (zero delays: no waiting)
+// ---------------------------------------------------------------------------------------------
+
+fn retrying_client(server: &wiremock::MockServer) -> Client {
+    Client::builder()
+        .base_url(server.uri())
+        .allow_http(true)
+        .api_token(TOKEN)
+        .retry_policy(RetryPolicy {
+            max_retries: 2,
+            initial_delay: Duration::ZERO,
+            max_delay: Duration::ZERO,
+            max_retry_after: Duration::from_secs(1),
+        })
+        .build()
+        .expect("client builds")
+}
+
+/// A GET that meets a 5xx is tried again, and the retry's result is returned.
+#[tokio::test]
+async fn idempotent_request_is_retried_after_a_server_error() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(mtls_path()))
+        .respond_with(ResponseTemplate::new(503).set_body_raw("<html>busy</html>", "text/html"))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(mtls_path()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(envelope(json!({ "id": CERT_ID }))))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = retrying_client(&server);
+    let cert = client
+        .mtls_certificates()
+        .get(ACCOUNT_ID, CERT_ID)
+        .await
+        .expect("the retry succeeds");
+    assert_eq!(cert.id.as_deref(), Some(CERT_ID));
+}
+
+/// An upload that meets a 5xx may have been processed: it is not sent again.
+#[tokio::test]
+async fn upload_is_not_retried_after_a_server_error() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .and(path(format!("/accounts/{ACCOUNT_ID}/mtls_certificates")))
+        .respond_with(
+            ResponseTemplate::new(502).set_body_raw("<html>502 Bad Gateway</html>", "text/html"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = retrying_client(&server);
+    let body = MtlsCertificateCreate {
+        ca: true,
+        certificates: "PEM".into(),
+        name: None,
+        private_key: None,
+    };
+    let err = client
+        .mtls_certificates()
+        .create(ACCOUNT_ID, &body)
+        .await
+        .expect_err("no retry");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
+}
+
+/// A 429 was refused unprocessed: even an upload is sent again, after `Retry-After`.
+#[tokio::test]
+async fn upload_is_retried_after_429() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .and(path(format!("/zones/{ZONE_ID}/client_certificates")))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("retry-after", "0")
+                .set_body_json(failure(971, "rate limited")),
+        )
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(format!("/zones/{ZONE_ID}/client_certificates")))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(envelope(json!({ "id": CERT_ID, "status": "active" }))),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = retrying_client(&server);
+    let cert = client
+        .client_certificates()
+        .create(
+            ZONE_ID,
+            &ClientCertificateCreate {
+                csr: "CSR".into(),
+                validity_days: 30,
+            },
+        )
+        .await
+        .expect("the retry succeeds");
+    assert_eq!(cert.status, Some(ClientCertificateStatus::Active));
+}
+
+/// A `Retry-After` longer than the cap is not waited for: the 429 is returned at once.
+#[tokio::test]
+async fn retry_after_beyond_the_cap_returns_the_429() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(mtls_path()))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("retry-after", "3600")
+                .insert_header("cf-ray", RAY)
+                .set_body_json(failure(
+                    971,
+                    "Please wait and consider throttling your request speed",
+                )),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = retrying_client(&server);
+    let err = client
+        .mtls_certificates()
+        .get(ACCOUNT_ID, CERT_ID)
+        .await
+        .expect_err("a 429");
+    assert!(err.is_rate_limited());
+    assert!(err.is_retryable());
+    assert_eq!(err.codes(), vec![971]);
+    assert_eq!(err.ray_id(), Some(RAY));
+}
+
+/// Retries are bounded: a GET that always meets a 5xx is sent 1 + max_retries times.
+#[tokio::test]
+async fn retries_stop_after_max_retries() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(mtls_path()))
+        .respond_with(ResponseTemplate::new(500).set_body_json(failure(1000, "internal")))
+        .expect(3)
+        .mount(&server)
+        .await;
+    let client = retrying_client(&server);
+    let err = client
+        .mtls_certificates()
+        .get(ACCOUNT_ID, CERT_ID)
+        .await
+        .expect_err("still failing");
+    assert!(err.is_server_error());
+    assert_eq!(err.codes(), vec![1000]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Secrets in Debug
+// ---------------------------------------------------------------------------------------------
+
+fn assert_redacted(shown: &str, secret: &str) {
+    assert!(!shown.contains(secret), "a secret is printed: {shown}");
+    assert!(
+        !shown.contains("TOP-SECRET"),
+        "a secret is printed: {shown}"
+    );
+}
+
+#[test]
+fn debug_of_request_bodies_hides_private_keys() {
+    let mtls = MtlsCertificateCreate {
+        ca: false,
+        certificates: "-----BEGIN CERTIFICATE-----\nPUBLIC\n-----END CERTIFICATE-----".into(),
+        name: Some("leaf".into()),
+        private_key: Some(SECRET_KEY.into()),
+    };
+    let shown = format!("{mtls:?}");
+    assert_redacted(&shown, SECRET_KEY);
+    assert!(
+        shown.contains("leaf") && shown.contains("PUBLIC"),
+        "{shown}"
+    );
+    assert!(shown.contains("private_key"), "{shown}");
+    assert_redacted(&format!("{mtls:#?}"), SECRET_KEY);
+
+    let zone = OriginPullCertificateCreate {
+        certificate: "PUBLIC".into(),
+        private_key: SECRET_KEY.into(),
+    };
+    assert_redacted(&format!("{zone:?}"), SECRET_KEY);
+    let hostname = HostnameCertificateCreate {
+        certificate: "PUBLIC".into(),
+        private_key: SECRET_KEY.into(),
+    };
+    assert_redacted(&format!("{hostname:?}"), SECRET_KEY);
+}
+
+#[test]
+fn debug_of_response_types_with_a_private_key_hides_it() {
+    let zone = ZoneAuthenticatedOriginPull {
+        private_key: Some(SECRET_KEY.into()),
+        ..Default::default()
+    };
+    assert_redacted(&format!("{zone:?}"), SECRET_KEY);
+    let hostname = HostnameAuthenticatedOriginPull {
+        private_key: Some(SECRET_KEY.into()),
+        ..Default::default()
+    };
+    assert_redacted(&format!("{hostname:?}"), SECRET_KEY);
+}
+
+#[test]
+fn debug_of_credentials_hides_secrets() {
+    let token = Credentials::Token("tok-SECRET-123".into());
+    assert_redacted(&format!("{token:?}"), "tok-SECRET-123");
+    let key = Credentials::KeyAndEmail {
+        key: "key-SECRET-456".into(),
+        email: EMAIL.into(),
+    };
+    let shown = format!("{key:?}");
+    assert_redacted(&shown, "key-SECRET-456");
+    assert!(shown.contains(EMAIL), "{shown}");
+    let service = Credentials::UserServiceKey("v1.0-SECRET-789".into());
+    assert_redacted(&format!("{service:?}"), "v1.0-SECRET-789");
+}
+
+#[test]
+fn debug_of_client_and_builder_hides_secrets() {
+    for (credentials, secret) in [
+        (
+            Credentials::Token("tok-SECRET-123".into()),
+            "tok-SECRET-123",
+        ),
+        (
+            Credentials::KeyAndEmail {
+                key: "key-SECRET-456".into(),
+                email: EMAIL.into(),
+            },
+            "key-SECRET-456",
+        ),
+        (
+            Credentials::UserServiceKey("v1.0-SECRET-789".into()),
+            "v1.0-SECRET-789",
+        ),
+    ] {
+        let builder = Client::builder().credentials(credentials);
+        assert_redacted(&format!("{builder:?}"), secret);
+        let client = builder.build().expect("client builds");
+        let shown = format!("{client:?}");
+        assert_redacted(&shown, secret);
+        assert_redacted(&format!("{client:#?}"), secret);
+        assert!(shown.contains("api.cloudflare.com"), "{shown}");
+    }
+}
+
+#[test]
+fn debug_of_a_call_hides_its_body() {
+    let client = Client::builder()
+        .api_token("tok-SECRET-123")
+        .build()
+        .expect("client builds");
+    let body = MtlsCertificateCreate {
+        ca: false,
+        certificates: "PUBLIC".into(),
+        name: None,
+        private_key: Some(SECRET_KEY.into()),
+    };
+    let call = client.mtls_certificates().create(ACCOUNT_ID, &body);
+    let shown = format!("{call:?}");
+    assert_redacted(&shown, SECRET_KEY);
+    assert_redacted(&shown, "tok-SECRET-123");
+    assert!(shown.contains("mtls_certificates"), "{shown}");
+}
+
+#[tokio::test]
+async fn errors_do_not_print_credentials() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(mtls_path()))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_json(failure(10001, "Unable to authenticate request")),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let err = client
+        .mtls_certificates()
+        .get(ACCOUNT_ID, CERT_ID)
+        .await
+        .expect_err("401 is an error");
+    assert!(err.is_unauthorized());
+    assert!(!format!("{err:?}").contains(TOKEN));
+    assert!(!err.to_string().contains(TOKEN));
+}
+
+#[test]
+fn plain_http_base_url_is_refused_unless_allowed() {
+    let err = Client::builder()
+        .base_url("http://127.0.0.1:1")
+        .api_token(TOKEN)
+        .build()
+        .expect_err("refused");
+    assert!(matches!(err, Error::Config(_)), "{err:?}");
+}

@@ -1,0 +1,2130 @@
+//! End-to-end tests of every generated operation against a local HTTP server: HTTP method, exact
+//! path, percent-encoding of path parameters, credentials headers, query parameters, exact request
+//! body, envelope unwrapping and the decoded result; pagination (`Page`, `list_all`).
+
+mod common;
+
+use cloudflare_mtls::types::*;
+use cloudflare_mtls::{Client, Error, Page, Scope};
+use common::*;
+use futures::TryStreamExt;
+use serde_json::{json, Value};
+use wiremock::matchers::{body_json, header, method, path, query_param};
+use wiremock::{Mock, MockBuilder, MockServer};
+
+// ---------------------------------------------------------------------------------------------
+// Fixtures (shapes and examples from spec/cloudflare-mtls.json)
+// ---------------------------------------------------------------------------------------------
+
+const ACCESS_CERT_ID: &str = "f174e90a-fafe-4643-bbbc-4a0ed4fc8415";
+const MTLS_CERT_ID: &str = "2458ce5a0c354c7f82c78e9487d3ff60";
+const CLIENT_CERT_ID: &str = "b0a8b6c6e2cf4bd5a3ad5a5d2f3c3a11";
+const AOP_CERT_ID: &str = "8e375af1389a069a0f921f8cc8e1eb12";
+const HOSTNAME_CERT_ID: &str = "2458ce5a-0c35-4c7f-82c7-8e9487d3ff60";
+const PEM: &str = "-----BEGIN CERTIFICATE-----\nMIIDmDCCAoCgAwIBAgIUKTOAZNjcXVZRj4oQt0SHsl1c1vMwDQYJKoZIhvcNAQEL\n-----END CERTIFICATE-----\n";
+const PRIVATE_KEY: &str = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAwQHoetcl9+5ikGzV6cMzWtWPJHqXT3wpbEkRU9Yz7lgvddmG\n-----END RSA PRIVATE KEY-----\n";
+const CSR: &str =
+    "-----BEGIN CERTIFICATE REQUEST-----\nMIICY...\n-----END CERTIFICATE REQUEST-----\n";
+
+fn access_certificate_json(id: &str, name: &str) -> Value {
+    json!({
+        "id": id,
+        "associated_hostnames": ["admin.example.com", "dev.example.com"],
+        "created_at": "2014-01-01T05:20:00.12345Z",
+        "expires_on": "2034-01-01T05:20:00Z",
+        "fingerprint": "MD5 Fingerprint=1E:80:0F:7A:FD:31:55:96:DE:D5:CB:E2:F0:91:F6:91",
+        "name": name,
+        "updated_at": "2014-01-02T05:20:00.12345Z"
+    })
+}
+
+fn assert_access_certificate(c: &AccessCertificate, id: &str, name: &str) {
+    assert_eq!(c.id.as_deref(), Some(id));
+    assert_eq!(c.name.as_deref(), Some(name));
+    assert_eq!(
+        c.associated_hostnames.as_deref(),
+        Some(
+            &[
+                "admin.example.com".to_string(),
+                "dev.example.com".to_string()
+            ][..]
+        )
+    );
+    assert_eq!(c.created_at, Some(utc(2014, 1, 1, 5, 20, 0, 123_450_000)));
+    assert_eq!(c.expires_on, Some(utc(2034, 1, 1, 5, 20, 0, 0)));
+    assert_eq!(c.updated_at, Some(utc(2014, 1, 2, 5, 20, 0, 123_450_000)));
+    assert_eq!(
+        c.fingerprint.as_deref(),
+        Some("MD5 Fingerprint=1E:80:0F:7A:FD:31:55:96:DE:D5:CB:E2:F0:91:F6:91")
+    );
+}
+
+fn hostname_settings_json() -> Value {
+    json!([
+        { "hostname": "admin.example.com", "china_network": false, "client_certificate_forwarding": true },
+        { "hostname": "dev.example.com", "china_network": true, "client_certificate_forwarding": false }
+    ])
+}
+
+fn assert_hostname_settings(s: &[AccessCertificateSettings]) {
+    assert_eq!(
+        s,
+        &[
+            AccessCertificateSettings {
+                hostname: "admin.example.com".into(),
+                china_network: false,
+                client_certificate_forwarding: true,
+            },
+            AccessCertificateSettings {
+                hostname: "dev.example.com".into(),
+                china_network: true,
+                client_certificate_forwarding: false,
+            },
+        ]
+    );
+}
+
+fn mtls_certificate_json(id: &str) -> Value {
+    json!({
+        "id": id,
+        "ca": true,
+        "certificates": PEM,
+        "expires_on": "2122-10-29T16:59:47Z",
+        "issuer": "O=Example Inc.,L=California,ST=San Francisco,C=US",
+        "name": "example_ca_cert",
+        "serial_number": "235217144297995885180570755458463043449861756659",
+        "signature": "SHA256WithRSA",
+        "uploaded_on": "2022-11-22T17:32:30.467938Z"
+    })
+}
+
+fn assert_mtls_certificate(c: &MtlsCertificate, id: &str) {
+    assert_eq!(c.id.as_deref(), Some(id));
+    assert_eq!(c.ca, Some(true));
+    assert_eq!(c.certificates.as_deref(), Some(PEM));
+    assert_eq!(c.expires_on, Some(utc(2122, 10, 29, 16, 59, 47, 0)));
+    assert_eq!(
+        c.issuer.as_deref(),
+        Some("O=Example Inc.,L=California,ST=San Francisco,C=US")
+    );
+    assert_eq!(c.name.as_deref(), Some("example_ca_cert"));
+    assert_eq!(
+        c.serial_number.as_deref(),
+        Some("235217144297995885180570755458463043449861756659")
+    );
+    assert_eq!(c.signature.as_deref(), Some("SHA256WithRSA"));
+    assert_eq!(
+        c.uploaded_on,
+        Some(utc(2022, 11, 22, 17, 32, 30, 467_938_000))
+    );
+}
+
+fn client_certificate_json(id: &str, status: &str) -> Value {
+    json!({
+        "id": id,
+        "certificate": "-----BEGIN CERTIFICATE-----\nMIIDmDCCAoCgAwIBAgIU...\n-----END CERTIFICATE-----",
+        "certificate_authority": { "id": "568b6b74-7b0c-4755-8840-4e3b8c24adeb", "name": "Cloudflare Managed CA for account" },
+        "common_name": "Cloudflare",
+        "country": "US",
+        "csr": CSR,
+        "expires_on": "2033-02-20T23:18:00Z",
+        "fingerprint_sha256": "256c24690243359fb8cf139a125bd05ebf1d968b71e4caf330718e9f5c8a89ea",
+        "issued_on": "2023-02-23T23:18:00Z",
+        "location": "Somewhere",
+        "organization": "Organization",
+        "organizational_unit": "Organizational Unit",
+        "serial_number": "3bb94ff144ac567b9f75ad664b6c55f8d5e48182",
+        "signature": "SHA256WithRSA",
+        "ski": "8e375af1389a069a0f921f8cc8e1eb12d784b949",
+        "state": "CA",
+        "status": status,
+        "validity_days": 3650
+    })
+}
+
+fn assert_client_certificate(c: &ClientCertificate, id: &str, status: ClientCertificateStatus) {
+    assert_eq!(c.id.as_deref(), Some(id));
+    assert_eq!(c.status, Some(status));
+    assert_eq!(
+        c.certificate_authority,
+        Some(CertificateAuthority {
+            id: Some("568b6b74-7b0c-4755-8840-4e3b8c24adeb".into()),
+            name: Some("Cloudflare Managed CA for account".into()),
+        })
+    );
+    assert_eq!(c.common_name.as_deref(), Some("Cloudflare"));
+    assert_eq!(c.country.as_deref(), Some("US"));
+    assert_eq!(c.csr.as_deref(), Some(CSR));
+    assert_eq!(c.expires_on, Some(utc(2033, 2, 20, 23, 18, 0, 0)));
+    assert_eq!(c.issued_on, Some(utc(2023, 2, 23, 23, 18, 0, 0)));
+    assert_eq!(
+        c.fingerprint_sha256.as_deref(),
+        Some("256c24690243359fb8cf139a125bd05ebf1d968b71e4caf330718e9f5c8a89ea")
+    );
+    assert_eq!(c.location.as_deref(), Some("Somewhere"));
+    assert_eq!(c.organization.as_deref(), Some("Organization"));
+    assert_eq!(
+        c.organizational_unit.as_deref(),
+        Some("Organizational Unit")
+    );
+    assert_eq!(
+        c.serial_number.as_deref(),
+        Some("3bb94ff144ac567b9f75ad664b6c55f8d5e48182")
+    );
+    assert_eq!(c.signature.as_deref(), Some("SHA256WithRSA"));
+    assert_eq!(
+        c.ski.as_deref(),
+        Some("8e375af1389a069a0f921f8cc8e1eb12d784b949")
+    );
+    assert_eq!(c.state.as_deref(), Some("CA"));
+    assert_eq!(c.validity_days, Some(3650));
+}
+
+fn zone_aop_json(id: &str, status: &str) -> Value {
+    json!({
+        "id": id,
+        "certificate": PEM,
+        "expires_on": "2100-01-01T05:20:00Z",
+        "issuer": "GlobalSign",
+        "signature": "SHA256WithRSA",
+        "status": status,
+        "uploaded_on": "2019-10-28T18:11:23.37411Z",
+        "enabled": true
+    })
+}
+
+fn assert_zone_aop(
+    c: &ZoneAuthenticatedOriginPull,
+    id: &str,
+    status: ZoneAuthenticatedOriginPullStatus,
+) {
+    assert_eq!(c.id.as_deref(), Some(id));
+    assert_eq!(c.certificate.as_deref(), Some(PEM));
+    assert_eq!(c.expires_on, Some(utc(2100, 1, 1, 5, 20, 0, 0)));
+    assert_eq!(c.issuer.as_deref(), Some("GlobalSign"));
+    assert_eq!(c.signature.as_deref(), Some("SHA256WithRSA"));
+    assert_eq!(c.status, Some(status));
+    assert_eq!(
+        c.uploaded_on,
+        Some(utc(2019, 10, 28, 18, 11, 23, 374_110_000))
+    );
+    assert_eq!(c.enabled, Some(true));
+    assert_eq!(c.private_key, None);
+}
+
+fn hostname_aop_json(hostname: &str, enabled: bool) -> Value {
+    json!({
+        "id": HOSTNAME_CERT_ID.replace('-', ""),
+        "cert_id": HOSTNAME_CERT_ID.replace('-', ""),
+        "cert_status": "active",
+        "cert_updated_at": "2100-01-01T05:20:00Z",
+        "cert_uploaded_on": "2019-10-28T18:11:23.37411Z",
+        "certificate": PEM,
+        "created_at": "2100-01-01T05:20:00Z",
+        "enabled": enabled,
+        "expires_on": "2100-01-01T05:20:00Z",
+        "hostname": hostname,
+        "issuer": "GlobalSign",
+        "serial_number": "6743787633689793699141714808227354901",
+        "signature": "SHA256WithRSA",
+        "status": "pending_deployment",
+        "updated_at": "2100-01-02T05:20:00Z"
+    })
+}
+
+fn assert_hostname_aop(c: &HostnameAuthenticatedOriginPull, hostname: &str, enabled: bool) {
+    let id = HOSTNAME_CERT_ID.replace('-', "");
+    assert_eq!(c.id.as_deref(), Some(id.as_str()));
+    assert_eq!(c.cert_id.as_deref(), Some(id.as_str()));
+    assert_eq!(c.cert_status, Some(HostnameCertificateStatus::Active));
+    assert_eq!(c.status, Some(HostnameCertificateStatus::PendingDeployment));
+    assert_eq!(c.cert_updated_at, Some(utc(2100, 1, 1, 5, 20, 0, 0)));
+    assert_eq!(
+        c.cert_uploaded_on,
+        Some(utc(2019, 10, 28, 18, 11, 23, 374_110_000))
+    );
+    assert_eq!(c.created_at, Some(utc(2100, 1, 1, 5, 20, 0, 0)));
+    assert_eq!(c.updated_at, Some(utc(2100, 1, 2, 5, 20, 0, 0)));
+    assert_eq!(c.expires_on, Some(utc(2100, 1, 1, 5, 20, 0, 0)));
+    assert_eq!(c.enabled, Some(enabled));
+    assert_eq!(c.hostname.as_deref(), Some(hostname));
+    assert_eq!(c.issuer.as_deref(), Some("GlobalSign"));
+    assert_eq!(
+        c.serial_number.as_deref(),
+        Some("6743787633689793699141714808227354901")
+    );
+    assert_eq!(c.signature.as_deref(), Some("SHA256WithRSA"));
+    assert_eq!(c.certificate.as_deref(), Some(PEM));
+}
+
+fn hostname_certificate_json(id: &str, status: &str) -> Value {
+    json!({
+        "id": id,
+        "certificate": PEM,
+        "expires_on": "2100-01-01T05:20:00Z",
+        "issuer": "DigiCertInc",
+        "serial_number": "6743787633689793699141714808227354901",
+        "signature": "SHA256WithRSA",
+        "status": status,
+        "uploaded_on": "2019-10-28T18:11:23.37411Z"
+    })
+}
+
+fn assert_hostname_certificate(
+    c: &HostnameCertificate,
+    id: &str,
+    status: HostnameCertificateStatus,
+) {
+    assert_eq!(c.id.as_deref(), Some(id));
+    assert_eq!(c.certificate.as_deref(), Some(PEM));
+    assert_eq!(c.expires_on, Some(utc(2100, 1, 1, 5, 20, 0, 0)));
+    assert_eq!(c.issuer.as_deref(), Some("DigiCertInc"));
+    assert_eq!(
+        c.serial_number.as_deref(),
+        Some("6743787633689793699141714808227354901")
+    );
+    assert_eq!(c.signature.as_deref(), Some("SHA256WithRSA"));
+    assert_eq!(c.status, Some(status));
+    assert_eq!(
+        c.uploaded_on,
+        Some(utc(2019, 10, 28, 18, 11, 23, 374_110_000))
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mock builders
+// ---------------------------------------------------------------------------------------------
+
+/// Which credentials a mock insists on (and that the other kinds are absent).
+#[derive(Clone, Copy)]
+enum Auth {
+    Token,
+    KeyAndEmail,
+    ServiceKey,
+}
+
+/// A mock for exactly `http_method` + `exact_path` (as received, percent-encoded) with `auth`.
+fn expect_request(http_method: &str, exact_path: &str, auth: Auth) -> MockBuilder {
+    let builder = Mock::given(method(http_method)).and(path(exact_path));
+    match auth {
+        Auth::Token => builder.and(bearer()).and(without_headers(&[
+            "x-auth-email",
+            "x-auth-key",
+            "x-auth-user-service-key",
+        ])),
+        Auth::KeyAndEmail => builder
+            .and(header("x-auth-email", EMAIL))
+            .and(header("x-auth-key", API_KEY))
+            .and(without_headers(&[
+                "authorization",
+                "x-auth-user-service-key",
+            ])),
+        Auth::ServiceKey => builder
+            .and(header("x-auth-user-service-key", SERVICE_KEY))
+            .and(without_headers(&[
+                "authorization",
+                "x-auth-email",
+                "x-auth-key",
+            ])),
+    }
+}
+
+/// A mock for a request without query string or body.
+fn expect_plain(http_method: &str, exact_path: &str, auth: Auth) -> MockBuilder {
+    expect_request(http_method, exact_path, auth)
+        .and(no_query())
+        .and(no_body())
+}
+
+/// A mock for a request with exactly this JSON body (and `content-type: application/json`).
+fn expect_json(http_method: &str, exact_path: &str, auth: Auth, body: Value) -> MockBuilder {
+    expect_request(http_method, exact_path, auth)
+        .and(no_query())
+        .and(header("content-type", "application/json"))
+        .and(body_json(body))
+}
+
+fn scoped_prefix(scope: Scope<'_>) -> String {
+    match scope {
+        Scope::Account(_) => format!("/accounts/{ACCOUNT_ID}"),
+        Scope::Zone(_) => format!("/zones/{ZONE_ID}"),
+    }
+}
+
+fn account() -> Scope<'static> {
+    Scope::Account(ACCOUNT_ID)
+}
+
+fn zone() -> Scope<'static> {
+    Scope::Zone(ZONE_ID)
+}
+
+// ---------------------------------------------------------------------------------------------
+// access.certificates (account and zone)
+// ---------------------------------------------------------------------------------------------
+
+async fn access_certificates_list(scope: Scope<'static>) {
+    let server = server().await;
+    let prefix = scoped_prefix(scope);
+    expect_request("GET", &format!("{prefix}/access/certificates"), Auth::Token)
+        .and(query_is("page=2&per_page=2"))
+        .and(no_body())
+        .respond_with(ok_page(
+            json!([
+                access_certificate_json(ACCESS_CERT_ID, "Allow devs"),
+                access_certificate_json("a1b2c3d4-0000-4000-8000-000000000002", "Allow ops")
+            ]),
+            json!({ "page": 2, "per_page": 2, "count": 2, "total_count": 5, "total_pages": 3 }),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let page: Page<AccessCertificate> = client
+        .access()
+        .certificates()
+        .list(
+            scope,
+            AccessCertificateListParams {
+                page: Some(2),
+                per_page: Some(2),
+            },
+        )
+        .await
+        .expect("list succeeds");
+    assert_eq!(page.items.len(), 2);
+    assert_access_certificate(&page.items[0], ACCESS_CERT_ID, "Allow devs");
+    assert_access_certificate(
+        &page.items[1],
+        "a1b2c3d4-0000-4000-8000-000000000002",
+        "Allow ops",
+    );
+    let info = page.result_info.expect("result_info");
+    assert_eq!(info.page, Some(2));
+    assert_eq!(info.per_page, Some(2));
+    assert_eq!(info.count, Some(2));
+    assert_eq!(info.total_count, Some(5));
+    assert_eq!(info.total_pages, Some(3));
+}
+
+#[tokio::test]
+async fn access_certificates_list_account() {
+    access_certificates_list(account()).await;
+}
+
+#[tokio::test]
+async fn access_certificates_list_zone() {
+    access_certificates_list(zone()).await;
+}
+
+async fn access_certificates_list_default_params(scope: Scope<'static>) {
+    let server = server().await;
+    let prefix = scoped_prefix(scope);
+    expect_plain("GET", &format!("{prefix}/access/certificates"), Auth::Token)
+        .respond_with(ok(json!([access_certificate_json(
+            ACCESS_CERT_ID,
+            "Allow devs"
+        )])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let page = client
+        .access()
+        .certificates()
+        .list(scope, Default::default())
+        .await
+        .expect("list succeeds");
+    assert_eq!(page.items.len(), 1);
+    assert_access_certificate(&page.items[0], ACCESS_CERT_ID, "Allow devs");
+    assert_eq!(page.result_info, None);
+}
+
+#[tokio::test]
+async fn access_certificates_list_without_params_sends_no_query_account() {
+    access_certificates_list_default_params(account()).await;
+}
+
+#[tokio::test]
+async fn access_certificates_list_without_params_sends_no_query_zone() {
+    access_certificates_list_default_params(zone()).await;
+}
+
+/// `list_all` over 3 pages: it stops because of `total_pages`, although every page is full.
+async fn access_certificates_list_all(scope: Scope<'static>) {
+    let server = server().await;
+    let prefix = scoped_prefix(scope);
+    let p = format!("{prefix}/access/certificates");
+    for page in 1..=3u32 {
+        let first = (page - 1) * 2 + 1;
+        expect_request("GET", &p, Auth::Token)
+            .and(query_param("page", page.to_string()))
+            .and(query_param("per_page", "2"))
+            .respond_with(ok_page(
+                json!([
+                    access_certificate_json(&format!("cert-{first}"), "Allow devs"),
+                    access_certificate_json(&format!("cert-{}", first + 1), "Allow devs")
+                ]),
+                json!({ "page": page, "per_page": 2, "count": 2, "total_count": 6, "total_pages": 3 }),
+            ))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    expect_request("GET", &p, Auth::Token)
+        .and(query_param("page", "4"))
+        .respond_with(ok_page(
+            json!([access_certificate_json("cert-7", "x")]),
+            json!({ "page": 4 }),
+        ))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let all: Vec<AccessCertificate> = client
+        .access()
+        .certificates()
+        .list_all(
+            scope,
+            AccessCertificateListParams {
+                page: None,
+                per_page: Some(2),
+            },
+        )
+        .try_collect()
+        .await
+        .expect("every page");
+    let ids: Vec<_> = all
+        .iter()
+        .map(|c| c.id.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        ids,
+        ["cert-1", "cert-2", "cert-3", "cert-4", "cert-5", "cert-6"]
+    );
+    assert_eq!(all[5].expires_on, Some(utc(2034, 1, 1, 5, 20, 0, 0)));
+}
+
+#[tokio::test]
+async fn access_certificates_list_all_three_pages_account() {
+    access_certificates_list_all(account()).await;
+}
+
+#[tokio::test]
+async fn access_certificates_list_all_three_pages_zone() {
+    access_certificates_list_all(zone()).await;
+}
+
+async fn access_certificates_get(scope: Scope<'static>) {
+    let server = server().await;
+    let prefix = scoped_prefix(scope);
+    expect_plain(
+        "GET",
+        &format!("{prefix}/access/certificates/{ACCESS_CERT_ID}"),
+        Auth::Token,
+    )
+    .respond_with(ok(access_certificate_json(ACCESS_CERT_ID, "Allow devs")))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = client(&server);
+    let cert = client
+        .access()
+        .certificates()
+        .get(scope, ACCESS_CERT_ID)
+        .await
+        .expect("get succeeds");
+    assert_access_certificate(&cert, ACCESS_CERT_ID, "Allow devs");
+}
+
+#[tokio::test]
+async fn access_certificates_get_account() {
+    access_certificates_get(account()).await;
+}
+
+#[tokio::test]
+async fn access_certificates_get_zone() {
+    access_certificates_get(zone()).await;
+}
+
+async fn access_certificates_create(
+    scope: Scope<'static>,
+    auth: Auth,
+    client: fn(&MockServer) -> Client,
+) {
+    let server = server().await;
+    let prefix = scoped_prefix(scope);
+    expect_json(
+        "POST",
+        &format!("{prefix}/access/certificates"),
+        auth,
+        json!({
+            "name": "Allow devs",
+            "certificate": PEM,
+            "associated_hostnames": ["admin.example.com", "dev.example.com"]
+        }),
+    )
+    .respond_with(ok_with_status(
+        201,
+        access_certificate_json(ACCESS_CERT_ID, "Allow devs"),
+    ))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = client(&server);
+    let cert = client
+        .access()
+        .certificates()
+        .create(
+            scope,
+            &AccessCertificateCreate {
+                name: "Allow devs".into(),
+                certificate: PEM.into(),
+                associated_hostnames: Some(vec![
+                    "admin.example.com".into(),
+                    "dev.example.com".into(),
+                ]),
+            },
+        )
+        .await
+        .expect("create succeeds");
+    assert_access_certificate(&cert, ACCESS_CERT_ID, "Allow devs");
+}
+
+#[tokio::test]
+async fn access_certificates_create_account() {
+    access_certificates_create(account(), Auth::Token, client).await;
+}
+
+#[tokio::test]
+async fn access_certificates_create_zone_with_key_and_email() {
+    access_certificates_create(zone(), Auth::KeyAndEmail, client_key_email).await;
+}
+
+#[tokio::test]
+async fn access_certificates_create_omits_unset_optional_fields() {
+    let server = server().await;
+    expect_json(
+        "POST",
+        &format!("/zones/{ZONE_ID}/access/certificates"),
+        Auth::Token,
+        json!({ "name": "Allow devs", "certificate": PEM }),
+    )
+    .respond_with(ok_with_status(
+        201,
+        access_certificate_json(ACCESS_CERT_ID, "Allow devs"),
+    ))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = client(&server);
+    let cert = client
+        .access()
+        .certificates()
+        .create(
+            zone(),
+            &AccessCertificateCreate {
+                name: "Allow devs".into(),
+                certificate: PEM.into(),
+                associated_hostnames: None,
+            },
+        )
+        .await
+        .expect("create succeeds");
+    assert_eq!(cert.id.as_deref(), Some(ACCESS_CERT_ID));
+}
+
+async fn access_certificates_update(scope: Scope<'static>) {
+    let server = server().await;
+    let prefix = scoped_prefix(scope);
+    expect_json(
+        "PUT",
+        &format!("{prefix}/access/certificates/{ACCESS_CERT_ID}"),
+        Auth::Token,
+        json!({ "associated_hostnames": ["admin.example.com", "dev.example.com"], "name": "Allow ops" }),
+    )
+    .respond_with(ok(access_certificate_json(ACCESS_CERT_ID, "Allow ops")))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = client(&server);
+    let cert = client
+        .access()
+        .certificates()
+        .update(
+            scope,
+            ACCESS_CERT_ID,
+            &AccessCertificateUpdate {
+                associated_hostnames: vec!["admin.example.com".into(), "dev.example.com".into()],
+                name: Some("Allow ops".into()),
+            },
+        )
+        .await
+        .expect("update succeeds");
+    assert_access_certificate(&cert, ACCESS_CERT_ID, "Allow ops");
+}
+
+#[tokio::test]
+async fn access_certificates_update_account() {
+    access_certificates_update(account()).await;
+}
+
+#[tokio::test]
+async fn access_certificates_update_zone() {
+    access_certificates_update(zone()).await;
+}
+
+async fn access_certificates_delete(scope: Scope<'static>) {
+    let server = server().await;
+    let prefix = scoped_prefix(scope);
+    // The spec's request body for this delete is optional and schemaless: none is sent.
+    expect_plain(
+        "DELETE",
+        &format!("{prefix}/access/certificates/{ACCESS_CERT_ID}"),
+        Auth::Token,
+    )
+    .respond_with(ok(json!({ "id": ACCESS_CERT_ID })))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = client(&server);
+    let deleted = client
+        .access()
+        .certificates()
+        .delete(scope, ACCESS_CERT_ID)
+        .await
+        .expect("delete succeeds");
+    assert_eq!(
+        deleted,
+        AccessCertificateDeleted {
+            id: Some(ACCESS_CERT_ID.into())
+        }
+    );
+}
+
+#[tokio::test]
+async fn access_certificates_delete_account() {
+    access_certificates_delete(account()).await;
+}
+
+#[tokio::test]
+async fn access_certificates_delete_zone() {
+    access_certificates_delete(zone()).await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// access.certificates.settings (account and zone)
+// ---------------------------------------------------------------------------------------------
+
+async fn access_certificates_settings_get(scope: Scope<'static>) {
+    let server = server().await;
+    let prefix = scoped_prefix(scope);
+    expect_plain(
+        "GET",
+        &format!("{prefix}/access/certificates/settings"),
+        Auth::Token,
+    )
+    .respond_with(ok(hostname_settings_json()))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = client(&server);
+    let settings = client
+        .access()
+        .certificates()
+        .settings()
+        .get(scope)
+        .await
+        .expect("get succeeds");
+    assert_hostname_settings(&settings);
+}
+
+#[tokio::test]
+async fn access_certificates_settings_get_account() {
+    access_certificates_settings_get(account()).await;
+}
+
+#[tokio::test]
+async fn access_certificates_settings_get_zone() {
+    access_certificates_settings_get(zone()).await;
+}
+
+async fn access_certificates_settings_update(scope: Scope<'static>) {
+    let server = server().await;
+    let prefix = scoped_prefix(scope);
+    expect_json(
+        "PUT",
+        &format!("{prefix}/access/certificates/settings"),
+        Auth::Token,
+        json!({ "settings": hostname_settings_json() }),
+    )
+    .respond_with(ok_with_status(202, hostname_settings_json()))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = client(&server);
+    let body = AccessCertificateSettingsUpdate {
+        settings: vec![
+            AccessCertificateSettings {
+                hostname: "admin.example.com".into(),
+                china_network: false,
+                client_certificate_forwarding: true,
+            },
+            AccessCertificateSettings {
+                hostname: "dev.example.com".into(),
+                china_network: true,
+                client_certificate_forwarding: false,
+            },
+        ],
+    };
+    let settings = client
+        .access()
+        .certificates()
+        .settings()
+        .update(scope, &body)
+        .await
+        .expect("update succeeds");
+    assert_hostname_settings(&settings);
+}
+
+#[tokio::test]
+async fn access_certificates_settings_update_account() {
+    access_certificates_settings_update(account()).await;
+}
+
+#[tokio::test]
+async fn access_certificates_settings_update_zone() {
+    access_certificates_settings_update(zone()).await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// mtls_certificates and mtls_certificates.associations (account)
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn mtls_certificates_list() {
+    let server = server().await;
+    expect_plain(
+        "GET",
+        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates"),
+        Auth::KeyAndEmail,
+    )
+    .respond_with(ok_page(
+        json!([
+            mtls_certificate_json(MTLS_CERT_ID),
+            mtls_certificate_json("3458ce5a0c354c7f82c78e9487d3ff61")
+        ]),
+        json!({ "page": 1, "per_page": 50, "count": 2, "total_count": 2, "total_pages": 1 }),
+    ))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = client_key_email(&server);
+    let certs = client
+        .mtls_certificates()
+        .list(ACCOUNT_ID)
+        .await
+        .expect("list succeeds");
+    assert_eq!(certs.len(), 2);
+    assert_mtls_certificate(&certs[0], MTLS_CERT_ID);
+    assert_mtls_certificate(&certs[1], "3458ce5a0c354c7f82c78e9487d3ff61");
+}
+
+#[tokio::test]
+async fn mtls_certificates_get() {
+    let server = server().await;
+    expect_plain(
+        "GET",
+        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{MTLS_CERT_ID}"),
+        Auth::KeyAndEmail,
+    )
+    .respond_with(ok(mtls_certificate_json(MTLS_CERT_ID)))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = client_key_email(&server);
+    let cert = client
+        .mtls_certificates()
+        .get(ACCOUNT_ID, MTLS_CERT_ID)
+        .await
+        .expect("get succeeds");
+    assert_mtls_certificate(&cert, MTLS_CERT_ID);
+}
+
+#[tokio::test]
+async fn mtls_certificates_create() {
+    let server = server().await;
+    let mut uploaded = mtls_certificate_json(MTLS_CERT_ID);
+    uploaded["updated_at"] = json!("2022-11-22T17:32:31Z");
+    expect_json(
+        "POST",
+        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates"),
+        Auth::KeyAndEmail,
+        json!({ "ca": true, "certificates": PEM, "name": "example_ca_cert", "private_key": PRIVATE_KEY }),
+    )
+    .respond_with(ok(uploaded))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = client_key_email(&server);
+    let cert = client
+        .mtls_certificates()
+        .create(
+            ACCOUNT_ID,
+            &MtlsCertificateCreate {
+                ca: true,
+                certificates: PEM.into(),
+                name: Some("example_ca_cert".into()),
+                private_key: Some(PRIVATE_KEY.into()),
+            },
+        )
+        .await
+        .expect("create succeeds");
+    assert_eq!(cert.id.as_deref(), Some(MTLS_CERT_ID));
+    assert_eq!(cert.ca, Some(true));
+    assert_eq!(cert.name.as_deref(), Some("example_ca_cert"));
+    assert_eq!(cert.expires_on, Some(utc(2122, 10, 29, 16, 59, 47, 0)));
+    assert_eq!(
+        cert.uploaded_on,
+        Some(utc(2022, 11, 22, 17, 32, 30, 467_938_000))
+    );
+    assert_eq!(cert.updated_at, Some(utc(2022, 11, 22, 17, 32, 31, 0)));
+    assert_eq!(
+        cert.serial_number.as_deref(),
+        Some("235217144297995885180570755458463043449861756659")
+    );
+}
+
+#[tokio::test]
+async fn mtls_certificates_create_without_optional_fields() {
+    let server = server().await;
+    expect_json(
+        "POST",
+        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates"),
+        Auth::Token,
+        json!({ "ca": false, "certificates": PEM }),
+    )
+    .respond_with(ok(mtls_certificate_json(MTLS_CERT_ID)))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = client(&server);
+    let cert = client
+        .mtls_certificates()
+        .create(
+            ACCOUNT_ID,
+            &MtlsCertificateCreate {
+                ca: false,
+                certificates: PEM.into(),
+                name: None,
+                private_key: None,
+            },
+        )
+        .await
+        .expect("create succeeds");
+    assert_eq!(cert.id.as_deref(), Some(MTLS_CERT_ID));
+}
+
+#[tokio::test]
+async fn mtls_certificates_delete() {
+    let server = server().await;
+    // The spec requires a (schemaless) JSON body on this delete: `{}` is sent.
+    expect_json(
+        "DELETE",
+        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{MTLS_CERT_ID}"),
+        Auth::KeyAndEmail,
+        json!({}),
+    )
+    .respond_with(ok(mtls_certificate_json(MTLS_CERT_ID)))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = client_key_email(&server);
+    let cert = client
+        .mtls_certificates()
+        .delete(ACCOUNT_ID, MTLS_CERT_ID)
+        .await
+        .expect("delete succeeds");
+    assert_mtls_certificate(&cert, MTLS_CERT_ID);
+}
+
+#[tokio::test]
+async fn mtls_certificates_associations_list() {
+    let server = server().await;
+    expect_plain(
+        "GET",
+        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{MTLS_CERT_ID}/associations"),
+        Auth::Token,
+    )
+    .respond_with(ok(json!([
+        { "service": "gateway", "status": "pending_deployment" },
+        { "service": "access", "status": "active" }
+    ])))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = client(&server);
+    let associations = client
+        .mtls_certificates()
+        .associations()
+        .list(ACCOUNT_ID, MTLS_CERT_ID)
+        .await
+        .expect("list succeeds");
+    assert_eq!(
+        associations,
+        vec![
+            MtlsCertificateAssociation {
+                service: Some("gateway".into()),
+                status: Some("pending_deployment".into())
+            },
+            MtlsCertificateAssociation {
+                service: Some("access".into()),
+                status: Some("active".into())
+            },
+        ]
+    );
+}
+
+#[tokio::test]
+async fn mtls_certificates_associations_list_empty() {
+    let server = server().await;
+    expect_plain(
+        "GET",
+        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{MTLS_CERT_ID}/associations"),
+        Auth::Token,
+    )
+    .respond_with(ok(json!([])))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = client(&server);
+    let associations = client
+        .mtls_certificates()
+        .associations()
+        .list(ACCOUNT_ID, MTLS_CERT_ID)
+        .await
+        .expect("list succeeds");
+    assert!(associations.is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// client_certificates (zone)
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn client_certificates_list() {
+    let server = server().await;
+    expect_request(
+        "GET",
+        &format!("/zones/{ZONE_ID}/client_certificates"),
+        Auth::Token,
+    )
+    .and(query_is(
+        "status=pending_revocation&page=1&per_page=20&limit=10&offset=5",
+    ))
+    .and(no_body())
+    .respond_with(ok_page(
+        json!([
+            client_certificate_json(CLIENT_CERT_ID, "pending_revocation"),
+            client_certificate_json("c0a8b6c6e2cf4bd5a3ad5a5d2f3c3a12", "pending_revocation")
+        ]),
+        json!({ "page": 1, "per_page": 20, "count": 2, "total_count": 2, "total_pages": 1 }),
+    ))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = client(&server);
+    let page = client
+        .client_certificates()
+        .list(
+            ZONE_ID,
+            ClientCertificateListParams {
+                status: Some(ClientCertificateStatusFilter::PendingRevocation),
+                page: Some(1.0),
+                per_page: Some(20.0),
+                limit: Some(10),
+                offset: Some(5),
+            },
+        )
+        .await
+        .expect("list succeeds");
+    assert_eq!(page.items.len(), 2);
+    assert_client_certificate(
+        &page.items[0],
+        CLIENT_CERT_ID,
+        ClientCertificateStatus::PendingRevocation,
+    );
+    assert_client_certificate(
+        &page.items[1],
+        "c0a8b6c6e2cf4bd5a3ad5a5d2f3c3a12",
+        ClientCertificateStatus::PendingRevocation,
+    );
+    let info = page.result_info.expect("result_info");
+    assert_eq!(
+        (
+            info.page,
+            info.per_page,
+            info.count,
+            info.total_count,
+            info.total_pages
+        ),
+        (Some(1), Some(20), Some(2), Some(2), Some(1))
+    );
+}
+
+#[tokio::test]
+async fn client_certificates_list_status_all() {
+    let server = server().await;
+    expect_request(
+        "GET",
+        &format!("/zones/{ZONE_ID}/client_certificates"),
+        Auth::Token,
+    )
+    .and(query_is("status=all"))
+    .respond_with(ok_page(
+        json!([
+            client_certificate_json(CLIENT_CERT_ID, "active"),
+            client_certificate_json("r1", "revoked")
+        ]),
+        json!({ "page": 1, "per_page": 20, "count": 2, "total_count": 2, "total_pages": 1 }),
+    ))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = client(&server);
+    let page = client
+        .client_certificates()
+        .list(
+            ZONE_ID,
+            ClientCertificateListParams {
+                status: Some(ClientCertificateStatusFilter::All),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("list succeeds");
+    let statuses: Vec<_> = page.items.iter().map(|c| c.status.clone()).collect();
+    assert_eq!(
+        statuses,
+        [
+            Some(ClientCertificateStatus::Active),
+            Some(ClientCertificateStatus::Revoked)
+        ]
+    );
+}
+
+/// `list_all` over 3 pages read one item at a time; the status filter is sent with every page.
+#[tokio::test]
+async fn client_certificates_list_all_three_pages() {
+    let server = server().await;
+    let p = format!("/zones/{ZONE_ID}/client_certificates");
+    let pages = [
+        ("1", vec!["cc-1", "cc-2"]),
+        ("2", vec!["cc-3", "cc-4"]),
+        ("3", vec!["cc-5", "cc-6"]),
+    ];
+    for (page, ids) in &pages {
+        let result: Vec<Value> = ids
+            .iter()
+            .map(|id| client_certificate_json(id, "revoked"))
+            .collect();
+        expect_request("GET", &p, Auth::Token)
+            .and(query_param("status", "revoked"))
+            .and(query_param("page", *page))
+            .and(query_param("per_page", "2"))
+            .respond_with(ok_page(
+                json!(result),
+                json!({ "page": page.parse::<u64>().unwrap(), "per_page": 2, "count": 2, "total_count": 6, "total_pages": 3 }),
+            ))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    expect_request("GET", &p, Auth::Token)
+        .and(query_param("page", "4"))
+        .respond_with(ok_page(
+            json!([client_certificate_json("cc-7", "revoked")]),
+            json!({ "page": 4 }),
+        ))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let mut stream = client.client_certificates().list_all(
+        ZONE_ID,
+        ClientCertificateListParams {
+            status: Some(ClientCertificateStatusFilter::Revoked),
+            per_page: Some(2.0),
+            ..Default::default()
+        },
+    );
+    let mut ids = Vec::new();
+    while let Some(cert) = stream.try_next().await.expect("next item") {
+        assert_eq!(cert.status, Some(ClientCertificateStatus::Revoked));
+        assert_eq!(cert.expires_on, Some(utc(2033, 2, 20, 23, 18, 0, 0)));
+        ids.push(cert.id.unwrap_or_default());
+    }
+    assert_eq!(ids, ["cc-1", "cc-2", "cc-3", "cc-4", "cc-5", "cc-6"]);
+    assert!(stream.try_next().await.expect("after the end").is_none());
+}
+
+/// `list_all` starts from the `page` given in the params.
+#[tokio::test]
+async fn client_certificates_list_all_starts_at_the_given_page() {
+    let server = server().await;
+    let p = format!("/zones/{ZONE_ID}/client_certificates");
+    expect_request("GET", &p, Auth::Token)
+        .and(query_param("page", "3"))
+        .respond_with(ok_page(
+            json!([client_certificate_json("cc-5", "active")]),
+            json!({ "page": 3, "per_page": 2, "count": 1, "total_count": 5, "total_pages": 3 }),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let all: Vec<ClientCertificate> = client
+        .client_certificates()
+        .list_all(
+            ZONE_ID,
+            ClientCertificateListParams {
+                page: Some(3.0),
+                ..Default::default()
+            },
+        )
+        .try_collect()
+        .await
+        .expect("every page");
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].id.as_deref(), Some("cc-5"));
+}
+
+#[tokio::test]
+async fn client_certificates_get() {
+    let server = server().await;
+    expect_plain(
+        "GET",
+        &format!("/zones/{ZONE_ID}/client_certificates/{CLIENT_CERT_ID}"),
+        Auth::Token,
+    )
+    .respond_with(ok(client_certificate_json(CLIENT_CERT_ID, "active")))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = client(&server);
+    let cert = client
+        .client_certificates()
+        .get(ZONE_ID, CLIENT_CERT_ID)
+        .await
+        .expect("get succeeds");
+    assert_client_certificate(&cert, CLIENT_CERT_ID, ClientCertificateStatus::Active);
+}
+
+#[tokio::test]
+async fn client_certificates_create() {
+    let server = server().await;
+    expect_json(
+        "POST",
+        &format!("/zones/{ZONE_ID}/client_certificates"),
+        Auth::KeyAndEmail,
+        json!({ "csr": CSR, "validity_days": 3650 }),
+    )
+    .respond_with(ok(client_certificate_json(CLIENT_CERT_ID, "active")))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = client_key_email(&server);
+    let cert = client
+        .client_certificates()
+        .create(
+            ZONE_ID,
+            &ClientCertificateCreate {
+                csr: CSR.into(),
+                validity_days: 3650,
+            },
+        )
+        .await
+        .expect("create succeeds");
+    assert_client_certificate(&cert, CLIENT_CERT_ID, ClientCertificateStatus::Active);
+}
+
+#[tokio::test]
+async fn client_certificates_edit_reactivates() {
+    let server = server().await;
+    expect_plain(
+        "PATCH",
+        &format!("/zones/{ZONE_ID}/client_certificates/{CLIENT_CERT_ID}"),
+        Auth::Token,
+    )
+    .respond_with(ok(client_certificate_json(
+        CLIENT_CERT_ID,
+        "pending_reactivation",
+    )))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = client(&server);
+    let cert = client
+        .client_certificates()
+        .edit(ZONE_ID, CLIENT_CERT_ID)
+        .await
+        .expect("edit succeeds");
+    assert_client_certificate(
+        &cert,
+        CLIENT_CERT_ID,
+        ClientCertificateStatus::PendingReactivation,
+    );
+}
+
+#[tokio::test]
+async fn client_certificates_delete_revokes() {
+    let server = server().await;
+    expect_plain(
+        "DELETE",
+        &format!("/zones/{ZONE_ID}/client_certificates/{CLIENT_CERT_ID}"),
+        Auth::Token,
+    )
+    .respond_with(ok(client_certificate_json(
+        CLIENT_CERT_ID,
+        "pending_revocation",
+    )))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = client(&server);
+    let cert = client
+        .client_certificates()
+        .delete(ZONE_ID, CLIENT_CERT_ID)
+        .await
+        .expect("delete succeeds");
+    assert_client_certificate(
+        &cert,
+        CLIENT_CERT_ID,
+        ClientCertificateStatus::PendingRevocation,
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// origin_tls_client_auth (zone-level Authenticated Origin Pulls)
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn origin_tls_client_auth_create() {
+    let server = server().await;
+    expect_json(
+        "POST",
+        &format!("/zones/{ZONE_ID}/origin_tls_client_auth"),
+        Auth::KeyAndEmail,
+        json!({ "certificate": PEM, "private_key": PRIVATE_KEY }),
+    )
+    .respond_with(ok(zone_aop_json(AOP_CERT_ID, "initializing")))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = client_key_email(&server);
+    let cert = client
+        .origin_tls_client_auth()
+        .create(
+            ZONE_ID,
+            &OriginPullCertificateCreate {
+                certificate: PEM.into(),
+                private_key: PRIVATE_KEY.into(),
+            },
+        )
+        .await
+        .expect("create succeeds");
+    assert_zone_aop(
+        &cert,
+        AOP_CERT_ID,
+        ZoneAuthenticatedOriginPullStatus::Initializing,
+    );
+}
+
+#[tokio::test]
+async fn origin_tls_client_auth_list_with_user_service_key() {
+    let server = server().await;
+    expect_plain(
+        "GET",
+        &format!("/zones/{ZONE_ID}/origin_tls_client_auth"),
+        Auth::ServiceKey,
+    )
+    .respond_with(ok_page(
+        json!([
+            zone_aop_json(AOP_CERT_ID, "active"),
+            zone_aop_json("9e375af1389a069a0f921f8cc8e1eb13", "deleted")
+        ]),
+        json!({ "page": 1, "per_page": 20, "count": 2, "total_count": 2, "total_pages": 1 }),
+    ))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = client_service_key(&server);
+    let certs = client
+        .origin_tls_client_auth()
+        .list(ZONE_ID)
+        .await
+        .expect("list succeeds");
+    assert_eq!(certs.len(), 2);
+    assert_zone_aop(
+        &certs[0],
+        AOP_CERT_ID,
+        ZoneAuthenticatedOriginPullStatus::Active,
+    );
+    assert_zone_aop(
+        &certs[1],
+        "9e375af1389a069a0f921f8cc8e1eb13",
+        ZoneAuthenticatedOriginPullStatus::Deleted,
+    );
+}
+
+#[tokio::test]
+async fn origin_tls_client_auth_get() {
+    let server = server().await;
+    expect_plain(
+        "GET",
+        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/{AOP_CERT_ID}"),
+        Auth::Token,
+    )
+    .respond_with(ok(zone_aop_json(AOP_CERT_ID, "pending_deployment")))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = client(&server);
+    let cert = client
+        .origin_tls_client_auth()
+        .get(ZONE_ID, AOP_CERT_ID)
+        .await
+        .expect("get succeeds");
+    assert_zone_aop(
+        &cert,
+        AOP_CERT_ID,
+        ZoneAuthenticatedOriginPullStatus::PendingDeployment,
+    );
+}
+
+#[tokio::test]
+async fn origin_tls_client_auth_delete() {
+    let server = server().await;
+    expect_json(
+        "DELETE",
+        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/{AOP_CERT_ID}"),
+        Auth::Token,
+        json!({}),
+    )
+    .respond_with(ok(zone_aop_json(AOP_CERT_ID, "pending_deletion")))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = client(&server);
+    let cert = client
+        .origin_tls_client_auth()
+        .delete(ZONE_ID, AOP_CERT_ID)
+        .await
+        .expect("delete succeeds");
+    assert_zone_aop(
+        &cert,
+        AOP_CERT_ID,
+        ZoneAuthenticatedOriginPullStatus::PendingDeletion,
+    );
+}
+
+#[tokio::test]
+async fn origin_tls_client_auth_settings_get() {
+    let server = server().await;
+    expect_plain(
+        "GET",
+        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/settings"),
+        Auth::KeyAndEmail,
+    )
+    .respond_with(ok(json!({ "enabled": false })))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = client_key_email(&server);
+    let setting = client
+        .origin_tls_client_auth()
+        .settings()
+        .get(ZONE_ID)
+        .await
+        .expect("get succeeds");
+    assert_eq!(
+        setting,
+        OriginPullSetting {
+            enabled: Some(false)
+        }
+    );
+}
+
+#[tokio::test]
+async fn origin_tls_client_auth_settings_update() {
+    let server = server().await;
+    expect_json(
+        "PUT",
+        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/settings"),
+        Auth::Token,
+        json!({ "enabled": true }),
+    )
+    .respond_with(ok(json!({ "enabled": true })))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = client(&server);
+    let setting = client
+        .origin_tls_client_auth()
+        .settings()
+        .update(ZONE_ID, &ZoneSettingUpdate { enabled: true })
+        .await
+        .expect("update succeeds");
+    assert_eq!(setting.enabled, Some(true));
+}
+
+// ---------------------------------------------------------------------------------------------
+// origin_tls_client_auth.hostnames (per-hostname Authenticated Origin Pulls)
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn origin_tls_client_auth_hostnames_update() {
+    let server = server().await;
+    expect_json(
+        "PUT",
+        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/hostnames"),
+        Auth::Token,
+        json!({
+            "config": [
+                { "cert_id": HOSTNAME_CERT_ID, "enabled": true, "hostname": "app.example.com" },
+                { "cert_id": HOSTNAME_CERT_ID, "enabled": false, "hostname": "api.example.com" }
+            ]
+        }),
+    )
+    .respond_with(ok(json!([
+        hostname_aop_json("app.example.com", true),
+        hostname_aop_json("api.example.com", false)
+    ])))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = client(&server);
+    let body = HostnameOriginPullUpdate {
+        config: vec![
+            HostnameOriginPullConfig {
+                cert_id: Some(HOSTNAME_CERT_ID.into()),
+                enabled: Some(true),
+                hostname: Some("app.example.com".into()),
+            },
+            HostnameOriginPullConfig {
+                cert_id: Some(HOSTNAME_CERT_ID.into()),
+                enabled: Some(false),
+                hostname: Some("api.example.com".into()),
+            },
+        ],
+    };
+    let result = client
+        .origin_tls_client_auth()
+        .hostnames()
+        .update(ZONE_ID, &body)
+        .await
+        .expect("update succeeds");
+    assert_eq!(result.len(), 2);
+    assert_hostname_aop(&result[0], "app.example.com", true);
+    assert_hostname_aop(&result[1], "api.example.com", false);
+}
+
+#[tokio::test]
+async fn origin_tls_client_auth_hostnames_get() {
+    let server = server().await;
+    let mut status = hostname_aop_json("app.example.com", true);
+    status.as_object_mut().unwrap().remove("id");
+    expect_plain(
+        "GET",
+        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/app.example.com"),
+        Auth::Token,
+    )
+    .respond_with(ok(status))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = client(&server);
+    let aop = client
+        .origin_tls_client_auth()
+        .hostnames()
+        .get(ZONE_ID, "app.example.com")
+        .await
+        .expect("get succeeds");
+    let id = HOSTNAME_CERT_ID.replace('-', "");
+    assert_eq!(aop.cert_id.as_deref(), Some(id.as_str()));
+    assert_eq!(aop.hostname.as_deref(), Some("app.example.com"));
+    assert_eq!(aop.enabled, Some(true));
+    assert_eq!(aop.cert_status, Some(HostnameCertificateStatus::Active));
+    assert_eq!(
+        aop.status,
+        Some(HostnameCertificateStatus::PendingDeployment)
+    );
+    assert_eq!(
+        aop.cert_uploaded_on,
+        Some(utc(2019, 10, 28, 18, 11, 23, 374_110_000))
+    );
+    assert_eq!(aop.created_at, Some(utc(2100, 1, 1, 5, 20, 0, 0)));
+    assert_eq!(aop.updated_at, Some(utc(2100, 1, 2, 5, 20, 0, 0)));
+    assert_eq!(aop.expires_on, Some(utc(2100, 1, 1, 5, 20, 0, 0)));
+    assert_eq!(
+        aop.serial_number.as_deref(),
+        Some("6743787633689793699141714808227354901")
+    );
+}
+
+#[tokio::test]
+async fn origin_tls_client_auth_hostnames_certificates_create() {
+    let server = server().await;
+    expect_json(
+        "POST",
+        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates"),
+        Auth::Token,
+        json!({ "certificate": PEM, "private_key": PRIVATE_KEY }),
+    )
+    .respond_with(ok(hostname_certificate_json(
+        HOSTNAME_CERT_ID,
+        "initializing",
+    )))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = client(&server);
+    let cert = client
+        .origin_tls_client_auth()
+        .hostnames()
+        .certificates()
+        .create(
+            ZONE_ID,
+            &HostnameCertificateCreate {
+                certificate: PEM.into(),
+                private_key: PRIVATE_KEY.into(),
+            },
+        )
+        .await
+        .expect("create succeeds");
+    assert_hostname_certificate(
+        &cert,
+        HOSTNAME_CERT_ID,
+        HostnameCertificateStatus::Initializing,
+    );
+}
+
+#[tokio::test]
+async fn origin_tls_client_auth_hostnames_certificates_list() {
+    let server = server().await;
+    expect_plain(
+        "GET",
+        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates"),
+        Auth::Token,
+    )
+    .respond_with(ok_page(
+        json!([hostname_aop_json("app.example.com", true)]),
+        json!({ "page": 1, "per_page": 20, "count": 1, "total_count": 1, "total_pages": 1 }),
+    ))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = client(&server);
+    let certs = client
+        .origin_tls_client_auth()
+        .hostnames()
+        .certificates()
+        .list(ZONE_ID)
+        .await
+        .expect("list succeeds");
+    assert_eq!(certs.len(), 1);
+    assert_hostname_aop(&certs[0], "app.example.com", true);
+}
+
+#[tokio::test]
+async fn origin_tls_client_auth_hostnames_certificates_get() {
+    let server = server().await;
+    expect_plain(
+        "GET",
+        &format!(
+            "/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates/{HOSTNAME_CERT_ID}"
+        ),
+        Auth::Token,
+    )
+    .respond_with(ok(hostname_certificate_json(HOSTNAME_CERT_ID, "active")))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = client(&server);
+    let cert = client
+        .origin_tls_client_auth()
+        .hostnames()
+        .certificates()
+        .get(ZONE_ID, HOSTNAME_CERT_ID)
+        .await
+        .expect("get succeeds");
+    assert_hostname_certificate(&cert, HOSTNAME_CERT_ID, HostnameCertificateStatus::Active);
+}
+
+#[tokio::test]
+async fn origin_tls_client_auth_hostnames_certificates_delete() {
+    let server = server().await;
+    expect_json(
+        "DELETE",
+        &format!(
+            "/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates/{HOSTNAME_CERT_ID}"
+        ),
+        Auth::KeyAndEmail,
+        json!({}),
+    )
+    .respond_with(ok(hostname_certificate_json(
+        HOSTNAME_CERT_ID,
+        "pending_deletion",
+    )))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = client_key_email(&server);
+    let cert = client
+        .origin_tls_client_auth()
+        .hostnames()
+        .certificates()
+        .delete(ZONE_ID, HOSTNAME_CERT_ID)
+        .await
+        .expect("delete succeeds");
+    assert_hostname_certificate(
+        &cert,
+        HOSTNAME_CERT_ID,
+        HostnameCertificateStatus::PendingDeletion,
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Raw access, headers
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn send_with_response_gives_status_headers_and_whole_envelope() {
+    let server = server().await;
+    let body = json!({
+        "success": true,
+        "errors": [],
+        "messages": [{ "code": 10042, "message": "page 2 of 3" }],
+        "result": [access_certificate_json(ACCESS_CERT_ID, "Allow devs")],
+        "result_info": { "page": 2, "per_page": 1, "count": 1, "total_count": 3, "total_pages": 3 }
+    });
+    expect_request(
+        "GET",
+        &format!("/accounts/{ACCOUNT_ID}/access/certificates"),
+        Auth::Token,
+    )
+    .respond_with(
+        wiremock::ResponseTemplate::new(200)
+            .insert_header("cf-ray", "8c1f0e2b3a4d5e6f-SJC")
+            .set_body_json(body),
+    )
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = client(&server);
+    let call = client.access().certificates().list(
+        account(),
+        AccessCertificateListParams {
+            page: Some(2),
+            per_page: Some(1),
+        },
+    );
+    assert_eq!(
+        call.path_template(),
+        "/{accounts_or_zones}/{account_or_zone_id}/access/certificates"
+    );
+    let response = call.send_with_response().await.expect("list succeeds");
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(
+        response
+            .headers()
+            .get("cf-ray")
+            .and_then(|v| v.to_str().ok()),
+        Some("8c1f0e2b3a4d5e6f-SJC")
+    );
+    let envelope = response.into_inner();
+    assert_eq!(envelope.messages.len(), 1);
+    assert_eq!(envelope.messages[0].code, 10042);
+    assert_eq!(
+        envelope.result_info.as_ref().and_then(|i| i.total_pages),
+        Some(3)
+    );
+    assert_eq!(envelope.result.items.len(), 1);
+    assert_eq!(envelope.result.result_info, envelope.result_info);
+}
+
+#[tokio::test]
+async fn requests_carry_a_user_agent_and_per_call_headers() {
+    let server = server().await;
+    expect_plain(
+        "GET",
+        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/settings"),
+        Auth::Token,
+    )
+    .and(wiremock::matchers::header_regex(
+        "user-agent",
+        r"^cloudflare-mtls/\d+\.\d+\.\d+ ",
+    ))
+    .and(header("x-request-tag", "e2e"))
+    .respond_with(ok(json!({ "enabled": true })))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = client(&server);
+    let setting = client
+        .origin_tls_client_auth()
+        .settings()
+        .get(ZONE_ID)
+        .header("x-request-tag", "e2e")
+        .await
+        .expect("get succeeds");
+    assert_eq!(setting.enabled, Some(true));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pagination: where list_all stops without total_pages
+// ---------------------------------------------------------------------------------------------
+
+/// Without `total_pages`, a page shorter than `per_page` is the last one.
+#[tokio::test]
+async fn list_all_stops_on_a_short_page() {
+    let server = server().await;
+    let p = format!("/accounts/{ACCOUNT_ID}/access/certificates");
+    expect_request("GET", &p, Auth::Token)
+        .and(query_is("per_page=2&page=1"))
+        .respond_with(ok_page(
+            json!([
+                access_certificate_json("c1", "a"),
+                access_certificate_json("c2", "b")
+            ]),
+            json!({ "page": 1, "per_page": 2, "count": 2 }),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    expect_request("GET", &p, Auth::Token)
+        .and(query_is("per_page=2&page=2"))
+        .respond_with(ok_page(
+            json!([access_certificate_json("c3", "c")]),
+            json!({ "page": 2, "per_page": 2, "count": 1 }),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let all: Vec<AccessCertificate> = client
+        .access()
+        .certificates()
+        .list_all(
+            account(),
+            AccessCertificateListParams {
+                page: None,
+                per_page: Some(2),
+            },
+        )
+        .try_collect()
+        .await
+        .expect("every page");
+    let ids: Vec<_> = all.iter().filter_map(|c| c.id.as_deref()).collect();
+    assert_eq!(ids, ["c1", "c2", "c3"]);
+}
+
+/// Without `total_pages`, an empty page ends the stream.
+#[tokio::test]
+async fn list_all_stops_on_an_empty_page() {
+    let server = server().await;
+    let p = format!("/zones/{ZONE_ID}/access/certificates");
+    expect_request("GET", &p, Auth::Token)
+        .and(query_param("page", "1"))
+        .respond_with(ok(json!([access_certificate_json("c1", "a")])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    expect_request("GET", &p, Auth::Token)
+        .and(query_param("page", "2"))
+        .respond_with(ok(json!([])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let all: Vec<AccessCertificate> = client
+        .access()
+        .certificates()
+        .list_all(zone(), Default::default())
+        .try_collect()
+        .await
+        .expect("every page");
+    assert_eq!(all.len(), 1);
+}
+
+/// A server that ignores `page` (same full page every time) does not make the stream loop.
+#[tokio::test]
+async fn list_all_stops_when_the_server_repeats_a_page() {
+    let server = server().await;
+    expect_request(
+        "GET",
+        &format!("/zones/{ZONE_ID}/client_certificates"),
+        Auth::Token,
+    )
+    .respond_with(ok_page(
+        json!([
+            client_certificate_json("cc-1", "active"),
+            client_certificate_json("cc-2", "active")
+        ]),
+        json!({ "per_page": 2, "count": 2 }),
+    ))
+    .expect(2)
+    .mount(&server)
+    .await;
+    let client = client(&server);
+    let all: Vec<ClientCertificate> = client
+        .client_certificates()
+        .list_all(
+            ZONE_ID,
+            ClientCertificateListParams {
+                per_page: Some(2.0),
+                ..Default::default()
+            },
+        )
+        .try_collect()
+        .await
+        .expect("every page");
+    let ids: Vec<_> = all.iter().filter_map(|c| c.id.as_deref()).collect();
+    assert_eq!(ids, ["cc-1", "cc-2"]);
+}
+
+/// An error on a later page ends the stream with that error, after the earlier items.
+#[tokio::test]
+async fn list_all_yields_the_error_of_a_later_page() {
+    let server = server().await;
+    let p = format!("/zones/{ZONE_ID}/client_certificates");
+    expect_request("GET", &p, Auth::Token)
+        .and(query_param("page", "1"))
+        .respond_with(ok_page(
+            json!([client_certificate_json("cc-1", "active")]),
+            json!({ "page": 1, "per_page": 1, "total_pages": 2 }),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    expect_request("GET", &p, Auth::Token)
+        .and(query_param("page", "2"))
+        .respond_with(
+            wiremock::ResponseTemplate::new(403)
+                .set_body_json(failure(10000, "Authentication error")),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let mut stream = client
+        .client_certificates()
+        .list_all(ZONE_ID, Default::default());
+    let first = stream
+        .try_next()
+        .await
+        .expect("first page")
+        .expect("one item");
+    assert_eq!(first.id.as_deref(), Some("cc-1"));
+    let err = stream.try_next().await.expect_err("second page fails");
+    assert!(err.is_forbidden(), "{err:?}");
+    assert_eq!(err.codes(), vec![10000]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Percent-encoding of path parameters
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn path_parameter_with_slash_query_and_fragment_is_one_encoded_segment() {
+    let server = server().await;
+    expect_plain(
+        "GET",
+        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/a%2Fb%3Fc%23d"),
+        Auth::Token,
+    )
+    .and(raw_path_is(
+        "/accounts/023e105f4ecef8ad9ca31a8372d0c353/mtls_certificates/a%2Fb%3Fc%23d",
+    ))
+    .respond_with(ok(mtls_certificate_json("a/b?c#d")))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = client(&server);
+    let cert = client
+        .mtls_certificates()
+        .get(ACCOUNT_ID, "a/b?c#d")
+        .await
+        .expect("get succeeds");
+    assert_eq!(cert.id.as_deref(), Some("a/b?c#d"));
+}
+
+#[tokio::test]
+async fn path_parameter_with_dot_dot_slashes_stays_in_its_segment() {
+    let server = server().await;
+    expect_json(
+        "DELETE",
+        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/..%2F..%2Fzones%2Fx"),
+        Auth::Token,
+        json!({}),
+    )
+    .respond_with(ok(mtls_certificate_json("x")))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = client(&server);
+    client
+        .mtls_certificates()
+        .delete(ACCOUNT_ID, "../../zones/x")
+        .await
+        .expect("delete succeeds");
+}
+
+#[tokio::test]
+async fn scope_id_is_percent_encoded() {
+    let server = server().await;
+    expect_plain(
+        "GET",
+        "/zones/a%2Fb%3Fc%23d/access/certificates/..%2F..%2Faccounts%2Fx",
+        Auth::Token,
+    )
+    .respond_with(ok(access_certificate_json(ACCESS_CERT_ID, "Allow devs")))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = client(&server);
+    let cert = client
+        .access()
+        .certificates()
+        .get(Scope::Zone("a/b?c#d"), "../../accounts/x")
+        .await
+        .expect("get succeeds");
+    assert_eq!(cert.id.as_deref(), Some(ACCESS_CERT_ID));
+}
+
+#[tokio::test]
+async fn path_parameter_with_space_percent_and_unicode_is_encoded() {
+    let server = server().await;
+    expect_plain(
+        "GET",
+        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/a%20b%2520%C3%BC.example"),
+        Auth::Token,
+    )
+    .respond_with(ok(
+        json!({ "hostname": "a b%20ü.example", "enabled": false }),
+    ))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = client(&server);
+    let aop = client
+        .origin_tls_client_auth()
+        .hostnames()
+        .get(ZONE_ID, "a b%20ü.example")
+        .await
+        .expect("get succeeds");
+    assert_eq!(aop.hostname.as_deref(), Some("a b%20ü.example"));
+}
+
+/// Asserts that every request `raw` received stays under `prefix` with one more non-empty segment
+/// (the id), and that when none was received the call was refused as an invalid request.
+fn assert_stayed_in_segment<T: std::fmt::Debug>(
+    raw: &RawServer,
+    result: Result<T, Error>,
+    prefix: &str,
+) {
+    let targets = raw.request_targets();
+    for target in &targets {
+        let rest = target.strip_prefix(prefix).unwrap_or_else(|| {
+            panic!("the request escaped its path: expected a target under `{prefix}`, the server received `{target}`")
+        });
+        assert!(
+            !rest.is_empty() && !rest.contains('/') && !rest.contains('\\'),
+            "the id is not a single segment: the server received `{target}`"
+        );
+    }
+    if targets.is_empty() {
+        assert!(
+            matches!(result, Err(Error::InvalidRequest(_))),
+            "nothing was sent, yet the call gave {result:?}"
+        );
+    }
+}
+
+/// A `..` id must never be normalized away (which would send `DELETE /accounts/{id}/`): it must
+/// arrive as the certificate's segment, or be refused before sending.
+#[tokio::test]
+async fn dot_dot_path_parameter_is_not_normalized_away() {
+    let raw = RawServer::start(envelope(mtls_certificate_json(MTLS_CERT_ID)));
+    let client = raw.client();
+    let result = client.mtls_certificates().delete(ACCOUNT_ID, "..").await;
+    assert_stayed_in_segment(
+        &raw,
+        result,
+        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/"),
+    );
+}
+
+/// A `.` id must not be dropped (which would turn a get into a list).
+#[tokio::test]
+async fn single_dot_path_parameter_is_not_normalized_away() {
+    let raw = RawServer::start(envelope(mtls_certificate_json(MTLS_CERT_ID)));
+    let client = raw.client();
+    let result = client.mtls_certificates().get(ACCOUNT_ID, ".").await;
+    assert_stayed_in_segment(
+        &raw,
+        result,
+        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/"),
+    );
+}
+
+/// A `..` scope id must not walk up to `/access/certificates/…`.
+#[tokio::test]
+async fn dot_dot_scope_id_is_not_normalized_away() {
+    let raw = RawServer::start(envelope(access_certificate_json(
+        ACCESS_CERT_ID,
+        "Allow devs",
+    )));
+    let client = raw.client();
+    let result = client
+        .access()
+        .certificates()
+        .get(Scope::Account(".."), ACCESS_CERT_ID)
+        .await;
+    let targets = raw.request_targets();
+    for target in &targets {
+        assert!(
+            target.starts_with("/accounts/")
+                && target.ends_with(&format!("/access/certificates/{ACCESS_CERT_ID}")),
+            "the request escaped its path: the server received `{target}`"
+        );
+        assert_eq!(
+            target.split('/').count(),
+            5,
+            "the scope id is not a single segment: `{target}`"
+        );
+    }
+    if targets.is_empty() {
+        assert!(
+            matches!(result, Err(Error::InvalidRequest(_))),
+            "nothing was sent, yet the call gave {result:?}"
+        );
+    }
+}
+
+/// A backslash is a path separator to URL parsers for http(s) (WHATWG), so an unencoded `\` lets an
+/// id walk the path: `..\..\..\zones\x` would send `DELETE /zones/x`. It must be encoded (`%5C`).
+#[tokio::test]
+async fn backslash_in_path_parameter_is_encoded() {
+    let raw = RawServer::start(envelope(mtls_certificate_json(MTLS_CERT_ID)));
+    let client = raw.client();
+    let result = client
+        .mtls_certificates()
+        .delete(ACCOUNT_ID, "..\\..\\..\\zones\\x")
+        .await;
+    assert_stayed_in_segment(
+        &raw,
+        result,
+        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/"),
+    );
+}
