@@ -263,3 +263,24 @@ macro_rules! __string_enum {
     };
 }
 pub use crate::__string_enum as string_enum;
+
+/// The `Deserialize` impl of a union told apart by a string property (the enum is generated, with
+/// an `Unknown(serde_json::Value)` variant for tags this version does not know).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __tagged_union {
+    ($name:ident, $tag:literal, { $($value:literal => $variant:ident),* $(,)? }) => {
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(d)?;
+                match value.get($tag).and_then(::serde_json::Value::as_str) {
+                    $(::std::option::Option::Some($value) => ::serde_json::from_value(value)
+                        .map(Self::$variant)
+                        .map_err(::serde::de::Error::custom),)*
+                    _ => ::std::result::Result::Ok(Self::Unknown(value)),
+                }
+            }
+        }
+    };
+}
+pub use crate::__tagged_union as tagged_union;

@@ -1,5 +1,6 @@
 //! Generates the client for an OpenAPI file and prints it (or writes it to a file), with a summary
-//! on stderr: `cargo run --release -p cloudflare-mtls-codegen --example generate -- SPEC [OVERLAY] [-o OUT]`.
+//! on stderr: `cargo run --release -p cloudflare-mtls-codegen --example generate -- SPEC [OVERLAY] [-o OUT] [-v]`
+//! (`-v` lists what degraded to `serde_json::Value`).
 
 use cloudflare_mtls_codegen::{generate, Overlay, Settings, Spec};
 use std::time::Instant;
@@ -8,15 +9,18 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let mut positional = Vec::new();
     let mut out = None;
+    let mut verbose = false;
     while let Some(a) = args.next() {
-        if a == "-o" {
+        if a == "-v" {
+            verbose = true;
+        } else if a == "-o" {
             out = args.next();
         } else {
             positional.push(a);
         }
     }
     let Some(spec_path) = positional.first() else {
-        eprintln!("usage: generate SPEC [OVERLAY] [-o OUT]");
+        eprintln!("usage: generate SPEC [OVERLAY] [-o OUT] [-v]");
         std::process::exit(2);
     };
     let started = Instant::now();
@@ -48,6 +52,11 @@ fn main() {
         }
     };
     let elapsed = started.elapsed();
+    if verbose {
+        for d in &output.degraded {
+            eprintln!("degraded: {d}");
+        }
+    }
     match out {
         Some(path) => {
             if let Err(e) = std::fs::write(&path, &output.code) {

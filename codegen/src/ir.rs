@@ -51,6 +51,14 @@ pub enum TypeKind {
     Enum(Vec<(String, String)>),
     /// An untagged union: `(variant name, type)`.
     Union(Vec<(String, Ty)>),
+    /// A union told apart by the string property `tag`: `(variant name, tag value, type)`; other
+    /// tag values decode into an `Unknown(serde_json::Value)` variant.
+    Tagged {
+        /// The discriminator property.
+        tag: String,
+        /// The alternatives.
+        variants: Vec<(String, String, Ty)>,
+    },
     /// A type alias.
     Alias(Ty),
 }

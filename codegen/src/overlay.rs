@@ -95,6 +95,26 @@ impl Overlay {
                 ));
             }
         }
+        for (key, name) in &overlay.types {
+            if !crate::normalize::names::is_type_name(name) {
+                return Err(Error::new(
+                    file,
+                    &crate::error::join("/types", key),
+                    format!("`{name}` is not an UpperCamelCase ASCII type name"),
+                ));
+            }
+        }
+        for (op, name) in &overlay.operations {
+            for n in name.body().into_iter().chain(name.params()) {
+                if !crate::normalize::names::is_type_name(n) {
+                    return Err(Error::new(
+                        file,
+                        &crate::error::join("/operations", op),
+                        format!("`{n}` is not an UpperCamelCase ASCII type name"),
+                    ));
+                }
+            }
+        }
         Ok(overlay)
     }
 }

@@ -48,6 +48,7 @@ macro_rules! fixtures {
 fixtures!(
     allof_merge,
     anyof_placeholder,
+    discriminator,
     enums,
     keywords,
     no_envelope,

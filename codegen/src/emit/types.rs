@@ -58,6 +58,30 @@ fn emit_def(model: &Model, def: &TypeDef) -> TokenStream {
                 pub enum #name { #(#vs)* }
             }
         }
+        TypeKind::Tagged { tag, variants } => {
+            let vs = variants.iter().map(|(v, value, t)| {
+                let v = format_ident!("{}", v);
+                let t = ty_tokens(model, t, false);
+                let vdoc = docs::attrs(&format!("`{tag}` is `{value}`."));
+                quote!(#vdoc #v(#t),)
+            });
+            let pairs = variants.iter().map(|(v, value, _)| {
+                let v = format_ident!("{}", v);
+                quote!(#value => #v)
+            });
+            let unknown_doc = format!(" A `{tag}` this version of the client does not know, kept as received.");
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+                #[serde(untagged)]
+                pub enum #name {
+                    #(#vs)*
+                    #[doc = #unknown_doc]
+                    Unknown(::serde_json::Value),
+                }
+                crate::__private::tagged_union!(#name, #tag, { #(#pairs),* });
+            }
+        }
         TypeKind::Alias(t) => {
             let t = ty_tokens(model, t, false);
             quote! { #doc pub type #name = #t; }

@@ -23,6 +23,10 @@ fn merge_kind(r: &mut Resolver<'_>, a: Schema, b: Schema) -> Result<Schema> {
     Ok(match (&a.kind, &b.kind) {
         (Any | Null, _) => b,
         (_, Any | Null) => a,
+        // A bare `{type: object}` or `{type: array, items: {}}` is a placeholder too (Cloudflare's
+        // common envelopes declare `result` so): it gives way to a concrete schema.
+        _ if placeholder(&a) && !placeholder(&b) => b,
+        _ if placeholder(&b) && !placeholder(&a) => a,
         (Ref(x), Ref(y)) if x == y => a,
         (Ref(_), _) | (_, Ref(_)) => {
             let a = deref(r, a)?;
@@ -56,8 +60,8 @@ fn merge_kind(r: &mut Resolver<'_>, a: Schema, b: Schema) -> Result<Schema> {
         (String, Enum(_)) => b,
         (Integer, Number) => a,
         (Number, Integer) => b,
-        (Union(_), _) => b,
-        (_, Union(_)) => a,
+        (Union(..), _) => b,
+        (_, Union(..)) => a,
         (x, y) if std::mem::discriminant(x) == std::mem::discriminant(y) => b,
         _ => {
             let message = format!(
@@ -105,9 +109,17 @@ fn deref(r: &mut Resolver<'_>, s: Schema) -> Result<Schema> {
     match &s.kind {
         Kind::Ref(name) => {
             let name = name.clone();
-            r.component(&name, &s.pointer)
+            r.component_flat(&name, &s.pointer)
         }
         _ => Ok(s),
+    }
+}
+
+fn placeholder(s: &Schema) -> bool {
+    match &s.kind {
+        Kind::Object(o) => o.properties.is_empty() && o.additional.is_none(),
+        Kind::Array(items) => matches!(items.kind, Kind::Any),
+        _ => false,
     }
 }
 
@@ -123,6 +135,6 @@ fn describe(k: &Kind) -> &'static str {
         Kind::Array(_) => "array",
         Kind::Object(_) => "object",
         Kind::Ref(_) => "reference",
-        Kind::Union(_) => "union",
+        Kind::Union(..) => "union",
     }
 }

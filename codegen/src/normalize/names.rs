@@ -13,7 +13,7 @@ const KEYWORDS: &[&str] = &[
 /// A snake_case identifier for a field, parameter or method: keywords get a `_` suffix, names that
 /// would not start with a letter get a prefix.
 pub fn snake(name: &str) -> String {
-    let mut s = name.to_snake_case();
+    let mut s = ascii_words(name).to_snake_case();
     if s.is_empty() {
         s = "value".to_string();
     }
@@ -28,11 +28,7 @@ pub fn snake(name: &str) -> String {
 
 /// An UpperCamelCase identifier for a type or variant.
 pub fn camel(name: &str) -> String {
-    let cleaned: String = name
-        .chars()
-        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-        .collect();
-    let mut s = cleaned.to_upper_camel_case();
+    let mut s = ascii_words(name).to_upper_camel_case();
     if s.is_empty() {
         s = "Empty".to_string();
     }
@@ -43,6 +39,21 @@ pub fn camel(name: &str) -> String {
         s = "SelfValue".to_string();
     }
     s
+}
+
+/// The name with every character that is not an ASCII letter or digit turned into a word break, so
+/// that what comes out is always a valid Rust identifier.
+fn ascii_words(name: &str) -> String {
+    name.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect()
+}
+
+/// Whether `name` is usable as a Rust type name as it is.
+pub fn is_type_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name.chars().all(|c| c.is_ascii_alphanumeric())
+        && name != "Self"
 }
 
 /// Drops Cloudflare's namespace prefix (`tls-certificates-and-hostnames_`, `access_`) and the
@@ -119,5 +130,9 @@ mod tests {
         assert_eq!(camel("pending_revocation"), "PendingRevocation");
         assert_eq!(camel("Self"), "SelfValue");
         assert_eq!(camel(""), "Empty");
+        assert_eq!(camel("ünïcode²"), "NCode");
+        assert_eq!(snake("x-²"), "x");
+        assert!(is_type_name("MtlsCertificate"));
+        assert!(!is_type_name("not valid"));
     }
 }

@@ -75,7 +75,7 @@ fn draft(
     let (scope, rest) = split_scope(path);
     let (resource, method_name) = match named {
         Some(n) => {
-            let mut parts: Vec<String> = n.method().split('.').map(str::to_string).collect();
+            let mut parts: Vec<String> = n.method().split('.').map(snake).collect();
             let m = parts.pop().unwrap_or_default();
             (parts, m)
         }

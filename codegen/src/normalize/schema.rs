@@ -50,8 +50,18 @@ pub enum Kind {
     Object(Object),
     /// A named component schema (`#/components/schemas/NAME`).
     Ref(String),
-    /// Real alternatives (`anyOf`/`oneOf`).
-    Union(Vec<Schema>),
+    /// Real alternatives (`anyOf`/`oneOf`), with the discriminator when every alternative is a
+    /// named component and the document names the property that tells them apart.
+    Union(Vec<Schema>, Option<Discriminator>),
+}
+
+/// How a `oneOf` tells its alternatives apart: the property, and its value for each alternative.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Discriminator {
+    /// The property name.
+    pub property: String,
+    /// The property's value for each alternative, in order.
+    pub values: Vec<String>,
 }
 
 /// The properties of an object schema.
@@ -163,6 +173,24 @@ impl<'a> Resolver<'a> {
         Ok(resolved)
     }
 
+    /// The body of `name` for merging into an `allOf`. A component that is still being resolved
+    /// (`allOf` reaching back into its own definition) cannot be flattened: an error when strict,
+    /// else an untyped value with a note.
+    pub fn component_flat(&mut self, name: &str, from: &str) -> Result<Schema> {
+        let body = self.component(name, from)?;
+        if !matches!(&body.kind, Kind::Ref(n) if n == name) {
+            return Ok(body);
+        }
+        let message = format!("`allOf` reaches back into `{name}`, which it is part of");
+        if self.strict {
+            return Err(self.spec.error(from, message));
+        }
+        self.degraded.push(format!("#{from}: {message}"));
+        let mut s = Schema::new(Kind::Any, from);
+        s.note = Some(format!("Untyped: {message}."));
+        Ok(s)
+    }
+
     /// Whether a component becomes a named Rust type (object, enum, union) rather than being inlined.
     pub fn is_named(&self, name: &str) -> bool {
         let pointer = join(COMPONENTS.trim_end_matches('/'), name);
@@ -246,7 +274,7 @@ impl<'a> Resolver<'a> {
         match &s.kind {
             Kind::Ref(name) => {
                 let name = name.clone();
-                let mut body = self.component(&name, pointer)?;
+                let mut body = self.component_flat(&name, pointer)?;
                 if s.description.is_some() {
                     body.description = s.description;
                 }
@@ -326,6 +354,9 @@ impl<'a> Resolver<'a> {
                 }
             }
             let mut s = classify_union(variants, pointer);
+            if let Kind::Union(members, disc) = &mut s.kind {
+                *disc = discriminator(node, members);
+            }
             s.nullable |= nullable;
             s
         } else {
@@ -482,7 +513,28 @@ fn classify_union(variants: Vec<Schema>, pointer: &str) -> Schema {
     if concrete.len() == 1 {
         return concrete.remove(0);
     }
-    Schema::new(Kind::Union(concrete), pointer)
+    Schema::new(Kind::Union(concrete, None), pointer)
+}
+
+/// The discriminator of a union whose members are all named components: the mapped value, or
+/// else the component name.
+fn discriminator(node: &Value, members: &[Schema]) -> Option<Discriminator> {
+    let disc = node.get("discriminator")?;
+    let property = disc.get("propertyName")?.as_str()?.to_string();
+    let mapping = disc.get("mapping").and_then(Value::as_object);
+    let mut values = Vec::new();
+    for m in members {
+        let Kind::Ref(name) = &m.kind else { return None };
+        let mapped = mapping.and_then(|map| {
+            map.iter().find_map(|(value, target)| {
+                let t = target.as_str()?;
+                (t.rsplit('/').next() == Some(name.as_str()) || t == name).then(|| value.clone())
+            })
+        });
+        values.push(mapped.unwrap_or_else(|| name.clone()));
+    }
+    let mut seen = BTreeSet::new();
+    values.iter().all(|v| seen.insert(v.clone())).then_some(Discriminator { property, values })
 }
 
 fn infer_type(values: &[Value]) -> Option<&'static str> {

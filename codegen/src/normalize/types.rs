@@ -2,7 +2,7 @@
 //! inline objects and enums are named from where they appear, identical shapes are shared.
 
 use super::names::{self, camel, snake, unique};
-use super::schema::{Kind, Resolver, Schema};
+use super::schema::{Discriminator, Kind, Resolver, Schema};
 use crate::error::Result;
 use crate::ir::{Field, Ty, TypeDef, TypeId, TypeKind};
 use crate::overlay::Overlay;
@@ -132,8 +132,8 @@ impl<'o> Types<'o> {
                 self.anonymous(ctx, doc_or(s, &format!("The `{ctx}` object.")), kind)
             }
             Kind::Ref(name) => self.component(r, name, request, &s.pointer)?,
-            Kind::Union(variants) => {
-                let kind = self.union_kind(r, variants, ctx, request)?;
+            Kind::Union(variants, disc) => {
+                let kind = self.union_kind(r, variants, disc.as_ref(), ctx, request)?;
                 self.anonymous(
                     ctx,
                     doc_or(s, &format!("One of several shapes of `{ctx}`.")),
@@ -185,7 +185,7 @@ impl<'o> Types<'o> {
                 self.struct_kind(r, &body, &rust_name, request)?
             }
             Kind::Enum(values) => TypeKind::Enum(enum_variants(values)),
-            Kind::Union(variants) => self.union_kind(r, variants, &rust_name, request)?,
+            Kind::Union(variants, disc) => self.union_kind(r, variants, disc.as_ref(), &rust_name, request)?,
             _ => TypeKind::Alias(self.ty(r, &body, &rust_name, request)?),
         };
         self.defs[id].doc = doc;
@@ -197,17 +197,31 @@ impl<'o> Types<'o> {
         &mut self,
         r: &mut Resolver<'_>,
         variants: &[Schema],
+        disc: Option<&Discriminator>,
         ctx: &str,
         request: bool,
     ) -> Result<TypeKind> {
         let mut out = Vec::new();
         let mut taken = BTreeSet::new();
+        if disc.is_some() {
+            taken.insert("Unknown".to_string());
+        }
         for (i, v) in variants.iter().enumerate() {
             let t = self.ty(r, v, &format!("{ctx}Variant{}", i + 1), request)?;
             let name = unique(self.variant_name(&t), &mut taken);
             out.push((name, t));
         }
-        Ok(TypeKind::Union(out))
+        Ok(match disc {
+            Some(d) => TypeKind::Tagged {
+                tag: d.property.clone(),
+                variants: out
+                    .into_iter()
+                    .zip(&d.values)
+                    .map(|((n, t), v)| (n, v.clone(), t))
+                    .collect(),
+            },
+            None => TypeKind::Union(out),
+        })
     }
 
     fn struct_kind(
