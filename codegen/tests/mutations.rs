@@ -23,10 +23,15 @@ fn corpus() -> &'static Vec<(String, Value, Vec<String>)> {
         files
             .into_iter()
             .map(|f| {
-                let doc: Value = serde_json::from_str(&std::fs::read_to_string(&f).expect("read")).expect("json");
+                let doc: Value = serde_json::from_str(&std::fs::read_to_string(&f).expect("read"))
+                    .expect("json");
                 let mut pointers = Vec::new();
                 collect(&doc, String::new(), &mut pointers);
-                (f.file_name().unwrap().to_string_lossy().into_owned(), doc, pointers)
+                (
+                    f.file_name().unwrap().to_string_lossy().into_owned(),
+                    doc,
+                    pointers,
+                )
             })
             .collect()
     })
@@ -37,7 +42,11 @@ fn collect(v: &Value, at: String, out: &mut Vec<String>) {
     match v {
         Value::Object(m) => {
             for (k, child) in m {
-                collect(child, format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), out);
+                collect(
+                    child,
+                    format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
+                    out,
+                );
             }
         }
         Value::Array(a) => {
@@ -69,10 +78,16 @@ fn replacement(kind: usize, doc: &Value, pick: usize) -> Value {
         5 => json!({}),
         6 => json!({"$ref": "#/components/schemas/DoesNotExist"}),
         7 => json!({"$ref": format!("#/components/schemas/{some_component}")}),
-        8 => json!({"allOf": [{"$ref": format!("#/components/schemas/{some_component}")}, {"type": "integer"}]}),
+        8 => {
+            json!({"allOf": [{"$ref": format!("#/components/schemas/{some_component}")}, {"type": "integer"}]})
+        }
         9 => json!({"anyOf": [{"type": "string"}, {"type": "integer"}, {"enum": [null]}]}),
-        10 => json!({"oneOf": [{"$ref": format!("#/components/schemas/{some_component}")}], "discriminator": {"propertyName": "kind"}}),
-        11 => json!({"type": "object", "additionalProperties": {"$ref": format!("#/components/schemas/{some_component}")}}),
+        10 => {
+            json!({"oneOf": [{"$ref": format!("#/components/schemas/{some_component}")}], "discriminator": {"propertyName": "kind"}})
+        }
+        11 => {
+            json!({"type": "object", "additionalProperties": {"$ref": format!("#/components/schemas/{some_component}")}})
+        }
         12 => json!({"enum": [1, "two", null, 3.5]}),
         13 => json!({"type": ["string", "null"], "format": "date-time"}),
         14 => json!({"$ref": "https://example.com/other.json#/x"}),

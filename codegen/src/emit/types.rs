@@ -69,7 +69,8 @@ fn emit_def(model: &Model, def: &TypeDef) -> TokenStream {
                 let v = format_ident!("{}", v);
                 quote!(#value => #v)
             });
-            let unknown_doc = format!(" A `{tag}` this version of the client does not know, kept as received.");
+            let unknown_doc =
+                format!(" A `{tag}` this version of the client does not know, kept as received.");
             quote! {
                 #doc
                 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]

@@ -139,7 +139,9 @@ fn box_recursive(defs: &mut [TypeDef]) {
         match kind {
             TypeKind::Struct(fields) => fields.iter().filter_map(|f| named(&f.ty)).collect(),
             TypeKind::Union(vs) => vs.iter().filter_map(|(_, t)| named(t)).collect(),
-            TypeKind::Tagged { variants, .. } => variants.iter().filter_map(|(_, _, t)| named(t)).collect(),
+            TypeKind::Tagged { variants, .. } => {
+                variants.iter().filter_map(|(_, _, t)| named(t)).collect()
+            }
             TypeKind::Alias(t) => named(t).into_iter().collect(),
             TypeKind::Enum(_) => Vec::new(),
         }

@@ -524,7 +524,9 @@ fn discriminator(node: &Value, members: &[Schema]) -> Option<Discriminator> {
     let mapping = disc.get("mapping").and_then(Value::as_object);
     let mut values = Vec::new();
     for m in members {
-        let Kind::Ref(name) = &m.kind else { return None };
+        let Kind::Ref(name) = &m.kind else {
+            return None;
+        };
         let mapped = mapping.and_then(|map| {
             map.iter().find_map(|(value, target)| {
                 let t = target.as_str()?;
@@ -534,7 +536,10 @@ fn discriminator(node: &Value, members: &[Schema]) -> Option<Discriminator> {
         values.push(mapped.unwrap_or_else(|| name.clone()));
     }
     let mut seen = BTreeSet::new();
-    values.iter().all(|v| seen.insert(v.clone())).then_some(Discriminator { property, values })
+    values
+        .iter()
+        .all(|v| seen.insert(v.clone()))
+        .then_some(Discriminator { property, values })
 }
 
 fn infer_type(values: &[Value]) -> Option<&'static str> {

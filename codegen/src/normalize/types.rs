@@ -185,7 +185,9 @@ impl<'o> Types<'o> {
                 self.struct_kind(r, &body, &rust_name, request)?
             }
             Kind::Enum(values) => TypeKind::Enum(enum_variants(values)),
-            Kind::Union(variants, disc) => self.union_kind(r, variants, disc.as_ref(), &rust_name, request)?,
+            Kind::Union(variants, disc) => {
+                self.union_kind(r, variants, disc.as_ref(), &rust_name, request)?
+            }
             _ => TypeKind::Alias(self.ty(r, &body, &rust_name, request)?),
         };
         self.defs[id].doc = doc;
