@@ -30,6 +30,12 @@ check() { # name spec expected-operations
   summary=$("$gen" "$spec" -o "$target/$name.rs" -v 2>&1 | tee "$target/$name.log" | tail -n 1)
   grep '^degraded:' "$target/$name.log" || true
   echo "$summary"
+  "$gen" "$spec" -o "$target/$name.again.rs" 2>/dev/null
+  if ! cmp -s "$target/$name.rs" "$target/$name.again.rs"; then
+    echo "error: $name: two runs of the generator gave different bytes" >&2
+    exit 1
+  fi
+  echo "two runs: byte-identical"
   local ops=${summary%% operations*}
   if [ "$ops" != "$expected" ]; then
     echo "error: $name: $ops operations generated, expected $expected (none may be dropped)" >&2

@@ -121,6 +121,10 @@ pub struct Resource {
 pub enum Scoping {
     /// A plain path; every path parameter is an argument.
     None,
+    /// A plain path under `/accounts/{id}` (its twin, if any, differs in shape).
+    Account,
+    /// A plain path under `/zones/{id}` (its twin, if any, differs in shape).
+    Zone,
     /// One method for the `/accounts/{id}` and `/zones/{id}` twins, taking a `Scope`.
     Either,
 }

@@ -69,6 +69,11 @@ fn escape_line(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let mut rest = line;
     while !rest.is_empty() {
+        if let Some(link_len) = link_at(rest) {
+            out.push_str(&rest[..link_len]);
+            rest = &rest[link_len..];
+            continue;
+        }
         if let Some(url_len) = url_at(rest) {
             let url = &rest[..url_len];
             out.push('<');
@@ -88,6 +93,21 @@ fn escape_line(line: &str) -> String {
         rest = &rest[c.len_utf8()..];
     }
     out
+}
+
+/// Length of a Markdown link to an absolute URL (`[text](https://…)`) at the start of `s`: kept as
+/// it is, since rustdoc renders it and does not take it for an intra-doc link.
+fn link_at(s: &str) -> Option<usize> {
+    let text_end = s.strip_prefix('[')?.find("](")? + 1;
+    let target = &s[text_end + 2..];
+    if !(target.starts_with("http://") || target.starts_with("https://")) {
+        return None;
+    }
+    let close = target.find(')')?;
+    if target[..close].contains(char::is_whitespace) || s[1..text_end].contains(['[', ']']) {
+        return None;
+    }
+    Some(text_end + 2 + close + 1)
 }
 
 /// Length of a bare URL at the start of `s`.
@@ -116,5 +136,9 @@ mod tests {
         );
         assert_eq!(clean("```\ncode\n```"), vec!["```text", "code", "```"]);
         assert_eq!(clean("    indented"), vec!["indented"]);
+        assert_eq!(
+            clean("see [the docs](https://x.y/a) and [x]"),
+            vec!["see [the docs](https://x.y/a) and \\[x\\]".to_string()]
+        );
     }
 }

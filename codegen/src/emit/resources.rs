@@ -286,7 +286,9 @@ fn method_doc(op: &Operation) -> String {
             m = op.http_method,
             p = op.path
         ),
-        Scoping::None => format!("`{} {}`", op.http_method, op.path),
+        Scoping::None | Scoping::Account | Scoping::Zone => {
+            format!("`{} {}`", op.http_method, op.path)
+        }
     };
     let mut tail = format!("HTTP: {route}.");
     if !ids.is_empty() {

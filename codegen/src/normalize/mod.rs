@@ -55,7 +55,7 @@ fn merge_twins(drafts: Vec<Draft>) -> Vec<Draft> {
                 && o.scope.is_some()
                 && d.scope.is_some()
                 && o.scope != d.scope
-                && o.op.scoping == Scoping::None
+                && o.op.scoping != Scoping::Either
                 && o.rest == d.rest
                 && o.op.http_method == d.op.http_method
                 && o.op.path_params.get(1..) == d.op.path_params.get(1..)
@@ -112,16 +112,24 @@ fn finish(node: &mut Resource, struct_names: &mut BTreeSet<String>) {
         node.struct_name = names::unique(node.struct_name.clone(), struct_names);
     }
     let mut used: BTreeSet<String> = node.children.iter().map(|c| c.name.clone()).collect();
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    // The first operation of a name keeps it; a later one gets the scope it differs in
+    // (`create_zone`), else a suffix from its operationId.
+    let mut seen: BTreeMap<String, (usize, Scoping)> = BTreeMap::new();
     for op in &mut node.operations {
-        let n = seen.entry(op.method.clone()).or_insert(0);
-        *n += 1;
-        if *n > 1 || used.contains(&op.method) {
-            let suffix = op
-                .operation_ids
-                .first()
-                .map(|id| names::snake(id))
-                .unwrap_or_else(|| n.to_string());
+        let entry = seen
+            .entry(op.method.clone())
+            .or_insert((0, op.scoping.clone()));
+        entry.0 += 1;
+        if entry.0 > 1 || used.contains(&op.method) {
+            let suffix = match (&op.scoping, &entry.1) {
+                (Scoping::Zone, first) if *first != Scoping::Zone => "zone".to_string(),
+                (Scoping::Account, first) if *first != Scoping::Account => "account".to_string(),
+                _ => op
+                    .operation_ids
+                    .first()
+                    .map(|id| names::snake(id))
+                    .unwrap_or_else(|| entry.0.to_string()),
+            };
             op.method = format!("{}_{}", op.method, suffix);
         }
         op.method = names::unique(op.method.clone(), &mut used);

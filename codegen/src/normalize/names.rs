@@ -87,11 +87,7 @@ pub fn component_type(component: &str) -> String {
 
 /// The same with the namespace kept (used when two components' short names collide).
 pub fn component_type_long(component: &str) -> String {
-    let short = strip_namespace(component);
-    match component.split_once('_') {
-        Some((ns, _)) if short != component => camel(&format!("{ns} {short}")),
-        _ => camel(component),
-    }
+    camel(&component.replace("components-schemas-", ""))
 }
 
 /// Makes `name` unique against `taken` by appending 2, 3, …; records it.

@@ -230,7 +230,11 @@ fn draft(
         operation_ids: op_id.into_iter().collect(),
         http_method: method.to_uppercase(),
         path: path.to_string(),
-        scoping: Scoping::None,
+        scoping: match scope {
+            Some("accounts") => Scoping::Account,
+            Some(_) => Scoping::Zone,
+            None => Scoping::None,
+        },
         path_params,
         query,
         headers,
