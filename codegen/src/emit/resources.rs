@@ -5,19 +5,19 @@ use crate::ir::{Body, Decode, Model, Operation, Param, Resource, Scoping, Ty};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-/// The `resources` module and the accessors on `Client`.
-pub fn emit(model: &Model) -> TokenStream {
+/// The items of the `resources` module: each resource's handle struct and its methods.
+pub fn items(model: &Model) -> Vec<TokenStream> {
     let mut structs = Vec::new();
     for r in &model.resources {
         emit_resource(model, r, &mut structs);
     }
+    structs
+}
+
+/// The accessors of the top-level resources on `Client`.
+pub fn accessors(model: &Model) -> TokenStream {
     let accessors = model.resources.iter().map(accessor);
     quote! {
-        /// Handles for the API's resources, returned by the accessors on [`Client`](crate::Client).
-        pub mod resources {
-            #(#structs)*
-        }
-
         impl crate::Client {
             #(#accessors)*
         }

@@ -5,17 +5,11 @@ use crate::ir::{Field, Model, Ty, TypeDef, TypeKind};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-/// All types of the model, sorted by name.
-pub fn emit(model: &Model) -> TokenStream {
+/// The items of the `types` module, one per type, sorted by name.
+pub fn items(model: &Model) -> impl Iterator<Item = TokenStream> + '_ {
     let mut defs: Vec<&TypeDef> = model.types.iter().collect();
     defs.sort_by(|a, b| a.name.cmp(&b.name));
-    let items = defs.iter().map(|d| emit_def(model, d));
-    quote! {
-        /// Request and response types of the API.
-        pub mod types {
-            #(#items)*
-        }
-    }
+    defs.into_iter().map(|d| emit_def(model, d))
 }
 
 fn emit_def(model: &Model, def: &TypeDef) -> TokenStream {
