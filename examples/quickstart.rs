@@ -280,7 +280,7 @@ async fn walk(server: &MockServer) -> Result<(), BoxError> {
     println!(
         "   signed by \"{}\", expires {}",
         issuer.unwrap_or("?"),
-        date(&issued.expires_on)
+        day(&issued.expires_on)
     );
     println!("   list_all(status=active, per_page=2), a stream that fetches pages as it is read:");
     let before = list_requests(server).await;
@@ -457,7 +457,7 @@ fn client_line(cert: &ClientCertificate) -> String {
         "{} ({}), expires {}, id {}",
         text(&cert.common_name),
         status(cert),
-        date(&cert.expires_on),
+        day(&cert.expires_on),
         text(&cert.id)
     )
 }
@@ -474,6 +474,13 @@ fn text(value: &Option<String>) -> &str {
 
 fn date(value: &Option<chrono::DateTime<chrono::Utc>>) -> String {
     value.map_or_else(|| "?".to_string(), |d| d.format("%Y-%m-%d").to_string())
+}
+
+/// The day of a date the API gives as a plain string (client certificates: `2033-02-20T23:18:00Z`).
+fn day(value: &Option<String>) -> String {
+    value
+        .as_deref()
+        .map_or_else(|| "?".to_string(), |d| d.chars().take(10).collect())
 }
 
 /// Cloudflare's code and message of the first error of an API error.

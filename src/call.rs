@@ -230,6 +230,14 @@ impl<'a, T> Call<'a, T> {
     }
 
     /// Sends the request, retrying as the policy allows; returns a 2xx response's parts or an error.
+    ///
+    /// What is retried (each attempt has the whole timeout; waits follow the backoff or the
+    /// server's `Retry-After`):
+    /// - a connection that could not be made, for every method: nothing reached the server;
+    /// - a 429, for every method: the request was refused unprocessed;
+    /// - a 408 or 5xx, a timeout, or a connection lost before the whole response arrived, only for
+    ///   GET, PUT, DELETE (and the other idempotent methods). A POST or PATCH that may have been
+    ///   processed (an upload, a certificate issue) is never sent twice.
     async fn execute(&self) -> Result<(StatusCode, HeaderMap, Bytes), Error> {
         if let Some(p) = &self.problem {
             return Err(Error::InvalidRequest(p.clone()));
@@ -242,6 +250,7 @@ impl<'a, T> Call<'a, T> {
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
+            let can_retry = attempt <= max_retries;
             let span = tracing::debug_span!(
                 "cloudflare_mtls.request",
                 method = %self.method,
@@ -251,46 +260,35 @@ impl<'a, T> Call<'a, T> {
                 cf_ray = tracing::field::Empty,
             );
             let request = self.build_request(&url)?;
-            let outcome = inner.http.execute(request).instrument(span.clone()).await;
-            let can_retry = attempt <= max_retries;
-            let retry_delay = match outcome {
-                Err(e) => {
-                    // A connect failure means nothing reached the server: safe to retry any method.
-                    let retry = can_retry
-                        && (e.is_connect() || (idempotent && (e.is_timeout() || e.is_request())));
-                    span.in_scope(|| tracing::debug!(error = %e, retry, "request failed"));
-                    if !retry {
-                        return Err(Error::from_transport(e));
-                    }
-                    delays.next()
+            let outcome = async {
+                let response = inner.http.execute(request).await.map_err(Failure::Send)?;
+                let status = response.status();
+                let headers = response.headers().clone();
+                let span = tracing::Span::current();
+                span.record("status", status.as_u16());
+                if let Some(ray) = ray_id(&headers) {
+                    span.record("cf_ray", ray.as_str());
                 }
-                Ok(response) => {
-                    let status = response.status();
-                    let headers = response.headers().clone();
-                    span.record("status", status.as_u16());
-                    if let Some(ray) = ray_id(&headers) {
-                        span.record("cf_ray", ray.as_str());
+                match response.bytes().await {
+                    Ok(body) => {
+                        tracing::debug!(status = status.as_u16(), bytes = body.len(), "response");
+                        Ok((status, headers, body))
+                    }
+                    Err(e) => Err(Failure::Body(status, e)),
+                }
+            }
+            .instrument(span.clone())
+            .await;
+            let wait = match outcome {
+                Ok((status, headers, body)) => {
+                    if status.is_success() {
+                        return Ok((status, headers, body));
                     }
                     // 429 means the request was refused unprocessed: safe to retry any method.
                     let retry = can_retry
                         && retryable_status(status)
                         && (idempotent || status == StatusCode::TOO_MANY_REQUESTS);
                     if !retry {
-                        let body = response
-                            .bytes()
-                            .instrument(span.clone())
-                            .await
-                            .map_err(Error::from_transport)?;
-                        span.in_scope(|| {
-                            tracing::debug!(
-                                status = status.as_u16(),
-                                bytes = body.len(),
-                                "response"
-                            )
-                        });
-                        if status.is_success() {
-                            return Ok((status, headers, body));
-                        }
                         return Err(api_error(status, &headers, &body));
                     }
                     match inner.retry.retry_after(&headers) {
@@ -300,13 +298,46 @@ impl<'a, T> Call<'a, T> {
                         }
                         Ok(None) => delays.next(),
                         Err(()) => {
-                            let body = response.bytes().await.unwrap_or_default();
+                            span.in_scope(|| {
+                                tracing::debug!(
+                                    "Retry-After is beyond the cap (max_retry_after): not retrying"
+                                )
+                            });
                             return Err(api_error(status, &headers, &body));
                         }
                     }
                 }
+                Err(Failure::Send(e)) => {
+                    // A connect failure means nothing reached the server: safe to retry any method.
+                    let retry = can_retry
+                        && (e.is_connect() || (idempotent && (e.is_timeout() || e.is_request())));
+                    span.in_scope(|| {
+                        tracing::debug!(error = %crate::error::Chain(&e), retry, "request failed")
+                    });
+                    if !retry {
+                        return Err(Error::from_transport(e));
+                    }
+                    delays.next()
+                }
+                Err(Failure::Body(status, e)) => {
+                    // The server has the request (it answered): only an idempotent one is sent
+                    // again, or one it refused with a 429.
+                    let retry =
+                        can_retry && (idempotent || status == StatusCode::TOO_MANY_REQUESTS);
+                    span.in_scope(|| {
+                        tracing::debug!(
+                            error = %crate::error::Chain(&e),
+                            retry,
+                            "reading the response failed"
+                        )
+                    });
+                    if !retry {
+                        return Err(Error::from_transport(e));
+                    }
+                    delays.next()
+                }
             };
-            let delay = retry_delay.unwrap_or(inner.retry.max_delay);
+            let delay = wait.unwrap_or(inner.retry.max_delay);
             span.in_scope(|| tracing::debug!(delay_ms = delay.as_millis() as u64, "retrying"));
             tokio::time::sleep(delay).await;
         }
@@ -335,6 +366,14 @@ impl<'a, T> Call<'a, T> {
             .build()
             .map_err(|e| Error::InvalidRequest(e.to_string()))
     }
+}
+
+/// Why an attempt got no complete response.
+enum Failure {
+    /// Sending the request (connecting included) failed: no response.
+    Send(reqwest::Error),
+    /// The status and headers arrived, the body did not (a timeout, a connection cut short).
+    Body(StatusCode, reqwest::Error),
 }
 
 impl<'a, T: Serialize + DeserializeOwned + Send + 'a> Call<'a, Page<T>> {

@@ -188,16 +188,31 @@ impl ClientBuilder {
     /// Builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = self.base_url.trim_end_matches('/').to_string();
-        let lower = base_url.to_ascii_lowercase();
-        if lower.starts_with("http://") {
-            if !self.allow_http {
+        let parsed = reqwest::Url::parse(&base_url)
+            .map_err(|e| Error::Config(format!("base URL is not a valid URL: {e}")))?;
+        // Checked first, so that no message below repeats a password.
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            return Err(Error::Config(
+                "base URL must not contain a user name or password; use credentials()".into(),
+            ));
+        }
+        match parsed.scheme() {
+            "https" => {}
+            "http" if self.allow_http => {}
+            "http" => {
                 return Err(Error::Config(format!(
                     "base URL `{base_url}` is plain http; use https, or allow_http(true) for a local server"
-                )));
+                )))
             }
-        } else if !lower.starts_with("https://") {
+            _ => {
+                return Err(Error::Config(format!(
+                    "base URL `{base_url}` is not an http(s) URL"
+                )))
+            }
+        }
+        if parsed.query().is_some() || parsed.fragment().is_some() {
             return Err(Error::Config(format!(
-                "base URL `{base_url}` is not an http(s) URL"
+                "base URL `{base_url}` must not have a query or fragment"
             )));
         }
         let mut headers = HeaderMap::new();

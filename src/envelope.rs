@@ -72,17 +72,24 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
-    /// Whether a later page may exist (by `total_pages`, or failing that by a full page).
+    /// Whether a later page may exist: not after an empty page, nor after the last page by
+    /// `result_info.total_pages`, nor after a page shorter than `per_page` (the server's, else
+    /// `requested_per_page`).
     pub fn has_more(&self, requested_per_page: Option<u64>) -> bool {
-        let info = self.result_info.as_ref();
-        let page = info.and_then(|i| i.page);
-        if let (Some(page), Some(total)) = (page, info.and_then(|i| i.total_pages)) {
-            return page < total && !self.items.is_empty();
+        if self.items.is_empty() {
+            return false;
         }
-        let per_page = info.and_then(|i| i.per_page).or(requested_per_page);
-        match per_page {
-            Some(n) => self.items.len() as u64 >= n && !self.items.is_empty(),
-            None => !self.items.is_empty(),
+        let info = self.result_info.as_ref();
+        if let (Some(page), Some(total)) =
+            (info.and_then(|i| i.page), info.and_then(|i| i.total_pages))
+        {
+            if page >= total {
+                return false;
+            }
+        }
+        match info.and_then(|i| i.per_page).or(requested_per_page) {
+            Some(n) => self.items.len() as u64 >= n,
+            None => true,
         }
     }
 }

@@ -43,14 +43,17 @@ pub enum Error {
     /// The API answered with an error.
     #[error("{0}")]
     Api(Box<ApiError>),
-    /// The request did not complete in time.
-    #[error("request timed out: {0}")]
+    /// The request did not complete in time (the total timeout of an attempt, or the connect
+    /// timeout). The message includes the underlying causes.
+    #[error("request timed out: {}", Chain(.0))]
     Timeout(#[source] reqwest::Error),
-    /// No connection could be made.
-    #[error("connection failed: {0}")]
+    /// No connection could be made (refused, unreachable, DNS failure). The message includes the
+    /// underlying causes (`Connection refused`, …), which `reqwest`'s own message leaves out.
+    #[error("connection failed: {}", Chain(.0))]
     Connect(#[source] reqwest::Error),
-    /// Another transport error.
-    #[error("HTTP transport error: {0}")]
+    /// Another transport error (a connection closed mid-response, a malformed response, …). The
+    /// message includes the underlying causes.
+    #[error("HTTP transport error: {}", Chain(.0))]
     Http(#[source] reqwest::Error),
     /// A 2xx response whose body did not match the expected type.
     #[error("could not decode the response (HTTP {status}) at `{path}`: {message}")]
@@ -70,6 +73,27 @@ pub enum Error {
     /// The client is misconfigured (no credentials, a plain-http base URL, …).
     #[error("invalid client configuration: {0}")]
     Config(String),
+}
+
+/// An error followed by each of its causes, `: `-separated, skipping a cause whose text the
+/// previous message already contains (`reqwest` and `hyper` often repeat their inner message).
+pub(crate) struct Chain<'a>(pub(crate) &'a (dyn std::error::Error + 'static));
+
+impl fmt::Display for Chain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut shown = self.0.to_string();
+        f.write_str(&shown)?;
+        let mut cause = self.0.source();
+        while let Some(e) = cause {
+            let text = e.to_string();
+            if !text.is_empty() && !shown.contains(&text) {
+                write!(f, ": {text}")?;
+                shown = text;
+            }
+            cause = e.source();
+        }
+        Ok(())
+    }
 }
 
 impl Error {

@@ -5,14 +5,18 @@ use crate::{Call, Error};
 use futures::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 /// Every item of a list operation, fetching page after page as it is read.
 ///
 /// It stops after the last page by `result_info.total_pages`, on an empty page, on a page shorter
-/// than `per_page`, and when the server sends the same page twice (an endpoint that ignores `page`
-/// never makes it loop).
+/// than `per_page`, and when the server sends a page it already sent (an endpoint that ignores
+/// `page` never makes it loop, even one that alternates between pages). Each page request is
+/// retried like any GET.
 pub struct PageStream<'a, T> {
     inner: BoxStream<'a, Result<T, Error>>,
 }
@@ -26,7 +30,8 @@ impl<T> std::fmt::Debug for PageStream<'_, T> {
 struct State<'a, T> {
     call: Call<'a, Page<T>>,
     next: Option<u64>,
-    previous: Option<Vec<u8>>,
+    /// Fingerprints of the pages received so far.
+    seen: HashSet<u64>,
     per_page: Option<u64>,
 }
 
@@ -40,7 +45,7 @@ impl<'a, T: Serialize + DeserializeOwned + Send + 'a> PageStream<'a, T> {
         let state = State {
             call,
             next: Some(first),
-            previous: None,
+            seen: HashSet::new(),
             per_page,
         };
         let pages = stream::try_unfold(state, |mut state| async move {
@@ -50,13 +55,16 @@ impl<'a, T: Serialize + DeserializeOwned + Send + 'a> PageStream<'a, T> {
             let mut call = state.call.clone();
             call.set_query("page", page_no.to_string());
             let page = call.send().await?;
-            // A page identical to the one before: the server ignores `page`; stop.
-            let fingerprint = serde_json::to_vec(&page.items).unwrap_or_default();
-            if page.items.is_empty() || state.previous.as_ref() == Some(&fingerprint) {
+            // A page received before: the server ignores `page`; stop without repeating items.
+            if page.items.is_empty() || !state.seen.insert(fingerprint(&page.items)) {
                 return Ok(None);
             }
-            state.next = page.has_more(state.per_page).then_some(page_no + 1);
-            state.previous = Some(fingerprint);
+            let within_total = page
+                .result_info
+                .as_ref()
+                .and_then(|i| i.total_pages)
+                .is_none_or(|total| page_no < total);
+            state.next = (within_total && page.has_more(state.per_page)).then_some(page_no + 1);
             Ok(Some((page.items, state)))
         });
         let items = pages
@@ -66,6 +74,15 @@ impl<'a, T: Serialize + DeserializeOwned + Send + 'a> PageStream<'a, T> {
             inner: items.boxed(),
         }
     }
+}
+
+/// A hash of a page's items as JSON.
+fn fingerprint<T: Serialize>(items: &[T]) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    serde_json::to_vec(items)
+        .unwrap_or_default()
+        .hash(&mut hasher);
+    hasher.finish()
 }
 
 impl<T> Stream for PageStream<'_, T> {

@@ -155,8 +155,9 @@ fn assert_client_certificate(c: &ClientCertificate, id: &str, status: ClientCert
     assert_eq!(c.common_name.as_deref(), Some("Cloudflare"));
     assert_eq!(c.country.as_deref(), Some("US"));
     assert_eq!(c.csr.as_deref(), Some(CSR));
-    assert_eq!(c.expires_on, Some(utc(2033, 2, 20, 23, 18, 0, 0)));
-    assert_eq!(c.issued_on, Some(utc(2023, 2, 23, 23, 18, 0, 0)));
+    // Plain strings, as in Cloudflare's document (no `format: date-time` for client certificates).
+    assert_eq!(c.expires_on.as_deref(), Some("2033-02-20T23:18:00Z"));
+    assert_eq!(c.issued_on.as_deref(), Some("2023-02-23T23:18:00Z"));
     assert_eq!(
         c.fingerprint_sha256.as_deref(),
         Some("256c24690243359fb8cf139a125bd05ebf1d968b71e4caf330718e9f5c8a89ea")
@@ -1161,7 +1162,7 @@ async fn client_certificates_list_all_three_pages() {
     let mut ids = Vec::new();
     while let Some(cert) = stream.try_next().await.expect("next item") {
         assert_eq!(cert.status, Some(ClientCertificateStatus::Revoked));
-        assert_eq!(cert.expires_on, Some(utc(2033, 2, 20, 23, 18, 0, 0)));
+        assert_eq!(cert.expires_on.as_deref(), Some("2033-02-20T23:18:00Z"));
         ids.push(cert.id.unwrap_or_default());
     }
     assert_eq!(ids, ["cc-1", "cc-2", "cc-3", "cc-4", "cc-5", "cc-6"]);
