@@ -25,7 +25,11 @@ pub fn emit(model: &Model) -> Result<String, syn::Error> {
         "`info.version` of the OpenAPI document this client was generated from ({}).",
         model.title
     ));
-    format_into(&mut out, quote!(#version_doc pub const SPEC_VERSION: &str = #version;), 0)?;
+    format_into(
+        &mut out,
+        quote!(#version_doc pub const SPEC_VERSION: &str = #version;),
+        0,
+    )?;
     out.push_str("/// Request and response types of the API.\npub mod types {\n");
     for item in types::items(model) {
         format_into(&mut out, item, 1)?;

@@ -1,0 +1,510 @@
+//! The command line: every command, option and flag, as clap types. No behaviour here.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  another failure (an API answer that could not be understood, writing an output file)
+  2  usage error (a bad option, missing credentials, an account or zone id missing)
+  3  the Cloudflare API answered with an error
+  4  network error: no connection, a timeout, a connection cut short
+  5  bad local input: an unreadable or invalid PEM/CSR/key file, a --name that matches no
+     certificate or several";
+
+/// Manage Cloudflare mTLS certificates: account mTLS certificates, Access mTLS certificates and
+/// hostname settings, API Shield client certificates, and Authenticated Origin Pulls.
+///
+/// Credentials come from the options below or the same environment variables as Cloudflare's
+/// SDKs. Output is a table by default, JSON with --json. Certificates, keys and CSRs are checked
+/// locally before anything is sent; private keys are never printed.
+#[derive(Debug, Parser)]
+#[command(name = "cfmtls", version, after_help = EXIT_CODES, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes, before or after the command name.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// API token, sent as `Authorization: Bearer` (preferred).
+    #[arg(
+        long,
+        global = true,
+        env = "CLOUDFLARE_API_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN",
+        help_heading = "Credentials"
+    )]
+    pub api_token: Option<String>,
+    /// Global API key; needs --email.
+    #[arg(
+        long,
+        global = true,
+        env = "CLOUDFLARE_API_KEY",
+        hide_env_values = true,
+        value_name = "KEY",
+        help_heading = "Credentials"
+    )]
+    pub api_key: Option<String>,
+    /// The account email that goes with --api-key.
+    #[arg(
+        long,
+        global = true,
+        env = "CLOUDFLARE_EMAIL",
+        hide_env_values = true,
+        value_name = "EMAIL",
+        help_heading = "Credentials"
+    )]
+    pub email: Option<String>,
+    /// User service key (`X-Auth-User-Service-Key`).
+    #[arg(
+        long,
+        global = true,
+        env = "CLOUDFLARE_API_USER_SERVICE_KEY",
+        hide_env_values = true,
+        value_name = "KEY",
+        help_heading = "Credentials"
+    )]
+    pub user_service_key: Option<String>,
+
+    /// API base URL.
+    #[arg(
+        long,
+        global = true,
+        env = "CLOUDFLARE_BASE_URL",
+        hide_env_values = true,
+        value_name = "URL",
+        default_value = cloudflare_mtls::DEFAULT_BASE_URL,
+        help_heading = "Connection"
+    )]
+    pub base_url: String,
+    /// Allow a plain-http --base-url. For local test servers only: credentials would travel
+    /// unencrypted.
+    #[arg(long, global = true, help_heading = "Connection")]
+    pub allow_http: bool,
+    /// Seconds allowed for each request attempt [default: 60]
+    #[arg(
+        long,
+        global = true,
+        value_name = "SECONDS",
+        help_heading = "Connection"
+    )]
+    pub timeout: Option<u64>,
+    /// Retries of a failed request (connection errors, 429, 5xx) [default: 2]
+    #[arg(long, global = true, value_name = "N", help_heading = "Connection")]
+    pub max_retries: Option<u32>,
+
+    /// Print the results as JSON (lists as arrays) instead of tables.
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Account mTLS certificates: upload, list, get, delete, associations.
+    #[command(subcommand)]
+    Mtls(MtlsCommand),
+    /// Access mTLS root certificates and their hostname settings, on an account or a zone.
+    #[command(subcommand)]
+    Access(AccessCommand),
+    /// API Shield client certificates issued by Cloudflare's managed CA.
+    #[command(subcommand, name = "client-certs")]
+    ClientCerts(ClientCertsCommand),
+    /// Authenticated Origin Pulls: the certificate Cloudflare presents to your origin, per zone
+    /// or per hostname.
+    #[command(subcommand, name = "origin-pulls", visible_alias = "aop")]
+    OriginPulls(OriginPullsCommand),
+}
+
+/// The account of an account-level command.
+#[derive(Debug, Args)]
+pub struct AccountArg {
+    /// Account id.
+    #[arg(
+        long = "account-id",
+        visible_alias = "account",
+        env = "CLOUDFLARE_ACCOUNT_ID",
+        hide_env_values = true,
+        value_name = "ID"
+    )]
+    pub account_id: String,
+}
+
+/// The zone of a zone-level command.
+#[derive(Debug, Args)]
+pub struct ZoneArg {
+    /// Zone id.
+    #[arg(
+        long = "zone-id",
+        visible_alias = "zone",
+        env = "CLOUDFLARE_ZONE_ID",
+        hide_env_values = true,
+        value_name = "ID"
+    )]
+    pub zone_id: String,
+}
+
+/// Account or zone, for the Access commands. Without either option the scope comes from
+/// CLOUDFLARE_ACCOUNT_ID or CLOUDFLARE_ZONE_ID, when exactly one of them is set.
+#[derive(Debug, Args)]
+pub struct ScopeArgs {
+    /// Act on this account [or: CLOUDFLARE_ACCOUNT_ID, when CLOUDFLARE_ZONE_ID is unset]
+    #[arg(
+        long,
+        visible_alias = "account-id",
+        value_name = "ID",
+        conflicts_with = "zone"
+    )]
+    pub account: Option<String>,
+    /// Act on this zone [or: CLOUDFLARE_ZONE_ID, when CLOUDFLARE_ACCOUNT_ID is unset]
+    #[arg(long, visible_alias = "zone-id", value_name = "ID")]
+    pub zone: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MtlsCommand {
+    /// Upload a CA or leaf certificate (checked locally first).
+    Upload {
+        #[command(flatten)]
+        account: AccountArg,
+        /// PEM file with the certificate(s): one or more CERTIFICATE blocks.
+        #[arg(long, value_name = "FILE")]
+        cert: PathBuf,
+        /// PEM file with the certificate's private key (leaf certificates only; it must match
+        /// the first certificate).
+        #[arg(long, value_name = "FILE")]
+        key: Option<PathBuf>,
+        /// The certificate is a CA certificate (a root or intermediate that signs client
+        /// certificates).
+        #[arg(long)]
+        ca: bool,
+        /// A name, for humans (and for `delete --name`).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// List the account's mTLS certificates.
+    List {
+        #[command(flatten)]
+        account: AccountArg,
+    },
+    /// Show one mTLS certificate.
+    Get {
+        #[command(flatten)]
+        account: AccountArg,
+        /// Certificate id.
+        id: String,
+    },
+    /// Delete an mTLS certificate, by id or by name.
+    Delete {
+        #[command(flatten)]
+        account: AccountArg,
+        /// Certificate id.
+        #[arg(required_unless_present = "name", conflicts_with = "name")]
+        id: Option<String>,
+        /// Delete the one certificate with this name (an error if none or several have it).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// List the Cloudflare services that use an mTLS certificate.
+    Associations {
+        #[command(flatten)]
+        account: AccountArg,
+        /// Certificate id.
+        id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccessCommand {
+    /// Add an mTLS root certificate to Access (checked locally first).
+    Create {
+        #[command(flatten)]
+        scope: ScopeArgs,
+        /// PEM file with the CA certificate(s).
+        #[arg(long, value_name = "FILE")]
+        cert: PathBuf,
+        /// The certificate's name.
+        #[arg(long)]
+        name: String,
+        /// A hostname of an Access application that will use it (repeatable).
+        #[arg(long = "hostname", value_name = "HOSTNAME")]
+        hostnames: Vec<String>,
+    },
+    /// List Access mTLS certificates (every page).
+    List {
+        #[command(flatten)]
+        scope: ScopeArgs,
+        /// Items per request while paging through the list.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(1..=1000))]
+        per_page: Option<i64>,
+    },
+    /// Show one Access mTLS certificate.
+    Get {
+        #[command(flatten)]
+        scope: ScopeArgs,
+        /// Certificate id.
+        id: String,
+    },
+    /// Rename a certificate or change its hostnames.
+    Update {
+        #[command(flatten)]
+        scope: ScopeArgs,
+        /// Certificate id.
+        id: String,
+        /// New name.
+        #[arg(long)]
+        name: Option<String>,
+        /// The hostnames that use it, replacing the current list (repeatable; without it the
+        /// list is kept).
+        #[arg(
+            long = "hostname",
+            value_name = "HOSTNAME",
+            conflicts_with = "no_hostnames"
+        )]
+        hostnames: Vec<String>,
+        /// Remove every hostname.
+        #[arg(long)]
+        no_hostnames: bool,
+    },
+    /// Delete an Access mTLS certificate.
+    Delete {
+        #[command(flatten)]
+        scope: ScopeArgs,
+        /// Certificate id.
+        id: String,
+    },
+    /// Hostname settings: client certificate forwarding, China network.
+    #[command(subcommand)]
+    Settings(AccessSettingsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccessSettingsCommand {
+    /// List the hostname settings.
+    List {
+        #[command(flatten)]
+        scope: ScopeArgs,
+    },
+    /// Change one hostname's settings (the others are kept; an unset option keeps its value).
+    Set {
+        #[command(flatten)]
+        scope: ScopeArgs,
+        /// The hostname.
+        hostname: String,
+        /// Forward the client certificate to the origin in a header.
+        #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true,
+              default_missing_value = "true", value_parser = clap::builder::BoolishValueParser::new())]
+        client_certificate_forwarding: Option<bool>,
+        /// Request client certificates in China (China network zones only).
+        #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true,
+              default_missing_value = "true", value_parser = clap::builder::BoolishValueParser::new())]
+        china_network: Option<bool>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClientCertsCommand {
+    /// Have Cloudflare's managed CA issue a client certificate from a CSR (checked locally
+    /// first).
+    Create {
+        #[command(flatten)]
+        zone: ZoneArg,
+        /// PEM file with the CERTIFICATE REQUEST.
+        #[arg(long, value_name = "FILE")]
+        csr: PathBuf,
+        /// Days the certificate is valid.
+        #[arg(long, value_name = "DAYS", default_value_t = 3650,
+              value_parser = clap::value_parser!(i64).range(1..=3650))]
+        validity_days: i64,
+        /// Also write the issued certificate (PEM) to this file.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// List client certificates (every page).
+    List {
+        #[command(flatten)]
+        zone: ZoneArg,
+        /// Only certificates with this status.
+        #[arg(long, value_enum)]
+        status: Option<StatusFilter>,
+        /// Items per request while paging through the list.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
+        per_page: Option<u32>,
+    },
+    /// Show one client certificate.
+    Get {
+        #[command(flatten)]
+        zone: ZoneArg,
+        /// Client certificate id.
+        id: String,
+        /// Also write the certificate (PEM) to this file.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Revoke a client certificate (it becomes pending_revocation, then revoked).
+    Revoke {
+        #[command(flatten)]
+        zone: ZoneArg,
+        /// Client certificate id.
+        id: String,
+    },
+    /// Reactivate a revoked client certificate.
+    Reactivate {
+        #[command(flatten)]
+        zone: ZoneArg,
+        /// Client certificate id.
+        id: String,
+    },
+}
+
+/// `client-certs list --status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusFilter {
+    All,
+    Active,
+    Revoked,
+    #[value(alias = "pending_reactivation")]
+    PendingReactivation,
+    #[value(alias = "pending_revocation")]
+    PendingRevocation,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OriginPullsCommand {
+    /// Upload the zone-level client certificate Cloudflare presents to the origin (checked
+    /// locally first).
+    Upload {
+        #[command(flatten)]
+        zone: ZoneArg,
+        #[command(flatten)]
+        files: CertAndKey,
+    },
+    /// List the zone-level certificates.
+    List {
+        #[command(flatten)]
+        zone: ZoneArg,
+    },
+    /// Show one zone-level certificate.
+    Get {
+        #[command(flatten)]
+        zone: ZoneArg,
+        /// Certificate id.
+        id: String,
+    },
+    /// Delete a zone-level certificate.
+    Delete {
+        #[command(flatten)]
+        zone: ZoneArg,
+        /// Certificate id.
+        id: String,
+    },
+    /// Turn zone-level Authenticated Origin Pulls on.
+    Enable {
+        #[command(flatten)]
+        zone: ZoneArg,
+    },
+    /// Turn zone-level Authenticated Origin Pulls off.
+    Disable {
+        #[command(flatten)]
+        zone: ZoneArg,
+    },
+    /// Show whether zone-level Authenticated Origin Pulls is on.
+    Status {
+        #[command(flatten)]
+        zone: ZoneArg,
+    },
+    /// Per-hostname certificates: upload, list, get, delete.
+    #[command(subcommand, name = "hostname-certs")]
+    HostnameCerts(HostnameCertsCommand),
+    /// Per-hostname Authenticated Origin Pulls: enable, disable, status.
+    #[command(subcommand)]
+    Hostname(HostnameCommand),
+}
+
+/// A certificate and its private key, both PEM.
+#[derive(Debug, Args)]
+pub struct CertAndKey {
+    /// PEM file with the certificate (the leaf first, then any intermediates).
+    #[arg(long, value_name = "FILE")]
+    pub cert: PathBuf,
+    /// PEM file with its private key (unencrypted).
+    #[arg(long, value_name = "FILE")]
+    pub key: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HostnameCertsCommand {
+    /// Upload a per-hostname client certificate (checked locally first).
+    Upload {
+        #[command(flatten)]
+        zone: ZoneArg,
+        #[command(flatten)]
+        files: CertAndKey,
+    },
+    /// List the per-hostname certificates.
+    List {
+        #[command(flatten)]
+        zone: ZoneArg,
+    },
+    /// Show one per-hostname certificate.
+    Get {
+        #[command(flatten)]
+        zone: ZoneArg,
+        /// Certificate id.
+        id: String,
+    },
+    /// Delete a per-hostname certificate.
+    Delete {
+        #[command(flatten)]
+        zone: ZoneArg,
+        /// Certificate id.
+        id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HostnameCommand {
+    /// Present a per-hostname certificate to this hostname's origin.
+    Enable {
+        #[command(flatten)]
+        zone: ZoneArg,
+        /// The hostname.
+        hostname: String,
+        /// The per-hostname certificate to present.
+        #[arg(long, value_name = "ID")]
+        cert_id: String,
+    },
+    /// Stop presenting a certificate to this hostname's origin.
+    Disable {
+        #[command(flatten)]
+        zone: ZoneArg,
+        /// The hostname.
+        hostname: String,
+        /// The certificate of the association [default: the hostname's current one]
+        #[arg(long, value_name = "ID")]
+        cert_id: Option<String>,
+    },
+    /// Show a hostname's certificate and whether it is enabled.
+    Status {
+        #[command(flatten)]
+        zone: ZoneArg,
+        /// The hostname.
+        hostname: String,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

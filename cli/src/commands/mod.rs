@@ -1,0 +1,22 @@
+//! One module per API family; each turns its commands into calls and prints the results.
+
+mod access;
+mod client_certs;
+mod mtls;
+mod origin_pulls;
+
+use crate::args::{Cli, Command};
+use crate::errors::CliError;
+use crate::output::Output;
+
+/// Runs the command of `cli`.
+pub async fn run(cli: Cli) -> Result<(), CliError> {
+    let out = Output::new(cli.global.json);
+    let global = &cli.global;
+    match cli.command {
+        Command::Mtls(cmd) => mtls::run(cmd, global, out).await,
+        Command::Access(cmd) => access::run(cmd, global, out).await,
+        Command::ClientCerts(cmd) => client_certs::run(cmd, global, out).await,
+        Command::OriginPulls(cmd) => origin_pulls::run(cmd, global, out).await,
+    }
+}

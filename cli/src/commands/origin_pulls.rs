@@ -1,0 +1,222 @@
+//! `cfmtls origin-pulls`: Authenticated Origin Pulls, zone-level and per-hostname.
+
+use crate::args::{
+    CertAndKey, GlobalArgs, HostnameCertsCommand, HostnameCommand, OriginPullsCommand,
+};
+use crate::errors::CliError;
+use crate::output::{warn, Output};
+use crate::{client, pem};
+use cloudflare_mtls::types::{
+    HostnameCertificateCreate, HostnameOriginPullConfig, HostnameOriginPullUpdate,
+    OriginPullCertificateCreate, ZoneSettingUpdate,
+};
+
+/// The certificate and key files, checked and matched; `(certificate PEM, key PEM)`.
+fn read_pair(files: &CertAndKey) -> Result<(String, String), CliError> {
+    let certs = pem::certificates(&files.cert)?;
+    let key = pem::private_key(&files.key)?;
+    pem::check_pair(&certs, &key)?;
+    pem::warnings(&certs, None).iter().for_each(|w| warn(w));
+    Ok((certs.pem, key.into_pem()))
+}
+
+pub async fn run(
+    cmd: OriginPullsCommand,
+    global: &GlobalArgs,
+    out: Output,
+) -> Result<(), CliError> {
+    match cmd {
+        OriginPullsCommand::Upload { zone, files } => {
+            let (certificate, private_key) = read_pair(&files)?;
+            let client = client::build(global)?;
+            let body = OriginPullCertificateCreate {
+                certificate,
+                private_key,
+            };
+            let created = client
+                .origin_tls_client_auth()
+                .create(&zone.zone_id, &body)
+                .await?;
+            out.one(
+                &created,
+                Some("Uploaded zone-level origin pull certificate (enable it with `cfmtls origin-pulls enable`)."),
+            )
+        }
+        OriginPullsCommand::List { zone } => {
+            let client = client::build(global)?;
+            let certs = client.origin_tls_client_auth().list(&zone.zone_id).await?;
+            out.list(&certs, "No zone-level origin pull certificates.")
+        }
+        OriginPullsCommand::Get { zone, id } => {
+            let client = client::build(global)?;
+            let cert = client
+                .origin_tls_client_auth()
+                .get(&zone.zone_id, &id)
+                .await?;
+            out.one(&cert, None)
+        }
+        OriginPullsCommand::Delete { zone, id } => {
+            let client = client::build(global)?;
+            let deleted = client
+                .origin_tls_client_auth()
+                .delete(&zone.zone_id, &id)
+                .await?;
+            out.done(
+                &deleted,
+                &format!("Deleted zone-level origin pull certificate {id}."),
+            )
+        }
+        OriginPullsCommand::Enable { zone } => set_zone(global, out, &zone.zone_id, true).await,
+        OriginPullsCommand::Disable { zone } => set_zone(global, out, &zone.zone_id, false).await,
+        OriginPullsCommand::Status { zone } => {
+            let client = client::build(global)?;
+            let setting = client
+                .origin_tls_client_auth()
+                .settings()
+                .get(&zone.zone_id)
+                .await?;
+            out.one(&setting, None)
+        }
+        OriginPullsCommand::HostnameCerts(cmd) => hostname_certs(cmd, global, out).await,
+        OriginPullsCommand::Hostname(cmd) => hostname(cmd, global, out).await,
+    }
+}
+
+async fn set_zone(
+    global: &GlobalArgs,
+    out: Output,
+    zone_id: &str,
+    enabled: bool,
+) -> Result<(), CliError> {
+    let client = client::build(global)?;
+    let setting = client
+        .origin_tls_client_auth()
+        .settings()
+        .update(zone_id, &ZoneSettingUpdate { enabled })
+        .await?;
+    let word = if enabled { "on" } else { "off" };
+    out.one(
+        &setting,
+        Some(&format!(
+            "Zone-level Authenticated Origin Pulls turned {word}."
+        )),
+    )
+}
+
+async fn hostname_certs(
+    cmd: HostnameCertsCommand,
+    global: &GlobalArgs,
+    out: Output,
+) -> Result<(), CliError> {
+    match cmd {
+        HostnameCertsCommand::Upload { zone, files } => {
+            let (certificate, private_key) = read_pair(&files)?;
+            let client = client::build(global)?;
+            let body = HostnameCertificateCreate {
+                certificate,
+                private_key,
+            };
+            let created = client
+                .origin_tls_client_auth()
+                .hostnames()
+                .certificates()
+                .create(&zone.zone_id, &body)
+                .await?;
+            out.one(
+                &created,
+                Some("Uploaded hostname certificate (use it with `cfmtls origin-pulls hostname enable`)."),
+            )
+        }
+        HostnameCertsCommand::List { zone } => {
+            let client = client::build(global)?;
+            let certs = client
+                .origin_tls_client_auth()
+                .hostnames()
+                .certificates()
+                .list(&zone.zone_id)
+                .await?;
+            out.list(&certs, "No hostname certificates.")
+        }
+        HostnameCertsCommand::Get { zone, id } => {
+            let client = client::build(global)?;
+            let cert = client
+                .origin_tls_client_auth()
+                .hostnames()
+                .certificates()
+                .get(&zone.zone_id, &id)
+                .await?;
+            out.one(&cert, None)
+        }
+        HostnameCertsCommand::Delete { zone, id } => {
+            let client = client::build(global)?;
+            let deleted = client
+                .origin_tls_client_auth()
+                .hostnames()
+                .certificates()
+                .delete(&zone.zone_id, &id)
+                .await?;
+            out.done(&deleted, &format!("Deleted hostname certificate {id}."))
+        }
+    }
+}
+
+async fn hostname(cmd: HostnameCommand, global: &GlobalArgs, out: Output) -> Result<(), CliError> {
+    let client = client::build(global)?;
+    let hostnames = client.origin_tls_client_auth().hostnames();
+    match cmd {
+        HostnameCommand::Enable {
+            zone,
+            hostname,
+            cert_id,
+        } => {
+            let config = HostnameOriginPullConfig {
+                cert_id: Some(cert_id),
+                enabled: Some(true),
+                hostname: Some(hostname.clone()),
+            };
+            let result = hostnames
+                .update(
+                    &zone.zone_id,
+                    &HostnameOriginPullUpdate {
+                        config: vec![config],
+                    },
+                )
+                .await?;
+            out.note(&format!(
+                "Authenticated Origin Pulls enabled for {hostname}."
+            ))?;
+            out.list(&result, "")
+        }
+        HostnameCommand::Disable {
+            zone,
+            hostname,
+            cert_id,
+        } => {
+            let cert_id = match cert_id {
+                Some(id) => Some(id),
+                None => hostnames.get(&zone.zone_id, &hostname).await?.cert_id,
+            };
+            let config = HostnameOriginPullConfig {
+                cert_id,
+                enabled: Some(false),
+                hostname: Some(hostname.clone()),
+            };
+            let result = hostnames
+                .update(
+                    &zone.zone_id,
+                    &HostnameOriginPullUpdate {
+                        config: vec![config],
+                    },
+                )
+                .await?;
+            out.note(&format!(
+                "Authenticated Origin Pulls disabled for {hostname}."
+            ))?;
+            out.list(&result, "")
+        }
+        HostnameCommand::Status { zone, hostname } => {
+            let status = hostnames.get(&zone.zone_id, &hostname).await?;
+            out.one(&status, None)
+        }
+    }
+}

@@ -1,0 +1,197 @@
+//! The stand-in API and the way the binary is started.
+
+use assert_cmd::Command;
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use tokio::runtime::Runtime;
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+pub const ACCOUNT: &str = "acc0123456789";
+pub const ZONE: &str = "zone0123456789";
+pub const TOKEN: &str = "test-token-3c9a";
+
+/// A local server answering like the API; mocks are mounted per test.
+pub struct Api {
+    rt: Runtime,
+    pub server: MockServer,
+}
+
+impl Api {
+    pub fn start() -> Api {
+        let rt = Runtime::new().expect("runtime");
+        let server = rt.block_on(MockServer::start());
+        Api { rt, server }
+    }
+
+    /// Mounts a mock; every mock also requires the test token.
+    pub fn mount(&self, mock: Mock) {
+        self.rt.block_on(mock.mount(&self.server));
+    }
+
+    /// Answers `verb route` with `body` (status 200), once or more.
+    pub fn on(&self, verb: &str, route: &str, body: Value) {
+        self.mount(
+            Mock::given(method(verb))
+                .and(path(route))
+                .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+                .respond_with(ResponseTemplate::new(200).set_body_json(body)),
+        );
+    }
+
+    /// `cfmtls` pointed at this server, with the test token, no retries and a clean environment.
+    pub fn cfmtls(&self) -> Command {
+        let mut cmd = bare();
+        cmd.args([
+            "--base-url",
+            &self.server.uri(),
+            "--allow-http",
+            "--api-token",
+            TOKEN,
+        ])
+        .args(["--max-retries", "0"]);
+        cmd
+    }
+
+    /// The requests received so far.
+    pub fn requests(&self) -> Vec<Request> {
+        self.rt
+            .block_on(self.server.received_requests())
+            .unwrap_or_default()
+    }
+
+    /// Checks the `.expect(…)` of every mock.
+    pub fn verify(&self) {
+        self.rt.block_on(self.server.verify());
+    }
+}
+
+/// `cfmtls` with no `CLOUDFLARE_*` variable from the outside.
+pub fn bare() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cfmtls"));
+    for var in [
+        "CLOUDFLARE_API_TOKEN",
+        "CLOUDFLARE_API_KEY",
+        "CLOUDFLARE_EMAIL",
+        "CLOUDFLARE_API_USER_SERVICE_KEY",
+        "CLOUDFLARE_BASE_URL",
+        "CLOUDFLARE_ACCOUNT_ID",
+        "CLOUDFLARE_ZONE_ID",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+/// A fixture file of `tests/data`.
+pub fn data(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+}
+
+pub fn data_str(name: &str) -> String {
+    data(name).display().to_string()
+}
+
+pub fn read(name: &str) -> String {
+    std::fs::read_to_string(data(name)).expect("fixture")
+}
+
+/// A success envelope.
+pub fn ok(result: Value) -> Value {
+    json!({ "success": true, "errors": [], "messages": [], "result": result })
+}
+
+/// A success envelope with pagination info.
+pub fn page(items: Value, page: u64, per_page: u64, total: u64) -> Value {
+    let count = items.as_array().map_or(0, Vec::len);
+    json!({
+        "success": true, "errors": [], "messages": [], "result": items,
+        "result_info": {
+            "page": page, "per_page": per_page, "count": count, "total_count": total,
+            "total_pages": total.div_ceil(per_page),
+        }
+    })
+}
+
+/// A failure envelope with one error.
+pub fn failure(status: u16, code: i64, message: &str) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_json(json!({
+        "success": false,
+        "errors": [{ "code": code, "message": message }],
+        "messages": [],
+        "result": null,
+    }))
+}
+
+/// The output of a finished command as text.
+pub struct Ran {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn run(cmd: &mut Command) -> Ran {
+    let out = cmd.output().expect("cfmtls runs");
+    Ran {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Runs and expects success; returns stdout.
+pub fn ok_run(cmd: &mut Command) -> String {
+    let ran = run(cmd);
+    assert_eq!(
+        ran.code, 0,
+        "stdout:\n{}\nstderr:\n{}",
+        ran.stdout, ran.stderr
+    );
+    ran.stdout
+}
+
+/// Runs with `--json` and parses stdout.
+pub fn json_run(cmd: &mut Command) -> Value {
+    let stdout = ok_run(cmd.arg("--json"));
+    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{stdout}"))
+}
+
+/// The JSON body of a request.
+pub fn body(req: &Request) -> Value {
+    serde_json::from_slice(&req.body).expect("a JSON body")
+}
+
+/// The base64 lines of a key fixture that carry private material: every line but those that
+/// also appear in a certificate fixture (a key file holds the public key too, and a line of it can
+/// coincide with a line of the certificate).
+pub fn secret_lines(name: &str) -> Vec<String> {
+    let public: String = ["ca.pem", "leaf.pem", "rsa.pem"].map(read).concat();
+    read(name)
+        .lines()
+        .filter(|l| !l.starts_with("-----") && l.len() > 20 && !public.contains(*l))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Asserts that no private part of the key `name` appears in the output.
+pub fn assert_no_key(ran_stdout: &str, ran_stderr: &str, name: &str) {
+    let lines = secret_lines(name);
+    assert!(!lines.is_empty());
+    for text in [ran_stdout, ran_stderr] {
+        assert!(
+            !text.contains("PRIVATE KEY-----") && lines.iter().all(|l| !text.contains(l)),
+            "the private key {name} was printed:\n{text}"
+        );
+    }
+}
+
+pub fn mtls_cert(id: &str, name: &str, ca: bool) -> Value {
+    json!({
+        "id": id, "name": name, "ca": ca, "certificates": read("ca.pem"),
+        "issuer": "O=Example Corp, CN=Example Corp Test Root CA", "serial_number": "1234",
+        "signature": "ECDSAWithSHA256", "expires_on": "2035-11-22T16:39:00Z",
+        "uploaded_on": "2025-11-25T16:39:00Z",
+    })
+}

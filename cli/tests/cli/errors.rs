@@ -1,0 +1,471 @@
+//! Each error class and its exit code; bad local input never reaches the API; secrets are never
+//! printed.
+
+use crate::common::*;
+use predicates::prelude::*;
+use serde_json::json;
+use std::time::Duration;
+use wiremock::matchers::any;
+use wiremock::{Mock, ResponseTemplate};
+
+const ROUTE: &str = "/accounts/acc0123456789/mtls_certificates";
+
+#[test]
+fn an_api_error_exits_3_with_cloudflares_code_message_and_ray() {
+    let api = Api::start();
+    api.mount(Mock::given(any()).respond_with(
+        failure(404, 1003, "Certificate not found").insert_header("cf-ray", "8f00dbeef-SJC"),
+    ));
+    api.cfmtls()
+        .args(["mtls", "get", "nope", "--account-id", ACCOUNT])
+        .assert()
+        .code(3)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "error: Cloudflare API error 1003 (HTTP 404): Certificate not found [cf-ray 8f00dbeef-SJC]",
+        ));
+}
+
+#[test]
+fn each_error_of_the_envelope_gets_a_line_and_401_a_hint() {
+    let api = Api::start();
+    api.mount(Mock::given(any()).respond_with(ResponseTemplate::new(401).set_body_json(json!({
+        "success": false,
+        "errors": [
+            { "code": 10000, "message": "Authentication error",
+              "documentation_url": "https://developers.cloudflare.com/fundamentals/api/" },
+            { "code": 9109, "message": "Invalid access token", "source": { "pointer": "/token" } },
+        ],
+        "messages": [], "result": null,
+    }))));
+    let ran = run(api.cfmtls().args(["mtls", "list", "--account-id", ACCOUNT]));
+    assert_eq!(ran.code, 3);
+    let lines: Vec<&str> = ran.stderr.lines().collect();
+    assert_eq!(
+        lines[0],
+        "error: Cloudflare API error 10000 (HTTP 401): Authentication error"
+    );
+    assert_eq!(
+        lines[1],
+        "  see https://developers.cloudflare.com/fundamentals/api/"
+    );
+    assert_eq!(
+        lines[2],
+        "error: Cloudflare API error 9109 (HTTP 401): Invalid access token (at /token)"
+    );
+    assert!(lines[3].starts_with("hint: check the credentials"));
+    assert!(!ran.stderr.contains(TOKEN));
+}
+
+#[test]
+fn a_non_json_error_page_exits_3_with_a_snippet() {
+    let api = Api::start();
+    api.mount(Mock::given(any()).respond_with(
+        ResponseTemplate::new(502).set_body_string("<html><body>Bad gateway</body></html>"),
+    ));
+    api.cfmtls()
+        .args(["mtls", "list", "--account-id", ACCOUNT])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "Cloudflare API error (HTTP 502): <html><body>Bad gateway",
+        ));
+}
+
+#[test]
+fn success_false_on_a_200_is_an_api_error() {
+    let api = Api::start();
+    api.mount(
+        Mock::given(any()).respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "success": false, "errors": [{ "code": 1002, "message": "Unable to parse" }],
+            "messages": [], "result": null,
+        }))),
+    );
+    api.cfmtls()
+        .args(["mtls", "list", "--account-id", ACCOUNT])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "Cloudflare API error 1002 (HTTP 200): Unable to parse",
+        ));
+}
+
+#[test]
+fn an_answer_that_does_not_decode_exits_1() {
+    let api = Api::start();
+    api.on("GET", ROUTE, ok(json!("not a list")));
+    api.cfmtls()
+        .args(["mtls", "list", "--account-id", ACCOUNT])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("unexpected answer from the API"));
+}
+
+#[test]
+fn a_closed_port_exits_4() {
+    // Bind a port, then free it: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    bare()
+        .args([
+            "--base-url",
+            &format!("http://127.0.0.1:{port}"),
+            "--allow-http",
+        ])
+        .args(["--api-token", TOKEN, "--max-retries", "0"])
+        .args(["mtls", "list", "--account-id", ACCOUNT])
+        .assert()
+        .code(4)
+        .stdout("")
+        .stderr(predicate::str::contains("error: connection failed"))
+        .stderr(predicate::str::contains(TOKEN).not());
+}
+
+#[test]
+fn a_timeout_exits_4() {
+    let api = Api::start();
+    api.mount(
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5))),
+    );
+    api.cfmtls()
+        .args(["--timeout", "1", "mtls", "list", "--account-id", ACCOUNT])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("timed out"));
+}
+
+#[test]
+fn usage_errors_exit_2_before_any_request() {
+    let api = Api::start();
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["mtls", "list"],                            // no account id
+        vec!["mtls", "upload", "--account-id", ACCOUNT], // no --cert
+        vec!["mtls", "frobnicate"],                      // no such command
+        vec!["client-certs", "list", "--zone-id", ZONE, "--per-page", "0"],
+        vec!["--bogus", "mtls", "list", "--account-id", ACCOUNT],
+    ];
+    for args in cases {
+        api.cfmtls()
+            .args(&args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("error:"));
+    }
+    assert!(api.requests().is_empty());
+}
+
+#[test]
+fn missing_credentials_and_plain_http_are_usage_errors() {
+    let api = Api::start();
+    bare()
+        .args(["--base-url", &api.server.uri(), "--allow-http"])
+        .args(["mtls", "list", "--account-id", ACCOUNT])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no credentials"));
+    bare()
+        .args(["--base-url", &api.server.uri(), "--api-key", "k"])
+        .args(["mtls", "list", "--account-id", ACCOUNT, "--allow-http"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--api-key needs --email"));
+    bare()
+        .args(["--base-url", &api.server.uri(), "--api-token", TOKEN])
+        .args(["mtls", "list", "--account-id", ACCOUNT])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("plain http"));
+    assert!(api.requests().is_empty());
+}
+
+#[test]
+fn credentials_come_from_the_environment() {
+    let api = Api::start();
+    api.on("GET", ROUTE, ok(json!([])));
+    bare()
+        .env("CLOUDFLARE_API_TOKEN", TOKEN)
+        .env("CLOUDFLARE_BASE_URL", api.server.uri())
+        .env("CLOUDFLARE_ACCOUNT_ID", ACCOUNT)
+        .args(["--allow-http", "mtls", "list"])
+        .assert()
+        .success();
+    // API key and email.
+    api.mount(
+        Mock::given(wiremock::matchers::header("x-auth-key", "global-key"))
+            .and(wiremock::matchers::header("x-auth-email", "me@example.com"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(ok(json!([]))))
+            .expect(1),
+    );
+    bare()
+        .env("CLOUDFLARE_API_KEY", "global-key")
+        .env("CLOUDFLARE_EMAIL", "me@example.com")
+        .args(["--base-url", &api.server.uri(), "--allow-http"])
+        .args(["mtls", "list", "--account-id", ACCOUNT])
+        .assert()
+        .success();
+    api.verify();
+}
+
+#[test]
+fn bad_pem_exits_5_naming_the_file_and_sends_nothing() {
+    let api = Api::start();
+    api.mount(
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(200))
+            .expect(0),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.display().to_string()
+    };
+    let garbage = file("garbage.pem", "this is not a certificate\n");
+    let truncated = {
+        let text = read("ca.pem");
+        let cut: String = text.lines().take(4).map(|l| format!("{l}\n")).collect();
+        file("truncated.pem", &cut)
+    };
+    let corrupt = file(
+        "corrupt.pem",
+        "-----BEGIN CERTIFICATE-----\nMIIBAAAAAAAAAAAAAAAA\n-----END CERTIFICATE-----\n",
+    );
+    let missing = dir.path().join("missing.pem").display().to_string();
+    let ca = data_str("ca.pem");
+    let leaf = data_str("leaf.pem");
+    let key = data_str("leaf.key");
+    let csr = data_str("client.csr");
+    let other_key = data_str("other.key");
+    let rsa_key = data_str("rsa.key");
+    let cases: Vec<(Vec<&str>, &str, &str)> = vec![
+        (
+            vec![
+                "mtls",
+                "upload",
+                "--account-id",
+                ACCOUNT,
+                "--cert",
+                &garbage,
+            ],
+            "garbage.pem",
+            "no PEM block found",
+        ),
+        (
+            vec![
+                "mtls",
+                "upload",
+                "--account-id",
+                ACCOUNT,
+                "--cert",
+                &truncated,
+            ],
+            "truncated.pem",
+            "has no `-----END CERTIFICATE-----` line",
+        ),
+        (
+            vec![
+                "mtls",
+                "upload",
+                "--account-id",
+                ACCOUNT,
+                "--cert",
+                &corrupt,
+            ],
+            "corrupt.pem",
+            "not a valid X.509 certificate",
+        ),
+        (
+            vec![
+                "mtls",
+                "upload",
+                "--account-id",
+                ACCOUNT,
+                "--cert",
+                &missing,
+            ],
+            "missing.pem",
+            "cannot read",
+        ),
+        (
+            vec!["mtls", "upload", "--account-id", ACCOUNT, "--cert", &key],
+            "leaf.key",
+            "PEM block 1 is PRIVATE KEY, expected CERTIFICATE",
+        ),
+        (
+            vec![
+                "mtls",
+                "upload",
+                "--account-id",
+                ACCOUNT,
+                "--cert",
+                &leaf,
+                "--key",
+                &ca,
+            ],
+            "ca.pem",
+            "expected PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY",
+        ),
+        (
+            vec![
+                "mtls",
+                "upload",
+                "--account-id",
+                ACCOUNT,
+                "--cert",
+                &leaf,
+                "--key",
+                &other_key,
+            ],
+            "other.key",
+            "does not match the certificate",
+        ),
+        (
+            vec![
+                "access", "create", "--zone", ZONE, "--name", "n", "--cert", &csr,
+            ],
+            "client.csr",
+            "expected CERTIFICATE",
+        ),
+        (
+            vec!["client-certs", "create", "--zone-id", ZONE, "--csr", &leaf],
+            "leaf.pem",
+            "expected CERTIFICATE REQUEST",
+        ),
+        (
+            vec![
+                "client-certs",
+                "create",
+                "--zone-id",
+                ZONE,
+                "--csr",
+                &garbage,
+            ],
+            "garbage.pem",
+            "no PEM block found",
+        ),
+        (
+            vec![
+                "origin-pulls",
+                "upload",
+                "--zone-id",
+                ZONE,
+                "--cert",
+                &leaf,
+                "--key",
+                &rsa_key,
+            ],
+            "rsa.key",
+            "an RSA key, an EC certificate",
+        ),
+        (
+            vec![
+                "origin-pulls",
+                "hostname-certs",
+                "upload",
+                "--zone-id",
+                ZONE,
+                "--cert",
+                &corrupt,
+                "--key",
+                &key,
+            ],
+            "corrupt.pem",
+            "not a valid X.509",
+        ),
+    ];
+    for (args, named, problem) in cases {
+        let ran = run(api.cfmtls().args(&args));
+        assert_eq!(ran.code, 5, "{args:?}: {}", ran.stderr);
+        let first = ran.stderr.lines().next().unwrap_or_default();
+        assert!(
+            first.starts_with("error: ") && first.contains(named) && first.contains(problem),
+            "{args:?}: {}",
+            ran.stderr
+        );
+        for key in ["leaf.key", "rsa.key", "other.key"] {
+            assert_no_key(&ran.stdout, &ran.stderr, key);
+        }
+    }
+    assert!(api.requests().is_empty());
+    api.verify();
+}
+
+#[test]
+fn an_encrypted_key_is_refused_with_advice() {
+    let api = Api::start();
+    api.mount(
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(200))
+            .expect(0),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("enc.key");
+    std::fs::write(
+        &key,
+        "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIBAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n",
+    )
+    .unwrap();
+    api.cfmtls()
+        .args([
+            "origin-pulls",
+            "upload",
+            "--zone-id",
+            ZONE,
+            "--cert",
+            &data_str("leaf.pem"),
+        ])
+        .args(["--key", key.to_str().unwrap()])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains(
+            "enc.key: the private key is encrypted",
+        ));
+    api.verify();
+}
+
+#[test]
+fn an_api_error_on_upload_does_not_print_the_key() {
+    let api = Api::start();
+    api.mount(Mock::given(any()).respond_with(failure(400, 1002, "Unable to parse certificate")));
+    let ran = run(api
+        .cfmtls()
+        .args(["mtls", "upload", "--account-id", ACCOUNT])
+        .args([
+            "--cert",
+            &data_str("leaf.pem"),
+            "--key",
+            &data_str("leaf.key"),
+        ]));
+    assert_eq!(ran.code, 3);
+    assert!(ran.stderr.contains("1002"));
+    assert_no_key(&ran.stdout, &ran.stderr, "leaf.key");
+}
+
+#[test]
+fn secrets_from_the_environment_are_not_shown_in_help() {
+    bare()
+        .env("CLOUDFLARE_API_TOKEN", "token-secret-value")
+        .env("CLOUDFLARE_API_KEY", "key-secret-value")
+        .env("CLOUDFLARE_API_USER_SERVICE_KEY", "usk-secret-value")
+        .args(["mtls", "list", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("CLOUDFLARE_API_TOKEN"))
+        .stdout(predicate::str::contains("secret-value").not());
+}
+
+#[test]
+fn help_documents_the_exit_codes() {
+    bare()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Exit codes:"))
+        .stdout(predicate::str::contains(
+            "3  the Cloudflare API answered with an error",
+        ));
+}

@@ -1,0 +1,10 @@
+//! End-to-end tests of the `cfmtls` binary: each command runs against a local stand-in of the API
+//! (wiremock), and its exit code, output and requests are checked.
+
+mod common;
+
+mod access;
+mod client_certs;
+mod errors;
+mod mtls;
+mod origin_pulls;
