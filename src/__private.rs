@@ -48,6 +48,10 @@ impl DecodeFailure {
 }
 
 fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeFailure> {
+    // The fast path; only a body that fails is decoded again to find the path of the failure.
+    if let Ok(value) = serde_json::from_slice(body) {
+        return Ok(value);
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();

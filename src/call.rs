@@ -345,15 +345,15 @@ impl<'a, T> Call<'a, T> {
 
     fn build_request(&self, url: &str) -> Result<reqwest::Request, Error> {
         let inner = &self.client.inner;
+        // The client's headers already hold the credentials (marked sensitive).
         let mut headers = inner.headers.clone();
-        if let Some(c) = &inner.credentials {
-            c.apply(&mut headers)?;
-        }
         let mut builder = inner
             .http
             .request(self.method.clone(), url)
-            .timeout(self.timeout.unwrap_or(inner.timeout))
-            .query(&self.query);
+            .timeout(self.timeout.unwrap_or(inner.timeout));
+        if !self.query.is_empty() {
+            builder = builder.query(&self.query);
+        }
         if let Some((body, content_type)) = &self.body {
             headers.insert(CONTENT_TYPE, content_type.clone());
             builder = builder.body(body.clone());

@@ -233,6 +233,10 @@ impl ClientBuilder {
                 .map_err(|_| Error::Config(format!("invalid value for header `{k}`")))?;
             headers.append(name, value);
         }
+        // The credentials' headers are made once here, not on every request.
+        if let Some(c) = &self.credentials {
+            c.apply(&mut headers)?;
+        }
         let http = match self.http {
             Some(c) => c,
             None => reqwest::Client::builder()
