@@ -6,6 +6,7 @@ use crate::args::{
 use crate::errors::CliError;
 use crate::output::{warn, Output};
 use crate::{client, pem};
+use cloudflare_mtls::resources::OriginTlsClientAuthHostnames;
 use cloudflare_mtls::types::{
     HostnameCertificateCreate, HostnameOriginPullConfig, HostnameOriginPullUpdate,
     OriginPullCertificateCreate, ZoneSettingUpdate,
@@ -169,23 +170,15 @@ async fn hostname(cmd: HostnameCommand, global: &GlobalArgs, out: Output) -> Res
             hostname,
             cert_id,
         } => {
-            let config = HostnameOriginPullConfig {
-                cert_id: Some(cert_id),
-                enabled: Some(true),
-                hostname: Some(hostname.clone()),
-            };
-            let result = hostnames
-                .update(
-                    &zone.zone_id,
-                    &HostnameOriginPullUpdate {
-                        config: vec![config],
-                    },
-                )
-                .await?;
-            out.note(&format!(
-                "Authenticated Origin Pulls enabled for {hostname}."
-            ))?;
-            out.list(&result, "")
+            set_hostname(
+                &hostnames,
+                &zone.zone_id,
+                hostname,
+                Some(cert_id),
+                true,
+                &out,
+            )
+            .await
         }
         HostnameCommand::Disable {
             zone,
@@ -196,27 +189,36 @@ async fn hostname(cmd: HostnameCommand, global: &GlobalArgs, out: Output) -> Res
                 Some(id) => Some(id),
                 None => hostnames.get(&zone.zone_id, &hostname).await?.cert_id,
             };
-            let config = HostnameOriginPullConfig {
-                cert_id,
-                enabled: Some(false),
-                hostname: Some(hostname.clone()),
-            };
-            let result = hostnames
-                .update(
-                    &zone.zone_id,
-                    &HostnameOriginPullUpdate {
-                        config: vec![config],
-                    },
-                )
-                .await?;
-            out.note(&format!(
-                "Authenticated Origin Pulls disabled for {hostname}."
-            ))?;
-            out.list(&result, "")
+            set_hostname(&hostnames, &zone.zone_id, hostname, cert_id, false, &out).await
         }
         HostnameCommand::Status { zone, hostname } => {
             let status = hostnames.get(&zone.zone_id, &hostname).await?;
             out.one(&status, None)
         }
     }
+}
+
+/// Turns per-hostname Authenticated Origin Pulls on or off for one hostname and prints the result.
+async fn set_hostname(
+    hostnames: &OriginTlsClientAuthHostnames<'_>,
+    zone_id: &str,
+    hostname: String,
+    cert_id: Option<String>,
+    enabled: bool,
+    out: &Output,
+) -> Result<(), CliError> {
+    let config = HostnameOriginPullConfig {
+        cert_id,
+        enabled: Some(enabled),
+        hostname: Some(hostname.clone()),
+    };
+    let body = HostnameOriginPullUpdate {
+        config: vec![config],
+    };
+    let result = hostnames.update(zone_id, &body).await?;
+    let state = if enabled { "enabled" } else { "disabled" };
+    out.note(&format!(
+        "Authenticated Origin Pulls {state} for {hostname}."
+    ))?;
+    out.list(&result, "")
 }

@@ -79,11 +79,6 @@ impl<'o> Types<'o> {
         (self.defs, self.degraded)
     }
 
-    /// The type definitions built so far.
-    pub fn defs(&self) -> &[TypeDef] {
-        &self.defs
-    }
-
     /// Reserves a unique type name derived from `wanted` (overlay `types` may rename derived names).
     pub fn reserve_name(&mut self, wanted: &str) -> String {
         let wanted = self
