@@ -164,16 +164,53 @@ pub fn empty(_body: &[u8]) -> Result<Envelope<()>, DecodeFailure> {
 /// A segment that is `.` or `..` cannot be made safe by encoding (URL parsers remove `%2E%2E` too):
 /// [`crate::Call`] refuses such a request before it is sent.
 pub fn encode_path(segment: &str) -> String {
-    progenitor_client::encode_path(segment).replace('\\', "%5C")
+    // Ids are nearly always unreserved characters, which no encoding changes: copied as they are.
+    if segment.bytes().all(|b| UNRESERVED[b as usize]) {
+        return segment.to_string();
+    }
+    let encoded = progenitor_client::encode_path(segment);
+    if encoded.contains('\\') {
+        encoded.replace('\\', "%5C")
+    } else {
+        encoded
+    }
 }
 
+/// RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`), which percent-encoding leaves alone.
+const UNRESERVED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~');
+        b += 1;
+    }
+    table
+};
+
 /// Whether a path has a `.` or `..` segment, plain or percent-encoded, which a URL parser would
-/// resolve away.
+/// resolve away. Runs on every request, so it allocates nothing.
 pub(crate) fn has_dot_segment(path: &str) -> bool {
-    path.split('/').any(|seg| {
-        let decoded = seg.replace("%2E", ".").replace("%2e", ".");
-        decoded == "." || decoded == ".."
-    })
+    // Ids seldom hold either byte: most paths are cleared by one vectorised scan.
+    if memchr::memchr2(b'.', b'%', path.as_bytes()).is_none() {
+        return false;
+    }
+    path.as_bytes().split(|&b| b == b'/').any(is_dot_segment)
+}
+
+/// `.` or `..`, each dot written plainly or as `%2E`/`%2e`.
+fn is_dot_segment(segment: &[u8]) -> bool {
+    let mut rest = segment;
+    let mut dots = 0;
+    while !rest.is_empty() {
+        rest = match rest {
+            [b'.', tail @ ..] => tail,
+            [b'%', b'2', b'e' | b'E', tail @ ..] => tail,
+            _ => return false,
+        };
+        dots += 1;
+    }
+    dots == 1 || dots == 2
 }
 
 /// Values that can be sent as a query or header parameter.
@@ -288,3 +325,39 @@ macro_rules! __tagged_union {
     };
 }
 pub use crate::__tagged_union as tagged_union;
+
+#[cfg(test)]
+mod tests {
+    use super::{encode_path, has_dot_segment, is_dot_segment};
+
+    #[test]
+    fn dot_segments_plain_and_percent_encoded() {
+        for seg in [".", "..", "%2e", "%2E", "%2e%2E", ".%2e", "%2E."] {
+            assert!(is_dot_segment(seg.as_bytes()), "{seg}");
+        }
+        for seg in [
+            "",
+            "...",
+            "%2e%2e%2e",
+            "a.",
+            ".a",
+            "%2",
+            "%2f",
+            "%2e%",
+            "x%2e",
+            "%3e",
+        ] {
+            assert!(!is_dot_segment(seg.as_bytes()), "{seg}");
+        }
+        assert!(has_dot_segment("/accounts/../zones"));
+        assert!(has_dot_segment("/accounts/a/%2E%2e"));
+        assert!(!has_dot_segment("/accounts/a.b/c..d"));
+    }
+
+    #[test]
+    fn backslashes_are_encoded_and_plain_segments_kept() {
+        assert_eq!(encode_path("a\\b"), "a%5Cb");
+        assert_eq!(encode_path("a/b c"), "a%2Fb%20c");
+        assert_eq!(encode_path("023e105f4ecef8ad"), "023e105f4ecef8ad");
+    }
+}

@@ -218,9 +218,8 @@ impl<'a, T> Call<'a, T> {
     /// whole envelope (`messages`, `result_info`).
     pub async fn send_with_response(self) -> Result<ResponseValue<Envelope<T>>, Error> {
         let (status, headers, body) = self.execute().await?;
-        let ray_id = ray_id(&headers);
         let envelope = (self.decode)(&body)
-            .map_err(|failure| failure.into_error(status, &headers, &body, ray_id))?;
+            .map_err(|failure| failure.into_error(status, &headers, &body, ray_id(&headers)))?;
         Ok(ResponseValue::new(envelope, status, headers))
     }
 
@@ -246,7 +245,7 @@ impl<'a, T> Call<'a, T> {
         let max_retries = self.max_retries.unwrap_or(inner.retry.max_retries);
         let idempotent = !matches!(self.method, Method::POST | Method::PATCH);
         let mut delays = inner.retry.backoff(max_retries);
-        let url = format!("{}{}", inner.base_url, self.path);
+        let url = self.url()?;
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
@@ -259,15 +258,18 @@ impl<'a, T> Call<'a, T> {
                 status = tracing::field::Empty,
                 cf_ray = tracing::field::Empty,
             );
-            let request = self.build_request(&url)?;
-            let outcome = async {
-                let response = inner.http.execute(request).await.map_err(Failure::Send)?;
+            let request = self.build_request(&url);
+            let attempt_outcome = async {
+                let mut response = inner.http.execute(request).await.map_err(Failure::Send)?;
                 let status = response.status();
-                let headers = response.headers().clone();
+                // Taken, not cloned: the body is read through the response, not its headers.
+                let headers = std::mem::take(response.headers_mut());
                 let span = tracing::Span::current();
-                span.record("status", status.as_u16());
-                if let Some(ray) = ray_id(&headers) {
-                    span.record("cf_ray", ray.as_str());
+                if !span.is_disabled() {
+                    span.record("status", status.as_u16());
+                    if let Some(ray) = ray_id(&headers) {
+                        span.record("cf_ray", ray.as_str());
+                    }
                 }
                 match response.bytes().await {
                     Ok(body) => {
@@ -276,9 +278,13 @@ impl<'a, T> Call<'a, T> {
                     }
                     Err(e) => Err(Failure::Body(status, e)),
                 }
-            }
-            .instrument(span.clone())
-            .await;
+            };
+            // Without a subscriber listening, the span is skipped rather than entered on every poll.
+            let outcome = if span.is_disabled() {
+                attempt_outcome.await
+            } else {
+                attempt_outcome.instrument(span.clone()).await
+            };
             let wait = match outcome {
                 Ok((status, headers, body)) => {
                     if status.is_success() {
@@ -343,28 +349,37 @@ impl<'a, T> Call<'a, T> {
         }
     }
 
-    fn build_request(&self, url: &str) -> Result<reqwest::Request, Error> {
-        let inner = &self.client.inner;
-        // The client's headers already hold the credentials (marked sensitive).
-        let mut headers = inner.headers.clone();
-        let mut builder = inner
-            .http
-            .request(self.method.clone(), url)
-            .timeout(self.timeout.unwrap_or(inner.timeout));
+    /// The request URL with the query, made once per call and cloned for each attempt.
+    fn url(&self) -> Result<reqwest::Url, Error> {
+        let base = &self.client.inner.base_url;
+        let mut text = String::with_capacity(base.len() + self.path.len());
+        text.push_str(base);
+        text.push_str(&self.path);
+        let mut url = reqwest::Url::parse(&text)
+            .map_err(|e| Error::InvalidRequest(format!("request URL `{text}`: {e}")))?;
         if !self.query.is_empty() {
-            builder = builder.query(&self.query);
+            url.query_pairs_mut().extend_pairs(&self.query);
         }
+        Ok(url)
+    }
+
+    /// One attempt's request, built directly (the `RequestBuilder` would merge the headers into
+    /// an empty map, then check them again).
+    fn build_request(&self, url: &reqwest::Url) -> reqwest::Request {
+        let inner = &self.client.inner;
+        let mut request = reqwest::Request::new(self.method.clone(), url.clone());
+        // The client's headers already hold the credentials (marked sensitive).
+        let headers = request.headers_mut();
+        headers.clone_from(&inner.headers);
         if let Some((body, content_type)) = &self.body {
             headers.insert(CONTENT_TYPE, content_type.clone());
-            builder = builder.body(body.clone());
+            *request.body_mut() = Some(body.clone().into());
         }
         for (k, v) in &self.headers {
-            headers.insert(k.clone(), v.clone());
+            request.headers_mut().insert(k.clone(), v.clone());
         }
-        builder
-            .headers(headers)
-            .build()
-            .map_err(|e| Error::InvalidRequest(e.to_string()))
+        *request.timeout_mut() = Some(self.timeout.unwrap_or(inner.timeout));
+        request
     }
 }
 

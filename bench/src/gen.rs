@@ -1,6 +1,9 @@
 //! `gen ours|progenitor SPEC OUT [--overlay FILE]`: generates formatted Rust with one generator and
 //! writes it to OUT; prints one JSON line with what it handled. Timing and peak memory are taken
 //! from the outside (scripts/bench.py runs this under `/usr/bin/time`).
+//!
+//! `gen stages SPEC - [--overlay FILE]`: our pipeline stage by stage on one thread, printing the
+//! seconds each took (where the time goes; the stages are those `generate` runs).
 
 use std::time::Instant;
 
@@ -16,6 +19,10 @@ fn main() {
         .and_then(|i| args.get(i + 1));
     let text =
         std::fs::read_to_string(spec_path).unwrap_or_else(|e| fail(&format!("{spec_path}: {e}")));
+    if which == "stages" {
+        stages(spec_path, &text, overlay);
+        return;
+    }
     let started = Instant::now();
     let (code, operations) = match which.as_str() {
         "ours" => ours(spec_path, &text, overlay),
@@ -50,6 +57,34 @@ fn ours(path: &str, text: &str, overlay: Option<&String>) -> (String, usize) {
     )
     .unwrap_or_else(|e| fail(&e.to_string()));
     (out.code, out.operations)
+}
+
+fn stages(path: &str, text: &str, overlay: Option<&String>) {
+    use cloudflare_mtls_codegen::{emit, normalize, Overlay, Spec};
+    let overlay = match overlay {
+        Some(p) => {
+            let t = std::fs::read_to_string(p).unwrap_or_else(|e| fail(&format!("{p}: {e}")));
+            Overlay::parse(p, &t).unwrap_or_else(|e| fail(&e.to_string()))
+        }
+        None => Overlay::default(),
+    };
+    let mut times = Vec::new();
+    let mut lap =
+        |name: &str, t: Instant| times.push(format!("\"{name}\":{:.4}", t.elapsed().as_secs_f64()));
+    let t = Instant::now();
+    let spec = Spec::parse(path, text).unwrap_or_else(|e| fail(&e.to_string()));
+    lap("parse", t);
+    let t = Instant::now();
+    let model =
+        normalize::normalize(&spec, &overlay, false).unwrap_or_else(|e| fail(&e.to_string()));
+    lap("normalize", t);
+    let t = Instant::now();
+    spec.validate().unwrap_or_else(|e| fail(&e.to_string()));
+    lap("validate", t);
+    let t = Instant::now();
+    let code = emit::emit(&model, 1).unwrap_or_else(|e| fail(&e.to_string()));
+    lap("emit_and_format", t);
+    println!("{{{},\"bytes\":{}}}", times.join(","), code.len());
 }
 
 fn progenitor(text: &str) -> (String, usize) {

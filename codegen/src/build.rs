@@ -64,6 +64,11 @@ pub fn generate_file(spec: &Path, overlay: &Path, out: &Path) -> Result<crate::O
         &parsed,
         &Settings {
             overlay,
+            // The parallelism cargo grants this build (it sets NUM_JOBS for build scripts).
+            jobs: std::env::var("NUM_JOBS")
+                .ok()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0),
             ..Settings::default()
         },
     )?;

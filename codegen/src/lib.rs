@@ -34,6 +34,9 @@ pub struct Settings {
     /// value. Off by default: real specs have such conflicts, and one bad schema should not stop
     /// a build; each degradation is listed in [`Output::degraded`] and documented on the item.
     pub strict: bool,
+    /// Threads to format the output on; 0 (the default) means one per available core. The output
+    /// is the same whatever the number.
+    pub jobs: usize,
 }
 
 /// The generated code and a summary of what it holds.
@@ -53,9 +56,31 @@ pub struct Output {
 
 /// Generates the client code for `spec`. Same input, same bytes.
 pub fn generate(spec: &Spec, settings: &Settings) -> Result<Output, Error> {
-    let model = normalize::normalize(spec, &settings.overlay, settings.strict)?;
-    spec.validate()?;
-    let code = emit::emit(&model).map_err(|e| {
+    let jobs = match settings.jobs {
+        0 => std::thread::available_parallelism().map_or(1, usize::from),
+        n => n,
+    };
+    let normalize = || normalize::normalize(spec, &settings.overlay, settings.strict);
+    let model = if jobs > 1 {
+        // The structural check only reads the document: it runs beside normalization.
+        let (model, valid) = std::thread::scope(|scope| {
+            let valid = scope.spawn(|| spec.validate());
+            let model = normalize();
+            let valid = valid
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (model, valid)
+        });
+        // Normalization's errors first, as when run one after the other.
+        let model = model?;
+        valid?;
+        model
+    } else {
+        let model = normalize()?;
+        spec.validate()?;
+        model
+    };
+    let code = emit::emit(&model, jobs).map_err(|e| {
         Error::new(
             &spec.file,
             "",

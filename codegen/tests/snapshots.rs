@@ -14,6 +14,7 @@ fn generate_file(path: &Path, overlay: Overlay) -> String {
         &Settings {
             overlay,
             strict: true,
+            ..Settings::default()
         },
     )
     .unwrap_or_else(|e| panic!("{e}"))
@@ -34,6 +35,29 @@ fn vendored_spec() {
     let overlay = Overlay::parse("overlay.toml", &overlay_text).unwrap();
     let code = generate_file(&root.join("spec/cloudflare-mtls.json"), overlay);
     insta::assert_snapshot!("vendored_spec", code);
+}
+
+#[test]
+fn the_number_of_threads_does_not_change_the_output() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let text = std::fs::read_to_string(root.join("spec/cloudflare-mtls.json")).unwrap();
+    let spec = Spec::parse("cloudflare-mtls.json", &text).unwrap();
+    let with = |jobs| {
+        generate(
+            &spec,
+            &Settings {
+                jobs,
+                ..Settings::default()
+            },
+        )
+        .unwrap()
+        .code
+    };
+    let one = with(1);
+    // Up to more threads than there are types or resources.
+    for jobs in [2, 3, 7, 64] {
+        assert!(one == with(jobs), "{jobs} threads gave other bytes");
+    }
 }
 
 macro_rules! fixtures {

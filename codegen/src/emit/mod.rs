@@ -8,11 +8,13 @@ use crate::ir::{Model, Ty};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
-/// The formatted source of the whole generated file.
+/// The formatted source of the whole generated file, formatted on up to `jobs` threads.
 ///
 /// Each item is turned into tokens, parsed and formatted on its own, so that the whole file never
 /// exists as one token tree or syntax tree (it is several megabytes for Cloudflare's full API).
-pub fn emit(model: &Model) -> Result<String, syn::Error> {
+/// Items are independent, so contiguous runs of them are formatted on separate threads and joined
+/// in order: the bytes do not depend on `jobs`.
+pub fn emit(model: &Model, jobs: usize) -> Result<String, syn::Error> {
     let version = &model.version;
     let file_name = std::path::Path::new(&model.file)
         .file_name()
@@ -31,16 +33,53 @@ pub fn emit(model: &Model) -> Result<String, syn::Error> {
         0,
     )?;
     out.push_str("/// Request and response types of the API.\npub mod types {\n");
-    for item in types::items(model) {
-        format_into(&mut out, item, 1)?;
-    }
+    out.push_str(&format_all(&types::sorted(model), jobs, |d| {
+        types::item(model, d)
+    })?);
     out.push_str("}\n/// Handles for the API's resources, returned by the accessors on [`Client`](crate::Client).\npub mod resources {\n");
-    for item in resources::items(model) {
-        format_into(&mut out, item, 1)?;
-    }
+    out.push_str(&format_all(&resources::sorted(model), jobs, |r| {
+        resources::item(model, r)
+    })?);
     out.push_str("}\n");
     format_into(&mut out, resources::accessors(model), 0)?;
     Ok(out)
+}
+
+/// Formats `item(piece)` for every piece, in order, one level deep; contiguous runs of pieces on
+/// up to `jobs` threads. Tokens are made on the thread that formats them (token streams cannot
+/// cross threads).
+fn format_all<P: Sync>(
+    pieces: &[P],
+    jobs: usize,
+    item: impl Fn(&P) -> TokenStream + Sync,
+) -> Result<String, syn::Error> {
+    let run = |chunk: &[P]| -> Result<String, syn::Error> {
+        let mut out = String::new();
+        for piece in chunk {
+            format_into(&mut out, item(piece), 1)?;
+        }
+        Ok(out)
+    };
+    let jobs = jobs.clamp(1, pieces.len().max(1));
+    if jobs == 1 {
+        return run(pieces);
+    }
+    let chunk = pieces.len().div_ceil(jobs);
+    std::thread::scope(|scope| {
+        let threads: Vec<_> = pieces
+            .chunks(chunk)
+            .map(|c| scope.spawn(move || run(c)))
+            .collect();
+        let mut out = String::new();
+        for thread in threads {
+            // A panic on a formatting thread is a bug of the generator: raise it here as it is.
+            let text = thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+            out.push_str(&text);
+        }
+        Ok(out)
+    })
 }
 
 /// Parses `tokens` as items, formats them with prettyplease and appends them indented by `depth`

@@ -5,13 +5,20 @@ use crate::ir::{Body, Decode, Model, Operation, Param, Resource, Scoping, Ty};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-/// The items of the `resources` module: each resource's handle struct and its methods.
-pub fn items(model: &Model) -> Vec<TokenStream> {
-    let mut structs = Vec::new();
-    for r in &model.resources {
-        emit_resource(model, r, &mut structs);
+/// The resources of the `resources` module in the order they are emitted: each before its
+/// sub-resources, siblings sorted by name.
+pub fn sorted(model: &Model) -> Vec<&Resource> {
+    fn walk<'m>(r: &'m Resource, out: &mut Vec<&'m Resource>) {
+        out.push(r);
+        for c in &r.children {
+            walk(c, out);
+        }
     }
-    structs
+    let mut out = Vec::new();
+    for r in &model.resources {
+        walk(r, &mut out);
+    }
+    out
 }
 
 /// The accessors of the top-level resources on `Client`.
@@ -36,7 +43,8 @@ fn accessor(r: &Resource) -> TokenStream {
     }
 }
 
-fn emit_resource(model: &Model, r: &Resource, out: &mut Vec<TokenStream>) {
+/// The handle struct of one resource and its methods (sub-resources are items of their own).
+pub fn item(model: &Model, r: &Resource) -> TokenStream {
     let ty = format_ident!("{}", r.struct_name);
     let doc = docs::attrs(&format!("Operations on `{}`.", r.path));
     let children = r.children.iter().map(|c| {
@@ -51,7 +59,7 @@ fn emit_resource(model: &Model, r: &Resource, out: &mut Vec<TokenStream>) {
         }
     });
     let methods = r.operations.iter().map(|op| method(model, op));
-    out.push(quote! {
+    quote! {
         #doc
         #[derive(Debug, Clone, Copy)]
         pub struct #ty<'a> {
@@ -62,9 +70,6 @@ fn emit_resource(model: &Model, r: &Resource, out: &mut Vec<TokenStream>) {
             #(#children)*
             #(#methods)*
         }
-    });
-    for c in &r.children {
-        emit_resource(model, c, out);
     }
 }
 

@@ -5,14 +5,15 @@ use crate::ir::{Field, Model, Ty, TypeDef, TypeKind};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-/// The items of the `types` module, one per type, sorted by name.
-pub fn items(model: &Model) -> impl Iterator<Item = TokenStream> + '_ {
+/// The types of the `types` module in the order they are emitted: sorted by name.
+pub fn sorted(model: &Model) -> Vec<&TypeDef> {
     let mut defs: Vec<&TypeDef> = model.types.iter().collect();
     defs.sort_by(|a, b| a.name.cmp(&b.name));
-    defs.into_iter().map(|d| emit_def(model, d))
+    defs
 }
 
-fn emit_def(model: &Model, def: &TypeDef) -> TokenStream {
+/// The item (or items: a type and its impls) of one type.
+pub fn item(model: &Model, def: &TypeDef) -> TokenStream {
     let name = format_ident!("{}", def.name);
     let doc = docs::attrs(&def.doc);
     match &def.kind {
