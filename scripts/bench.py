@@ -85,23 +85,30 @@ def edit_for_progenitor(gen, src, name):
     return path, edits, len(operations(doc))
 
 
-def prune(doc):
-    """Keeps only the components reachable by `$ref` from the paths."""
-    keep, stack = set(), [doc["paths"]]
+def refs_reached(doc, node):
+    """Every `#/...` reference reachable from node (through the components it references)."""
+    seen, stack = set(), [node]
     while stack:
         v = stack.pop()
         if isinstance(v, dict):
             for k, child in v.items():
-                if k == "$ref" and isinstance(child, str) and child.startswith("#/") and child not in keep:
-                    keep.add(child)
-                    node = doc
-                    for part in child[2:].split("/"):
-                        node = node.get(part.replace("~1", "/").replace("~0", "~"), {}) if isinstance(node, dict) else {}
-                    stack.append(node)
+                if k == "$ref" and isinstance(child, str) and child.startswith("#/"):
+                    if child not in seen:
+                        seen.add(child)
+                        target = doc
+                        for part in child[2:].split("/"):
+                            target = target.get(part.replace("~1", "/").replace("~0", "~"), {}) if isinstance(target, dict) else {}
+                        stack.append(target)
                 else:
                     stack.append(child)
         elif isinstance(v, list):
             stack.extend(v)
+    return seen
+
+
+def prune(doc):
+    """Keeps only the components reachable by `$ref` from the paths."""
+    keep = refs_reached(doc, doc["paths"])
     for kind, entries in doc.get("components", {}).items():
         if isinstance(entries, dict):
             for n in [n for n in entries if f"#/components/{kind}/{n.replace('~', '~0').replace('/', '~1')}" not in keep]:

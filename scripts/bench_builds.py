@@ -344,8 +344,9 @@ class _Duplicates:
 
     def _split(self, schemas):
         if self.reached is None:  # each operation's transitive `$ref`s, computed once a round
-            self.reached = {(m, p): _refs_reached(self.doc, [op, self.doc["paths"][p].get("parameters", [])])
-                            for p, m, op in _bench().operations(self.doc)}
+            bench = _bench()
+            self.reached = {(m, p): bench.refs_reached(self.doc, [op, self.doc["paths"][p].get("parameters", [])])
+                            for p, m, op in bench.operations(self.doc)}
         users = {n: {key for key, refs in self.reached.items() if _schema_ref(n) in refs} for n in schemas}
         keep = max(schemas, key=lambda n: len(users[n]))
         losers = set().union(*(users[n] for n in schemas if n != keep))
@@ -361,27 +362,6 @@ def _compact(name):
 
 def _schema_ref(name):
     return "#/components/schemas/" + name.replace("~", "~0").replace("/", "~1")
-
-
-def _refs_reached(doc, node):
-    """Every `#/...` reference reachable from node (through the components it references)."""
-    seen, stack = set(), [node]
-    while stack:
-        v = stack.pop()
-        if isinstance(v, dict):
-            for k, child in v.items():
-                if k == "$ref" and isinstance(child, str) and child.startswith("#/"):
-                    if child not in seen:
-                        seen.add(child)
-                        target = doc
-                        for part in child[2:].split("/"):
-                            target = target.get(part.replace("~1", "/").replace("~0", "~"), {}) if isinstance(target, dict) else {}
-                        stack.append(target)
-                else:
-                    stack.append(child)
-        elif isinstance(v, list):
-            stack.extend(v)
-    return seen
 
 
 def _error_locations(error):

@@ -264,7 +264,6 @@ impl<'a, T> Call<'a, T> {
                 let status = response.status();
                 // Taken, not cloned: the body is read through the response, not its headers.
                 let headers = std::mem::take(response.headers_mut());
-                let span = tracing::Span::current();
                 if !span.is_disabled() {
                     span.record("status", status.as_u16());
                     if let Some(ray) = ray_id(&headers) {
