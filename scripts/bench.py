@@ -331,6 +331,8 @@ def main():
         for name, path, _ in inputs[1:]:
             print(f"--- cargo build after touching the spec: {name}", flush=True)
             builds["ours"][name] = measure_builds(name, path)
+            builds["ours"][name]["operations"] = next(
+                r["ours"]["operations"] for r in generation[profiles[0]] if r["name"] == name)
             builds["progenitor"][name] = bench_builds.progenitor_build(WORK, edited[name], name)
         print("--- clean build of the build-dependency trees", flush=True)
         builds["dep_trees"] = bench_builds.build_dep_tree_clean(WORK)

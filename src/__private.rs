@@ -4,14 +4,75 @@ use crate::envelope::{Envelope, EnvelopeStatus, Page, RawEnvelope};
 use crate::error::{ApiError, Error};
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
+use serde::de::value::{BytesDeserializer, StrDeserializer, UnitDeserializer};
 use serde::de::DeserializeOwned;
 use std::fmt;
 
 pub use bytes::Bytes;
 pub use reqwest::Method;
 
-/// How a response body becomes the typed envelope.
-pub type Decoder<T> = fn(&[u8]) -> Result<Envelope<T>, DecodeFailure>;
+/// How an operation's response body is read; the result type does the reading ([`FromBody`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decode {
+    /// Cloudflare's envelope: `success` checked, `result` returned.
+    Envelope,
+    /// Cloudflare's envelope around a list, read into a [`Page`].
+    Page,
+    /// The whole JSON body is the result.
+    Whole,
+    /// A `text/*` body, as a string.
+    Text,
+    /// Any other media type, as bytes.
+    Binary,
+    /// No body expected; whatever came is ignored.
+    Empty,
+}
+
+/// A result type a [`Call`](crate::Call) can be sent for: what generic code over calls names as
+/// its bound (`T: FromBody`).
+///
+/// Implemented for every `DeserializeOwned` type and for [`Page`]s of them. The generated methods
+/// only name the result type; the decoding (serde's code for it, instantiated with serde_json's
+/// deserializer) is compiled where a call is awaited, so a program compiles the decoders of the
+/// operations it uses, not of all of them.
+pub trait FromBody: Sized {
+    /// Reads `body` as `decode` says.
+    #[doc(hidden)]
+    fn from_body(decode: Decode, body: &[u8]) -> Result<Envelope<Self>, DecodeFailure>;
+}
+
+impl<T: DeserializeOwned> FromBody for T {
+    fn from_body(decode: Decode, body: &[u8]) -> Result<Envelope<T>, DecodeFailure> {
+        match decode {
+            Decode::Envelope | Decode::Page => envelope(body),
+            Decode::Whole => whole(body),
+            Decode::Text => {
+                let text = std::str::from_utf8(body)
+                    .map_err(|e| DecodeFailure::Invalid(".".into(), e.to_string()))?;
+                bare(T::deserialize(StrDeserializer::new(text)))
+            }
+            Decode::Binary => bare(T::deserialize(BytesDeserializer::new(body))),
+            Decode::Empty => bare(T::deserialize(UnitDeserializer::new())),
+        }
+    }
+}
+
+impl<T: DeserializeOwned> FromBody for Page<T> {
+    fn from_body(_decode: Decode, body: &[u8]) -> Result<Envelope<Page<T>>, DecodeFailure> {
+        page(body)
+    }
+}
+
+/// A result read without serde_json (text, bytes, nothing), with no envelope around it.
+fn bare<T>(result: Result<T, serde::de::value::Error>) -> Result<Envelope<T>, DecodeFailure> {
+    let result = result.map_err(|e| DecodeFailure::Invalid(".".into(), e.to_string()))?;
+    Ok(Envelope {
+        result,
+        errors: Vec::new(),
+        messages: Vec::new(),
+        result_info: None,
+    })
+}
 
 /// Why a 2xx body was not a result.
 pub enum DecodeFailure {
@@ -98,7 +159,7 @@ pub fn envelope<T: DeserializeOwned>(body: &[u8]) -> Result<Envelope<T>, DecodeF
 }
 
 /// Cloudflare's envelope around a list; the result is a [`Page`].
-pub fn page<T: DeserializeOwned>(body: &[u8]) -> Result<Envelope<Page<T>>, DecodeFailure> {
+fn page<T: DeserializeOwned>(body: &[u8]) -> Result<Envelope<Page<T>>, DecodeFailure> {
     let raw: RawEnvelope<Vec<T>> = parse(body).map_err(|f| unsuccessful_or(body, f))?;
     let raw = check(raw)?;
     Ok(Envelope {
@@ -113,7 +174,7 @@ pub fn page<T: DeserializeOwned>(body: &[u8]) -> Result<Envelope<Page<T>>, Decod
 }
 
 /// No envelope: the body is the result.
-pub fn whole<T: DeserializeOwned>(body: &[u8]) -> Result<Envelope<T>, DecodeFailure> {
+fn whole<T: DeserializeOwned>(body: &[u8]) -> Result<Envelope<T>, DecodeFailure> {
     let result = if body.iter().all(u8::is_ascii_whitespace) {
         serde_json::from_value(serde_json::Value::Null)
             .map_err(|_| DecodeFailure::Invalid(".".into(), "empty body".into()))?
@@ -122,38 +183,6 @@ pub fn whole<T: DeserializeOwned>(body: &[u8]) -> Result<Envelope<T>, DecodeFail
     };
     Ok(Envelope {
         result,
-        errors: Vec::new(),
-        messages: Vec::new(),
-        result_info: None,
-    })
-}
-
-/// A `text/*` body.
-pub fn text(body: &[u8]) -> Result<Envelope<String>, DecodeFailure> {
-    let result = String::from_utf8(body.to_vec())
-        .map_err(|e| DecodeFailure::Invalid(".".into(), e.to_string()))?;
-    Ok(Envelope {
-        result,
-        errors: Vec::new(),
-        messages: Vec::new(),
-        result_info: None,
-    })
-}
-
-/// A body of another media type, as bytes.
-pub fn binary(body: &[u8]) -> Result<Envelope<Bytes>, DecodeFailure> {
-    Ok(Envelope {
-        result: Bytes::copy_from_slice(body),
-        errors: Vec::new(),
-        messages: Vec::new(),
-        result_info: None,
-    })
-}
-
-/// No body expected; whatever came is ignored.
-pub fn empty(_body: &[u8]) -> Result<Envelope<()>, DecodeFailure> {
-    Ok(Envelope {
-        result: (),
         errors: Vec::new(),
         messages: Vec::new(),
         result_info: None,

@@ -1,6 +1,6 @@
 //! One API call: built by a generated method, adjusted with per-call options, then awaited.
 
-use crate::__private::{Decoder, ParamValue};
+use crate::__private::{Decode, FromBody, ParamValue};
 use crate::envelope::{Envelope, Page};
 use crate::error::{ApiError, Error};
 use crate::retry::retryable_status;
@@ -11,6 +11,7 @@ use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::future::{Future, IntoFuture};
+use std::marker::PhantomData;
 use std::pin::Pin;
 use std::time::Duration;
 use tracing::Instrument;
@@ -31,7 +32,9 @@ pub struct Call<'a, T> {
     problem: Option<String>,
     timeout: Option<Duration>,
     max_retries: Option<u32>,
-    decode: Decoder<T>,
+    decode: Decode,
+    /// The result type: read from the body by [`FromBody`] when the call is sent.
+    result: PhantomData<fn() -> T>,
 }
 
 impl<T> Clone for Call<'_, T> {
@@ -48,6 +51,7 @@ impl<T> Clone for Call<'_, T> {
             timeout: self.timeout,
             max_retries: self.max_retries,
             decode: self.decode,
+            result: PhantomData,
         }
     }
 }
@@ -77,7 +81,7 @@ impl<'a, T> Call<'a, T> {
         method: Method,
         template: &'static str,
         path: String,
-        decode: Decoder<T>,
+        decode: Decode,
     ) -> Self {
         let problem = crate::__private::has_dot_segment(&path)
             .then(|| format!("a path parameter of `{template}` is `.` or `..`, which would change the request path"));
@@ -93,6 +97,7 @@ impl<'a, T> Call<'a, T> {
             timeout: None,
             max_retries: None,
             decode,
+            result: PhantomData,
         }
     }
 
@@ -212,20 +217,6 @@ impl<'a, T> Call<'a, T> {
             .rev()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
-    }
-
-    /// Sends the request and returns the typed result with the HTTP status, the headers and the
-    /// whole envelope (`messages`, `result_info`).
-    pub async fn send_with_response(self) -> Result<ResponseValue<Envelope<T>>, Error> {
-        let (status, headers, body) = self.execute().await?;
-        let envelope = (self.decode)(&body)
-            .map_err(|failure| failure.into_error(status, &headers, &body, ray_id(&headers)))?;
-        Ok(ResponseValue::new(envelope, status, headers))
-    }
-
-    /// Sends the request and returns the typed result.
-    pub async fn send(self) -> Result<T, Error> {
-        Ok(self.send_with_response().await?.into_inner().result)
     }
 
     /// Sends the request, retrying as the policy allows; returns a 2xx response's parts or an error.
@@ -382,6 +373,41 @@ impl<'a, T> Call<'a, T> {
     }
 }
 
+/// Sending: the result type is read from the body here, so its decoder is compiled only for the
+/// calls a program awaits.
+impl<'a, T: FromBody> Call<'a, T> {
+    /// Sends the request and returns the typed result with the HTTP status, the headers and the
+    /// whole envelope (`messages`, `result_info`).
+    pub async fn send_with_response(self) -> Result<ResponseValue<Envelope<T>>, Error> {
+        let (status, headers, body) = self.execute().await?;
+        let envelope = self.read(status, &headers, &body)?;
+        Ok(ResponseValue::new(envelope, status, headers))
+    }
+
+    /// Sends the request and returns the typed result with the body it was decoded from.
+    pub(crate) async fn send_keeping_body(&self) -> Result<(T, Bytes), Error> {
+        let (status, headers, body) = self.execute().await?;
+        let envelope = self.read(status, &headers, &body)?;
+        Ok((envelope.result, body))
+    }
+
+    /// The typed envelope of a 2xx body.
+    fn read(
+        &self,
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<Envelope<T>, Error> {
+        T::from_body(self.decode, body)
+            .map_err(|failure| failure.into_error(status, headers, body, ray_id(headers)))
+    }
+
+    /// Sends the request and returns the typed result.
+    pub async fn send(self) -> Result<T, Error> {
+        Ok(self.send_with_response().await?.into_inner().result)
+    }
+}
+
 /// Why an attempt got no complete response.
 enum Failure {
     /// Sending the request (connecting included) failed: no response.
@@ -390,14 +416,14 @@ enum Failure {
     Body(StatusCode, reqwest::Error),
 }
 
-impl<'a, T: Serialize + DeserializeOwned + Send + 'a> Call<'a, Page<T>> {
+impl<'a, T: DeserializeOwned + Send + 'a> Call<'a, Page<T>> {
     /// Every item of every page, fetched as the stream is read (see [`PageStream`]).
     pub fn into_stream(self) -> PageStream<'a, T> {
         PageStream::new(self)
     }
 }
 
-impl<'a, T: Send + 'a> IntoFuture for Call<'a, T> {
+impl<'a, T: FromBody + Send + 'a> IntoFuture for Call<'a, T> {
     type Output = Result<T, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'a>>;
 

@@ -6,6 +6,9 @@
 //! (see [`SPEC_VERSION`]); the runtime around them (client, credentials, errors, the response
 //! envelope, retries, pagination) is hand-written.
 //!
+//! Generated types implement `Serialize` when they are sent and `Deserialize` when they are
+//! received; the `serde-both-ways` feature gives every type both.
+//!
 //! ```no_run
 //! use cloudflare_mtls::{Client, Scope, types::*};
 //! use futures::TryStreamExt;
@@ -58,6 +61,7 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/cloudflare_mtls.rs"));
 }
 
+pub use __private::FromBody;
 pub use call::Call;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use credentials::Credentials;

@@ -29,7 +29,7 @@
 mod common;
 
 use cloudflare_mtls::types::*;
-use cloudflare_mtls::{Call, Client, Credentials, Error, Scope};
+use cloudflare_mtls::{Call, Client, Credentials, Error, FromBody, Scope};
 use common::{client_with, ACCOUNT_ID, API_KEY, EMAIL, SERVICE_KEY, TOKEN, ZONE_ID};
 use futures::TryStreamExt;
 use serde::de::DeserializeOwned;
@@ -190,7 +190,7 @@ impl Sweep {
 
     /// Checks that `call` is operation `op` of the spec (method and path), sends it and asserts a 2xx
     /// without `sl-violations`; returns the decoded result.
-    async fn ok<T>(&mut self, op: &'static str, call: Call<'_, T>) -> T {
+    async fn ok<T: FromBody>(&mut self, op: &'static str, call: Call<'_, T>) -> T {
         let (method, path) = method_and_path(&call);
         let (want_method, template) = self
             .ops

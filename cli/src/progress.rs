@@ -8,7 +8,10 @@ use std::io::IsTerminal;
 use std::time::Duration;
 
 /// Every item of `stream`; `what` names them in the spinner ("client certificates").
-pub async fn collect<T>(stream: PageStream<'_, T>, what: &str) -> Result<Vec<T>, Error> {
+pub async fn collect<T: serde::de::DeserializeOwned + Send>(
+    stream: PageStream<'_, T>,
+    what: &str,
+) -> Result<Vec<T>, Error> {
     let bar = spinner(std::io::stderr().is_terminal(), what);
     let mut stream = stream;
     let mut items = Vec::new();

@@ -38,8 +38,10 @@ pub struct TypeDef {
     pub doc: String,
     /// What it is.
     pub kind: TypeKind,
-    /// Sent or received as JSON (serde derives); `false` for parameter structs.
-    pub wire: bool,
+    /// Sent as JSON: in a request body or a JSON-encoded parameter (derives `Serialize`).
+    pub sent: bool,
+    /// Received as JSON: in a result (derives `Deserialize`). Parameter structs are neither.
+    pub received: bool,
 }
 
 /// The kinds of named types.

@@ -106,12 +106,12 @@ fn method(model: &Model, op: &Operation) -> TokenStream {
         _ => result.clone(),
     };
     let decode = match op.decode {
-        Decode::EnvelopeResult => quote!(envelope),
-        Decode::EnvelopePage => quote!(page),
-        Decode::Whole => quote!(whole),
-        Decode::Text => quote!(text),
-        Decode::Binary => quote!(binary),
-        Decode::Empty => quote!(empty),
+        Decode::EnvelopeResult => quote!(Envelope),
+        Decode::EnvelopePage => quote!(Page),
+        Decode::Whole => quote!(Whole),
+        Decode::Text => quote!(Text),
+        Decode::Binary => quote!(Binary),
+        Decode::Empty => quote!(Empty),
     };
     let http = format_ident!("{}", op.http_method);
     let (template, lets, path_expr) = path_tokens(op);
@@ -140,7 +140,7 @@ fn method(model: &Model, op: &Operation) -> TokenStream {
                 crate::__private::Method::#http,
                 #template,
                 #path_expr,
-                crate::__private::#decode,
+                crate::__private::Decode::#decode,
             )
             #(#chain)*
         }

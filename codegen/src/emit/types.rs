@@ -46,9 +46,11 @@ pub fn item(model: &Model, def: &TypeDef) -> TokenStream {
                 let vdoc = docs::attrs(&format!("The `{v}` alternative."));
                 quote!(#vdoc #v(#t),)
             });
+            let (serde_derives, serde_other_way) = serde_derives(def);
             quote! {
                 #doc
-                #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, #(#serde_derives),*)]
+                #serde_other_way
                 #[serde(untagged)]
                 pub enum #name { #(#vs)* }
             }
@@ -66,10 +68,18 @@ pub fn item(model: &Model, def: &TypeDef) -> TokenStream {
             });
             let unknown_doc =
                 format!(" A `{tag}` this version of the client does not know, kept as received.");
+            // `tagged_union!` implements `Deserialize` (the tag decides, unknown tags are kept).
+            let derives = if def.sent {
+                quote!(#[derive(Debug, Clone, PartialEq, ::serde::Serialize)] #[serde(untagged)])
+            } else {
+                quote! {
+                    #[derive(Debug, Clone, PartialEq)]
+                    #[cfg_attr(feature = #BOTH_WAYS, derive(::serde::Serialize), serde(untagged))]
+                }
+            };
             quote! {
                 #doc
-                #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-                #[serde(untagged)]
+                #derives
                 pub enum #name {
                     #(#vs)*
                     #[doc = #unknown_doc]
@@ -82,6 +92,30 @@ pub fn item(model: &Model, def: &TypeDef) -> TokenStream {
             let t = ty_tokens(model, t, false);
             quote! { #doc pub type #name = #t; }
         }
+    }
+}
+
+/// The cargo feature that derives both serde traits on every JSON type (the CLI prints results as
+/// JSON; a user may store them).
+const BOTH_WAYS: &str = "serde-both-ways";
+
+/// The serde derives of a JSON type: `Serialize` if it is sent, `Deserialize` if it is received;
+/// and the attribute that derives the other one with the `serde-both-ways` feature. Nothing for a
+/// parameter struct.
+fn serde_derives(def: &TypeDef) -> (Vec<TokenStream>, TokenStream) {
+    let ser = quote!(::serde::Serialize);
+    let de = quote!(::serde::Deserialize);
+    match (def.sent, def.received) {
+        (true, true) => (vec![ser, de], quote!()),
+        (true, false) => (
+            vec![ser],
+            quote!(#[cfg_attr(feature = #BOTH_WAYS, derive(#de))]),
+        ),
+        (false, true) => (
+            vec![de],
+            quote!(#[cfg_attr(feature = #BOTH_WAYS, derive(#ser))]),
+        ),
+        (false, false) => (Vec::new(), quote!()),
     }
 }
 
@@ -99,10 +133,8 @@ fn emit_struct(model: &Model, def: &TypeDef, fields: &[Field]) -> TokenStream {
     if default {
         derives.push(quote!(Default));
     }
-    if def.wire {
-        derives.push(quote!(::serde::Serialize));
-        derives.push(quote!(::serde::Deserialize));
-    }
+    let (serde_derives, serde_other_way) = serde_derives(def);
+    derives.extend(serde_derives);
     let field_tokens = fields.iter().map(|f| {
         let fname = ident(&f.name);
         let fdoc = docs::attrs(&f.doc);
@@ -113,7 +145,7 @@ fn emit_struct(model: &Model, def: &TypeDef, fields: &[Field]) -> TokenStream {
         if f.optional {
             t = quote!(::std::option::Option<#t>);
         }
-        let serde = if !def.wire {
+        let serde = if !(def.sent || def.received) {
             quote!()
         } else if f.api_name.is_empty() {
             quote!(#[serde(flatten)])
@@ -161,6 +193,7 @@ fn emit_struct(model: &Model, def: &TypeDef, fields: &[Field]) -> TokenStream {
     quote! {
         #doc
         #[derive(#(#derives),*)]
+        #serde_other_way
         pub struct #name { #(#field_tokens)* }
         #debug
     }

@@ -2,8 +2,10 @@
 //!
 //! `schema` resolves `$ref`s and classifies schemas, `merge` flattens `allOf`, `types` names Rust
 //! types, `operations` types each operation, and this module merges account/zone twins, makes
-//! method names unique and builds the resource tree.
+//! method names unique and builds the resource tree; `direction` marks which types are sent and
+//! which received.
 
+pub mod direction;
 pub mod merge;
 pub mod names;
 pub mod operations;
@@ -34,12 +36,14 @@ pub fn normalize(spec: &Spec, overlay: &Overlay, strict: bool) -> Result<Model> 
     degraded.sort();
     degraded.dedup();
     box_recursive(&mut defs);
+    let resources = build_tree(drafts);
+    direction::mark(&mut defs, &resources);
     let (title, version) = spec.title_and_version();
     Ok(Model {
         title,
         version,
         file: spec.file.clone(),
-        resources: build_tree(drafts),
+        resources,
         types: defs,
         degraded,
     })

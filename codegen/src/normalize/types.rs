@@ -166,7 +166,9 @@ impl<'o> Types<'o> {
             name: rust_name.clone(),
             doc: String::new(),
             kind: TypeKind::Alias(Ty::Any),
-            wire: true,
+            // Set by `direction::mark` once every operation is typed.
+            sent: false,
+            received: false,
         });
         self.by_component.insert((name.to_string(), request), id);
         let mut doc = body.description.clone().unwrap_or_else(|| {
@@ -300,7 +302,9 @@ impl<'o> Types<'o> {
             name,
             doc,
             kind,
-            wire: true,
+            // Set by `direction::mark` once every operation is typed.
+            sent: false,
+            received: false,
         });
         self.by_shape.insert(shape, id);
         Ty::Named(id)
@@ -318,7 +322,8 @@ impl<'o> Types<'o> {
             name: name.clone(),
             doc,
             kind,
-            wire: false,
+            sent: false,
+            received: false,
         });
         self.by_shape.insert(shape, id);
         name

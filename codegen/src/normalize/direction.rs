@@ -1,0 +1,159 @@
+//! Marks which way each type crosses the wire: sent (in a request body or a JSON parameter) or
+//! received (in a result). The emitter derives `Serialize` only on sent types and `Deserialize`
+//! only on received ones, so a crate compiles half the serde code it would with both everywhere.
+
+use crate::ir::{Resource, Ty, TypeDef, TypeKind};
+
+/// Sets `sent` and `received` of every type reachable from the operations of `resources`.
+pub fn mark(defs: &mut [TypeDef], resources: &[Resource]) {
+    let mut sent = Vec::new();
+    let mut received = Vec::new();
+    for op in super::all_operations(resources) {
+        if let Some(t) = op.body.as_ref().and_then(|b| b.ty.as_ref()) {
+            sent.push(t);
+        }
+        let params = op.path_params.iter().chain(&op.query).chain(&op.headers);
+        sent.extend(params.map(|p| &p.ty));
+        received.push(&op.result);
+    }
+    for id in reached(defs, sent) {
+        defs[id].sent = true;
+    }
+    for id in reached(defs, received) {
+        defs[id].received = true;
+    }
+}
+
+/// The named types `roots` contain, directly or through other named types.
+fn reached<'a>(defs: &[TypeDef], roots: impl IntoIterator<Item = &'a Ty>) -> Vec<usize> {
+    let mut seen = vec![false; defs.len()];
+    let mut stack: Vec<usize> = Vec::new();
+    for t in roots {
+        named_in(t, &mut stack);
+    }
+    while let Some(id) = stack.pop() {
+        if std::mem::replace(&mut seen[id], true) {
+            continue;
+        }
+        match &defs[id].kind {
+            TypeKind::Struct(fields) => fields.iter().for_each(|f| named_in(&f.ty, &mut stack)),
+            TypeKind::Union(vs) => vs.iter().for_each(|(_, t)| named_in(t, &mut stack)),
+            TypeKind::Tagged { variants, .. } => variants
+                .iter()
+                .for_each(|(_, _, t)| named_in(t, &mut stack)),
+            TypeKind::Alias(t) => named_in(t, &mut stack),
+            TypeKind::Enum(_) => {}
+        }
+    }
+    (0..defs.len()).filter(|&id| seen[id]).collect()
+}
+
+/// Pushes the named types of `t` (through `Vec` and maps).
+fn named_in(t: &Ty, out: &mut Vec<usize>) {
+    match t {
+        Ty::Named(id) => out.push(*id),
+        Ty::Vec(inner) | Ty::Map(inner) => named_in(inner, out),
+        Ty::Any | Ty::Bool | Ty::Integer | Ty::Number | Ty::String | Ty::DateTime | Ty::Unit => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Body, Decode, Field, Operation, Param, Scoping};
+
+    fn def(name: &str, kind: TypeKind) -> TypeDef {
+        TypeDef {
+            name: name.into(),
+            doc: String::new(),
+            kind,
+            sent: false,
+            received: false,
+        }
+    }
+
+    fn field(name: &str, ty: Ty) -> Field {
+        Field {
+            name: name.into(),
+            api_name: name.into(),
+            ty,
+            optional: false,
+            required: true,
+            boxed: false,
+            secret: false,
+            doc: String::new(),
+        }
+    }
+
+    #[test]
+    fn directions_follow_bodies_parameters_and_results_through_containers() {
+        let named = |id| Ty::Named(id);
+        let mut defs = vec![
+            def(
+                "Body",
+                TypeKind::Struct(vec![field("items", Ty::Vec(Box::new(named(1))))]),
+            ),
+            def("Shared", TypeKind::Struct(vec![field("n", Ty::Integer)])),
+            def(
+                "Result",
+                TypeKind::Struct(vec![
+                    field("by_name", Ty::Map(Box::new(named(1)))),
+                    field("choice", named(3)),
+                ]),
+            ),
+            def("Choice", TypeKind::Union(vec![("Leaf".into(), named(4))])),
+            def("Leaf", TypeKind::Alias(Ty::String)),
+            def("Filter", TypeKind::Enum(vec![("A".into(), "a".into())])),
+            def("Unused", TypeKind::Struct(Vec::new())),
+        ];
+        let op = Operation {
+            method: "create".into(),
+            operation_ids: vec!["create".into()],
+            http_method: "POST".into(),
+            path: "/things".into(),
+            scoping: Scoping::None,
+            path_params: Vec::new(),
+            query: vec![Param {
+                name: "filter".into(),
+                api_name: "filter".into(),
+                ty: named(5),
+                required: false,
+                doc: String::new(),
+            }],
+            headers: Vec::new(),
+            params_struct: None,
+            body: Some(Body {
+                ty: Some(named(0)),
+                content_type: "application/json".into(),
+            }),
+            result: named(2),
+            decode: Decode::EnvelopeResult,
+            summary: None,
+            description: None,
+            deprecated: false,
+            notes: Vec::new(),
+        };
+        let resources = vec![Resource {
+            name: "things".into(),
+            operations: vec![op],
+            ..Resource::default()
+        }];
+        mark(&mut defs, &resources);
+        let ways: Vec<(&str, bool, bool)> = defs
+            .iter()
+            .map(|d| (d.name.as_str(), d.sent, d.received))
+            .collect();
+        assert_eq!(
+            ways,
+            [
+                ("Body", true, false),
+                ("Shared", true, true),
+                ("Result", false, true),
+                ("Choice", false, true),
+                ("Leaf", false, true),
+                ("Filter", true, false),
+                ("Unused", false, false),
+            ]
+        );
+    }
+}
