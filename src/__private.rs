@@ -65,13 +65,19 @@ impl<T: DeserializeOwned> FromBody for Page<T> {
 
 /// A result read without serde_json (text, bytes, nothing), with no envelope around it.
 fn bare<T>(result: Result<T, serde::de::value::Error>) -> Result<Envelope<T>, DecodeFailure> {
-    let result = result.map_err(|e| DecodeFailure::Invalid(".".into(), e.to_string()))?;
-    Ok(Envelope {
+    result
+        .map(unwrapped)
+        .map_err(|e| DecodeFailure::Invalid(".".into(), e.to_string()))
+}
+
+/// The envelope of a result that came without one.
+fn unwrapped<T>(result: T) -> Envelope<T> {
+    Envelope {
         result,
         errors: Vec::new(),
         messages: Vec::new(),
         result_info: None,
-    })
+    }
 }
 
 /// Why a 2xx body was not a result.
@@ -181,12 +187,7 @@ fn whole<T: DeserializeOwned>(body: &[u8]) -> Result<Envelope<T>, DecodeFailure>
     } else {
         parse(body)?
     };
-    Ok(Envelope {
-        result,
-        errors: Vec::new(),
-        messages: Vec::new(),
-        result_info: None,
-    })
+    Ok(unwrapped(result))
 }
 
 /// Percent-encodes one path segment (progenitor-client), plus `\\`, which URL parsers treat as `/`.
