@@ -191,8 +191,8 @@ fn whole<T: DeserializeOwned>(body: &[u8]) -> Result<Envelope<T>, DecodeFailure>
 }
 
 /// Percent-encodes one path segment (progenitor-client), plus `\\`, which URL parsers treat as `/`.
-/// A segment that is `.` or `..` cannot be made safe by encoding (URL parsers remove `%2E%2E` too):
-/// [`crate::Call`] refuses such a request before it is sent.
+/// A segment that is `.` or `..` cannot be made safe by encoding (URL parsers remove `%2E%2E` too),
+/// nor can an empty one: [`crate::Call`] refuses such a request before it is sent.
 pub fn encode_path(segment: &str) -> String {
     // Ids are nearly always unreserved characters, which no encoding changes: copied as they are.
     if segment.bytes().all(|b| UNRESERVED[b as usize]) {
@@ -217,31 +217,6 @@ const UNRESERVED: [bool; 256] = {
     }
     table
 };
-
-/// Whether a path has a `.` or `..` segment, plain or percent-encoded, which a URL parser would
-/// resolve away. Runs on every request, so it allocates nothing.
-pub(crate) fn has_dot_segment(path: &str) -> bool {
-    // Ids seldom hold either byte: most paths are cleared by one vectorised scan.
-    if memchr::memchr2(b'.', b'%', path.as_bytes()).is_none() {
-        return false;
-    }
-    path.as_bytes().split(|&b| b == b'/').any(is_dot_segment)
-}
-
-/// `.` or `..`, each dot written plainly or as `%2E`/`%2e`.
-fn is_dot_segment(segment: &[u8]) -> bool {
-    let mut rest = segment;
-    let mut dots = 0;
-    while !rest.is_empty() {
-        rest = match rest {
-            [b'.', tail @ ..] => tail,
-            [b'%', b'2', b'e' | b'E', tail @ ..] => tail,
-            _ => return false,
-        };
-        dots += 1;
-    }
-    dots == 1 || dots == 2
-}
 
 /// Values that can be sent as a query or header parameter.
 pub trait ParamValue {
@@ -358,31 +333,7 @@ pub use crate::__tagged_union as tagged_union;
 
 #[cfg(test)]
 mod tests {
-    use super::{encode_path, has_dot_segment, is_dot_segment};
-
-    #[test]
-    fn dot_segments_plain_and_percent_encoded() {
-        for seg in [".", "..", "%2e", "%2E", "%2e%2E", ".%2e", "%2E."] {
-            assert!(is_dot_segment(seg.as_bytes()), "{seg}");
-        }
-        for seg in [
-            "",
-            "...",
-            "%2e%2e%2e",
-            "a.",
-            ".a",
-            "%2",
-            "%2f",
-            "%2e%",
-            "x%2e",
-            "%3e",
-        ] {
-            assert!(!is_dot_segment(seg.as_bytes()), "{seg}");
-        }
-        assert!(has_dot_segment("/accounts/../zones"));
-        assert!(has_dot_segment("/accounts/a/%2E%2e"));
-        assert!(!has_dot_segment("/accounts/a.b/c..d"));
-    }
+    use super::encode_path;
 
     #[test]
     fn backslashes_are_encoded_and_plain_segments_kept() {

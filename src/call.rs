@@ -3,17 +3,17 @@
 use crate::__private::{Decode, FromBody, ParamValue};
 use crate::envelope::{Envelope, Page};
 use crate::error::{ApiError, Error};
-use crate::retry::retryable_status;
+use crate::retry::{Decision, Outcome};
 use crate::{Client, PageStream, ResponseValue};
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, LOCATION};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
 use std::pin::Pin;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tracing::Instrument;
 
 /// A request ready to be sent. `.await` it for the typed result, or call
@@ -31,6 +31,7 @@ pub struct Call<'a, T> {
     body: Option<(Bytes, HeaderValue)>,
     problem: Option<String>,
     timeout: Option<Duration>,
+    deadline: Option<Duration>,
     max_retries: Option<u32>,
     decode: Decode,
     /// The result type: read from the body by [`FromBody`] when the call is sent.
@@ -49,6 +50,7 @@ impl<T> Clone for Call<'_, T> {
             body: self.body.clone(),
             problem: self.problem.clone(),
             timeout: self.timeout,
+            deadline: self.deadline,
             max_retries: self.max_retries,
             decode: self.decode,
             result: PhantomData,
@@ -83,8 +85,8 @@ impl<'a, T> Call<'a, T> {
         path: String,
         decode: Decode,
     ) -> Self {
-        let problem = crate::__private::has_dot_segment(&path)
-            .then(|| format!("a path parameter of `{template}` is `.` or `..`, which would change the request path"));
+        // An empty, blank or dot-segment id would send the request to another resource.
+        let problem = crate::path::problem(template, &path);
         Call {
             client,
             method,
@@ -95,15 +97,25 @@ impl<'a, T> Call<'a, T> {
             body: None,
             problem,
             timeout: None,
+            deadline: None,
             max_retries: None,
             decode,
             result: PhantomData,
         }
     }
 
-    /// The time allowed for each attempt of this call (overrides the client's).
+    /// The time allowed for each attempt of this call (overrides the client's
+    /// [`timeout`](crate::ClientBuilder::timeout)).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// The time allowed for the whole call, every attempt and wait included (overrides the
+    /// client's [`deadline`](crate::ClientBuilder::deadline); without either, twice the attempt
+    /// timeout).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
         self
     }
 
@@ -206,6 +218,11 @@ impl<'a, T> Call<'a, T> {
         self
     }
 
+    /// The client the call is sent with.
+    pub(crate) fn client(&self) -> &'a Client {
+        self.client
+    }
+
     pub(crate) fn set_query(&mut self, name: &str, value: String) {
         self.query.retain(|(k, _)| k != name);
         self.query.push((name.to_string(), value));
@@ -221,26 +238,30 @@ impl<'a, T> Call<'a, T> {
 
     /// Sends the request, retrying as the policy allows; returns a 2xx response's parts or an error.
     ///
-    /// What is retried (each attempt has the whole timeout; waits follow the backoff or the
-    /// server's `Retry-After`):
-    /// - a connection that could not be made, for every method: nothing reached the server;
-    /// - a 429, for every method: the request was refused unprocessed;
-    /// - a 408 or 5xx, a timeout, or a connection lost before the whole response arrived, only for
-    ///   GET, PUT, DELETE (and the other idempotent methods). A POST or PATCH that may have been
-    ///   processed (an upload, a certificate issue) is never sent twice.
+    /// What is retried is decided by [`RetryPolicy::decide`](crate::RetryPolicy) from the method
+    /// and what each attempt came to. Each attempt has the per-attempt timeout, cut short at the
+    /// call's deadline; waits follow the backoff or the server's `Retry-After`.
     async fn execute(&self) -> Result<(StatusCode, HeaderMap, Bytes), Error> {
         if let Some(p) = &self.problem {
             return Err(Error::InvalidRequest(p.clone()));
         }
         let inner = &self.client.inner;
+        let attempt_timeout = self.timeout.unwrap_or(inner.timeout);
+        let total = self
+            .deadline
+            .or(inner.deadline)
+            .unwrap_or_else(|| attempt_timeout.saturating_mul(2));
+        let now = Instant::now();
+        // A deadline too far to represent is no deadline (a year away).
+        let deadline = now
+            .checked_add(total)
+            .unwrap_or(now + Duration::from_secs(365 * 24 * 3600));
         let max_retries = self.max_retries.unwrap_or(inner.retry.max_retries);
-        let idempotent = !matches!(self.method, Method::POST | Method::PATCH);
         let mut delays = inner.retry.backoff(max_retries);
         let url = self.url()?;
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
-            let can_retry = attempt <= max_retries;
             let span = tracing::debug_span!(
                 "cloudflare_mtls.request",
                 method = %self.method,
@@ -249,93 +270,117 @@ impl<'a, T> Call<'a, T> {
                 status = tracing::field::Empty,
                 cf_ray = tracing::field::Empty,
             );
-            let request = self.build_request(&url);
-            let attempt_outcome = async {
-                let mut response = inner.http.execute(request).await.map_err(Failure::Send)?;
-                let status = response.status();
-                // Taken, not cloned: the body is read through the response, not its headers.
-                let headers = std::mem::take(response.headers_mut());
-                if !span.is_disabled() {
-                    span.record("status", status.as_u16());
-                    if let Some(ray) = ray_id(&headers) {
-                        span.record("cf_ray", ray.as_str());
-                    }
-                }
-                match response.bytes().await {
-                    Ok(body) => {
-                        tracing::debug!(status = status.as_u16(), bytes = body.len(), "response");
-                        Ok((status, headers, body))
-                    }
-                    Err(e) => Err(Failure::Body(status, e)),
-                }
-            };
+            let timeout = attempt_timeout.min(deadline.saturating_duration_since(Instant::now()));
+            let request = self.build_request(&url, timeout);
+            let attempt_outcome = self.attempt(request, &url, &span);
             // Without a subscriber listening, the span is skipped rather than entered on every poll.
-            let outcome = if span.is_disabled() {
+            let failure = match if span.is_disabled() {
                 attempt_outcome.await
             } else {
                 attempt_outcome.instrument(span.clone()).await
+            } {
+                Ok(response) => return Ok(response),
+                Err(failure) => failure,
             };
-            let wait = match outcome {
-                Ok((status, headers, body)) => {
-                    if status.is_success() {
-                        return Ok((status, headers, body));
-                    }
-                    // 429 means the request was refused unprocessed: safe to retry any method.
-                    let retry = can_retry
-                        && retryable_status(status)
-                        && (idempotent || status == StatusCode::TOO_MANY_REQUESTS);
-                    if !retry {
-                        return Err(api_error(status, &headers, &body));
-                    }
-                    match inner.retry.retry_after(&headers) {
-                        Ok(Some(wait)) => {
-                            delays.next();
-                            Some(wait)
-                        }
-                        Ok(None) => delays.next(),
-                        Err(()) => {
-                            span.in_scope(|| {
-                                tracing::debug!(
-                                    "Retry-After is beyond the cap (max_retry_after): not retrying"
-                                )
-                            });
-                            return Err(api_error(status, &headers, &body));
-                        }
-                    }
+            let backoff = delays.next().unwrap_or(inner.retry.max_delay);
+            let decision = inner.retry.decide(
+                &self.method,
+                failure.outcome,
+                attempt,
+                max_retries,
+                failure.headers.as_ref(),
+                backoff,
+                deadline.saturating_duration_since(Instant::now()),
+            );
+            match decision {
+                Decision::Stop(reason) => {
+                    span.in_scope(|| tracing::debug!(error = %failure.error, reason, "giving up"));
+                    return Err(failure.error);
                 }
-                Err(Failure::Send(e)) => {
-                    // A connect failure means nothing reached the server: safe to retry any method.
-                    let retry = can_retry
-                        && (e.is_connect() || (idempotent && (e.is_timeout() || e.is_request())));
-                    span.in_scope(|| {
-                        tracing::debug!(error = %crate::error::Chain(&e), retry, "request failed")
-                    });
-                    if !retry {
-                        return Err(Error::from_transport(e));
-                    }
-                    delays.next()
-                }
-                Err(Failure::Body(status, e)) => {
-                    // The server has the request (it answered): only an idempotent one is sent
-                    // again, or one it refused with a 429.
-                    let retry =
-                        can_retry && (idempotent || status == StatusCode::TOO_MANY_REQUESTS);
+                Decision::Retry(delay) => {
                     span.in_scope(|| {
                         tracing::debug!(
-                            error = %crate::error::Chain(&e),
-                            retry,
-                            "reading the response failed"
+                            error = %failure.error,
+                            delay_ms = delay.as_millis() as u64,
+                            "retrying"
                         )
                     });
-                    if !retry {
-                        return Err(Error::from_transport(e));
-                    }
-                    delays.next()
+                    tokio::time::sleep(delay).await;
                 }
+            }
+        }
+    }
+
+    /// One attempt: the request sent, the response read within the size limit.
+    async fn attempt(
+        &self,
+        request: reqwest::Request,
+        url: &reqwest::Url,
+        span: &tracing::Span,
+    ) -> Result<(StatusCode, HeaderMap, Bytes), Failed> {
+        let inner = &self.client.inner;
+        let mut response = inner.http.execute(request).await.map_err(|e| {
+            tracing::debug!(error = %crate::error::Chain(&e), "request failed");
+            let outcome = if e.is_connect() {
+                Outcome::ConnectFailed
+            } else if e.is_timeout() || e.is_request() {
+                Outcome::NoResponse
+            } else {
+                Outcome::Final
             };
-            let delay = wait.unwrap_or(inner.retry.max_delay);
-            span.in_scope(|| tracing::debug!(delay_ms = delay.as_millis() as u64, "retrying"));
-            tokio::time::sleep(delay).await;
+            Failed::new(outcome, None, Error::from_transport(e))
+        })?;
+        let status = response.status();
+        // Taken, not cloned: the body is read through the response, not its headers.
+        let headers = std::mem::take(response.headers_mut());
+        if !span.is_disabled() {
+            span.record("status", status.as_u16());
+            if let Some(ray) = ray_id(&headers) {
+                span.record("cf_ray", ray.as_str());
+            }
+        }
+        // The client never follows a redirect; one given `http_client` might have: refused too.
+        if status.is_redirection() || response.url() != url {
+            let location = match headers.get(LOCATION) {
+                Some(l) => Some(String::from_utf8_lossy(l.as_bytes()).into_owned()),
+                None if response.url() != url => Some(response.url().to_string()),
+                None => None,
+            };
+            let error = Error::Redirect {
+                status,
+                location,
+                ray_id: ray_id(&headers),
+            };
+            return Err(Failed::new(Outcome::Final, Some(headers), error));
+        }
+        // An error's body is read only as far as its envelope or snippet needs.
+        let limit = if status.is_success() {
+            inner.max_response_size
+        } else {
+            ERROR_BODY_PREFIX
+        };
+        match read_body(&mut response, limit, status.is_success()).await {
+            Ok(body) => {
+                tracing::debug!(status = status.as_u16(), bytes = body.len(), "response");
+                if status.is_success() {
+                    Ok((status, headers, body))
+                } else {
+                    let error = api_error(status, &headers, &body);
+                    Err(Failed::new(Outcome::Status(status), Some(headers), error))
+                }
+            }
+            Err(BodyError::TooLarge) => {
+                let error = Error::ResponseTooLarge { status, limit };
+                Err(Failed::new(Outcome::Final, Some(headers), error))
+            }
+            Err(BodyError::Transport(e)) => {
+                tracing::debug!(error = %crate::error::Chain(&e), "reading the response failed");
+                Err(Failed::new(
+                    Outcome::BodyLost(status),
+                    Some(headers),
+                    Error::from_transport(e),
+                ))
+            }
         }
     }
 
@@ -355,7 +400,7 @@ impl<'a, T> Call<'a, T> {
 
     /// One attempt's request, built directly (the `RequestBuilder` would merge the headers into
     /// an empty map, then check them again).
-    fn build_request(&self, url: &reqwest::Url) -> reqwest::Request {
+    fn build_request(&self, url: &reqwest::Url, timeout: Duration) -> reqwest::Request {
         let inner = &self.client.inner;
         let mut request = reqwest::Request::new(self.method.clone(), url.clone());
         // The client's headers already hold the credentials (marked sensitive).
@@ -368,7 +413,7 @@ impl<'a, T> Call<'a, T> {
         for (k, v) in &self.headers {
             request.headers_mut().insert(k.clone(), v.clone());
         }
-        *request.timeout_mut() = Some(self.timeout.unwrap_or(inner.timeout));
+        *request.timeout_mut() = Some(timeout);
         request
     }
 }
@@ -408,12 +453,74 @@ impl<'a, T: FromBody> Call<'a, T> {
     }
 }
 
-/// Why an attempt got no complete response.
-enum Failure {
-    /// Sending the request (connecting included) failed: no response.
-    Send(reqwest::Error),
-    /// The status and headers arrived, the body did not (a timeout, a connection cut short).
-    Body(StatusCode, reqwest::Error),
+/// An attempt that did not bring a 2xx: what it came to (for the retry decision), the response's
+/// headers if one came, and the error the call returns if it is not retried.
+struct Failed {
+    outcome: Outcome,
+    headers: Option<HeaderMap>,
+    error: Error,
+}
+
+impl Failed {
+    fn new(outcome: Outcome, headers: Option<HeaderMap>, error: Error) -> Failed {
+        Failed {
+            outcome,
+            headers,
+            error,
+        }
+    }
+}
+
+/// How much of an error response's body is read: enough for Cloudflare's error envelope, or the
+/// start of an HTML error page for the snippet.
+const ERROR_BODY_PREFIX: u64 = 64 * 1024;
+
+/// Why a body was not read whole.
+enum BodyError {
+    /// Over the limit (a 2xx body), by its `Content-Length` or as it arrived.
+    TooLarge,
+    /// The connection failed or timed out while reading.
+    Transport(reqwest::Error),
+}
+
+/// Reads a response body, at most `limit` bytes. Past the limit, a 2xx body (`whole`) is an
+/// error, another body is cut there (what was read is kept); either way, reading stops and the
+/// rest is never received into memory. The buffer grows with what arrives, never beyond the limit.
+async fn read_body(
+    response: &mut reqwest::Response,
+    limit: u64,
+    whole: bool,
+) -> Result<Bytes, BodyError> {
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let announced = response
+        .content_length()
+        .map(|n| usize::try_from(n).unwrap_or(usize::MAX));
+    if whole && announced.is_some_and(|n| n > limit) {
+        return Err(BodyError::TooLarge);
+    }
+    // What `Content-Length` announces, within the limit and 1 MiB: a lying header costs little.
+    let mut body = Vec::with_capacity(announced.unwrap_or(0).min(limit).min(1 << 20));
+    while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
+        let room = limit - body.len();
+        let take = if chunk.len() > room {
+            if whole {
+                return Err(BodyError::TooLarge);
+            }
+            room
+        } else {
+            chunk.len()
+        };
+        if body.capacity() - body.len() < take {
+            // Doubling, but never past the limit: the buffer stays within it.
+            let wanted = (body.capacity() * 2).max(body.len() + take).min(limit);
+            body.reserve_exact(wanted - body.len());
+        }
+        body.extend_from_slice(&chunk[..take]);
+        if take < chunk.len() {
+            break;
+        }
+    }
+    Ok(Bytes::from(body))
 }
 
 impl<'a, T: DeserializeOwned + Send + 'a> Call<'a, Page<T>> {
@@ -459,12 +566,38 @@ pub(crate) fn api_error(status: StatusCode, headers: &HeaderMap, body: &[u8]) ->
     }))
 }
 
-/// The first 200 characters of a body, whitespace folded.
+/// The first 200 characters of a body, whitespace folded. Reads no further than it needs: at most
+/// the first 16 KiB.
 pub(crate) fn snippet(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let folded: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut out: String = folded.chars().take(200).collect();
-    if folded.chars().count() > 200 {
+    const CHARS: usize = 200;
+    let prefix = &body[..body.len().min(16 * 1024)];
+    let text = String::from_utf8_lossy(prefix);
+    let mut out = String::with_capacity(CHARS + 3);
+    let mut words = text.split_whitespace();
+    let mut taken = 0;
+    let mut more = false;
+    for word in words.by_ref() {
+        if taken > 0 {
+            if taken == CHARS {
+                more = true;
+                break;
+            }
+            out.push(' ');
+            taken += 1;
+        }
+        for c in word.chars() {
+            if taken == CHARS {
+                more = true;
+                break;
+            }
+            out.push(c);
+            taken += 1;
+        }
+        if more {
+            break;
+        }
+    }
+    if more || prefix.len() < body.len() {
         out.push('…');
     }
     out

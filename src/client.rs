@@ -11,6 +11,24 @@ use std::time::Duration;
 /// Cloudflare's API base URL.
 pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
 
+/// The default time allowed for one attempt of a request (60 s).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The default limit on the size of a response body (32 MiB).
+///
+/// Sized from the largest responses these APIs give legitimately: the unpaged listings
+/// (`mtls_certificates().list`, `origin_tls_client_auth().list`, the per-hostname certificate
+/// list), whose every entry carries a PEM certificate or chain. A certificate is 1–2 KiB of PEM and
+/// an entry with a CA chain a few KiB, so 32 MiB holds thousands of entries, far above Cloudflare's
+/// per-account and per-zone certificate quotas, while a paged listing (at most 50 certificates a
+/// page) stays under 1 MiB.
+pub const DEFAULT_MAX_RESPONSE_SIZE: u64 = 32 * 1024 * 1024;
+
+/// The default cap on the pages one [`PageStream`](crate::PageStream) fetches (10,000): a last
+/// resort against a server whose paging never ends, far above any real listing here (API Shield
+/// lists 50 certificates a page at most).
+pub const DEFAULT_MAX_PAGES: u64 = 10_000;
+
 /// A client for Cloudflare's mTLS certificate APIs. Cheap to clone (shared connection pool).
 ///
 /// Resources are reached through accessors generated from the spec: [`Client::mtls_certificates`],
@@ -25,8 +43,12 @@ pub(crate) struct Inner {
     pub base_url: String,
     pub credentials: Option<Credentials>,
     pub timeout: Duration,
+    /// The deadline set on the builder; else each call's is twice its attempt timeout.
+    pub deadline: Option<Duration>,
     pub retry: RetryPolicy,
     pub headers: HeaderMap,
+    pub max_response_size: u64,
+    pub max_pages: u64,
 }
 
 impl fmt::Debug for Client {
@@ -35,7 +57,10 @@ impl fmt::Debug for Client {
             .field("base_url", &self.inner.base_url)
             .field("credentials", &self.inner.credentials)
             .field("timeout", &self.inner.timeout)
+            .field("deadline", &self.inner.deadline)
             .field("retry", &self.inner.retry)
+            .field("max_response_size", &self.inner.max_response_size)
+            .field("max_pages", &self.inner.max_pages)
             .finish_non_exhaustive()
     }
 }
@@ -82,12 +107,24 @@ pub struct ClientBuilder {
     base_url: String,
     credentials: Option<Credentials>,
     timeout: Duration,
+    deadline: Option<Duration>,
     connect_timeout: Duration,
     retry: RetryPolicy,
     user_agent: Option<String>,
     headers: Vec<(String, String)>,
-    http: Option<reqwest::Client>,
+    http: Option<Http>,
     allow_http: bool,
+    max_response_size: u64,
+    max_pages: u64,
+}
+
+/// Where the HTTP client comes from, when not built from scratch.
+#[derive(Clone)]
+enum Http {
+    /// The user's builder: redirects are turned off on it.
+    Builder(Arc<std::sync::Mutex<Option<reqwest::ClientBuilder>>>),
+    /// The user's client, as it is.
+    Client(reqwest::Client),
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -96,6 +133,7 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("credentials", &self.credentials)
             .field("timeout", &self.timeout)
+            .field("deadline", &self.deadline)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
             .finish_non_exhaustive()
@@ -107,13 +145,16 @@ impl Default for ClientBuilder {
         ClientBuilder {
             base_url: DEFAULT_BASE_URL.to_string(),
             credentials: None,
-            timeout: Duration::from_secs(60),
+            timeout: DEFAULT_TIMEOUT,
+            deadline: None,
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
             user_agent: None,
             headers: Vec::new(),
             http: None,
             allow_http: false,
+            max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
+            max_pages: DEFAULT_MAX_PAGES,
         }
     }
 }
@@ -137,13 +178,46 @@ impl ClientBuilder {
         self.credentials(Credentials::Token(token.into()))
     }
 
-    /// Total time allowed for one attempt of a request, including reading the body (default 60 s).
+    /// Total time allowed for one attempt of a request, including reading the body (default
+    /// [`DEFAULT_TIMEOUT`], 60 s). A call may make several attempts; [`deadline`](Self::deadline)
+    /// bounds them all.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
-    /// Time allowed to establish a connection (default 10 s). Ignored with [`http_client`](Self::http_client).
+    /// Total time allowed for a call: every attempt, and the waits between them (default: twice
+    /// the per-attempt timeout in force for the call, the client's [`timeout`](Self::timeout) or
+    /// the call's own, so 120 s with the default timeout: an attempt that timed out can be
+    /// followed by another full-length one, and no more). The last attempt
+    /// is cut short at the deadline (an [`Error::Timeout`]), and no retry is started whose wait
+    /// would reach it. Per call: [`Call::deadline`](crate::Call::deadline).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// The largest response body read, in bytes (default [`DEFAULT_MAX_RESPONSE_SIZE`], 32 MiB).
+    /// The limit is enforced while reading: a larger body (announced by `Content-Length` or not)
+    /// is an [`Error::ResponseTooLarge`] and is never held in memory whole. An error response's
+    /// body is read only up to its first 64 KiB whatever this limit, enough for Cloudflare's error
+    /// envelope or the start of an HTML error page.
+    pub fn max_response_size(mut self, bytes: u64) -> Self {
+        self.max_response_size = bytes;
+        self
+    }
+
+    /// The most pages one [`PageStream`](crate::PageStream) fetches before it stops (default
+    /// [`DEFAULT_MAX_PAGES`]): the last resort against a server whose paging never ends. The
+    /// stream stops earlier on its own when the server ignores `page` (see `PageStream`).
+    pub fn max_pages(mut self, pages: u64) -> Self {
+        self.max_pages = pages;
+        self
+    }
+
+    /// Time allowed to establish a connection (default 10 s). Ignored with
+    /// [`http_client`](Self::http_client); applied to the builder given to
+    /// [`http_client_builder`](Self::http_client_builder).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
@@ -173,9 +247,30 @@ impl ClientBuilder {
         self
     }
 
-    /// Use this `reqwest::Client` (its TLS, proxy and pool settings) instead of building one.
+    /// Build the HTTP client from this `reqwest::ClientBuilder` (its TLS, proxy, DNS and pool
+    /// settings). On top of them, [`build`](Self::build) turns redirects off, sets the connect
+    /// timeout and, unless [`allow_http`](Self::allow_http), refuses plain http: the guarantees of
+    /// the client hold with any builder.
+    pub fn http_client_builder(mut self, builder: reqwest::ClientBuilder) -> Self {
+        self.http = Some(Http::Builder(Arc::new(std::sync::Mutex::new(Some(
+            builder,
+        )))));
+        self
+    }
+
+    /// Use this `reqwest::Client` as it is.
+    ///
+    /// A built `reqwest::Client` cannot be told to stop following redirects, and reqwest's
+    /// default policy follows them, sending every credential header but `Authorization` to
+    /// whatever origin a redirect names. Build it with
+    /// `.redirect(reqwest::redirect::Policy::none())`, or better, give the builder to
+    /// [`http_client_builder`](Self::http_client_builder). If this client follows a redirect
+    /// anyway, the answer is refused with [`Error::Redirect`], but the request has been sent.
+    #[deprecated(
+        note = "a built reqwest::Client may follow redirects with the credentials; use http_client_builder"
+    )]
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
+        self.http = Some(Http::Client(client));
         self
     }
 
@@ -237,9 +332,21 @@ impl ClientBuilder {
         if let Some(c) = &self.credentials {
             c.apply(&mut headers)?;
         }
-        let http = match self.http {
-            Some(c) => c,
-            None => reqwest::Client::builder()
+        let builder = match self.http {
+            Some(Http::Client(c)) => Ok(c),
+            Some(Http::Builder(b)) => {
+                Err(b.lock().ok().and_then(|mut b| b.take()).ok_or_else(|| {
+                    Error::Config("the http_client_builder was already used by a build".into())
+                })?)
+            }
+            None => Err(reqwest::Client::builder()),
+        };
+        let http = match builder {
+            Ok(client) => client,
+            // Never follow a redirect: reqwest's default policy would send the credentials (all
+            // but `Authorization`) and a re-POSTed body to whatever origin it names.
+            Err(builder) => builder
+                .redirect(reqwest::redirect::Policy::none())
                 .connect_timeout(self.connect_timeout)
                 .https_only(!self.allow_http)
                 .build()
@@ -251,8 +358,11 @@ impl ClientBuilder {
                 base_url,
                 credentials: self.credentials,
                 timeout: self.timeout,
+                deadline: self.deadline,
                 retry: self.retry,
                 headers,
+                max_response_size: self.max_response_size,
+                max_pages: self.max_pages,
             }),
         })
     }

@@ -43,8 +43,9 @@ pub enum Error {
     /// The API answered with an error.
     #[error("{0}")]
     Api(Box<ApiError>),
-    /// The request did not complete in time (the total timeout of an attempt, or the connect
-    /// timeout). The message includes the underlying causes.
+    /// The request did not complete in time: the timeout of an attempt, the connect timeout, or
+    /// the call's deadline (which cuts the last attempt short). The message includes the
+    /// underlying causes.
     #[error("request timed out: {}", Chain(.0))]
     Timeout(#[source] reqwest::Error),
     /// No connection could be made (refused, unreachable, DNS failure). The message includes the
@@ -55,6 +56,28 @@ pub enum Error {
     /// message includes the underlying causes.
     #[error("HTTP transport error: {}", Chain(.0))]
     Http(#[source] reqwest::Error),
+    /// The server answered with a redirect (a 3xx), which the client never follows: credentials
+    /// and request bodies go to the configured API origin and nowhere else. Cloudflare's API does
+    /// not redirect; a redirect usually means a wrong base URL or something in between.
+    #[error("the server answered HTTP {} with a redirect{}, which is not followed (credentials stay on the API origin)", .status.as_u16(), .location.as_deref().map(|l| format!(" to `{l}`")).unwrap_or_default())]
+    Redirect {
+        /// The HTTP status (301, 302, 303, 307, 308, …).
+        status: StatusCode,
+        /// The `Location` the server gave, if any.
+        location: Option<String>,
+        /// The `cf-ray` id of the response.
+        ray_id: Option<String>,
+    },
+    /// The response body was larger than the client's limit
+    /// ([`ClientBuilder::max_response_size`](crate::ClientBuilder::max_response_size)); reading
+    /// stopped there.
+    #[error("the response body (HTTP {}) is larger than the limit of {limit} bytes (ClientBuilder::max_response_size)", .status.as_u16())]
+    ResponseTooLarge {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The limit in force, in bytes.
+        limit: u64,
+    },
     /// A 2xx response whose body did not match the expected type.
     #[error("could not decode the response (HTTP {status}) at `{path}`: {message}")]
     Decode {
@@ -101,7 +124,9 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(e) => Some(e.status),
-            Error::Decode { status, .. } => Some(*status),
+            Error::Decode { status, .. }
+            | Error::Redirect { status, .. }
+            | Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::Http(e) | Error::Timeout(e) | Error::Connect(e) => e.status(),
             _ => None,
         }
@@ -119,7 +144,7 @@ impl Error {
     pub fn ray_id(&self) -> Option<&str> {
         match self {
             Error::Api(e) => e.ray_id.as_deref(),
-            Error::Decode { ray_id, .. } => ray_id.as_deref(),
+            Error::Decode { ray_id, .. } | Error::Redirect { ray_id, .. } => ray_id.as_deref(),
             _ => None,
         }
     }
@@ -171,7 +196,12 @@ impl Error {
         self.status().is_some_and(|s| s.is_server_error())
     }
 
-    /// A timeout.
+    /// A redirect, which the client does not follow.
+    pub fn is_redirect(&self) -> bool {
+        matches!(self, Error::Redirect { .. })
+    }
+
+    /// A timeout: of one attempt, or the call's deadline.
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Timeout(_))
     }

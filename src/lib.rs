@@ -51,6 +51,7 @@ mod credentials;
 mod envelope;
 mod error;
 mod pagination;
+mod path;
 mod retry;
 mod scope;
 
@@ -63,7 +64,10 @@ mod generated {
 
 pub use __private::FromBody;
 pub use call::Call;
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+pub use client::{
+    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_SIZE,
+    DEFAULT_TIMEOUT,
+};
 pub use credentials::Credentials;
 pub use envelope::{Envelope, Page, ResponseMessage, ResponseMessageSource, ResultInfo};
 pub use error::{ApiError, Error};

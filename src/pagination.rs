@@ -14,10 +14,20 @@ use std::task::{Context, Poll};
 
 /// Every item of a list operation, fetching page after page as it is read.
 ///
-/// It stops after the last page by `result_info.total_pages`, on an empty page, on a page shorter
-/// than `per_page`, and when the server sends a page it already sent (an endpoint that ignores
-/// `page` never makes it loop, even one that alternates between pages). Each page request is
-/// retried like any GET.
+/// It stops:
+/// - after the last page by `result_info.total_pages`, on an empty page, and on a page shorter
+///   than `per_page`;
+/// - when the server answers for another page than the one asked (`result_info.page`): it ignores
+///   `page`. That page's items are not yielded (they are another page's), except on the first
+///   request;
+/// - when a page brings no item that an earlier page did not (items are told apart by their `id`,
+///   or by their whole JSON where they have none): the server is repeating itself, even if it
+///   alternates between pages or changes other fields each time;
+/// - as a last resort, after [`ClientBuilder::max_pages`](crate::ClientBuilder::max_pages) pages.
+///
+/// Each stop is logged (`tracing`, target `cloudflare_mtls::pagination`) with its reason: at
+/// `debug`, and at `warn` for the page cap, which may leave items unread. Each page request is
+/// retried like any GET, and has the call's deadline.
 pub struct PageStream<'a, T> {
     /// The first page's call, until the stream is first polled.
     call: Option<Call<'a, Page<T>>>,
@@ -34,8 +44,15 @@ impl<T> std::fmt::Debug for PageStream<'_, T> {
 
 struct State<'a, T> {
     call: Call<'a, Page<T>>,
+    /// The page to ask for next, if any.
     next: Option<u64>,
-    /// Fingerprints of the pages received so far.
+    /// The first page asked for.
+    first: u64,
+    /// Pages fetched so far.
+    fetched: u64,
+    /// The most pages to fetch.
+    max_pages: u64,
+    /// Keys of the items received so far (a hash of the `id`, or of the item).
     seen: HashSet<u64>,
     per_page: Option<u64>,
 }
@@ -58,9 +75,13 @@ fn items<'a, T: DeserializeOwned + Send + 'a>(
         .and_then(|p| p.parse().ok())
         .unwrap_or(1);
     let per_page = call.query_value("per_page").and_then(|p| p.parse().ok());
+    let max_pages = call.client().inner.max_pages;
     let state = State {
         call,
         next: Some(first),
+        first,
+        fetched: 0,
+        max_pages,
         seen: HashSet::new(),
         per_page,
     };
@@ -68,19 +89,54 @@ fn items<'a, T: DeserializeOwned + Send + 'a>(
         let Some(page_no) = state.next else {
             return Ok(None);
         };
+        if state.fetched >= state.max_pages {
+            tracing::warn!(
+                pages = state.fetched,
+                "page stream stopped: the page cap (ClientBuilder::max_pages) is reached; items may be left unread"
+            );
+            return Ok(None);
+        }
         let mut call = state.call.clone();
         call.set_query("page", page_no.to_string());
         let (page, body) = call.send_keeping_body().await?;
-        // A page received before: the server ignores `page`; stop without repeating items.
-        if page.items.is_empty() || !state.seen.insert(fingerprint(&body)) {
+        state.fetched += 1;
+        let answered = page.result_info.as_ref().and_then(|i| i.page);
+        let stop = |reason: &str| {
+            tracing::debug!(page = page_no, reason, "page stream stopped");
+        };
+        if page.items.is_empty() {
+            stop("an empty page");
             return Ok(None);
         }
-        let within_total = page
+        if answered.is_some_and(|p| p != page_no) && page_no != state.first {
+            stop("the server answered for another page: it ignores `page`");
+            return Ok(None);
+        }
+        let mut new = false;
+        for key in item_keys(&body) {
+            new |= state.seen.insert(key);
+        }
+        if !new {
+            stop("no item on this page is new: the server repeats itself");
+            return Ok(None);
+        }
+        state.next = if answered.is_some_and(|p| p != page_no) {
+            stop("the server answered for another page: it ignores `page`");
+            None
+        } else if page
             .result_info
             .as_ref()
             .and_then(|i| i.total_pages)
-            .is_none_or(|total| page_no < total);
-        state.next = (within_total && page.has_more(state.per_page)).then_some(page_no + 1);
+            .is_some_and(|total| page_no >= total)
+        {
+            stop("the last page by `total_pages`");
+            None
+        } else if !page.has_more(state.per_page) {
+            stop("a page shorter than `per_page`");
+            None
+        } else {
+            Some(page_no + 1)
+        };
         Ok(Some((page.items, state)))
     });
     pages
@@ -89,21 +145,46 @@ fn items<'a, T: DeserializeOwned + Send + 'a>(
         .boxed()
 }
 
-/// A hash of a page's `result` as the server sent it (of the whole body if that cannot be found).
-/// The bytes, not the decoded items: item types need not be `Serialize`.
-fn fingerprint(body: &[u8]) -> u64 {
+/// A key per item of a page's `result` as the server sent it: a hash of the item's `id` where it
+/// has one, else of the whole item. Read from the bytes, not the decoded items: item types need
+/// not be `Serialize` nor have an `id`.
+fn item_keys(body: &[u8]) -> Vec<u64> {
     #[derive(Deserialize)]
     struct ResultOnly<'a> {
         #[serde(borrow)]
-        result: Option<&'a RawValue>,
+        result: Option<Vec<&'a RawValue>>,
     }
-    let result = serde_json::from_slice::<ResultOnly<'_>>(body)
+    #[derive(Deserialize)]
+    struct IdOnly<'a> {
+        #[serde(borrow)]
+        id: Option<&'a RawValue>,
+    }
+    // Tagged, so that an item told by its `id` never has the key of one told by its whole JSON.
+    let hash = |by_id: bool, bytes: &[u8]| {
+        let mut hasher = DefaultHasher::new();
+        by_id.hash(&mut hasher);
+        bytes.hash(&mut hasher);
+        hasher.finish()
+    };
+    let Some(items) = serde_json::from_slice::<ResultOnly<'_>>(body)
         .ok()
         .and_then(|r| r.result)
-        .map_or(body, |r| r.get().as_bytes());
-    let mut hasher = DefaultHasher::new();
-    result.hash(&mut hasher);
-    hasher.finish()
+    else {
+        return vec![hash(false, body)];
+    };
+    items
+        .iter()
+        .map(|item| {
+            let id = serde_json::from_str::<IdOnly<'_>>(item.get())
+                .ok()
+                .and_then(|i| i.id)
+                .filter(|id| id.get() != "null");
+            match id {
+                Some(id) => hash(true, id.get().as_bytes()),
+                None => hash(false, item.get().as_bytes()),
+            }
+        })
+        .collect()
 }
 
 impl<'a, T: DeserializeOwned + Send + 'a> Stream for PageStream<'a, T> {

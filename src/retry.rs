@@ -1,7 +1,7 @@
 //! When and how long to wait before trying a request again.
 
 use reqwest::header::HeaderMap;
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use std::time::{Duration, SystemTime};
 
 /// Retry settings of a client.
@@ -29,6 +29,31 @@ impl Default for RetryPolicy {
     }
 }
 
+/// What one attempt came to, as far as retrying is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// A whole response with this (non-2xx) status arrived.
+    Status(StatusCode),
+    /// No connection could be made: nothing reached the server.
+    ConnectFailed,
+    /// The request may have reached the server, and no response came: a timeout, a connection
+    /// closed before the status line.
+    NoResponse,
+    /// The status (and headers) arrived, the rest of the body did not.
+    BodyLost(StatusCode),
+    /// A failure that trying again cannot mend (a body over the size limit, a malformed response).
+    Final,
+}
+
+/// Whether to send a request again, and when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Decision {
+    /// Send it again after this wait.
+    Retry(Duration),
+    /// Give up; why (for the debug log).
+    Stop(&'static str),
+}
+
 /// Statuses that are worth retrying: 408, 429 and 5xx.
 pub(crate) fn retryable_status(status: StatusCode) -> bool {
     status == StatusCode::REQUEST_TIMEOUT
@@ -54,6 +79,64 @@ impl RetryPolicy {
             .with_max_times(max_retries as usize)
             .build()
             .map(move |d| d.min(cap))
+    }
+
+    /// Whether and when to retry after attempt number `attempt` (1 for the first) of a `method`
+    /// request came to `outcome`. A pure function of its inputs: `headers` are the response's (for
+    /// `Retry-After`), `backoff` is this retry's computed backoff delay (drawn by the caller, as it is
+    /// random), `remaining` the time left before the call's deadline.
+    ///
+    /// The rules:
+    /// - at most `max_retries` retries;
+    /// - a connection that could not be made, and a 429 (refused unprocessed), are retried for every
+    ///   method: the server did not act on the request;
+    /// - a 408 or 5xx, a request that got no response, or a response cut short, only for methods
+    ///   other than POST and PATCH, which may have been processed and are never sent twice;
+    /// - other statuses (4xx, 3xx) and [`Outcome::Final`] are never retried;
+    /// - the wait is the server's `Retry-After` when it sent one (a longer wait than
+    ///   `max_retry_after` means no retry), else the backoff;
+    /// - no retry starts when its wait would reach the deadline.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn decide(
+        &self,
+        method: &Method,
+        outcome: Outcome,
+        attempt: u32,
+        max_retries: u32,
+        headers: Option<&HeaderMap>,
+        backoff: Duration,
+        remaining: Duration,
+    ) -> Decision {
+        let unprocessed_only = matches!(*method, Method::POST | Method::PATCH);
+        let retryable = match outcome {
+            Outcome::ConnectFailed => true,
+            Outcome::Status(StatusCode::TOO_MANY_REQUESTS)
+            | Outcome::BodyLost(StatusCode::TOO_MANY_REQUESTS) => true,
+            Outcome::Status(status) => retryable_status(status) && !unprocessed_only,
+            Outcome::NoResponse | Outcome::BodyLost(_) => !unprocessed_only,
+            Outcome::Final => false,
+        };
+        if !retryable {
+            return Decision::Stop(match outcome {
+                Outcome::Status(_) => "the status is final for this method",
+                Outcome::Final => "the failure is final",
+                _ => "the request may have been processed: not sent twice",
+            });
+        }
+        if attempt > max_retries {
+            return Decision::Stop("no retries left");
+        }
+        let wait = match (outcome, headers.map(|h| self.retry_after(h))) {
+            (Outcome::Status(_), Some(Err(()))) => {
+                return Decision::Stop("Retry-After is beyond the cap (max_retry_after)")
+            }
+            (Outcome::Status(_), Some(Ok(Some(wait)))) => wait,
+            _ => backoff,
+        };
+        if wait >= remaining {
+            return Decision::Stop("the deadline would pass before the retry");
+        }
+        Decision::Retry(wait)
     }
 
     /// The wait a response asks for (`retry-after-ms`, `Retry-After` in seconds or as an HTTP
@@ -173,5 +256,128 @@ mod tests {
         let later = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(3600));
         assert_eq!(p.retry_after(&headers("retry-after", &later)), Err(()));
         assert_eq!(p.retry_after(&headers("retry-after", "NaN")), Ok(None));
+    }
+    /// The retry rules as a table: (method, outcome, attempt, headers) → decision, with 2 retries
+    /// allowed, a 1 s backoff and 30 s left before the deadline unless the row says otherwise.
+    #[test]
+    fn decisions() {
+        use Decision::{Retry, Stop};
+        use Outcome::*;
+        let p = RetryPolicy::default();
+        let s = |code: u16| StatusCode::from_u16(code).unwrap();
+        let backoff = Duration::from_secs(1);
+        let long = Duration::from_secs(30);
+        let none = HeaderMap::new();
+        let after_5 = headers("retry-after", "5");
+        let after_90 = headers("retry-after", "90");
+        let retry = Retry(backoff);
+        #[rustfmt::skip]
+        type Row<'a> = (Method, Outcome, u32, &'a HeaderMap, Duration, Option<Decision>);
+        let rows: Vec<Row<'_>> = vec![
+            // Idempotent methods: 408, 429, 5xx, no response, body cut short.
+            (Method::GET, Status(s(500)), 1, &none, long, Some(retry)),
+            (Method::GET, Status(s(502)), 2, &none, long, Some(retry)),
+            (Method::PUT, Status(s(503)), 1, &none, long, Some(retry)),
+            (Method::DELETE, Status(s(408)), 1, &none, long, Some(retry)),
+            (Method::GET, Status(s(429)), 1, &none, long, Some(retry)),
+            (Method::GET, NoResponse, 1, &none, long, Some(retry)),
+            (
+                Method::DELETE,
+                BodyLost(s(200)),
+                1,
+                &none,
+                long,
+                Some(retry),
+            ),
+            (Method::GET, ConnectFailed, 1, &none, long, Some(retry)),
+            // POST and PATCH: only what the server provably did not act on.
+            (Method::POST, ConnectFailed, 1, &none, long, Some(retry)),
+            (Method::PATCH, Status(s(429)), 1, &none, long, Some(retry)),
+            (Method::POST, BodyLost(s(429)), 1, &none, long, Some(retry)),
+            (Method::POST, Status(s(500)), 1, &none, long, None),
+            (Method::PATCH, Status(s(503)), 1, &none, long, None),
+            (Method::POST, Status(s(408)), 1, &none, long, None),
+            (Method::POST, NoResponse, 1, &none, long, None),
+            (Method::PATCH, BodyLost(s(200)), 1, &none, long, None),
+            // Final statuses and failures, whatever the method.
+            (Method::GET, Status(s(400)), 1, &none, long, None),
+            (Method::GET, Status(s(404)), 1, &none, long, None),
+            (Method::DELETE, Status(s(409)), 1, &none, long, None),
+            (Method::GET, Status(s(302)), 1, &none, long, None),
+            (Method::GET, Status(s(307)), 1, &none, long, None),
+            (Method::GET, Final, 1, &none, long, None),
+            (Method::POST, Final, 1, &none, long, None),
+            // Retries run out.
+            (Method::GET, Status(s(500)), 3, &none, long, None),
+            (Method::POST, ConnectFailed, 3, &none, long, None),
+            // Retry-After: honoured on statuses, refused beyond the cap.
+            (
+                Method::GET,
+                Status(s(503)),
+                1,
+                &after_5,
+                long,
+                Some(Retry(Duration::from_secs(5))),
+            ),
+            (
+                Method::POST,
+                Status(s(429)),
+                1,
+                &after_5,
+                long,
+                Some(Retry(Duration::from_secs(5))),
+            ),
+            (Method::GET, Status(s(429)), 1, &after_90, long, None),
+            (Method::POST, Status(s(500)), 1, &after_5, long, None),
+            // The deadline: no retry whose wait reaches it.
+            (
+                Method::GET,
+                Status(s(500)),
+                1,
+                &none,
+                Duration::from_millis(999),
+                None,
+            ),
+            (
+                Method::GET,
+                Status(s(500)),
+                1,
+                &none,
+                Duration::from_millis(1001),
+                Some(retry),
+            ),
+            (
+                Method::GET,
+                Status(s(429)),
+                1,
+                &after_5,
+                Duration::from_secs(4),
+                None,
+            ),
+            (Method::GET, ConnectFailed, 1, &none, Duration::ZERO, None),
+        ];
+        for (method, outcome, attempt, headers, remaining, want) in rows {
+            let got = p.decide(
+                &method,
+                outcome,
+                attempt,
+                2,
+                Some(headers),
+                backoff,
+                remaining,
+            );
+            match want {
+                Some(want) => assert_eq!(got, want, "{method} {outcome:?} attempt {attempt}"),
+                None => assert!(
+                    matches!(got, Stop(_)),
+                    "{method} {outcome:?} attempt {attempt} {remaining:?}: {got:?}"
+                ),
+            }
+        }
+        // Retries disabled: nothing is retried.
+        assert!(matches!(
+            p.decide(&Method::GET, ConnectFailed, 1, 0, None, backoff, long),
+            Stop(_)
+        ));
     }
 }

@@ -102,6 +102,8 @@ const ALL_OPS: [Op; 5] = [Op::Get, Op::Put, Op::Delete, Op::Post, Op::Patch];
 #[derive(Debug, Clone, Copy, Default)]
 struct Opts {
     timeout: Option<Duration>,
+    /// The call's deadline: set where attempts are short and all of them must run.
+    deadline: Option<Duration>,
     max_retries: Option<u32>,
 }
 
@@ -109,6 +111,9 @@ impl Opts {
     fn apply<'a, T>(self, mut call: Call<'a, T>) -> Call<'a, T> {
         if let Some(t) = self.timeout {
             call = call.timeout(t);
+        }
+        if let Some(d) = self.deadline {
+            call = call.deadline(d);
         }
         if let Some(n) = self.max_retries {
             call = call.max_retries(n);
@@ -435,16 +440,14 @@ impl reqwest::dns::Resolve for CountingResolver {
 #[tokio::test]
 async fn connect_failures_are_retried_for_every_method() {
     let attempts = Arc::new(AtomicUsize::new(0));
-    let http = reqwest::Client::builder()
-        .dns_resolver(Arc::new(CountingResolver(attempts.clone())))
-        .build()
-        .expect("http client");
+    let http =
+        reqwest::Client::builder().dns_resolver(Arc::new(CountingResolver(attempts.clone())));
     let client = Client::builder()
         .base_url(format!("http://refused.test:{}", closed_port()))
         .allow_http(true)
         .api_token(TOKEN)
         .retry_policy(no_wait(2))
-        .http_client(http)
+        .http_client_builder(http)
         .build()
         .expect("client builds");
     for op in ALL_OPS {
@@ -625,8 +628,10 @@ async fn slow_server_gives_a_timeout_error_not_a_hang() {
 async fn timeouts_are_retried_only_for_idempotent_methods() {
     let rig = Rig::retrying().await;
     for op in ALL_OPS {
+        // Three timed-out attempts outlast the default deadline (twice the timeout).
         let opts = Opts {
             timeout: Some(Duration::from_millis(50)),
+            deadline: Some(Duration::from_secs(10)),
             ..Opts::default()
         };
         let (result, requests) = rig
@@ -764,6 +769,7 @@ async fn timeout_while_reading_the_body_is_retried_only_for_idempotent_methods()
                 &client,
                 Opts {
                     timeout: Some(Duration::from_millis(80)),
+                    deadline: Some(Duration::from_secs(10)),
                     ..Opts::default()
                 },
             )
@@ -1138,42 +1144,58 @@ fn cert(id: &str) -> serde_json::Value {
     json!({ "id": id, "status": "active" })
 }
 
-/// A server that ignores `page` and alternates between two full pages (no `total_pages`): the
-/// stream yields each page once and stops when one comes back (3 requests), never looping.
+/// A server that ignores `page` and alternates between two full pages (no `total_pages`). Saying
+/// `page: 1` each time, it is caught by the page number: 2 requests, the first page's items. Saying
+/// no page number, by its items: the stream yields each page once and stops when one comes back
+/// (3 requests), never looping.
 #[tokio::test]
 async fn stream_stops_when_a_server_ignoring_page_alternates_pages() {
-    let server = server().await;
-    let p = format!("/zones/{ZONE_ID}/client_certificates");
-    let served = Arc::new(AtomicUsize::new(0));
-    let counter = served.clone();
-    Mock::given(method("GET"))
-        .and(path(&p))
-        .respond_with(move |_: &wiremock::Request| {
-            let n = counter.fetch_add(1, Ordering::SeqCst);
-            let items = if n.is_multiple_of(2) {
-                json!([cert("a1"), cert("a2")])
-            } else {
-                json!([cert("b1"), cert("b2")])
-            };
-            ok_page(items, json!({ "page": 1, "per_page": 2, "count": 2 }))
-        })
-        .mount(&server)
-        .await;
-    let all: Vec<ClientCertificate> = client(&server)
-        .client_certificates()
-        .list_all(
-            ZONE_ID,
-            ClientCertificateListParams {
-                per_page: Some(2.0),
-                ..Default::default()
-            },
-        )
-        .try_collect()
-        .await
-        .expect("stream ends");
-    let ids: Vec<_> = all.iter().filter_map(|c| c.id.as_deref()).collect();
-    assert_eq!(ids, ["a1", "a2", "b1", "b2"]);
-    assert_eq!(received(&server).await, 3);
+    for (info, requests, want) in [
+        (
+            json!({ "page": 1, "per_page": 2, "count": 2 }),
+            2,
+            &["a1", "a2"][..],
+        ),
+        (
+            json!({ "per_page": 2, "count": 2 }),
+            3,
+            &["a1", "a2", "b1", "b2"][..],
+        ),
+    ] {
+        let server = server().await;
+        let p = format!("/zones/{ZONE_ID}/client_certificates");
+        let served = Arc::new(AtomicUsize::new(0));
+        let counter = served.clone();
+        let served_info = info.clone();
+        Mock::given(method("GET"))
+            .and(path(&p))
+            .respond_with(move |_: &wiremock::Request| {
+                let n = counter.fetch_add(1, Ordering::SeqCst);
+                let items = if n.is_multiple_of(2) {
+                    json!([cert("a1"), cert("a2")])
+                } else {
+                    json!([cert("b1"), cert("b2")])
+                };
+                ok_page(items, served_info.clone())
+            })
+            .mount(&server)
+            .await;
+        let all: Vec<ClientCertificate> = client(&server)
+            .client_certificates()
+            .list_all(
+                ZONE_ID,
+                ClientCertificateListParams {
+                    per_page: Some(2.0),
+                    ..Default::default()
+                },
+            )
+            .try_collect()
+            .await
+            .expect("stream ends");
+        let ids: Vec<_> = all.iter().filter_map(|c| c.id.as_deref()).collect();
+        assert_eq!(ids, want, "{info}");
+        assert_eq!(received(&server).await, requests, "{info}");
+    }
 }
 
 /// A server that ignores `page` and claims `total_pages: 50` with `page: 1` every time: the

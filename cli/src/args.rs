@@ -10,8 +10,9 @@ Exit codes:
   2  usage error (a bad option, missing credentials, an account or zone id missing)
   3  the Cloudflare API answered with an error
   4  network error: no connection, a timeout, a connection cut short
-  5  bad local input: an unreadable or invalid PEM/CSR/key file, a --name that matches no
-     certificate or several";
+  5  bad local input: an unreadable or invalid PEM/CSR/key file, a key that does not match the
+     certificate or cannot be checked against it, a --name that matches no certificate or
+     several";
 
 /// Manage Cloudflare mTLS certificates: account mTLS certificates, Access mTLS certificates and
 /// hostname settings, API Shield client certificates, and Authenticated Origin Pulls.
@@ -179,6 +180,11 @@ pub enum MtlsCommand {
         /// the first certificate).
         #[arg(long, value_name = "FILE")]
         key: Option<PathBuf>,
+        /// Upload --key without checking that it matches the certificate (for keys cfmtls cannot
+        /// check: other than RSA, EC P-256, EC P-384 and Ed25519). The file must still hold one
+        /// unencrypted private key.
+        #[arg(long, requires = "key")]
+        skip_key_check: bool,
         /// The certificate is a CA certificate (a root or intermediate that signs client
         /// certificates).
         #[arg(long)]
@@ -435,6 +441,11 @@ pub struct CertAndKey {
     /// PEM file with its private key (unencrypted).
     #[arg(long, value_name = "FILE")]
     pub key: PathBuf,
+    /// Upload --key without checking that it matches the certificate (for keys cfmtls cannot
+    /// check: other than RSA, EC P-256, EC P-384 and Ed25519). The file must still hold one
+    /// unencrypted private key.
+    #[arg(long)]
+    pub skip_key_check: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -48,9 +48,11 @@ impl CliError {
             CliError::Input(_) => code::INPUT,
             CliError::Other(_) => code::FAILURE,
             CliError::Client(e) => match e {
-                Error::Api(_) => code::API,
+                // A 3xx: the API answered, with a redirect that is never followed.
+                Error::Api(_) | Error::Redirect { .. } => code::API,
                 Error::Timeout(_) | Error::Connect(_) | Error::Http(_) => code::NETWORK,
-                // A path parameter such as `..`: the id given on the command line is unusable.
+                // An id that is empty, blank, `.` or `..`: the id given on the command line is
+                // unusable, and nothing was sent.
                 Error::InvalidRequest(_) => code::INPUT,
                 // No credentials, a plain-http base URL without --allow-http, …
                 Error::Config(_) => code::USAGE,

@@ -10,6 +10,11 @@ mod pem;
 mod progress;
 mod views;
 
+/// Keys and certificates made at test time (shared with the end-to-end tests).
+#[cfg(test)]
+#[path = "../tests/cli/keys.rs"]
+mod test_keys;
+
 use clap::Parser;
 use std::process::ExitCode;
 

@@ -13,6 +13,7 @@ pub async fn run(cmd: MtlsCommand, global: &GlobalArgs, out: Output) -> Result<(
             account,
             cert,
             key,
+            skip_key_check,
             ca,
             name,
         } => {
@@ -20,7 +21,9 @@ pub async fn run(cmd: MtlsCommand, global: &GlobalArgs, out: Output) -> Result<(
             let certs = pem::certificates(&cert)?;
             let key = key.as_deref().map(pem::private_key).transpose()?;
             if let Some(key) = &key {
-                pem::check_pair(&certs, key)?;
+                if !skip_key_check {
+                    pem::check_pair(&certs, key)?;
+                }
             }
             pem::warnings(&certs, Some(ca)).iter().for_each(|w| warn(w));
             let client = client::build(global)?;

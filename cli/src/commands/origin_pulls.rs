@@ -12,11 +12,14 @@ use cloudflare_mtls::types::{
     OriginPullCertificateCreate, ZoneSettingUpdate,
 };
 
-/// The certificate and key files, checked and matched; `(certificate PEM, key PEM)`.
+/// The certificate and key files, checked and matched (unless `--skip-key-check`); `(certificate
+/// PEM, key PEM)`.
 fn read_pair(files: &CertAndKey) -> Result<(String, String), CliError> {
     let certs = pem::certificates(&files.cert)?;
     let key = pem::private_key(&files.key)?;
-    pem::check_pair(&certs, &key)?;
+    if !files.skip_key_check {
+        pem::check_pair(&certs, &key)?;
+    }
     pem::warnings(&certs, None).iter().for_each(|w| warn(w));
     Ok((certs.pem, key.into_pem()))
 }

@@ -6,5 +6,8 @@ mod common;
 mod access;
 mod client_certs;
 mod errors;
+mod key_check;
+mod keys;
 mod mtls;
 mod origin_pulls;
+mod safety;

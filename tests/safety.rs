@@ -1,0 +1,776 @@
+//! The client's safety guarantees (README, "Safety"), each against a server that misbehaves:
+//! redirects are never followed, an empty or blank id is refused before anything is sent, the page
+//! stream ends whatever the server says, and a call has a deadline across its attempts. The bound
+//! on response sizes is measured in `tests/memory.rs`, alone in its process.
+
+mod common;
+
+use cloudflare_mtls::types::*;
+use cloudflare_mtls::{Client, Credentials, Error, RetryPolicy, Scope};
+use common::*;
+use futures::TryStreamExt;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const CERT_ID: &str = "2458ce5a0c354c7f82c78e9487d3ff60";
+const PEM: &str = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+const PRIVATE_KEY: &str =
+    "-----BEGIN PRIVATE KEY-----\nMIGH-secret-key\n-----END PRIVATE KEY-----\n";
+
+fn credentials() -> [(&'static str, Credentials); 3] {
+    [
+        ("token", Credentials::Token(TOKEN.into())),
+        (
+            "key+email",
+            Credentials::KeyAndEmail {
+                key: API_KEY.into(),
+                email: EMAIL.into(),
+            },
+        ),
+        (
+            "service key",
+            Credentials::UserServiceKey(SERVICE_KEY.into()),
+        ),
+    ]
+}
+
+fn upload() -> MtlsCertificateCreate {
+    MtlsCertificateCreate {
+        ca: false,
+        certificates: PEM.into(),
+        name: Some("leaf".into()),
+        private_key: Some(PRIVATE_KEY.into()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Redirects
+// ---------------------------------------------------------------------------------------------
+
+/// How the client under test gets its HTTP client.
+#[derive(Debug, Clone, Copy)]
+enum Http {
+    /// Built by the client.
+    Own,
+    /// From a `reqwest::ClientBuilder` with reqwest's defaults (which follow redirects).
+    Builder,
+}
+
+fn redirect_client(base: &str, credentials: Credentials, http: Http) -> Client {
+    let mut b = Client::builder()
+        .base_url(base)
+        .allow_http(true)
+        .credentials(credentials)
+        // Retries on: a redirect must not be retried either.
+        .retry_policy(RetryPolicy {
+            max_retries: 2,
+            initial_delay: Duration::ZERO,
+            max_delay: Duration::ZERO,
+            ..RetryPolicy::default()
+        });
+    if let Http::Builder = http {
+        b = b.http_client_builder(reqwest::Client::builder());
+    }
+    b.build().expect("client builds")
+}
+
+/// 301/302/303/307/308, to another origin and to the same one, with each kind of credentials, on a
+/// GET and on an upload (POST with a private key), with the client's own HTTP client and with one
+/// built from a user's builder: `Error::Redirect` with the status and `Location`, one request to
+/// the API, none anywhere else.
+#[tokio::test]
+async fn redirects_are_never_followed() {
+    let api = MockServer::start().await;
+    let elsewhere = MockServer::start().await;
+    let mut cases = 0;
+    for status in [301u16, 302, 303, 307, 308] {
+        for cross_origin in [true, false] {
+            for (label, creds) in credentials() {
+                for http in [Http::Own, Http::Builder] {
+                    for post in [false, true] {
+                        api.reset().await;
+                        elsewhere.reset().await;
+                        let target = if cross_origin {
+                            format!("{}/stolen", elsewhere.uri())
+                        } else {
+                            format!("{}/elsewhere", api.uri())
+                        };
+                        let route = if post {
+                            format!("/accounts/{ACCOUNT_ID}/mtls_certificates")
+                        } else {
+                            format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{CERT_ID}")
+                        };
+                        Mock::given(path(&route))
+                            .respond_with(
+                                ResponseTemplate::new(status)
+                                    .insert_header("location", target.as_str()),
+                            )
+                            .mount(&api)
+                            .await;
+                        // Were a redirect followed, these would answer it.
+                        let followed = ok(json!({ "id": CERT_ID }));
+                        Mock::given(path("/elsewhere"))
+                            .respond_with(followed.clone())
+                            .mount(&api)
+                            .await;
+                        Mock::given(path("/stolen"))
+                            .respond_with(followed)
+                            .mount(&elsewhere)
+                            .await;
+                        let client = redirect_client(&api.uri(), creds.clone(), http);
+                        let certs = client.mtls_certificates();
+                        let result = if post {
+                            certs.create(ACCOUNT_ID, &upload()).await.map(drop)
+                        } else {
+                            certs.get(ACCOUNT_ID, CERT_ID).await.map(drop)
+                        };
+                        let case = format!(
+                            "{status} cross-origin={cross_origin} {label} {http:?} post={post}"
+                        );
+                        match result {
+                            Err(Error::Redirect {
+                                status: got,
+                                location,
+                                ..
+                            }) => {
+                                assert_eq!(got.as_u16(), status, "{case}");
+                                assert_eq!(location.as_deref(), Some(target.as_str()), "{case}");
+                            }
+                            other => panic!("{case}: expected Error::Redirect, got {other:?}"),
+                        }
+                        let to_api = api.received_requests().await.unwrap_or_default();
+                        let to_elsewhere = elsewhere.received_requests().await.unwrap_or_default();
+                        assert_eq!(to_elsewhere.len(), 0, "{case}: reached the other origin");
+                        assert_eq!(to_api.len(), 1, "{case}: requests to the API origin");
+                        assert_eq!(to_api[0].url.path(), route, "{case}");
+                        cases += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(cases, 120);
+}
+
+/// A redirect's error says what happened and is not retryable; the helpers see it.
+#[tokio::test]
+async fn a_redirect_error_says_where_and_why() {
+    let api = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(302)
+                .insert_header("location", "https://example.net/login")
+                .insert_header("cf-ray", "8e4f1a2b3c4d5e6f-SJC"),
+        )
+        .mount(&api)
+        .await;
+    let err = client(&api)
+        .mtls_certificates()
+        .get(ACCOUNT_ID, CERT_ID)
+        .await
+        .expect_err("a redirect");
+    assert!(err.is_redirect());
+    assert!(!err.is_retryable());
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(302));
+    assert_eq!(err.ray_id(), Some("8e4f1a2b3c4d5e6f-SJC"));
+    let text = err.to_string();
+    assert!(text.contains("302"), "{text}");
+    assert!(text.contains("https://example.net/login"), "{text}");
+    assert!(text.contains("not followed"), "{text}");
+}
+
+/// A `reqwest::Client` given as it is (deprecated) may follow a redirect: its answer is refused
+/// all the same, as a redirect, never decoded as the result.
+#[tokio::test]
+#[allow(deprecated)]
+async fn an_answer_reached_through_a_followed_redirect_is_refused() {
+    let api = MockServer::start().await;
+    let elsewhere = MockServer::start().await;
+    let target = format!("{}/stolen", elsewhere.uri());
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(302).insert_header("location", target.as_str()))
+        .mount(&api)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ok(json!({ "id": CERT_ID })))
+        .mount(&elsewhere)
+        .await;
+    let client = Client::builder()
+        .base_url(api.uri())
+        .allow_http(true)
+        .api_token(TOKEN)
+        .http_client(reqwest::Client::new())
+        .build()
+        .expect("client builds");
+    let err = client
+        .mtls_certificates()
+        .get(ACCOUNT_ID, CERT_ID)
+        .await
+        .expect_err("refused");
+    match err {
+        Error::Redirect { location, .. } => assert_eq!(location.as_deref(), Some(&*target)),
+        other => panic!("expected Error::Redirect, got {other:?}"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Empty and blank ids
+// ---------------------------------------------------------------------------------------------
+
+/// The path parameters of every operation of `spec/cloudflare-mtls.json`, in path order.
+fn spec_operations() -> BTreeMap<String, Vec<String>> {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/spec/cloudflare-mtls.json"
+    ))
+    .expect("spec/cloudflare-mtls.json is readable");
+    let spec: Value = serde_json::from_str(&text).expect("the spec is JSON");
+    let mut out = BTreeMap::new();
+    for (template, item) in spec["paths"].as_object().expect("paths") {
+        let params: Vec<String> = template
+            .split('/')
+            .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
+            .map(str::to_string)
+            .collect();
+        for op in item.as_object().expect("path item").values() {
+            if let Some(id) = op.get("operationId").and_then(Value::as_str) {
+                out.insert(id.to_string(), params.clone());
+            }
+        }
+    }
+    out
+}
+
+/// Calls operation `op` with path parameters `a` (in the spec's path order); the result is
+/// dropped. Every operation of the spec has an arm; `None` for an operationId it does not know.
+async fn call(op: &str, c: &Client, a: &[&str]) -> Option<Result<(), Error>> {
+    let certs = c.access().certificates();
+    let (acc, zone) = (Scope::Account(a[0]), Scope::Zone(a[0]));
+    let access_create = || AccessCertificateCreate {
+        associated_hostnames: None,
+        certificate: PEM.into(),
+        name: "n".into(),
+    };
+    let access_update = || AccessCertificateUpdate {
+        associated_hostnames: vec!["admin.example.com".into()],
+        name: None,
+    };
+    let settings = || AccessCertificateSettingsUpdate { settings: vec![] };
+    let mtls = c.mtls_certificates();
+    let cc = c.client_certificates();
+    let aop = c.origin_tls_client_auth();
+    let h = aop.hostnames();
+    let hc = h.certificates();
+    let pair = || OriginPullCertificateCreate {
+        certificate: PEM.into(),
+        private_key: PRIVATE_KEY.into(),
+    };
+    let hpair = || HostnameCertificateCreate {
+        certificate: PEM.into(),
+        private_key: PRIVATE_KEY.into(),
+    };
+    macro_rules! send {
+        ($call:expr) => {
+            $call.send().await.map(drop)
+        };
+    }
+    Some(match op {
+        "access-mtls-authentication-list-mtls-certificates" => {
+            send!(certs.list(acc, Default::default()))
+        }
+        "zone-level-access-mtls-authentication-list-mtls-certificates" => {
+            send!(certs.list(zone, Default::default()))
+        }
+        "access-mtls-authentication-add-an-mtls-certificate" => {
+            send!(certs.create(acc, &access_create()))
+        }
+        "zone-level-access-mtls-authentication-add-an-mtls-certificate" => {
+            send!(certs.create(zone, &access_create()))
+        }
+        "access-mtls-authentication-get-an-mtls-certificate" => send!(certs.get(acc, a[1])),
+        "zone-level-access-mtls-authentication-get-an-mtls-certificate" => {
+            send!(certs.get(zone, a[1]))
+        }
+        "access-mtls-authentication-update-an-mtls-certificate" => {
+            send!(certs.update(acc, a[1], &access_update()))
+        }
+        "zone-level-access-mtls-authentication-update-an-mtls-certificate" => {
+            send!(certs.update(zone, a[1], &access_update()))
+        }
+        "access-mtls-authentication-delete-an-mtls-certificate" => send!(certs.delete(acc, a[1])),
+        "zone-level-access-mtls-authentication-delete-an-mtls-certificate" => {
+            send!(certs.delete(zone, a[1]))
+        }
+        "access-mtls-authentication-list-mtls-certificates-hostname-settings" => {
+            send!(certs.settings().get(acc))
+        }
+        "zone-level-access-mtls-authentication-list-mtls-certificates-hostname-settings" => {
+            send!(certs.settings().get(zone))
+        }
+        "access-mtls-authentication-update-an-mtls-certificate-settings" => {
+            send!(certs.settings().update(acc, &settings()))
+        }
+        "zone-level-access-mtls-authentication-update-an-mtls-certificate-settings" => {
+            send!(certs.settings().update(zone, &settings()))
+        }
+        "m-tls-certificate-management-list-m-tls-certificates" => send!(mtls.list(a[0])),
+        "m-tls-certificate-management-upload-m-tls-certificate" => {
+            send!(mtls.create(a[0], &upload()))
+        }
+        "m-tls-certificate-management-get-m-tls-certificate" => send!(mtls.get(a[0], a[1])),
+        "m-tls-certificate-management-delete-m-tls-certificate" => {
+            send!(mtls.delete(a[0], a[1]))
+        }
+        "m-tls-certificate-management-list-m-tls-certificate-associations" => {
+            send!(mtls.associations().list(a[0], a[1]))
+        }
+        "client-certificate-for-a-zone-list-client-certificates" => {
+            send!(cc.list(a[0], Default::default()))
+        }
+        "client-certificate-for-a-zone-create-client-certificate" => send!(cc.create(
+            a[0],
+            &ClientCertificateCreate {
+                csr: "csr".into(),
+                validity_days: 1,
+            }
+        )),
+        "client-certificate-for-a-zone-client-certificate-details" => send!(cc.get(a[0], a[1])),
+        "client-certificate-for-a-zone-edit-client-certificate" => send!(cc.edit(a[0], a[1])),
+        "client-certificate-for-a-zone-delete-client-certificate" => send!(cc.delete(a[0], a[1])),
+        "zone-level-authenticated-origin-pulls-list-certificates" => send!(aop.list(a[0])),
+        "zone-level-authenticated-origin-pulls-upload-certificate" => {
+            send!(aop.create(a[0], &pair()))
+        }
+        "zone-level-authenticated-origin-pulls-get-certificate-details" => {
+            send!(aop.get(a[0], a[1]))
+        }
+        "zone-level-authenticated-origin-pulls-delete-certificate" => {
+            send!(aop.delete(a[0], a[1]))
+        }
+        "zone-level-authenticated-origin-pulls-get-enablement-setting-for-zone" => {
+            send!(aop.settings().get(a[0]))
+        }
+        "zone-level-authenticated-origin-pulls-set-enablement-for-zone" => {
+            send!(aop
+                .settings()
+                .update(a[0], &ZoneSettingUpdate { enabled: true }))
+        }
+        "per-hostname-authenticated-origin-pull-enable-or-disable-a-hostname-for-client-authentication" => {
+            send!(h.update(a[0], &HostnameOriginPullUpdate { config: vec![] }))
+        }
+        "per-hostname-authenticated-origin-pull-get-the-hostname-status-for-client-authentication" => {
+            send!(h.get(a[0], a[1]))
+        }
+        "per-hostname-authenticated-origin-pull-list-certificates" => send!(hc.list(a[0])),
+        "per-hostname-authenticated-origin-pull-upload-a-hostname-client-certificate" => {
+            send!(hc.create(a[0], &hpair()))
+        }
+        "per-hostname-authenticated-origin-pull-get-the-hostname-client-certificate" => {
+            send!(hc.get(a[0], a[1]))
+        }
+        "per-hostname-authenticated-origin-pull-delete-hostname-client-certificate" => {
+            send!(hc.delete(a[0], a[1]))
+        }
+        _ => return None,
+    })
+}
+
+/// Every operation of the spec, each of its path parameters in turn empty, blank (ASCII and
+/// Unicode whitespace), `.` or `..`, the others valid: `Error::InvalidRequest` naming the parameter
+/// (the scope's id for the Access operations), and not one request reaches the server. The same
+/// calls with every parameter valid do reach it, so the table calls what it says it calls.
+#[tokio::test]
+async fn an_empty_or_blank_id_is_refused_before_sending() {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ok(json!({})))
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let ops = spec_operations();
+    assert_eq!(ops.len(), 36, "the spec's operations");
+    let bad = ["", " ", "\t", "  \n ", "\u{a0}", "\u{3000}", ".", ".."];
+    let mut refused = 0;
+    for (op, params) in &ops {
+        let valid: Vec<&str> = params
+            .iter()
+            .map(|p| match p.as_str() {
+                "account_id" => ACCOUNT_ID,
+                "zone_id" => ZONE_ID,
+                "hostname" => "app.example.com",
+                _ => CERT_ID,
+            })
+            .collect();
+        let scoped = op.contains("access-mtls-authentication");
+        for (i, param) in params.iter().enumerate() {
+            for value in bad {
+                let mut args = valid.clone();
+                args[i] = value;
+                let result = call(op, &c, &args)
+                    .await
+                    .unwrap_or_else(|| panic!("no call in the table for {op}"));
+                let named = if scoped && i == 0 {
+                    "scope's id".to_string()
+                } else {
+                    format!("`{param}`")
+                };
+                match result {
+                    Err(Error::InvalidRequest(message)) => {
+                        assert!(
+                            message.contains(&named),
+                            "{op} {param}={value:?}: {message}"
+                        );
+                    }
+                    other => {
+                        panic!("{op} {param}={value:?}: expected InvalidRequest, got {other:?}")
+                    }
+                }
+                refused += 1;
+            }
+        }
+        assert!(
+            server
+                .received_requests()
+                .await
+                .unwrap_or_default()
+                .is_empty(),
+            "{op}: a request was sent"
+        );
+    }
+    let params: usize = ops.values().map(Vec::len).sum();
+    assert_eq!(refused, params * bad.len(), "path parameters refused");
+    for (op, params) in &ops {
+        let valid: Vec<&str> = params
+            .iter()
+            .map(|p| if p == "zone_id" { ZONE_ID } else { ACCOUNT_ID })
+            .collect();
+        call(op, &c, &valid).await.expect("in the table").ok();
+    }
+    assert_eq!(
+        server.received_requests().await.unwrap_or_default().len(),
+        36,
+        "each operation, every parameter valid"
+    );
+}
+
+/// The `_all` page streams refuse an empty id too, on their first poll.
+#[tokio::test]
+async fn page_streams_refuse_an_empty_id() {
+    let server = MockServer::start().await;
+    let c = client(&server);
+    let err = c
+        .client_certificates()
+        .list_all(" ", Default::default())
+        .try_collect::<Vec<_>>()
+        .await
+        .expect_err("refused");
+    assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
+    let err = c
+        .access()
+        .certificates()
+        .list_all(Scope::Account(""), Default::default())
+        .try_collect::<Vec<_>>()
+        .await
+        .expect_err("refused");
+    assert!(err.to_string().contains("scope's id"), "{err}");
+    assert!(server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// The page stream ends
+// ---------------------------------------------------------------------------------------------
+
+/// Everything logged in this process (the tests share one subscriber; each looks for its own
+/// lines).
+fn logs() -> &'static Arc<Mutex<Vec<u8>>> {
+    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    LOGS.get_or_init(|| {
+        let buffer = Arc::new(Mutex::new(Vec::new()));
+        let sink = buffer.clone();
+        tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::DEBUG)
+            .with_ansi(false)
+            .with_writer(move || Sink(sink.clone()))
+            .init();
+        buffer
+    })
+}
+
+struct Sink(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("log buffer").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn logged(needle: &str) -> bool {
+    String::from_utf8_lossy(&logs().lock().expect("log buffer")).contains(needle)
+}
+
+/// A server that ignores `page`, with a fresh `updated_at` on every item of every answer.
+async fn ignoring_server(info: Value) -> (MockServer, Arc<AtomicUsize>) {
+    let server = MockServer::start().await;
+    let served = Arc::new(AtomicUsize::new(0));
+    let counter = served.clone();
+    Mock::given(method("GET"))
+        .and(path(format!("/zones/{ZONE_ID}/client_certificates")))
+        .respond_with(move |_: &wiremock::Request| {
+            let n = counter.fetch_add(1, Ordering::SeqCst);
+            let items: Vec<Value> = ["c1", "c2", "c3"]
+                .iter()
+                .map(|id| json!({ "id": id, "status": "active", "updated_at": format!("2026-12-02T10:00:{:02}Z", n % 60) }))
+                .collect();
+            ok_page(json!(items), info.clone())
+        })
+        .mount(&server)
+        .await;
+    (server, served)
+}
+
+/// A server that ignores `page`: every answer the same three ids, no `total_pages`, a fresh
+/// `updated_at` on each item each time. Saying `page: 1`, it is answering for another page than
+/// the second one asked; saying no page number, its second page brings no new id (the items'
+/// other fields changed, their ids did not). Either way: 2 requests, the 3 items once, the reason
+/// logged.
+#[tokio::test]
+async fn stream_stops_when_the_server_ignores_page() {
+    logs();
+    for (info, reason) in [
+        (
+            json!({ "page": 1, "per_page": 3, "count": 3 }),
+            "the server answered for another page",
+        ),
+        (
+            json!({ "per_page": 3, "count": 3 }),
+            "no item on this page is new",
+        ),
+    ] {
+        let (server, served) = ignoring_server(info.clone()).await;
+        let all: Vec<ClientCertificate> = client(&server)
+            .client_certificates()
+            .list_all(ZONE_ID, Default::default())
+            .try_collect()
+            .await
+            .expect("ends");
+        assert_eq!(all.len(), 3, "{info}");
+        assert_eq!(served.load(Ordering::SeqCst), 2, "{info}");
+        assert!(logged(reason), "{info}: {reason}");
+    }
+}
+
+/// A server whose pages never end, each with new ids: the page cap set on the client stops it.
+#[tokio::test]
+async fn stream_stops_at_the_page_cap() {
+    logs();
+    let server = MockServer::start().await;
+    let served = Arc::new(AtomicUsize::new(0));
+    let counter = served.clone();
+    Mock::given(method("GET"))
+        .respond_with(move |_: &wiremock::Request| {
+            let n = counter.fetch_add(1, Ordering::SeqCst);
+            let items = json!([{ "id": format!("a{n}") }, { "id": format!("b{n}") }]);
+            ok_page(items, json!({ "per_page": 2, "total_pages": 1_000_000 }))
+        })
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .allow_http(true)
+        .api_token(TOKEN)
+        .max_pages(7)
+        .build()
+        .expect("client builds");
+    let all: Vec<ClientCertificate> = client
+        .client_certificates()
+        .list_all(ZONE_ID, Default::default())
+        .try_collect()
+        .await
+        .expect("ends");
+    assert_eq!(all.len(), 14);
+    assert_eq!(served.load(Ordering::SeqCst), 7);
+    assert!(logged("the page cap (ClientBuilder::max_pages) is reached"));
+}
+
+/// Items without an `id` are told apart by their whole JSON: a repeated page of them ends the
+/// stream; the ordinary stops are logged with their reasons.
+#[tokio::test]
+async fn stream_stops_are_logged_with_their_reason() {
+    logs();
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ok_page(
+            json!([{ "status": "active" }, { "status": "revoked" }]),
+            json!({ "per_page": 2 }),
+        ))
+        .mount(&server)
+        .await;
+    let all: Vec<ClientCertificate> = client(&server)
+        .client_certificates()
+        .list_all(ZONE_ID, Default::default())
+        .try_collect()
+        .await
+        .expect("ends");
+    assert_eq!(all.len(), 2);
+    assert_eq!(
+        server.received_requests().await.unwrap_or_default().len(),
+        2
+    );
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ok_page(
+            json!([{ "id": "only" }]),
+            json!({ "page": 1, "per_page": 20 }),
+        ))
+        .mount(&server)
+        .await;
+    let all: Vec<ClientCertificate> = client(&server)
+        .client_certificates()
+        .list_all(ZONE_ID, Default::default())
+        .try_collect()
+        .await
+        .expect("ends");
+    assert_eq!(all.len(), 1);
+    assert!(logged("a page shorter than `per_page`"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The deadline
+// ---------------------------------------------------------------------------------------------
+
+/// A server that accepts connections and never answers.
+fn hung_server() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        // Bounded: a handful of connections per test, kept open until the process ends.
+        for stream in listener.incoming().take(64).flatten() {
+            held.push(stream);
+        }
+    });
+    format!("http://127.0.0.1:{port}")
+}
+
+fn within(elapsed: Duration, target: Duration) -> bool {
+    let (lo, hi) = (target.mul_f64(0.8), target.mul_f64(1.2));
+    elapsed >= lo && elapsed <= hi
+}
+
+/// Against a server that never answers, each call ends at its deadline ±20 %, with
+/// `Error::Timeout`:
+/// - the default per-attempt timeout (60 s) and 2 retries, the deadline set on the client (1.5 s),
+///   then on the call (2.5 s);
+/// - short attempts (0.3 s) retried up to 50 times: the retries stop at the deadline (1.6 s), the
+///   last attempt cut short by it;
+/// - no deadline set: twice the per-attempt timeout (0.6 s → 1.2 s), however many retries remain.
+#[tokio::test]
+async fn a_hung_call_ends_at_its_deadline() {
+    let base = hung_server();
+    let builder = || {
+        Client::builder()
+            .base_url(&base)
+            .allow_http(true)
+            .api_token(TOKEN)
+    };
+    let many_retries = RetryPolicy {
+        max_retries: 50,
+        initial_delay: Duration::from_millis(20),
+        max_delay: Duration::from_millis(40),
+        ..RetryPolicy::default()
+    };
+    let ms = Duration::from_millis;
+    let cases = [
+        (
+            "client deadline",
+            builder().deadline(ms(1500)),
+            None,
+            ms(1500),
+        ),
+        (
+            "call deadline",
+            builder().deadline(ms(1500)),
+            Some(ms(2500)),
+            ms(2500),
+        ),
+        (
+            "short attempts, many retries",
+            builder()
+                .timeout(ms(300))
+                .retry_policy(many_retries.clone())
+                .deadline(ms(1600)),
+            None,
+            ms(1600),
+        ),
+        (
+            "default: twice the timeout",
+            builder().timeout(ms(600)).retry_policy(many_retries),
+            None,
+            ms(1200),
+        ),
+    ];
+    for (case, builder, per_call, expected) in cases {
+        let client = builder.build().expect("client builds");
+        let mut call = client.mtls_certificates().get(ACCOUNT_ID, CERT_ID);
+        if let Some(d) = per_call {
+            call = call.deadline(d);
+        }
+        let started = Instant::now();
+        let err = call.await.expect_err("hung");
+        let elapsed = started.elapsed();
+        assert!(err.is_timeout(), "{case}: {err:?}");
+        assert!(
+            within(elapsed, expected),
+            "{case}: {elapsed:?}, expected {expected:?}"
+        );
+    }
+}
+
+/// A retry whose wait (`Retry-After: 5`) would end after the deadline (2 s) is not started: the
+/// 503 comes back at once, after one request.
+#[tokio::test]
+async fn a_retry_that_cannot_finish_before_the_deadline_is_not_started() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(503)
+                .insert_header("retry-after", "5")
+                .set_body_json(failure(10000, "busy")),
+        )
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .allow_http(true)
+        .api_token(TOKEN)
+        .deadline(Duration::from_secs(2))
+        .build()
+        .expect("client builds");
+    let started = Instant::now();
+    let err = client
+        .mtls_certificates()
+        .get(ACCOUNT_ID, CERT_ID)
+        .await
+        .expect_err("503");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert!(started.elapsed() < Duration::from_millis(500));
+    assert_eq!(
+        server.received_requests().await.unwrap_or_default().len(),
+        1
+    );
+}
