@@ -498,29 +498,50 @@ async fn read_body(
     if whole && announced.is_some_and(|n| n > limit) {
         return Err(BodyError::TooLarge);
     }
-    // What `Content-Length` announces, within the limit and 1 MiB: a lying header costs little.
-    let mut body = Vec::with_capacity(announced.unwrap_or(0).min(limit).min(1 << 20));
-    while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
-        let room = limit - body.len();
-        let take = if chunk.len() > room {
+    // A body that comes in one chunk (most answers) is kept as it came, without a copy.
+    let mut one: Option<Bytes> = None;
+    let mut many: Option<Vec<u8>> = None;
+    let mut len = 0;
+    while let Some(mut chunk) = response.chunk().await.map_err(BodyError::Transport)? {
+        let cut = chunk.len() > limit - len;
+        if cut {
             if whole {
                 return Err(BodyError::TooLarge);
             }
-            room
-        } else {
-            chunk.len()
-        };
-        if body.capacity() - body.len() < take {
-            // Doubling, but never past the limit: the buffer stays within it.
-            let wanted = (body.capacity() * 2).max(body.len() + take).min(limit);
-            body.reserve_exact(wanted - body.len());
+            chunk.truncate(limit - len);
         }
-        body.extend_from_slice(&chunk[..take]);
-        if take < chunk.len() {
+        len += chunk.len();
+        match (&mut many, one.take()) {
+            (Some(buf), _) => append(buf, &chunk, limit),
+            (None, None) => one = Some(chunk),
+            (None, Some(first)) => {
+                // What `Content-Length` announces, within the limit and 1 MiB: a lying header
+                // costs little.
+                let capacity = announced.unwrap_or(0).min(limit).min(1 << 20).max(len);
+                let mut buf = Vec::with_capacity(capacity);
+                buf.extend_from_slice(&first);
+                append(&mut buf, &chunk, limit);
+                many = Some(buf);
+            }
+        }
+        if cut {
             break;
         }
     }
-    Ok(Bytes::from(body))
+    Ok(match (many, one) {
+        (Some(buf), _) => Bytes::from(buf),
+        (None, one) => one.unwrap_or_default(),
+    })
+}
+
+/// Appends `chunk` to `buf`, which grows by doubling but never past `limit`: the buffer stays
+/// within the limit (the caller has checked that `chunk` fits).
+fn append(buf: &mut Vec<u8>, chunk: &[u8], limit: usize) {
+    if buf.capacity() - buf.len() < chunk.len() {
+        let wanted = (buf.capacity() * 2).max(buf.len() + chunk.len()).min(limit);
+        buf.reserve_exact(wanted - buf.len());
+    }
+    buf.extend_from_slice(chunk);
 }
 
 impl<'a, T: DeserializeOwned + Send + 'a> Call<'a, Page<T>> {

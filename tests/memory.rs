@@ -115,6 +115,18 @@ fn serve(mut stream: TcpStream) {
             "HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/html\r\ncontent-length: {total}\r\n\r\n"
         );
         write_all(&mut stream, head, &html_chunk, total, false);
+    } else if target.ends_with("/pieces") {
+        // A whole answer in 1 KiB chunks: the body is read across them.
+        let body = pieces_body();
+        let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+        let mut out = head.as_bytes().to_vec();
+        for piece in body.as_bytes().chunks(1024) {
+            out.extend_from_slice(format!("{:x}\r\n", piece.len()).as_bytes());
+            out.extend_from_slice(piece);
+            out.extend_from_slice(b"\r\n");
+        }
+        out.extend_from_slice(b"0\r\n\r\n");
+        let _ = stream.write_all(&out);
     } else {
         let body = r#"{"success":true,"errors":[],"messages":[],"result":{"id":"small"}}"#;
         let head = format!(
@@ -123,6 +135,14 @@ fn serve(mut stream: TcpStream) {
         );
         let _ = stream.write_all(head.as_bytes());
     }
+}
+
+/// An envelope of about 100 KiB whose `result.name` is 100,000 `x`s.
+fn pieces_body() -> String {
+    format!(
+        r#"{{"success":true,"errors":[],"messages":[],"result":{{"id":"pieces","name":"{}"}}}}"#,
+        "x".repeat(100_000)
+    )
 }
 
 fn client(base: &str, limit: Option<u64>) -> Client {
@@ -155,6 +175,19 @@ async fn what_a_server_sends_cannot_exhaust_memory() {
     // Warm up: the runtime, the connection pools and the allocator's first arenas.
     get(&small, "small").await.expect("a normal answer");
     get(&default, "small").await.expect("a normal answer");
+
+    // A body in many chunks is read whole up to the limit, to the byte; one byte less is refused.
+    let size = pieces_body().len() as u64;
+    let cert = client(&base, Some(size))
+        .mtls_certificates()
+        .get(ACCOUNT_ID, "pieces")
+        .await
+        .expect("a body exactly at the limit");
+    assert_eq!(cert.name.map(|n| n.len()), Some(100_000));
+    let err = get(&client(&base, Some(size - 1)), "pieces")
+        .await
+        .expect_err("one byte over");
+    assert!(matches!(err, Error::ResponseTooLarge { .. }), "{err:?}");
 
     let mut report = Vec::new();
     let mut check = |case: &str, growth: u64, bound: u64| {
