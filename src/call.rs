@@ -270,7 +270,13 @@ impl<'a, T> Call<'a, T> {
                 status = tracing::field::Empty,
                 cf_ray = tracing::field::Empty,
             );
-            let timeout = attempt_timeout.min(deadline.saturating_duration_since(Instant::now()));
+            // The first attempt starts now: the whole deadline is left, no clock read needed.
+            let left = if attempt == 1 {
+                total
+            } else {
+                deadline.saturating_duration_since(Instant::now())
+            };
+            let timeout = attempt_timeout.min(left);
             let request = self.build_request(&url, timeout);
             let attempt_outcome = self.attempt(request, &url, &span);
             // Without a subscriber listening, the span is skipped rather than entered on every poll.
