@@ -180,6 +180,18 @@ impl<'a, T> Call<'a, T> {
         }
     }
 
+    /// A header parameter that is a list: its values comma-separated (OpenAPI's `simple` style).
+    #[doc(hidden)]
+    pub fn header_list<V: ParamValue>(self, name: &str, values: Option<&Vec<V>>) -> Self {
+        match values {
+            Some(values) => {
+                let joined: Vec<String> = values.iter().map(ParamValue::to_param).collect();
+                self.header(name, &joined.join(","))
+            }
+            None => self,
+        }
+    }
+
     #[doc(hidden)]
     pub fn header_json<V: Serialize>(self, name: &str, value: Option<&V>) -> Self {
         match value.map(serde_json::to_string) {

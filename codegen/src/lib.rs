@@ -50,7 +50,8 @@ pub struct Output {
     pub operations: usize,
     /// Number of generated types.
     pub types: usize,
-    /// Things that degraded to `serde_json::Value`, one line each.
+    /// Things that degraded (to `serde_json::Value`; a path parameter with no text form to a
+    /// string), one line each.
     pub degraded: Vec<String>,
 }
 

@@ -88,6 +88,47 @@ impl Spec {
         })
     }
 
+    /// The JSON pointer a local `$ref` (`#/…`, a URI fragment) names, its percent-encoding
+    /// undone; `at` is where the `$ref` stands, for errors. External references are refused.
+    pub fn ref_pointer(&self, target: &str, at: &str) -> Result<String> {
+        let Some(fragment) = target.strip_prefix('#') else {
+            return Err(self.error(
+                at,
+                format!("external reference `{target}` is not supported"),
+            ));
+        };
+        percent_encoding::percent_decode_str(fragment)
+            .decode_utf8()
+            .map(|p| p.into_owned())
+            .map_err(|_| {
+                self.error(
+                    at,
+                    format!("reference `{target}` is not UTF-8 once percent-decoded"),
+                )
+            })
+    }
+
+    /// The node at `pointer`, past any `$ref`s (a reference to a reference, and so on): its
+    /// pointer and the node. For parameters, request bodies, responses and path items, whose
+    /// `$ref` stands alone.
+    pub fn deref<'s>(&'s self, pointer: &str, node: &'s Value) -> Result<(String, &'s Value)> {
+        let (mut pointer, mut node) = (pointer.to_string(), node);
+        let mut seen = Vec::new();
+        while let Some(target) = node.get("$ref") {
+            let at = format!("{pointer}/$ref");
+            let target = target
+                .as_str()
+                .ok_or_else(|| self.error(&at, "`$ref` is not a string"))?;
+            if seen.contains(&pointer) || seen.len() >= 64 {
+                return Err(self.error(&at, format!("`$ref` cycle through `{target}`")));
+            }
+            seen.push(pointer);
+            pointer = self.ref_pointer(target, &at)?;
+            node = self.node(&pointer, &at)?;
+        }
+        Ok((pointer, node))
+    }
+
     /// An error at `pointer` in this spec.
     pub fn error(&self, pointer: &str, message: impl Into<String>) -> Error {
         Error::new(&self.file, pointer, message)

@@ -117,3 +117,58 @@ fn bad_overlay_entry() {
     let e = Overlay::parse("overlay.toml", "[operations\n").unwrap_err();
     assert!(e.message.contains("line 1"), "{e}");
 }
+
+/// A `$ref` whose `%` is followed by a multi-byte character, or whose percent-decoding is not
+/// UTF-8: an error at the `$ref`, never a panic.
+#[test]
+fn odd_percent_encoding_in_a_ref() {
+    for (target, says) in [
+        ("#/components/schemas/x%é", "does not resolve"),
+        ("#/components/schemas/%é%", "does not resolve"),
+        ("#/components/schemas/%FF", "not UTF-8"),
+    ] {
+        let schemas =
+            format!(r#"{{"A":{{"type":"object","properties":{{"b":{{"$ref":"{target}"}}}}}}}}"#);
+        let e = run(&with_schemas(GET_A, &schemas)).unwrap_err();
+        assert_eq!(
+            e.pointer, "/components/schemas/A/properties/b/$ref",
+            "{target}: {e}"
+        );
+        assert!(e.message.contains(says), "{target}: {e}");
+    }
+}
+
+/// A parameter, request body or response that refers to itself through other references: an
+/// error naming the cycle, not a hang.
+#[test]
+fn ref_cycles_outside_schemas() {
+    let spec = r##"{"openapi":"3.0.3","info":{"title":"t","version":"1"},
+        "paths":{"/a/{id}":{"get":{"parameters":[{"$ref":"#/components/parameters/P"}],
+          "responses":{"200":{"description":"ok"}}}}},
+        "components":{"parameters":{"P":{"$ref":"#/components/parameters/Q"},
+                                     "Q":{"$ref":"#/components/parameters/P"}}}}"##;
+    let e = run(spec).unwrap_err();
+    assert!(e.message.contains("cycle"), "{e}");
+    assert!(e.pointer.starts_with("/components/parameters/"), "{e}");
+}
+
+/// A `$ref` into a component (its properties, items, `allOf` members, `additionalProperties`),
+/// with `~1`/`~0` escapes and percent-encoding, generates: the fixture `refs_and_params` has each
+/// (its snapshot shows the types); here, the pointer of an error inside such a target.
+#[test]
+fn a_ref_into_a_component_is_followed() {
+    let e = run(&with_schemas(
+        GET_A,
+        r##"{"A":{"type":"object","properties":{"b":{"$ref":"#/components/schemas/B/properties/c"}}},
+            "B":{"type":"object","properties":{"c":{"$ref":"#/components/schemas/Missing"}}}}"##,
+    ))
+    .unwrap_err();
+    assert_eq!(e.pointer, "/components/schemas/B/properties/c/$ref", "{e}");
+    let ok = run(&with_schemas(
+        GET_A,
+        r##"{"A":{"type":"object","properties":{"b":{"$ref":"#/components/schemas/B/properties/c"}}},
+            "B":{"type":"object","properties":{"c":{"type":"integer"}}}}"##,
+    ))
+    .expect("generates");
+    assert!(ok.contains("pub b: ::std::option::Option<i64>"), "{ok}");
+}

@@ -80,6 +80,7 @@ fixtures!(
     pagination,
     read_only,
     real_union,
+    refs_and_params,
 );
 
 #[test]

@@ -260,6 +260,7 @@ fn param_call(model: &Model, p: &Param, kind: &str) -> TokenStream {
         ("query", true, _) => "query_each",
         ("query", _, true) => "query_json",
         ("query", _, _) => "query_param",
+        (_, true, _) => "header_list",
         (_, _, true) => "header_json",
         _ => "header_param",
     };

@@ -1,6 +1,6 @@
 //! Operations: parameters, bodies and results typed, envelopes detected, names assigned.
 
-use super::names::{camel, snake};
+use super::names::{camel, snake, unique};
 use super::schema::{Kind, Resolver, Schema};
 use super::types::Types;
 use crate::error::{join, Result};
@@ -37,10 +37,7 @@ pub fn drafts(r: &mut Resolver<'_>, t: &mut Types<'_>, overlay: &Overlay) -> Res
     for path in keys {
         let path_ptr = join("/paths", path);
         let item = &paths[path.as_str()];
-        let item = match item.get("$ref").and_then(Value::as_str) {
-            Some(target) => spec.node(target.trim_start_matches('#'), &path_ptr)?,
-            None => item,
-        };
+        let (path_ptr, item) = spec.deref(&path_ptr, item)?;
         for method in METHODS {
             let Some(op) = item.get(*method) else {
                 continue;
@@ -92,12 +89,7 @@ fn draft(
     for (src, base) in [(item, path_ptr.to_string()), (node, ptr.to_string())] {
         if let Some(list) = src.get("parameters").and_then(Value::as_array) {
             for (i, p) in list.iter().enumerate() {
-                let mut pp = join(&join(&base, "parameters"), &i.to_string());
-                let mut p = p;
-                if let Some(target) = p.get("$ref").and_then(Value::as_str) {
-                    pp = target.trim_start_matches('#').to_string();
-                    p = spec.node(&pp, &join(&join(&base, "parameters"), &i.to_string()))?;
-                }
+                let (pp, p) = spec.deref(&join(&join(&base, "parameters"), &i.to_string()), p)?;
                 let name = p
                     .get("name")
                     .and_then(Value::as_str)
@@ -118,18 +110,28 @@ fn draft(
     let mut path_params = Vec::new();
     let mut query = Vec::new();
     let mut headers = Vec::new();
+    let mut notes = Vec::new();
     for (name, place, p, pp) in &params {
         let schema = if p.get("schema").is_some() {
             r.schema(&join(pp, "schema"))?
         } else {
             Schema::new(Kind::String, pp)
         };
-        let ty = t.ty(
-            r,
-            &schema,
-            &format!("{params_struct_name}{}", camel(name)),
-            true,
-        )?;
+        let ty = if place == "path" && !has_text_form(r, &schema)? {
+            // A URL path segment is text: an object, array or union has no form there.
+            let what = format!("the path parameter `{name}` has no text form in the document (an object, array or union)");
+            notes.push(format!("Note: {what}; it is taken as a string here."));
+            r.degraded
+                .push(format!("#{pp}/schema: {what}; taken as a string"));
+            Ty::String
+        } else {
+            t.ty(
+                r,
+                &schema,
+                &format!("{params_struct_name}{}", camel(name)),
+                true,
+            )?
+        };
         let doc = p
             .get("description")
             .and_then(Value::as_str)
@@ -174,8 +176,14 @@ fn draft(
         path.find(&format!("{{{}}}", p.api_name))
             .unwrap_or(usize::MAX)
     });
+    distinct_names(&mut path_params, ARGUMENTS);
+    // Query and header parameters are the fields of one params struct.
+    let query_count = query.len();
+    let mut fields: Vec<Param> = query.drain(..).chain(headers.drain(..)).collect();
+    distinct_names(&mut fields, &[]);
+    headers = fields.split_off(query_count);
+    query = fields;
 
-    let mut notes = Vec::new();
     let body = request_body(
         r,
         t,
@@ -306,6 +314,44 @@ fn derive_name(path: &str, method: &str) -> (Vec<String>, String) {
     (resource, m.to_string())
 }
 
+/// Names a generated method uses besides its path parameters: its receiver, arguments and locals.
+const ARGUMENTS: &[&str] = &[
+    "self",
+    "body",
+    "params",
+    "scope",
+    "accounts_or_zones",
+    "account_or_zone_id",
+];
+
+/// Makes the Rust names of `params` distinct from each other and from `reserved` (two API names
+/// can meet after case conversion: `fooBar` and `foo_bar`), suffixing 2, 3, … in order.
+fn distinct_names(params: &mut [Param], reserved: &[&str]) {
+    let mut taken: std::collections::BTreeSet<String> =
+        reserved.iter().map(|s| s.to_string()).collect();
+    for p in params {
+        p.name = unique(std::mem::take(&mut p.name), &mut taken);
+    }
+}
+
+/// Whether a path parameter's schema has a text form: a scalar, a string enum, or untyped.
+fn has_text_form(r: &mut Resolver<'_>, s: &Schema) -> Result<bool> {
+    Ok(match &s.kind {
+        Kind::Any
+        | Kind::Null
+        | Kind::Bool
+        | Kind::Integer
+        | Kind::Number
+        | Kind::String
+        | Kind::Enum(_) => true,
+        Kind::Ref(name) => {
+            let body = r.component(name, &s.pointer)?;
+            !matches!(body.kind, Kind::Ref(_)) && has_text_form(r, &body)?
+        }
+        Kind::Array(_) | Kind::Object(_) | Kind::Union(..) => false,
+    })
+}
+
 fn request_body(
     r: &mut Resolver<'_>,
     t: &mut Types<'_>,
@@ -316,15 +362,10 @@ fn request_body(
     notes: &mut Vec<String>,
 ) -> Result<Option<Body>> {
     let spec = r.spec();
-    let Some(mut body) = node.get("requestBody") else {
+    let Some(body) = node.get("requestBody") else {
         return Ok(None);
     };
-    let mut bptr = join(ptr, "requestBody");
-    if let Some(target) = body.get("$ref").and_then(Value::as_str) {
-        let target = target.trim_start_matches('#').to_string();
-        body = spec.node(&target, &bptr)?;
-        bptr = target;
-    }
+    let (bptr, body) = spec.deref(&join(ptr, "requestBody"), body)?;
     let required = body
         .get("required")
         .and_then(Value::as_bool)
@@ -386,13 +427,10 @@ fn response(
     let mut chosen = None;
     let mut other_media: Option<String> = None;
     for code in &codes {
-        let mut rptr = join(&join(ptr, "responses"), code);
-        let mut resp = &responses[code.as_str()];
-        if let Some(target) = resp.get("$ref").and_then(Value::as_str) {
-            let target = target.trim_start_matches('#').to_string();
-            resp = spec.node(&target, &rptr)?;
-            rptr = target;
-        }
+        let (rptr, resp) = spec.deref(
+            &join(&join(ptr, "responses"), code),
+            &responses[code.as_str()],
+        )?;
         let Some(content) = resp.get("content").and_then(Value::as_object) else {
             continue;
         };

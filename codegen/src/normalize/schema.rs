@@ -200,7 +200,11 @@ impl<'a> Resolver<'a> {
             let Some(n) = node else { return false };
             match n.get("$ref").and_then(Value::as_str) {
                 Some(r) if n.as_object().is_some_and(|o| o.len() == 1) => {
-                    node = r.strip_prefix('#').and_then(|p| self.spec.doc.pointer(p));
+                    node = self
+                        .spec
+                        .ref_pointer(r, "")
+                        .ok()
+                        .and_then(|p| self.spec.doc.pointer(&p));
                 }
                 _ => break,
             }
@@ -228,14 +232,13 @@ impl<'a> Resolver<'a> {
                 self.spec
                     .error(&join(pointer, "$ref"), "`$ref` is not a string")
             })?;
-            let Some(target_ptr) = target.strip_prefix('#') else {
-                return Err(self.spec.error(
-                    &join(pointer, "$ref"),
-                    format!("external reference `{target}` is not supported"),
-                ));
-            };
-            let target_ptr = percent_decode(target_ptr);
-            if let Some(name) = target_ptr.strip_prefix(COMPONENTS) {
+            let target_ptr = self.spec.ref_pointer(target, &join(pointer, "$ref"))?;
+            // A whole component (`#/components/schemas/NAME`); a pointer into one
+            // (`…/NAME/properties/x`) is followed like any other node below.
+            if let Some(name) = target_ptr
+                .strip_prefix(COMPONENTS)
+                .filter(|name| !name.contains('/'))
+            {
                 let name = unescape(name);
                 self.spec.node(&target_ptr, &join(pointer, "$ref"))?;
                 if self.is_named(&name) {
@@ -578,22 +581,4 @@ fn description(node: &Value) -> Option<String> {
 
 fn unescape(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
