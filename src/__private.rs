@@ -283,8 +283,9 @@ macro_rules! __string_enum {
 
         impl ::std::str::FromStr for $name {
             type Err = ::std::convert::Infallible;
-            fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-                Ok(Self::from(s))
+            // `Infallible`, not `Self::Err`, and `Ok` in full: a variant may be named `Err` or `Ok`.
+            fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
+                ::std::result::Result::Ok(<Self as ::std::convert::From<&str>>::from(s))
             }
         }
 
@@ -297,7 +298,7 @@ macro_rules! __string_enum {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
                 let s = <::std::string::String as ::serde::Deserialize>::deserialize(d)?;
-                Ok(Self::from(s.as_str()))
+                ::std::result::Result::Ok(<Self as ::std::convert::From<&str>>::from(s.as_str()))
             }
         }
 

@@ -34,7 +34,7 @@ pub fn run(spec: &str, overlay: &str, out_name: &str) {
         Ok(out) => {
             if !out.degraded.is_empty() {
                 println!(
-                    "cargo:warning=cloudflare-mtls: {} construct(s) degraded to serde_json::Value or, for a path parameter, a string (see the docs of the affected items)",
+                    "cargo:warning=cloudflare-mtls: {} construct(s) simplified: degraded to serde_json::Value, a path parameter to a string or left out (see the docs of the affected items)",
                     out.degraded.len()
                 );
             }

@@ -25,8 +25,25 @@ pub enum Ty {
     Map(Box<Ty>),
     /// A named type of the model.
     Named(TypeId),
+    /// `Box<T>`: an alternative of a union that leads back to the union without indirection.
+    Boxed(Box<Ty>),
     /// `()`: no body.
     Unit,
+}
+
+/// The parameter names of a path template, in order: each `{` to the next `}` (how the emitter
+/// reads a template too, so that the two never disagree on an odd name).
+pub fn template_params(path: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        out.push(&rest[start + 1..start + len]);
+        rest = &rest[start + len + 1..];
+    }
+    out
 }
 
 /// A named type.

@@ -50,8 +50,9 @@ pub struct Output {
     pub operations: usize,
     /// Number of generated types.
     pub types: usize,
-    /// Things that degraded (to `serde_json::Value`; a path parameter with no text form to a
-    /// string), one line each.
+    /// What was simplified, one line each: schemas degraded to `serde_json::Value`, path
+    /// parameters with no text form taken as strings, path parameters missing from their
+    /// template left out.
     pub degraded: Vec<String>,
 }
 

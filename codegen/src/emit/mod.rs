@@ -124,6 +124,10 @@ pub fn ty_tokens(model: &Model, t: &Ty, outside: bool) -> TokenStream {
             let inner = ty_tokens(model, inner, outside);
             quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
         }
+        Ty::Boxed(inner) => {
+            let inner = ty_tokens(model, inner, outside);
+            quote!(::std::boxed::Box<#inner>)
+        }
         Ty::Named(id) => {
             let name = format_ident!("{}", model.types[*id].name);
             if outside {

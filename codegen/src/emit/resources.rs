@@ -251,7 +251,7 @@ fn param_call(model: &Model, p: &Param, kind: &str) -> TokenStream {
     let api = &p.api_name;
     let scalar = |t: &Ty| match t {
         Ty::Named(id) => matches!(model.types[*id].kind, crate::ir::TypeKind::Enum(_)),
-        Ty::Any | Ty::Map(_) | Ty::Vec(_) | Ty::Unit => false,
+        Ty::Any | Ty::Map(_) | Ty::Vec(_) | Ty::Boxed(_) | Ty::Unit => false,
         _ => true,
     };
     let list = matches!(&p.ty, Ty::Vec(inner) if scalar(inner));

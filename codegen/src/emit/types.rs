@@ -77,6 +77,8 @@ pub fn item(model: &Model, def: &TypeDef) -> TokenStream {
                     #[cfg_attr(feature = #BOTH_WAYS, derive(::serde::Serialize), serde(untagged))]
                 }
             };
+            // A union that is only sent decodes only with `serde-both-ways`, like its variants.
+            let decodes = (!def.received).then(|| quote!(#[cfg(feature = #BOTH_WAYS)]));
             quote! {
                 #doc
                 #derives
@@ -85,6 +87,7 @@ pub fn item(model: &Model, def: &TypeDef) -> TokenStream {
                     #[doc = #unknown_doc]
                     Unknown(::serde_json::Value),
                 }
+                #decodes
                 crate::__private::tagged_union!(#name, #tag, { #(#pairs),* });
             }
         }

@@ -52,7 +52,7 @@ fn reached<'a>(defs: &[TypeDef], roots: impl IntoIterator<Item = &'a Ty>) -> Vec
 fn named_in(t: &Ty, out: &mut Vec<usize>) {
     match t {
         Ty::Named(id) => out.push(*id),
-        Ty::Vec(inner) | Ty::Map(inner) => named_in(inner, out),
+        Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) => named_in(inner, out),
         Ty::Any | Ty::Bool | Ty::Integer | Ty::Number | Ty::String | Ty::DateTime | Ty::Unit => {}
     }
 }

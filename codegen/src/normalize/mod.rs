@@ -33,9 +33,10 @@ pub fn normalize(spec: &Spec, overlay: &Overlay, strict: bool) -> Result<Model> 
     let drafts = merge_twins(drafts);
     let (mut defs, mut degraded) = types.into_defs();
     degraded.append(&mut resolver.degraded);
+    box_recursive(&mut defs);
+    untie_aliases(&mut defs, &mut degraded);
     degraded.sort();
     degraded.dedup();
-    box_recursive(&mut defs);
     let resources = build_tree(drafts);
     direction::mark(&mut defs, &resources);
     let (title, version) = spec.title_and_version();
@@ -174,20 +175,58 @@ fn box_recursive(defs: &mut [TypeDef]) {
     };
     let mut to_box = Vec::new();
     for (id, d) in defs.iter().enumerate() {
-        if let TypeKind::Struct(fields) = &d.kind {
-            for (i, f) in fields.iter().enumerate() {
-                if let Some(target) = named(&f.ty) {
-                    if reaches(target, id) {
-                        to_box.push((id, i));
-                    }
-                }
+        let tys: Vec<&Ty> = match &d.kind {
+            TypeKind::Struct(fields) => fields.iter().map(|f| &f.ty).collect(),
+            TypeKind::Union(vs) => vs.iter().map(|(_, t)| t).collect(),
+            TypeKind::Tagged { variants, .. } => variants.iter().map(|(_, _, t)| t).collect(),
+            TypeKind::Alias(_) | TypeKind::Enum(_) => Vec::new(),
+        };
+        for (i, t) in tys.into_iter().enumerate() {
+            if named(t).is_some_and(|target| reaches(target, id)) {
+                to_box.push((id, i));
             }
         }
     }
+    let boxed = |t: &mut Ty| *t = Ty::Boxed(Box::new(std::mem::replace(t, Ty::Unit)));
     for (id, i) in to_box {
-        if let TypeKind::Struct(fields) = &mut defs[id].kind {
-            let f: &mut Field = &mut fields[i];
-            f.boxed = true;
+        match &mut defs[id].kind {
+            TypeKind::Struct(fields) => {
+                let f: &mut Field = &mut fields[i];
+                f.boxed = true;
+            }
+            // A union that contains itself: the alternative is boxed (a struct field is boxed
+            // by its flag, which keeps its serde attributes simple).
+            TypeKind::Union(vs) => boxed(&mut vs[i].1),
+            TypeKind::Tagged { variants, .. } => boxed(&mut variants[i].2),
+            TypeKind::Alias(_) | TypeKind::Enum(_) => {}
+        }
+    }
+}
+
+/// A type alias that leads back to itself through aliases only (`State: {oneOf: [State]}`, a `$ref`
+/// cycle with nothing in between) cannot be written in Rust: it becomes `serde_json::Value`, with
+/// a note.
+fn untie_aliases(defs: &mut [TypeDef], degraded: &mut Vec<String>) {
+    for id in 0..defs.len() {
+        let mut seen = BTreeSet::new();
+        let mut at = id;
+        let cyclic = loop {
+            match &defs[at].kind {
+                TypeKind::Alias(t) => match named(t) {
+                    Some(next) if next == id => break true,
+                    Some(next) if seen.insert(next) => at = next,
+                    _ => break false,
+                },
+                _ => break false,
+            }
+        };
+        if cyclic {
+            let name = defs[id].name.clone();
+            let message =
+                format!("`{name}` is an alias of itself (a `$ref` cycle without indirection)");
+            degraded.push(format!("type {name}: {message}"));
+            defs[id].doc.push_str(&format!("\n\nUntyped: {message}."));
+            defs[id].kind = TypeKind::Alias(Ty::Any);
         }
     }
 }

@@ -154,28 +154,35 @@ fn draft(
         }
     }
     // Path parameters in the order they appear in the template.
-    path_params.sort_by_key(|p| {
-        path.find(&format!("{{{}}}", p.api_name))
-            .unwrap_or(usize::MAX)
+    let in_template = crate::ir::template_params(path);
+    let position = |p: &Param| in_template.iter().position(|n| *n == p.api_name);
+    path_params.sort_by_key(|p| position(p).unwrap_or(usize::MAX));
+    // A declared path parameter that the template lacks cannot be sent: not an argument.
+    path_params.retain(|p| {
+        let in_template = position(p).is_some();
+        if !in_template {
+            let what = format!(
+                "the path parameter `{}` is not in the path template `{path}`",
+                p.api_name
+            );
+            notes.push(format!("Note: {what}; it is left out."));
+            r.degraded.push(format!("#{ptr}: {what}; left out"));
+        }
+        in_template
     });
     // Template parameters that were never declared are still arguments.
-    for seg in path.split('/') {
-        if let Some(name) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            if !path_params.iter().any(|p| p.api_name == name) {
-                path_params.push(Param {
-                    name: snake(name),
-                    api_name: name.to_string(),
-                    ty: Ty::String,
-                    required: true,
-                    doc: format!("The `{name}` path parameter."),
-                });
-            }
+    for name in &in_template {
+        if !path_params.iter().any(|p| p.api_name == *name) {
+            path_params.push(Param {
+                name: snake(name),
+                api_name: name.to_string(),
+                ty: Ty::String,
+                required: true,
+                doc: format!("The `{name}` path parameter."),
+            });
         }
     }
-    path_params.sort_by_key(|p| {
-        path.find(&format!("{{{}}}", p.api_name))
-            .unwrap_or(usize::MAX)
-    });
+    path_params.sort_by_key(|p| position(p).unwrap_or(usize::MAX));
     distinct_names(&mut path_params, ARGUMENTS);
     // Query and header parameters are the fields of one params struct.
     let query_count = query.len();

@@ -341,6 +341,7 @@ impl<'o> Types<'o> {
             Ty::Map(_) => "Map".into(),
             Ty::Unit => "Unit".into(),
             Ty::Named(id) => self.defs[*id].name.clone(),
+            Ty::Boxed(inner) => self.variant_name(inner),
         }
     }
 }
