@@ -63,3 +63,21 @@ for d in "${documents[@]}"; do
   check "$name" "$specs/$file" "$ops"
   echo "    ($((SECONDS - started)) s)"
 done
+
+# What regenerating from each of Cloudflare's mTLS documents would change in the public API
+# (exit 1 means breaking changes, reported; 2 means a document that does not generate: a failure).
+cargo build --locked --quiet --release -p cloudflare-mtls-codegen --example api-diff
+for d in "${documents[@]}"; do
+  read -r name file _ <<< "$d"
+  case "$name" in mtls-*) ;; *) continue ;; esac
+  echo "--- api-diff: spec/cloudflare-mtls.json -> $file (spec/overlay.toml)"
+  status=0
+  "$root/target/release/examples/api-diff" "$root/spec/cloudflare-mtls.json" "$specs/$file" \
+    --overlay "$root/spec/overlay.toml" > "$target/api-diff-$name.txt" || status=$?
+  if [ "$status" -gt 1 ]; then
+    cat "$target/api-diff-$name.txt" >&2
+    echo "error: api-diff failed on $file" >&2
+    exit 1
+  fi
+  tail -n 1 "$target/api-diff-$name.txt"
+done

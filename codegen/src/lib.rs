@@ -20,6 +20,7 @@ pub mod ir;
 pub mod load;
 pub mod normalize;
 pub mod overlay;
+pub mod surface;
 
 pub use error::Error;
 pub use load::Spec;

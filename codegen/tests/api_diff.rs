@@ -1,0 +1,213 @@
+//! `surface::diff`, one small pair of documents per kind of change: what it reports and whether
+//! it calls it breaking.
+
+use cloudflare_mtls_codegen::surface::{diff, surface, Change, ChangeKind, ItemKind};
+use cloudflare_mtls_codegen::{Settings, Spec};
+use serde_json::{json, Value};
+
+/// A document with one `GET /things/{thing_id}` returning `Thing`, one `POST /things` taking
+/// `NewThing`, and the given schemas (merged over the defaults).
+fn doc(extra_paths: Value, schemas: Value) -> Value {
+    let mut base = json!({
+        "openapi": "3.0.3",
+        "info": { "title": "t", "version": "1" },
+        "paths": {
+            "/things/{thing_id}": { "get": {
+                "operationId": "get-thing",
+                "parameters": [{ "name": "thing_id", "in": "path", "required": true, "schema": { "type": "string" } }],
+                "responses": { "200": { "description": "ok", "content": { "application/json": {
+                    "schema": { "$ref": "#/components/schemas/Thing" } } } } }
+            } },
+            "/things": { "post": {
+                "operationId": "create-thing",
+                "requestBody": { "content": { "application/json": { "schema": { "$ref": "#/components/schemas/NewThing" } } } },
+                "responses": { "200": { "description": "ok", "content": { "application/json": {
+                    "schema": { "$ref": "#/components/schemas/Thing" } } } } }
+            } }
+        },
+        "components": { "schemas": {
+            "Thing": { "type": "object", "properties": {
+                "id": { "type": "string" },
+                "status": { "$ref": "#/components/schemas/Status" }
+            } },
+            "NewThing": { "type": "object", "required": ["name"], "properties": { "name": { "type": "string" } } },
+            "Status": { "type": "string", "enum": ["active", "revoked"] }
+        } }
+    });
+    for (k, v) in extra_paths.as_object().into_iter().flatten() {
+        base["paths"][k] = v.clone();
+    }
+    for (k, v) in schemas.as_object().into_iter().flatten() {
+        base["components"]["schemas"][k] = v.clone();
+    }
+    base
+}
+
+fn changes(old: Value, new: Value) -> Vec<Change> {
+    let api = |v: Value| {
+        let spec = Spec::from_value("t.json", v).expect("a document");
+        surface(&spec, &Settings::default()).expect("generates")
+    };
+    diff(&api(old), &api(new))
+}
+
+fn only(changes: &[Change]) -> &Change {
+    assert_eq!(changes.len(), 1, "{changes:#?}");
+    &changes[0]
+}
+
+#[test]
+fn the_same_document_changes_nothing() {
+    assert!(changes(doc(json!({}), json!({})), doc(json!({}), json!({}))).is_empty());
+}
+
+#[test]
+fn an_added_method_is_additive_a_removed_one_breaking() {
+    let more = json!({ "/things/{thing_id}/children": { "get": {
+        "parameters": [{ "name": "thing_id", "in": "path", "required": true, "schema": { "type": "string" } }],
+        "responses": { "200": { "description": "ok", "content": { "application/json": {
+            "schema": { "type": "array", "items": { "$ref": "#/components/schemas/Thing" } } } } } }
+    } } });
+    let added = changes(doc(json!({}), json!({})), doc(more.clone(), json!({})));
+    let c = added
+        .iter()
+        .find(|c| c.item == ItemKind::Method)
+        .expect("a method");
+    assert_eq!(c.change, ChangeKind::Added);
+    assert!(!c.breaking, "{c}");
+    assert!(added.iter().all(|c| !c.breaking), "{added:#?}");
+    let removed = changes(doc(more, json!({})), doc(json!({}), json!({})));
+    assert!(removed
+        .iter()
+        .any(|c| c.item == ItemKind::Method && c.change == ChangeKind::Removed && c.breaking));
+}
+
+#[test]
+fn a_changed_argument_type_is_breaking() {
+    let mut new = doc(json!({}), json!({}));
+    new["paths"]["/things/{thing_id}"]["get"]["parameters"][0]["schema"] =
+        json!({ "type": "integer" });
+    let c = only(&changes(doc(json!({}), json!({})), new)).clone();
+    assert_eq!((c.change, c.item), (ChangeKind::Changed, ItemKind::Method));
+    assert!(c.breaking);
+    assert!(
+        c.new
+            .as_deref()
+            .is_some_and(|s| s.contains("thing_id: i64")),
+        "{c}"
+    );
+}
+
+#[test]
+fn fields_added_removed_and_made_required() {
+    let with = |props: Value, required: Value| {
+        doc(
+            json!({}),
+            json!({ "NewThing": { "type": "object", "required": required, "properties": props } }),
+        )
+    };
+    let base = with(json!({ "name": { "type": "string" } }), json!(["name"]));
+    // An optional field of a request type: breaking until request types are non-exhaustive.
+    let added = changes(
+        base.clone(),
+        with(
+            json!({ "name": { "type": "string" }, "note": { "type": "string" } }),
+            json!(["name"]),
+        ),
+    );
+    let c = only(&added);
+    assert_eq!(
+        (c.change, c.item, c.path.as_str()),
+        (ChangeKind::Added, ItemKind::Field, "NewThing.note")
+    );
+    assert!(c.breaking);
+    let removed = changes(
+        base.clone(),
+        with(json!({ "other": { "type": "string" } }), json!([])),
+    );
+    assert!(removed
+        .iter()
+        .any(|c| c.change == ChangeKind::Removed && c.path == "NewThing.name" && c.breaking));
+    let optional = changes(
+        base,
+        with(json!({ "name": { "type": "string" } }), json!([])),
+    );
+    let c = only(&optional);
+    assert_eq!(c.change, ChangeKind::Changed);
+    assert_eq!(c.old.as_deref(), Some("name: String"));
+    assert_eq!(c.new.as_deref(), Some("name: Option<String>"));
+}
+
+#[test]
+fn enum_variants_added_and_removed_are_breaking() {
+    let status = |values: Value| {
+        doc(
+            json!({}),
+            json!({ "Status": { "type": "string", "enum": values } }),
+        )
+    };
+    let added = changes(
+        status(json!(["active", "revoked"])),
+        status(json!(["active", "revoked", "expired"])),
+    );
+    let c = only(&added);
+    assert_eq!(
+        (c.change, c.item, c.path.as_str()),
+        (ChangeKind::Added, ItemKind::Variant, "Status::Expired")
+    );
+    assert!(c.breaking, "an exhaustive match breaks");
+    let removed = changes(
+        status(json!(["active", "revoked"])),
+        status(json!(["active"])),
+    );
+    assert!(only(&removed).breaking);
+}
+
+#[test]
+fn a_renamed_type_is_reported_once_as_renamed() {
+    let old = doc(json!({}), json!({}));
+    let text = serde_json::to_string(&old)
+        .expect("json")
+        .replace("\"Thing\":", "\"Item\":")
+        .replace(
+            "#/components/schemas/Thing\"",
+            "#/components/schemas/Item\"",
+        );
+    let new: Value = serde_json::from_str(&text).expect("json");
+    let all = changes(old, new);
+    let renames: Vec<&Change> = all
+        .iter()
+        .filter(|c| c.change == ChangeKind::Renamed)
+        .collect();
+    assert_eq!(renames.len(), 1, "{all:#?}");
+    assert_eq!(renames[0].old.as_deref(), Some("Thing"));
+    assert_eq!(renames[0].new.as_deref(), Some("Item"));
+    assert!(renames[0].breaking);
+    // Its fields are not listed again; the methods that name it changed.
+    assert!(all.iter().all(|c| c.item != ItemKind::Field), "{all:#?}");
+    assert!(all
+        .iter()
+        .any(|c| c.item == ItemKind::Method && c.change == ChangeKind::Changed));
+}
+
+#[test]
+fn a_new_type_with_its_fields_is_additive() {
+    let more = json!({ "/labels": { "get": {
+        "responses": { "200": { "description": "ok", "content": { "application/json": {
+            "schema": { "$ref": "#/components/schemas/Label" } } } } }
+    } } });
+    let new = doc(
+        more,
+        json!({ "Label": { "type": "object", "properties": { "text": { "type": "string" } } } }),
+    );
+    let all = changes(doc(json!({}), json!({})), new);
+    assert!(
+        all.iter()
+            .any(|c| c.item == ItemKind::Type && c.path == "Label"),
+        "{all:#?}"
+    );
+    assert!(all
+        .iter()
+        .any(|c| c.item == ItemKind::Field && c.path == "Label.text"));
+    assert!(all.iter().all(|c| !c.breaking), "{all:#?}");
+}
