@@ -56,10 +56,56 @@ pub fn is_type_name(name: &str) -> bool {
         && name != "Self"
 }
 
-/// Drops Cloudflare's namespace prefix (`tls-certificates-and-hostnames_`, `access_`) and the
-/// `components-schemas-` marker from a component name.
-pub fn strip_namespace(component: &str) -> &str {
+/// Whether `token` (a `_`- or `-`-separated part of a component name) is one of the random tokens
+/// some of Cloudflare's documents put in component names (`vjzYAxI7_associationObject`,
+/// `0aE9DKea_…`), which change from one version to the next: 8 ASCII letters and digits of mixed
+/// case, with a digit, or at the head of the name (where a namespace goes; `CustomNS` and
+/// `SkipRule` elsewhere are words).
+fn is_random_token(token: &str, at_head: bool) -> bool {
+    let upper = token.chars().filter(char::is_ascii_uppercase).count();
+    let lower = token.chars().filter(char::is_ascii_lowercase).count();
+    let digit = token.chars().any(|c| c.is_ascii_digit());
+    token.len() == 8
+        && token.chars().all(|c| c.is_ascii_alphanumeric())
+        && upper >= 2
+        && lower >= 1
+        && (digit || at_head)
+}
+
+/// A component name without its random tokens (see [`is_random_token`]) and the separator after
+/// each; the name itself if it is nothing else.
+fn without_random_tokens(component: &str) -> String {
+    let mut out = String::new();
     let mut rest = component;
+    let mut at_head = true;
+    loop {
+        let (token, sep, tail) = match rest.find(['_', '-']) {
+            Some(i) => (&rest[..i], &rest[i..i + 1], &rest[i + 1..]),
+            None => (rest, "", ""),
+        };
+        if !is_random_token(token, at_head) {
+            out.push_str(token);
+            out.push_str(sep);
+        }
+        at_head = false;
+        if sep.is_empty() {
+            break;
+        }
+        rest = tail;
+    }
+    let out = out.trim_end_matches(['_', '-']);
+    if out.is_empty() {
+        component.to_string()
+    } else {
+        out.to_string()
+    }
+}
+
+/// Drops random tokens, Cloudflare's namespace prefix (`tls-certificates-and-hostnames_`,
+/// `access_`) and the `components-schemas-` marker from a component name.
+pub fn strip_namespace(component: &str) -> String {
+    let cleaned = without_random_tokens(component);
+    let mut rest = cleaned.as_str();
     if let Some((ns, tail)) = rest.split_once('_') {
         let is_namespace = !ns.is_empty()
             && !tail.is_empty()
@@ -77,17 +123,18 @@ pub fn strip_namespace(component: &str) -> &str {
             }
         }
     }
-    rest
+    rest.to_string()
 }
 
 /// The type name derived for a component: its name without namespace, in UpperCamelCase.
 pub fn component_type(component: &str) -> String {
-    camel(strip_namespace(component))
+    camel(&strip_namespace(component))
 }
 
-/// The same with the namespace kept (used when two components' short names collide).
+/// The same with the namespace kept (used when two components' short names collide); random
+/// tokens are dropped all the same.
 pub fn component_type_long(component: &str) -> String {
-    camel(&component.replace("components-schemas-", ""))
+    camel(&without_random_tokens(component).replace("components-schemas-", ""))
 }
 
 /// Makes `name` unique against `taken` by appending 2, 3, …; records it.
@@ -130,5 +177,27 @@ mod tests {
         assert_eq!(snake("x-²"), "x");
         assert!(is_type_name("MtlsCertificate"));
         assert!(!is_type_name("not valid"));
+    }
+
+    #[test]
+    fn random_tokens_never_reach_a_name() {
+        for (component, want) in [
+            ("vjzYAxI7_associationObject", "AssociationObject"),
+            ("wSCoYRMW_schemas-asn", "Asn"),
+            ("0aE9DKea_api-response-common", "ApiResponseCommon"),
+            ("certid_input_IXr7Vewy", "Input"),
+            (
+                "tls-certificates-and-hostnames_certificateObject",
+                "CertificateObject",
+            ),
+            ("dns-custom-nameservers_CustomNS", "CustomNs"),
+            ("rulesets_SkipRule", "SkipRule"),
+            ("dns-records_DSRecord", "DsRecord"),
+            ("IXr7Vewy", "IXr7Vewy"),
+        ] {
+            assert_eq!(component_type(component), camel(want), "{component}");
+        }
+        assert_eq!(component_type_long("wSCoYRMW_schemas-asn"), "SchemasAsn");
+        assert_eq!(component_type_long("certid_input_IXr7Vewy"), "CertidInput");
     }
 }
