@@ -10,7 +10,8 @@ pub mod merge;
 pub mod names;
 pub mod operations;
 pub mod schema;
-pub mod types;
+mod twins;
+mod types;
 
 use crate::error::Result;
 use crate::ir::{Field, Model, Operation, Resource, Scoping, Ty, TypeDef, TypeKind};
@@ -30,14 +31,15 @@ pub fn normalize(spec: &Spec, overlay: &Overlay, strict: bool) -> Result<Model> 
     let mut resolver = schema::Resolver::new(spec, strict);
     let mut types = types::Types::new(overlay, &components);
     let drafts = operations::drafts(&mut resolver, &mut types, overlay)?;
-    let drafts = merge_twins(drafts);
     let (mut defs, mut degraded) = types.into_defs();
+    let drafts = merge_twins(drafts, &defs);
     degraded.append(&mut resolver.degraded);
+    let mut resources = build_tree(drafts);
+    twins::prune(&mut defs, &mut resources);
     box_recursive(&mut defs);
     untie_aliases(&mut defs, &mut degraded);
     degraded.sort();
     degraded.dedup();
-    let resources = build_tree(drafts);
     direction::mark(&mut defs, &resources);
     let (title, version) = spec.title_and_version();
     Ok(Model {
@@ -50,8 +52,10 @@ pub fn normalize(spec: &Spec, overlay: &Overlay, strict: bool) -> Result<Model> 
     })
 }
 
-/// Account/zone twins with the same name and shapes become one method taking a `Scope`.
-fn merge_twins(drafts: Vec<Draft>) -> Vec<Draft> {
+/// Account/zone twins with the same name and shapes become one method taking a `Scope`; shapes
+/// are compared as Rust types (see [`twins::same_params`]), and the account twin's types are
+/// kept.
+fn merge_twins(drafts: Vec<Draft>, defs: &[TypeDef]) -> Vec<Draft> {
     let mut out: Vec<Draft> = Vec::new();
     for d in drafts {
         let twin = out.iter_mut().find(|o| {
@@ -63,11 +67,11 @@ fn merge_twins(drafts: Vec<Draft>) -> Vec<Draft> {
                 && o.op.scoping != Scoping::Either
                 && o.rest == d.rest
                 && o.op.http_method == d.op.http_method
-                && o.op.path_params.get(1..) == d.op.path_params.get(1..)
-                && o.op.query == d.op.query
-                && o.op.headers == d.op.headers
-                && o.op.body == d.op.body
-                && o.op.result == d.op.result
+                && twins::same_params(defs, o.op.path_params.get(1..), d.op.path_params.get(1..))
+                && twins::same_params(defs, Some(&o.op.query), Some(&d.op.query))
+                && twins::same_params(defs, Some(&o.op.headers), Some(&d.op.headers))
+                && twins::same_body(defs, o.op.body.as_ref(), d.op.body.as_ref())
+                && twins::same_ty(defs, &o.op.result, &d.op.result)
                 && o.op.decode == d.op.decode
         });
         match twin {
