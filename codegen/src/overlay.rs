@@ -33,6 +33,9 @@ pub enum OperationName {
         /// Type name of the query-parameter struct.
         #[serde(default)]
         params: Option<String>,
+        /// Type name of the result (of a list's items), whatever component upstream puts there.
+        #[serde(default)]
+        result: Option<String>,
     },
 }
 
@@ -48,6 +51,14 @@ impl OperationName {
     pub fn body(&self) -> Option<&str> {
         match self {
             OperationName::Full { body, .. } => body.as_deref(),
+            OperationName::Method(_) => None,
+        }
+    }
+
+    /// Type name of the result (a paged list's item), if named.
+    pub fn result(&self) -> Option<&str> {
+        match self {
+            OperationName::Full { result, .. } => result.as_deref(),
             OperationName::Method(_) => None,
         }
     }

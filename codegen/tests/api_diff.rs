@@ -211,3 +211,42 @@ fn a_new_type_with_its_fields_is_additive() {
         .any(|c| c.item == ItemKind::Field && c.path == "Label.text"));
     assert!(all.iter().all(|c| !c.breaking), "{all:#?}");
 }
+
+/// Names anchored to operations: with `result`/`body` names in the overlay, a document whose
+/// components upstream renamed generates the same API.
+#[test]
+fn overlay_names_by_operation_survive_renamed_components() {
+    use cloudflare_mtls_codegen::Overlay;
+    let overlay = Overlay::parse(
+        "overlay.toml",
+        r#"[operations]
+"get-thing" = { method = "things.get", result = "Thing" }
+"create-thing" = { method = "things.create", body = "NewThing", result = "Thing" }
+"#,
+    )
+    .expect("overlay");
+    let settings = Settings {
+        overlay,
+        ..Settings::default()
+    };
+    let old = doc(json!({}), json!({}));
+    let text = serde_json::to_string(&old)
+        .expect("json")
+        .replace("\"Thing\":", "\"things_schemas-thing_v2\":")
+        .replace(
+            "#/components/schemas/Thing\"",
+            "#/components/schemas/things_schemas-thing_v2\"",
+        )
+        .replace("\"NewThing\":", "\"things_create_body\":")
+        .replace(
+            "#/components/schemas/NewThing\"",
+            "#/components/schemas/things_create_body\"",
+        );
+    let new: Value = serde_json::from_str(&text).expect("json");
+    let api = |v: Value| {
+        let spec = Spec::from_value("t.json", v).expect("a document");
+        surface(&spec, &settings).expect("generates")
+    };
+    let all = diff(&api(old), &api(new));
+    assert!(all.is_empty(), "{all:#?}");
+}

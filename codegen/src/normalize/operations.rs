@@ -209,6 +209,13 @@ fn draft(
         query.iter().any(|q| q.api_name == "page"),
         &mut notes,
     )?;
+    // Names anchored to the operation, whatever components upstream puts there.
+    if let Some(name) = named.and_then(|n| n.result()) {
+        t.name_by_operation(&result, name);
+    }
+    if let (Some(name), Some(Body { ty: Some(ty), .. })) = (named.and_then(|n| n.body()), &body) {
+        t.name_by_operation(ty, name);
+    }
 
     let params_struct = if query.is_empty() && headers.is_empty() {
         None

@@ -29,6 +29,8 @@ pub struct Types<'o> {
     taken: BTreeSet<String>,
     by_component: BTreeMap<(String, bool), TypeId>,
     by_shape: BTreeMap<String, TypeId>,
+    /// Types an operation's overlay entry has named (`name_by_operation`).
+    named_by_operation: BTreeSet<TypeId>,
     defs: Vec<TypeDef>,
     /// Lines for the degradation summary.
     pub degraded: Vec<String>,
@@ -69,6 +71,7 @@ impl<'o> Types<'o> {
             taken,
             by_component: BTreeMap::new(),
             by_shape: BTreeMap::new(),
+            named_by_operation: BTreeSet::new(),
             defs: Vec::new(),
             degraded: Vec::new(),
         }
@@ -88,6 +91,24 @@ impl<'o> Types<'o> {
             .cloned()
             .unwrap_or_else(|| wanted.to_string());
         unique(wanted, &mut self.taken)
+    }
+
+    /// Names the type `ty` is (when it is a named type) `wanted`, as an operation's overlay entry
+    /// says: names anchored to operations, which upstream keeps, rather than to components, which
+    /// it renames. The first operation to name a type wins.
+    pub fn name_by_operation(&mut self, ty: &Ty, wanted: &str) {
+        let id = match ty {
+            Ty::Named(id) => id,
+            // A list result: the name is its items'.
+            Ty::Vec(inner) => return self.name_by_operation(inner, wanted),
+            _ => return,
+        };
+        if !self.named_by_operation.insert(*id) {
+            return;
+        }
+        let old = std::mem::take(&mut self.defs[*id].name);
+        self.taken.remove(&old);
+        self.defs[*id].name = unique(wanted.to_string(), &mut self.taken);
     }
 
     /// Adds a finished definition under an already reserved name.
