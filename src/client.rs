@@ -250,7 +250,9 @@ impl ClientBuilder {
     /// Build the HTTP client from this `reqwest::ClientBuilder` (its TLS, proxy, DNS and pool
     /// settings). On top of them, [`build`](Self::build) turns redirects off, sets the connect
     /// timeout and, unless [`allow_http`](Self::allow_http), refuses plain http: the guarantees of
-    /// the client hold with any builder.
+    /// the client hold with any builder. A `reqwest::ClientBuilder` cannot be cloned: of clones
+    /// of this builder, only the first to [`build`](Self::build) gets it, the others fail with
+    /// [`Error::Config`].
     pub fn http_client_builder(mut self, builder: reqwest::ClientBuilder) -> Self {
         self.http = Some(Http::Builder(Arc::new(std::sync::Mutex::new(Some(
             builder,

@@ -466,6 +466,17 @@ fn rename_path_parameter(doc: &mut Value, old: &str, new: &str) {
     }
 }
 
+/// Corpus document number `file` (modulo the corpus) with `mutations` applied: its name and body.
+fn mutated(file: usize, mutations: &[Mutation]) -> (&'static str, Value) {
+    let corpus = corpus();
+    let (name, doc) = &corpus[file % corpus.len()];
+    let mut doc = doc.clone();
+    for m in mutations {
+        apply(&mut doc, m);
+    }
+    (name, doc)
+}
+
 /// What generating a mutated document came to.
 fn run(name: &str, doc: Value) -> Result<Result<String, cloudflare_mtls_codegen::Error>, String> {
     std::panic::catch_unwind(|| {
@@ -481,12 +492,7 @@ proptest! {
         file in 0usize..64,
         mutations in proptest::collection::vec(mutation_strategy(), 1..4),
     ) {
-        let corpus = corpus();
-        let (name, doc) = &corpus[file % corpus.len()];
-        let mut doc = doc.clone();
-        for m in &mutations {
-            apply(&mut doc, m);
-        }
+        let (name, doc) = mutated(file, &mutations);
         match run(name, doc) {
             Err(panicked) => panic!("{panicked}: {mutations:?}"),
             Ok(Err(e)) => {
@@ -542,18 +548,14 @@ fn a_sample_of_the_outputs_compiles() {
     while samples.len() < SAMPLES && tried < 5_000 {
         tried += 1;
         let (file, mutations) = strategy.new_tree(&mut runner).expect("a case").current();
-        let (name, doc) = &corpus[file % corpus.len()];
-        let mut doc = doc.clone();
-        for m in &mutations {
-            apply(&mut doc, m);
-        }
+        let (name, doc) = mutated(file, &mutations);
         match run(name, doc) {
             Err(panicked) => panic!("{panicked}: {mutations:?}"),
             Ok(Err(_)) => failed += 1,
             Ok(Ok(code)) => {
                 let changed = code != plain[file % corpus.len()];
                 if changed && !samples.iter().any(|(_, _, c)| *c == code) {
-                    samples.push((name.clone(), mutations, code));
+                    samples.push((name.to_string(), mutations, code));
                 }
             }
         }

@@ -25,7 +25,7 @@ pub fn mark(defs: &mut [TypeDef], resources: &[Resource]) {
 }
 
 /// The named types `roots` contain, directly or through other named types.
-fn reached<'a>(defs: &[TypeDef], roots: impl IntoIterator<Item = &'a Ty>) -> Vec<usize> {
+pub(crate) fn reached<'a>(defs: &[TypeDef], roots: impl IntoIterator<Item = &'a Ty>) -> Vec<usize> {
     let mut seen = vec![false; defs.len()];
     let mut stack: Vec<usize> = Vec::new();
     for t in roots {

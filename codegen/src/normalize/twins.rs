@@ -108,44 +108,32 @@ fn same_def(defs: &[TypeDef], x: usize, y: usize, assumed: &mut BTreeSet<(usize,
 /// Drops the named types no operation reaches (the zone twin's types, once merged), renumbering
 /// the rest.
 pub fn prune(defs: &mut Vec<TypeDef>, resources: &mut [Resource]) {
-    let mut stack: Vec<usize> = Vec::new();
-    let mut roots: Vec<&Ty> = Vec::new();
-    let mut param_structs: BTreeSet<&str> = BTreeSet::new();
-    let ops = super::all_operations(resources);
-    for op in &ops {
-        roots.push(&op.result);
-        roots.extend(op.body.as_ref().and_then(|b| b.ty.as_ref()));
-        roots.extend(
-            op.path_params
-                .iter()
-                .chain(&op.query)
-                .chain(&op.headers)
-                .map(|p| &p.ty),
-        );
-        param_structs.extend(op.params_struct.as_deref());
-    }
-    for t in roots {
-        named_in(t, &mut stack);
-    }
-    stack.extend(
-        defs.iter()
-            .enumerate()
-            .filter(|(_, d)| param_structs.contains(d.name.as_str()))
-            .map(|(i, _)| i),
-    );
     let mut keep = vec![false; defs.len()];
-    while let Some(id) = stack.pop() {
-        if std::mem::replace(&mut keep[id], true) {
-            continue;
+    {
+        let ops = super::all_operations(resources);
+        // Parameter structs are named by their operation, not referenced by a type.
+        let param_structs: BTreeSet<&str> = ops
+            .iter()
+            .filter_map(|op| op.params_struct.as_deref())
+            .collect();
+        let param_structs: Vec<Ty> = (0..defs.len())
+            .filter(|&id| param_structs.contains(defs[id].name.as_str()))
+            .map(Ty::Named)
+            .collect();
+        let mut roots: Vec<&Ty> = param_structs.iter().collect();
+        for op in &ops {
+            roots.push(&op.result);
+            roots.extend(op.body.as_ref().and_then(|b| b.ty.as_ref()));
+            roots.extend(
+                op.path_params
+                    .iter()
+                    .chain(&op.query)
+                    .chain(&op.headers)
+                    .map(|p| &p.ty),
+            );
         }
-        match &defs[id].kind {
-            TypeKind::Struct(fields) => fields.iter().for_each(|f| named_in(&f.ty, &mut stack)),
-            TypeKind::Union(vs) => vs.iter().for_each(|(_, t)| named_in(t, &mut stack)),
-            TypeKind::Tagged { variants, .. } => variants
-                .iter()
-                .for_each(|(_, _, t)| named_in(t, &mut stack)),
-            TypeKind::Alias(t) => named_in(t, &mut stack),
-            TypeKind::Enum(_) => {}
+        for id in super::direction::reached(defs, roots) {
+            keep[id] = true;
         }
     }
     if keep.iter().all(|k| *k) {
@@ -196,14 +184,6 @@ fn for_each_op(resources: &mut [Resource], f: &mut dyn FnMut(&mut crate::ir::Ope
     for r in resources {
         r.operations.iter_mut().for_each(&mut *f);
         for_each_op(&mut r.children, f);
-    }
-}
-
-fn named_in(t: &Ty, out: &mut Vec<usize>) {
-    match t {
-        Ty::Named(id) => out.push(*id),
-        Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) => named_in(inner, out),
-        _ => {}
     }
 }
 
