@@ -1,4 +1,5 @@
-//! The naming overlay (`spec/overlay.toml`): operationId → `resource.sub.method`, component → type name.
+//! The naming overlay (`spec/overlay.toml`): operationId → `resource.sub.method` and the names of
+//! its types and path arguments, `Type.field` → type name, component → type name (the fallback).
 
 use crate::error::{Error, Result};
 use serde::Deserialize;
@@ -15,6 +16,11 @@ pub struct Overlay {
     /// Component schema name → Rust type name.
     #[serde(default)]
     pub types: BTreeMap<String, String>,
+    /// `"Type.field"` → the Rust type name of that field's type (of its items, for a list or map):
+    /// names anchored to a type that is itself anchored (to an operation or another field), which
+    /// survive upstream renaming the component behind the field.
+    #[serde(default)]
+    pub fields: BTreeMap<String, String>,
 }
 
 /// The overlay entry of one operation.
@@ -36,6 +42,10 @@ pub enum OperationName {
         /// Type name of the result (of a list's items), whatever component upstream puts there.
         #[serde(default)]
         result: Option<String>,
+        /// Argument names of the path parameters, in template order (the scope's included),
+        /// whatever upstream calls them (`{identifier}`, `{uuid}`, `{zone_identifier}`).
+        #[serde(default)]
+        path_params: Option<Vec<String>>,
     },
 }
 
@@ -59,6 +69,14 @@ impl OperationName {
     pub fn result(&self) -> Option<&str> {
         match self {
             OperationName::Full { result, .. } => result.as_deref(),
+            OperationName::Method(_) => None,
+        }
+    }
+
+    /// Argument names of the path parameters in template order, if named.
+    pub fn path_params(&self) -> Option<&[String]> {
+        match self {
+            OperationName::Full { path_params, .. } => path_params.as_deref(),
             OperationName::Method(_) => None,
         }
     }
@@ -115,8 +133,41 @@ impl Overlay {
                 ));
             }
         }
+        for (key, name) in &overlay.fields {
+            let valid_key = key.split_once('.').is_some_and(|(ty, field)| {
+                crate::normalize::names::is_type_name(ty) && is_snake(field)
+            });
+            if !valid_key {
+                return Err(Error::new(
+                    file,
+                    &crate::error::join("/fields", key),
+                    format!("`{key}` is not of the form `TypeName.field_name`"),
+                ));
+            }
+            if !crate::normalize::names::is_type_name(name) {
+                return Err(Error::new(
+                    file,
+                    &crate::error::join("/fields", key),
+                    format!("`{name}` is not an UpperCamelCase ASCII type name"),
+                ));
+            }
+        }
         for (op, name) in &overlay.operations {
-            for n in name.body().into_iter().chain(name.params()) {
+            for arg in name.path_params().into_iter().flatten() {
+                if !is_snake(arg) {
+                    return Err(Error::new(
+                        file,
+                        &crate::error::join("/operations", op),
+                        format!("path parameter name `{arg}` is not a snake_case identifier"),
+                    ));
+                }
+            }
+            for n in name
+                .body()
+                .into_iter()
+                .chain(name.params())
+                .chain(name.result())
+            {
                 if !crate::normalize::names::is_type_name(n) {
                     return Err(Error::new(
                         file,
@@ -128,4 +179,9 @@ impl Overlay {
         }
         Ok(overlay)
     }
+}
+
+/// Whether `name` is a snake_case identifier as it is (what `names::snake` would keep).
+fn is_snake(name: &str) -> bool {
+    crate::normalize::names::snake(name) == name
 }

@@ -250,3 +250,114 @@ fn overlay_names_by_operation_survive_renamed_components() {
     let all = diff(&api(old), &api(new));
     assert!(all.is_empty(), "{all:#?}");
 }
+
+/// `[fields]` names nested types by where they are, so they survive upstream renaming the
+/// component behind the field; a component that already holds the name gives it up.
+#[test]
+fn overlay_names_by_field_survive_renamed_components() {
+    use cloudflare_mtls_codegen::Overlay;
+    let overlay = Overlay::parse(
+        "overlay.toml",
+        r#"[operations]
+"get-thing" = { method = "things.get", result = "Thing", path_params = ["thing_id"] }
+"create-thing" = { method = "things.create", body = "NewThing", result = "Thing" }
+
+[fields]
+"Thing.status" = "ThingStatus"
+"Thing.owner" = "Owner"
+"Owner.role" = "OwnerRole"
+"#,
+    )
+    .expect("overlay");
+    let settings = Settings {
+        overlay,
+        ..Settings::default()
+    };
+    let owner = json!({ "type": "object", "properties": {
+        "role": { "$ref": "#/components/schemas/Role" } } });
+    let schemas = |status: &str, owner_name: &str, role: &str| {
+        let mut s = json!({
+            "Thing": { "type": "object", "properties": {
+                "id": { "type": "string" },
+                "status": { "$ref": format!("#/components/schemas/{status}") },
+                "owner": { "$ref": format!("#/components/schemas/{owner_name}") }
+            } },
+            "Status": null
+        });
+        s[status] = json!({ "type": "string", "enum": ["active", "revoked"] });
+        s[owner_name] = owner.clone();
+        s[owner_name]["properties"]["role"]["$ref"] = json!(format!("#/components/schemas/{role}"));
+        s[role] = json!({ "type": "string", "enum": ["admin", "member"] });
+        if status != "Status" {
+            s.as_object_mut().expect("object").remove("Status");
+        }
+        s
+    };
+    let api = |v: Value| {
+        let spec = Spec::from_value("t.json", v).expect("a document");
+        surface(&spec, &settings).expect("generates")
+    };
+    let old = api(doc(json!({}), schemas("Status", "Owner", "Role")));
+    // Upstream renames every component; one of the new names is what `Thing.owner` wants.
+    let new = api(doc(
+        json!({}),
+        schemas("wSCoYRMW_status", "OwnerRole", "people_schemas-role"),
+    ));
+    for name in ["ThingStatus", "Owner", "OwnerRole"] {
+        assert!(
+            old.items.contains_key(&(ItemKind::Type, name.to_string())),
+            "{name}: {old:#?}"
+        );
+    }
+    let all = diff(&old, &new);
+    assert!(all.is_empty(), "{all:#?}");
+}
+
+/// `path_params` names the arguments by position; a list that no longer fits the path is
+/// ignored (the regular names are used) and reported.
+#[test]
+fn overlay_path_params_name_arguments_and_a_stale_list_is_reported() {
+    use cloudflare_mtls_codegen::{generate, Overlay};
+    let overlay = |list: &str| {
+        Overlay::parse(
+            "overlay.toml",
+            &format!("[operations]\n\"get-thing\" = {{ method = \"things.get\", path_params = [{list}] }}\n"),
+        )
+        .expect("overlay")
+    };
+    let mut upstream = doc(json!({}), json!({}));
+    let item = upstream["paths"]
+        .as_object_mut()
+        .expect("paths")
+        .shift_remove("/things/{thing_id}")
+        .expect("item");
+    upstream["paths"]["/things/{identifier}"] = item;
+    upstream["paths"]["/things/{identifier}"]["get"]["parameters"][0]["name"] = json!("identifier");
+    let methods = |o: Overlay| {
+        let settings = Settings {
+            overlay: o,
+            ..Settings::default()
+        };
+        let spec = Spec::from_value("t.json", upstream.clone()).expect("a document");
+        let api = surface(&spec, &settings).expect("generates");
+        let out = generate(&spec, &settings).expect("generates");
+        (
+            api.items[&(ItemKind::Method, "things.get".to_string())].clone(),
+            out,
+        )
+    };
+    let (sig, _) = methods(overlay("\"key\""));
+    assert!(sig.starts_with("fn get(key: &str)"), "{sig}");
+    // Without a list: a bare `{identifier}` is named after its collection.
+    let (sig, _) = methods(Overlay::default());
+    assert!(sig.starts_with("fn get(thing_id: &str)"), "{sig}");
+    let (sig, out) = methods(overlay("\"a\", \"b\""));
+    assert!(sig.starts_with("fn get(thing_id: &str)"), "{sig}");
+    assert!(
+        out.degraded
+            .iter()
+            .any(|d| d.contains("path parameter names do not fit")),
+        "{:?}",
+        out.degraded
+    );
+}

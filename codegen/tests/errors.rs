@@ -116,6 +116,36 @@ fn bad_overlay_entry() {
     assert_eq!(e.pointer, "/operations/x");
     let e = Overlay::parse("overlay.toml", "[operations\n").unwrap_err();
     assert!(e.message.contains("line 1"), "{e}");
+    for (text, pointer) in [
+        ("[fields]\n\"Thing\" = \"Status\"\n", "/fields/Thing"),
+        (
+            "[fields]\n\"thing.status\" = \"Status\"\n",
+            "/fields/thing.status",
+        ),
+        (
+            "[fields]\n\"Thing.Status\" = \"Status\"\n",
+            "/fields/Thing.Status",
+        ),
+        (
+            "[fields]\n\"Thing.status\" = \"status\"\n",
+            "/fields/Thing.status",
+        ),
+        (
+            "[operations]\n\"x\" = { method = \"a.get\", path_params = [\"type\"] }\n",
+            "/operations/x",
+        ),
+        (
+            "[operations]\n\"x\" = { method = \"a.get\", path_params = [\"Zone Id\"] }\n",
+            "/operations/x",
+        ),
+        (
+            "[operations]\n\"x\" = { method = \"a.get\", result = \"not a type\" }\n",
+            "/operations/x",
+        ),
+    ] {
+        let e = Overlay::parse("overlay.toml", text).unwrap_err();
+        assert_eq!(e.pointer, pointer, "{text}: {e}");
+    }
 }
 
 /// A `$ref` whose `%` is followed by a multi-byte character, or whose percent-decoding is not

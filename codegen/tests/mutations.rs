@@ -643,10 +643,12 @@ fn compile_together(samples: &[(String, Vec<Mutation>, String)]) {
     out.push_str("}\n");
     std::fs::write(dir.join("lib.rs"), out).expect("write lib.rs");
 
-    // With the default features (serde derives one way) and with both ways.
+    // With the default features (serde derives one way) and with both ways. The workspace's
+    // Cargo.lock is copied, so the versions are the locked ones (cargo only drops unused entries);
+    // not `--offline`, so the test also runs before anything else has fetched the crates.
     for features in [&[][..], &["--features", "serde-both-ways"][..]] {
         let output = std::process::Command::new(env!("CARGO"))
-            .args(["check", "--lib", "--offline", "--quiet"])
+            .args(["check", "--lib", "--quiet"])
             .args(features)
             .current_dir(&dir)
             .env("CARGO_TARGET_DIR", root.join("target/fixture-check"))

@@ -31,6 +31,7 @@ pub fn normalize(spec: &Spec, overlay: &Overlay, strict: bool) -> Result<Model> 
     let mut resolver = schema::Resolver::new(spec, strict);
     let mut types = types::Types::new(overlay, &components);
     let drafts = operations::drafts(&mut resolver, &mut types, overlay)?;
+    types.name_by_fields();
     let (mut defs, mut degraded) = types.into_defs();
     let drafts = merge_twins(drafts, &defs);
     degraded.append(&mut resolver.degraded);

@@ -137,6 +137,52 @@ pub fn component_type_long(component: &str) -> String {
     camel(&without_random_tokens(component).replace("components-schemas-", ""))
 }
 
+/// The argument name of the path parameter `param` of `template`: its snake_case name, except that
+/// a name Cloudflare's documents vary between versions is made regular. The id after
+/// `/accounts/` or `/zones/` is `account_id` or `zone_id`, `{x_identifier}` is `x_id`, and a bare `{identifier}`, `{id}` or `{uuid}` is named after the collection before it
+/// (`/mtls_certificates/{identifier}` → `mtls_certificate_id`), so the argument keeps its name when
+/// upstream renames the parameter.
+pub fn path_argument(template: &str, param: &str) -> String {
+    // The scope's id, whatever it is called (`{account_identifier}`, `{identifier}`, `{zone_tag}`).
+    for (scope, argument) in [("accounts", "account_id"), ("zones", "zone_id")] {
+        if template.starts_with(&format!("/{scope}/{{{param}}}")) {
+            return argument.to_string();
+        }
+    }
+    let name = snake(param);
+    if matches!(name.as_str(), "identifier" | "id" | "uuid") {
+        let segments: Vec<&str> = template.split('/').collect();
+        let at = segments.iter().position(|s| *s == format!("{{{param}}}"));
+        let before = at
+            .and_then(|i| i.checked_sub(1))
+            .and_then(|i| segments.get(i));
+        if let Some(collection) = before.filter(|s| !s.is_empty() && !s.contains('{')) {
+            return format!("{}_id", singular(&snake(collection)));
+        }
+        return name;
+    }
+    for suffix in ["_identifier", "_uuid"] {
+        if let Some(stem) = name.strip_suffix(suffix) {
+            return format!("{stem}_id");
+        }
+    }
+    name
+}
+
+/// `certificates` → `certificate`, `policies` → `policy`; other words as they are.
+fn singular(word: &str) -> String {
+    if let Some(stem) = word.strip_suffix("ies") {
+        return format!("{stem}y");
+    }
+    if let Some(stem) = word.strip_suffix("sses") {
+        return format!("{stem}ss");
+    }
+    match word.strip_suffix('s') {
+        Some(stem) if !stem.is_empty() && !stem.ends_with('s') => stem.to_string(),
+        _ => word.to_string(),
+    }
+}
+
 /// Makes `name` unique against `taken` by appending 2, 3, …; records it.
 pub fn unique(name: String, taken: &mut std::collections::BTreeSet<String>) -> String {
     if taken.insert(name.clone()) {
@@ -177,6 +223,58 @@ mod tests {
         assert_eq!(snake("x-²"), "x");
         assert!(is_type_name("MtlsCertificate"));
         assert!(!is_type_name("not valid"));
+    }
+
+    #[test]
+    fn path_arguments_keep_their_names_across_upstream_renames() {
+        let cases = [
+            (
+                "/zones/{zone_identifier}/client_certificates",
+                "zone_identifier",
+                "zone_id",
+            ),
+            ("/zones/{zone_id}/client_certificates", "zone_id", "zone_id"),
+            (
+                "/zones/{zone_tag}/client_certificates",
+                "zone_tag",
+                "zone_id",
+            ),
+            (
+                "/accounts/{account_identifier}",
+                "account_identifier",
+                "account_id",
+            ),
+            ("/x/accounts/{tag}/y", "tag", "tag"),
+            (
+                "/accounts/{identifier}/access/certificates",
+                "identifier",
+                "account_id",
+            ),
+            (
+                "/accounts/{a}/mtls_certificates/{identifier}",
+                "identifier",
+                "mtls_certificate_id",
+            ),
+            (
+                "/accounts/{a}/access/certificates/{uuid}",
+                "uuid",
+                "certificate_id",
+            ),
+            (
+                "/zones/{z}/client_certificates/{client_certificate_identifier}",
+                "client_certificate_identifier",
+                "client_certificate_id",
+            ),
+            ("/accounts/{a}/policies/{id}", "id", "policy_id"),
+            ("/x/addresses/{id}", "id", "address_id"),
+            ("/{id}", "id", "id"),
+            ("/{a}/{id}", "id", "id"),
+            ("/zones/{z}/hostnames/{hostname}", "hostname", "hostname"),
+            ("/zones/{z}/settings/{Id}", "Id", "setting_id"),
+        ];
+        for (template, param, want) in cases {
+            assert_eq!(path_argument(template, param), want, "{template} {param}");
+        }
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Operations: parameters, bodies and results typed, envelopes detected, names assigned.
 
-use super::names::{camel, snake, unique};
+use super::names::{self, camel, snake, unique};
 use super::schema::{Kind, Resolver, Schema};
 use super::types::Types;
 use crate::error::{join, Result};
@@ -183,6 +183,17 @@ fn draft(
         }
     }
     path_params.sort_by_key(|p| position(p).unwrap_or(usize::MAX));
+    name_path_params(
+        &mut path_params,
+        path,
+        named.and_then(|n| n.path_params()),
+        &mut notes,
+    )
+    .then(|| {
+        r.degraded.push(format!(
+            "#{ptr}: the overlay's path parameter names do not fit the path; not used"
+        ))
+    });
     distinct_names(&mut path_params, ARGUMENTS);
     // Query and header parameters are the fields of one params struct.
     let query_count = query.len();
@@ -337,6 +348,38 @@ const ARGUMENTS: &[&str] = &[
     "accounts_or_zones",
     "account_or_zone_id",
 ];
+
+/// Names the path arguments (in template order): as the overlay lists them, else regularly (see
+/// [`names::path_argument`]). An overlay list of the wrong length is stale (the operation's path
+/// changed upstream): it is ignored, with a note, and `true` returned.
+fn name_path_params(
+    params: &mut [Param],
+    template: &str,
+    overlay: Option<&[String]>,
+    notes: &mut Vec<String>,
+) -> bool {
+    match overlay {
+        Some(list) if list.len() == params.len() => {
+            for (p, name) in params.iter_mut().zip(list) {
+                p.name = snake(name);
+            }
+            false
+        }
+        other => {
+            if let Some(list) = other {
+                notes.push(format!(
+                    "Note: the overlay names {} path parameters, the path `{template}` has {}; the overlay's names are not used.",
+                    list.len(),
+                    params.len()
+                ));
+            }
+            for p in params.iter_mut() {
+                p.name = names::path_argument(template, &p.api_name);
+            }
+            other.is_some()
+        }
+    }
+}
 
 /// Makes the Rust names of `params` distinct from each other and from `reserved` (two API names
 /// can meet after case conversion: `fooBar` and `foo_bar`), suffixing 2, 3, … in order.

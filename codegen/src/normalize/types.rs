@@ -29,8 +29,8 @@ pub struct Types<'o> {
     taken: BTreeSet<String>,
     by_component: BTreeMap<(String, bool), TypeId>,
     by_shape: BTreeMap<String, TypeId>,
-    /// Types an operation's overlay entry has named (`name_by_operation`).
-    named_by_operation: BTreeSet<TypeId>,
+    /// Types the overlay names by operation or field (`name_by_operation`, `name_by_fields`).
+    anchored: BTreeSet<TypeId>,
     defs: Vec<TypeDef>,
     /// Lines for the degradation summary.
     pub degraded: Vec<String>,
@@ -71,7 +71,7 @@ impl<'o> Types<'o> {
             taken,
             by_component: BTreeMap::new(),
             by_shape: BTreeMap::new(),
-            named_by_operation: BTreeSet::new(),
+            anchored: BTreeSet::new(),
             defs: Vec::new(),
             degraded: Vec::new(),
         }
@@ -95,20 +95,65 @@ impl<'o> Types<'o> {
 
     /// Names the type `ty` is (when it is a named type) `wanted`, as an operation's overlay entry
     /// says: names anchored to operations, which upstream keeps, rather than to components, which
-    /// it renames. The first operation to name a type wins.
+    /// it renames.
     pub fn name_by_operation(&mut self, ty: &Ty, wanted: &str) {
-        let id = match ty {
-            Ty::Named(id) => id,
-            // A list result: the name is its items'.
-            Ty::Vec(inner) => return self.name_by_operation(inner, wanted),
-            _ => return,
+        if let Some(id) = innermost_named(ty) {
+            self.anchor(id, wanted);
+        }
+    }
+
+    /// Applies the overlay's `fields` names (`"Type.field" = "Name"`): the type of that field of
+    /// the type now called `Type` (its items', for a list or map) is called `Name`. Run once every
+    /// operation is typed and named; entries naming a type another entry names go in rounds, so
+    /// `A.b` names `B` before `B.c` is looked up.
+    pub fn name_by_fields(&mut self) {
+        let mut pending: Vec<(&str, &str, &str)> = self
+            .overlay
+            .fields
+            .iter()
+            .filter_map(|(key, name)| {
+                let (ty, field) = key.split_once('.')?;
+                Some((ty, field, name.as_str()))
+            })
+            .collect();
+        loop {
+            let before = pending.len();
+            pending.retain(|(ty, field, name)| match self.field_type(ty, field) {
+                Some(id) => {
+                    self.anchor(id, name);
+                    false
+                }
+                None => true,
+            });
+            if pending.len() == before {
+                break;
+            }
+        }
+    }
+
+    /// The named type of the field `field` of the struct called `ty`, if both exist.
+    fn field_type(&self, ty: &str, field: &str) -> Option<TypeId> {
+        let def = self.defs.iter().find(|d| d.name == ty)?;
+        let TypeKind::Struct(fields) = &def.kind else {
+            return None;
         };
-        if !self.named_by_operation.insert(*id) {
+        innermost_named(&fields.iter().find(|f| f.name == field)?.ty)
+    }
+
+    /// Gives type `id` the overlay's name `wanted`. The first anchor of a type wins; a type that
+    /// holds `wanted` without an anchor (a component's name) gives it up and takes a suffix.
+    fn anchor(&mut self, id: TypeId, wanted: &str) {
+        if !self.anchored.insert(id) || self.defs[id].name == wanted {
             return;
         }
-        let old = std::mem::take(&mut self.defs[*id].name);
+        let holder = self.defs.iter().position(|d| d.name == wanted);
+        if let Some(other) = holder.filter(|o| !self.anchored.contains(o)) {
+            self.defs[other].name = unique(wanted.to_string(), &mut self.taken);
+            self.taken.remove(wanted);
+        }
+        let old = std::mem::take(&mut self.defs[id].name);
         self.taken.remove(&old);
-        self.defs[*id].name = unique(wanted.to_string(), &mut self.taken);
+        self.defs[id].name = unique(wanted.to_string(), &mut self.taken);
     }
 
     /// Adds a finished definition under an already reserved name.
@@ -364,6 +409,15 @@ impl<'o> Types<'o> {
             Ty::Named(id) => self.defs[*id].name.clone(),
             Ty::Boxed(inner) => self.variant_name(inner),
         }
+    }
+}
+
+/// The named type `ty` is, or holds as list items, map values or behind a `Box`.
+fn innermost_named(ty: &Ty) -> Option<TypeId> {
+    match ty {
+        Ty::Named(id) => Some(*id),
+        Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) => innermost_named(inner),
+        _ => None,
     }
 }
 

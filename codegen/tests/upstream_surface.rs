@@ -1,0 +1,104 @@
+//! Regenerating from Cloudflare's own mTLS documents keeps the public API of the vendored build:
+//! every difference must be listed, with its cause, under "Allowed differences" in
+//! `spec/README.md`, and every listed difference must still occur (so the list stays true).
+//!
+//! Reads Cloudflare's documents from `../shared/specs` (never copied into the repository), so it is
+//! `#[ignore]`d in the README's test command; `.ci/run` runs it with `--ignored`.
+
+use cloudflare_mtls_codegen::surface::{diff, surface, Surface};
+use cloudflare_mtls_codegen::{Overlay, Settings, Spec};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// Cloudflare's mTLS documents with the same 36 operations as `spec/`.
+const DOCUMENTS: &[&str] = &["2023-11-30", "2024-08-06"];
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn api(path: &Path, settings: &Settings) -> Surface {
+    let spec = Spec::parse(&path.display().to_string(), &read(path)).expect("document parses");
+    surface(&spec, settings).expect("document generates")
+}
+
+/// The "Allowed differences" table of `spec/README.md`: document date → `change item path` keys.
+/// Rows are `| 2023-11-30, 2024-08-06 | `changed method a.b.c` | cause |`.
+fn allowed(readme: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let section = readme
+        .split("\n## ")
+        .find(|s| s.starts_with("Allowed differences"))
+        .expect("spec/README.md has an `## Allowed differences` section");
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for line in section.lines().filter(|l| l.starts_with('|')) {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        let (Some(docs), Some(key)) = (cells.get(1), cells.get(2)) else {
+            continue;
+        };
+        let Some(key) = key.strip_prefix('`').and_then(|k| k.strip_suffix('`')) else {
+            continue;
+        };
+        for doc in docs.split(',').map(str::trim) {
+            out.entry(doc.to_string())
+                .or_default()
+                .insert(key.to_string());
+        }
+    }
+    out
+}
+
+#[test]
+#[ignore = "reads Cloudflare's documents in ../shared/specs; .ci/run runs it with --ignored"]
+fn regenerating_from_cloudflares_documents_changes_only_what_spec_readme_lists() {
+    let root = root();
+    let overlay_path = root.join("spec/overlay.toml");
+    let overlay = Overlay::parse("spec/overlay.toml", &read(&overlay_path)).expect("overlay");
+    let settings = Settings {
+        overlay,
+        ..Settings::default()
+    };
+    let vendored = api(&root.join("spec/cloudflare-mtls.json"), &settings);
+    let allowed = allowed(&read(&root.join("spec/README.md")));
+    let specs = std::env::var_os("CLOUDFLARE_SPECS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("../shared/specs"));
+    let mut problems = Vec::new();
+    for date in DOCUMENTS {
+        let upstream = api(
+            &specs.join(format!("cloudflare-mtls-{date}.json")),
+            &settings,
+        );
+        let found: BTreeMap<String, String> = diff(&vendored, &upstream)
+            .into_iter()
+            .map(|c| (format!("{} {} {}", c.change, c.item, c.path), c.to_string()))
+            .collect();
+        let listed = allowed.get(*date).cloned().unwrap_or_default();
+        for (key, line) in &found {
+            if !listed.contains(key) {
+                problems.push(format!("{date}: not listed in spec/README.md: {line}"));
+            }
+        }
+        for key in listed.iter().filter(|k| !found.contains_key(*k)) {
+            problems.push(format!(
+                "{date}: listed in spec/README.md, no longer found: `{key}`"
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn the_allowed_table_is_read_row_by_row() {
+    let readme = "# x\n\n## Allowed differences\n\n| documents | change | cause |\n| --- | --- | --- |\n\
+                  | 2023-11-30, 2024-08-06 | `removed method a.list_all` | no paging |\n\
+                  | 2024-08-06 | `changed field A.id` | untyped |\n\n## Next\n| 2024-08-06 | `x y z` | not here |\n";
+    let table = allowed(readme);
+    assert_eq!(table["2023-11-30"].len(), 1);
+    assert!(table["2024-08-06"].contains("removed method a.list_all"));
+    assert!(table["2024-08-06"].contains("changed field A.id"));
+    assert!(!table["2024-08-06"].contains("x y z"));
+}
