@@ -361,3 +361,45 @@ fn overlay_path_params_name_arguments_and_a_stale_list_is_reported() {
         out.degraded
     );
 }
+
+/// Inline types are named after the type they are in; when an operation names that type, they
+/// follow, so no component name (or random token in it) reaches them.
+#[test]
+fn inline_types_follow_the_name_the_operation_gives() {
+    use cloudflare_mtls_codegen::Overlay;
+    let overlay = Overlay::parse(
+        "overlay.toml",
+        "[operations]\n\"get-thing\" = { method = \"things.get\", result = \"Thing\" }\n",
+    )
+    .expect("overlay");
+    let settings = Settings {
+        overlay,
+        ..Settings::default()
+    };
+    let thing = |component: &str| {
+        let mut d = doc(json!({}), json!({}));
+        d["components"]["schemas"][component] = json!({ "type": "object", "properties": {
+            "state": { "type": "string", "enum": ["on", "off"] },
+            "parts": { "type": "array", "items": { "type": "object", "properties": {
+                "kind": { "type": "string", "enum": ["a", "b"] } } } }
+        } });
+        d["paths"]["/things/{thing_id}"]["get"]["responses"]["200"]["content"]
+            ["application/json"]["schema"]["$ref"] =
+            json!(format!("#/components/schemas/{component}"));
+        d
+    };
+    let api = |v: Value| {
+        let spec = Spec::from_value("t.json", v).expect("a document");
+        surface(&spec, &settings).expect("generates")
+    };
+    let (old, new) = (api(thing("Widget")), api(thing("wSCoYRMW_gadget_IXr7Vewy")));
+    for name in ["ThingState", "ThingPartsItem", "ThingPartsItemKind"] {
+        assert!(
+            old.items.contains_key(&(ItemKind::Type, name.to_string())),
+            "{name}: {:#?}",
+            old.items.keys().collect::<Vec<_>>()
+        );
+    }
+    let all = diff(&old, &new);
+    assert!(all.is_empty(), "{all:#?}");
+}

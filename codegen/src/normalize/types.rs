@@ -31,6 +31,8 @@ pub struct Types<'o> {
     by_shape: BTreeMap<String, TypeId>,
     /// Types the overlay names by operation or field (`name_by_operation`, `name_by_fields`).
     anchored: BTreeSet<TypeId>,
+    /// Inline types, named from where they first appeared (`anonymous`).
+    inline: BTreeSet<TypeId>,
     defs: Vec<TypeDef>,
     /// Lines for the degradation summary.
     pub degraded: Vec<String>,
@@ -72,6 +74,7 @@ impl<'o> Types<'o> {
             by_component: BTreeMap::new(),
             by_shape: BTreeMap::new(),
             anchored: BTreeSet::new(),
+            inline: BTreeSet::new(),
             defs: Vec::new(),
             degraded: Vec::new(),
         }
@@ -151,9 +154,43 @@ impl<'o> Types<'o> {
             self.defs[other].name = unique(wanted.to_string(), &mut self.taken);
             self.taken.remove(wanted);
         }
+        self.rename(id, wanted, &mut BTreeSet::new());
+    }
+
+    /// Renames `id` to (a unique form of) `wanted`; the inline types named after it follow
+    /// (`{Old}Status` becomes `{New}Status`), so derived names come from the anchored name, never
+    /// from the component upstream happened to use.
+    fn rename(&mut self, id: TypeId, wanted: &str, renamed: &mut BTreeSet<TypeId>) {
+        if !renamed.insert(id) {
+            return;
+        }
         let old = std::mem::take(&mut self.defs[id].name);
         self.taken.remove(&old);
-        self.defs[id].name = unique(wanted.to_string(), &mut self.taken);
+        let new = unique(wanted.to_string(), &mut self.taken);
+        self.defs[id].name = new.clone();
+        for child in self.members(id) {
+            let followers = self.inline.contains(&child) && !self.anchored.contains(&child);
+            let tail = self.defs[child]
+                .name
+                .strip_prefix(old.as_str())
+                .map(str::to_string);
+            if let Some(tail) = tail.filter(|_| followers) {
+                self.rename(child, &format!("{new}{tail}"), renamed);
+            }
+        }
+    }
+
+    /// The named types a type holds directly: field types, union alternatives, alias targets (as
+    /// list items, map values or boxed too).
+    fn members(&self, id: TypeId) -> Vec<TypeId> {
+        let tys: Vec<&Ty> = match &self.defs[id].kind {
+            TypeKind::Struct(fields) => fields.iter().map(|f| &f.ty).collect(),
+            TypeKind::Union(vs) => vs.iter().map(|(_, t)| t).collect(),
+            TypeKind::Tagged { variants, .. } => variants.iter().map(|(_, _, t)| t).collect(),
+            TypeKind::Alias(t) => vec![t],
+            TypeKind::Enum(_) => Vec::new(),
+        };
+        tys.into_iter().filter_map(innermost_named).collect()
     }
 
     /// Adds a finished definition under an already reserved name.
@@ -373,6 +410,7 @@ impl<'o> Types<'o> {
             received: false,
         });
         self.by_shape.insert(shape, id);
+        self.inline.insert(id);
         Ty::Named(id)
     }
 
