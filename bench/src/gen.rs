@@ -60,7 +60,7 @@ fn ours(path: &str, text: &str, overlay: Option<&String>) -> (String, usize) {
 }
 
 fn stages(path: &str, text: &str, overlay: Option<&String>) {
-    use cloudflare_mtls_codegen::{emit, normalize, Overlay, Spec};
+    use cloudflare_mtls_codegen::{emit, resolve, shape, Overlay, Spec};
     let overlay = match overlay {
         Some(p) => {
             let t = std::fs::read_to_string(p).unwrap_or_else(|e| fail(&format!("{p}: {e}")));
@@ -75,9 +75,11 @@ fn stages(path: &str, text: &str, overlay: Option<&String>) {
     let spec = Spec::parse(path, text).unwrap_or_else(|e| fail(&e.to_string()));
     lap("parse", t);
     let t = Instant::now();
-    let model =
-        normalize::normalize(&spec, &overlay, false).unwrap_or_else(|e| fail(&e.to_string()));
-    lap("normalize", t);
+    let resolved = resolve::resolve(&spec, false).unwrap_or_else(|e| fail(&e.to_string()));
+    lap("resolve", t);
+    let t = Instant::now();
+    let model = shape::shape(&spec, &resolved, &overlay).unwrap_or_else(|e| fail(&e.to_string()));
+    lap("shape", t);
     let t = Instant::now();
     spec.validate().unwrap_or_else(|e| fail(&e.to_string()));
     lap("validate", t);

@@ -120,6 +120,23 @@ pub struct Model {
     pub degraded: Vec<String>,
 }
 
+impl Model {
+    /// Every operation of the resource tree, depth first.
+    pub fn operations(&self) -> Vec<&Operation> {
+        operations(&self.resources)
+    }
+}
+
+/// Every operation of a resource tree, depth first.
+pub fn operations(resources: &[Resource]) -> Vec<&Operation> {
+    let mut out = Vec::new();
+    for r in resources {
+        out.extend(r.operations.iter());
+        out.extend(operations(&r.children));
+    }
+    out
+}
+
 /// A node of the resource tree (`client.mtls_certificates().associations()`).
 #[derive(Debug, Clone, Default)]
 pub struct Resource {

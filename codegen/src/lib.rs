@@ -3,12 +3,17 @@
 //! The pipeline has one module per stage, data flowing one way:
 //!
 //! ```text
-//! load (parse + structural check, errors carry JSON pointers)
-//!   -> normalize (resolve $ref, flatten allOf, classify anyOf/oneOf, inline primitive aliases,
-//!                 detect envelopes, share identical types, assign names, merge account/zone twins)
-//!   -> ir (the named model: types, resources, operations)
-//!   -> emit (types, resources, docs) -> prettyplease
+//! load     parse + structural check; the one `$ref` reader; errors carry JSON pointers
+//!   -> resolve  every $ref followed, allOf flattened, anyOf/oneOf classified, each operation's
+//!               parameters, body and response read: the resolved schema graph
+//!   -> shape    Rust types and names (naming + overlay), envelopes, shared identical types,
+//!               account/zone twins, the resource tree, send/receive direction
+//!   -> ir       the named model: types, resources, operations
+//!   -> emit     types, resources, docs -> prettyplease
 //! ```
+//!
+//! `naming` (identifiers from API names) is used by `overlay`, `shape` and `emit`; `surface`
+//! extracts the public API of a model for `api-diff`.
 //!
 //! [`generate`] is pure; [`build`] is the thin helper a build script calls (file I/O, cargo
 //! directives, one-line errors).
@@ -18,8 +23,10 @@ pub mod emit;
 pub mod error;
 pub mod ir;
 pub mod load;
-pub mod normalize;
+pub mod naming;
 pub mod overlay;
+pub mod resolve;
+pub mod shape;
 pub mod surface;
 
 pub use error::Error;
@@ -57,29 +64,35 @@ pub struct Output {
     pub degraded: Vec<String>,
 }
 
+/// The named model of `spec`: resolved, then shaped.
+pub fn model(spec: &Spec, settings: &Settings) -> Result<ir::Model, Error> {
+    let resolved = resolve::resolve(spec, settings.strict)?;
+    shape::shape(spec, &resolved, &settings.overlay)
+}
+
 /// Generates the client code for `spec`. Same input, same bytes.
 pub fn generate(spec: &Spec, settings: &Settings) -> Result<Output, Error> {
     let jobs = match settings.jobs {
         0 => std::thread::available_parallelism().map_or(1, usize::from),
         n => n,
     };
-    let normalize = || normalize::normalize(spec, &settings.overlay, settings.strict);
+    let build_model = || model(spec, settings);
     let model = if jobs > 1 {
-        // The structural check only reads the document: it runs beside normalization.
+        // The structural check only reads the document: it runs beside resolving and shaping.
         let (model, valid) = std::thread::scope(|scope| {
             let valid = scope.spawn(|| spec.validate());
-            let model = normalize();
+            let model = build_model();
             let valid = valid
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             (model, valid)
         });
-        // Normalization's errors first, as when run one after the other.
+        // The model's errors first, as when run one after the other.
         let model = model?;
         valid?;
         model
     } else {
-        let model = normalize()?;
+        let model = build_model()?;
         spec.validate()?;
         model
     };
@@ -90,7 +103,7 @@ pub fn generate(spec: &Spec, settings: &Settings) -> Result<Output, Error> {
             format!("internal error: emitted code does not parse: {e}"),
         )
     })?;
-    let ops = normalize::all_operations(&model.resources);
+    let ops = model.operations();
     Ok(Output {
         code,
         methods: ops.len(),

@@ -1,7 +1,8 @@
 //! The naming overlay (`spec/overlay.toml`): operationId → `resource.sub.method` and the names of
 //! its types and path arguments, `Type.field` → type name, component → type name (the fallback).
 
-use crate::error::{Error, Result};
+use crate::error::{join, Error, Result};
+use crate::naming;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -104,84 +105,71 @@ impl Overlay {
                 .unwrap_or_default();
             Error::new(file, "", format!("invalid overlay{at}: {message}"))
         })?;
-        for (op, name) in &overlay.operations {
-            let parts: Vec<&str> = name.method().split('.').collect();
-            let valid = parts.len() >= 2
-                && parts.iter().all(|p| {
-                    !p.is_empty()
-                        && p.chars()
-                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-                        && !p.starts_with(|c: char| c.is_ascii_digit())
+        let problem = overlay.problem();
+        match problem {
+            Some((table, key, message)) => Err(Error::new(file, &join(table, &key), message)),
+            None => Ok(overlay),
+        }
+    }
+
+    /// The first entry that is not usable: its table, key and what is wrong.
+    fn problem(&self) -> Option<(&'static str, String, String)> {
+        let type_name = |n: &str| {
+            (!naming::is_type_name(n))
+                .then(|| format!("`{n}` is not an UpperCamelCase ASCII type name"))
+        };
+        for (op, name) in &self.operations {
+            let found = method_problem(name.method())
+                .or_else(|| {
+                    let args = name.path_params().unwrap_or_default();
+                    args.iter().find(|a| !is_snake(a)).map(|a| {
+                        format!("path parameter name `{a}` is not a snake_case identifier")
+                    })
+                })
+                .or_else(|| {
+                    let names = name.body().into_iter().chain(name.params());
+                    names.chain(name.result()).find_map(type_name)
                 });
-            if !valid {
-                return Err(Error::new(
-                    file,
-                    &crate::error::join("/operations", op),
-                    format!(
-                        "`{}` is not of the form `resource.method` (snake_case segments)",
-                        name.method()
-                    ),
-                ));
+            if let Some(message) = found {
+                return Some(("/operations", op.clone(), message));
             }
         }
-        for (key, name) in &overlay.types {
-            if !crate::normalize::names::is_type_name(name) {
-                return Err(Error::new(
-                    file,
-                    &crate::error::join("/types", key),
-                    format!("`{name}` is not an UpperCamelCase ASCII type name"),
-                ));
+        for (key, name) in &self.types {
+            if let Some(message) = type_name(name) {
+                return Some(("/types", key.clone(), message));
             }
         }
-        for (key, name) in &overlay.fields {
-            let valid_key = key.split_once('.').is_some_and(|(ty, field)| {
-                crate::normalize::names::is_type_name(ty) && is_snake(field)
-            });
-            if !valid_key {
-                return Err(Error::new(
-                    file,
-                    &crate::error::join("/fields", key),
-                    format!("`{key}` is not of the form `TypeName.field_name`"),
-                ));
-            }
-            if !crate::normalize::names::is_type_name(name) {
-                return Err(Error::new(
-                    file,
-                    &crate::error::join("/fields", key),
-                    format!("`{name}` is not an UpperCamelCase ASCII type name"),
-                ));
+        for (key, name) in &self.fields {
+            let valid_key = key
+                .split_once('.')
+                .is_some_and(|(ty, field)| naming::is_type_name(ty) && is_snake(field));
+            let message = match valid_key {
+                false => Some(format!("`{key}` is not of the form `TypeName.field_name`")),
+                true => type_name(name),
+            };
+            if let Some(message) = message {
+                return Some(("/fields", key.clone(), message));
             }
         }
-        for (op, name) in &overlay.operations {
-            for arg in name.path_params().into_iter().flatten() {
-                if !is_snake(arg) {
-                    return Err(Error::new(
-                        file,
-                        &crate::error::join("/operations", op),
-                        format!("path parameter name `{arg}` is not a snake_case identifier"),
-                    ));
-                }
-            }
-            for n in name
-                .body()
-                .into_iter()
-                .chain(name.params())
-                .chain(name.result())
-            {
-                if !crate::normalize::names::is_type_name(n) {
-                    return Err(Error::new(
-                        file,
-                        &crate::error::join("/operations", op),
-                        format!("`{n}` is not an UpperCamelCase ASCII type name"),
-                    ));
-                }
-            }
-        }
-        Ok(overlay)
+        None
     }
 }
 
-/// Whether `name` is a snake_case identifier as it is (what `names::snake` would keep).
+/// What is wrong with a `resource.sub.method` path, if anything.
+fn method_problem(method: &str) -> Option<String> {
+    let parts: Vec<&str> = method.split('.').collect();
+    let valid = parts.len() >= 2
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                && !p.starts_with(|c: char| c.is_ascii_digit())
+        });
+    (!valid)
+        .then(|| format!("`{method}` is not of the form `resource.method` (snake_case segments)"))
+}
+
+/// Whether `name` is a snake_case identifier as it is (what `naming::snake` would keep).
 fn is_snake(name: &str) -> bool {
-    crate::normalize::names::snake(name) == name
+    naming::snake(name) == name
 }

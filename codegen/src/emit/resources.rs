@@ -223,7 +223,7 @@ fn path_tokens(op: &Operation) -> (TokenStream, TokenStream, TokenStream) {
         let p = op.path_params.iter().find(|p| p.api_name == pname);
         let rust = p
             .map(|p| p.name.clone())
-            .unwrap_or_else(|| crate::normalize::names::snake(pname));
+            .unwrap_or_else(|| crate::naming::snake(pname));
         let n = ident(&rust);
         fmt.push_str(&format!("{{{}}}", rust.trim_start_matches("r#")));
         rest = &rest[start + len + 1..];

@@ -8,7 +8,7 @@ use crate::ir::{Resource, Ty, TypeDef, TypeKind};
 pub fn mark(defs: &mut [TypeDef], resources: &[Resource]) {
     let mut sent = Vec::new();
     let mut received = Vec::new();
-    for op in super::all_operations(resources) {
+    for op in crate::ir::operations(resources) {
         if let Some(t) = op.body.as_ref().and_then(|b| b.ty.as_ref()) {
             sent.push(t);
         }

@@ -1,106 +1,13 @@
-//! Schemas resolved into one owned model: `$ref`s followed (named components kept as references),
-//! `allOf` flattened, `anyOf`/`oneOf` classified, primitive aliases inlined.
+//! The resolver: follows every `$ref` of a document (named components are kept as references and
+//! resolved once each), flattens `allOf` (see [`super::merge`]), classifies `anyOf`/`oneOf` and
+//! inlines primitive aliases.
 
+use super::merge::{self, Flatten};
+use super::schema::{Discriminator, Kind, Object, Schema};
 use crate::error::{join, Result};
 use crate::load::Spec;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
-
-/// A resolved schema.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Schema {
-    /// What kind of value it describes.
-    pub kind: Kind,
-    /// `nullable: true`.
-    pub nullable: bool,
-    /// `readOnly: true`: never sent in request bodies.
-    pub read_only: bool,
-    /// The description (or, failing that, the title), from the schema or the alias it came through.
-    pub description: Option<String>,
-    /// `format` of a string (`date-time`, `binary`, `password`, …).
-    pub format: Option<String>,
-    /// `deprecated: true`.
-    pub deprecated: bool,
-    /// A note of the generator's (why the schema was simplified), for the docs.
-    pub note: Option<String>,
-    /// Where it was found.
-    pub pointer: String,
-}
-
-/// The kinds of resolved schemas.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Kind {
-    /// Anything: an empty schema, or a placeholder union of bare types.
-    Any,
-    /// Only `null` (`enum: [null]`): gives way to anything it is merged with.
-    Null,
-    /// `boolean`.
-    Bool,
-    /// `integer`.
-    Integer,
-    /// `number`.
-    Number,
-    /// `string`.
-    String,
-    /// A string enum, in document order.
-    Enum(Vec<String>),
-    /// `array`.
-    Array(Box<Schema>),
-    /// `object`.
-    Object(Object),
-    /// A named component schema (`#/components/schemas/NAME`).
-    Ref(String),
-    /// Real alternatives (`anyOf`/`oneOf`), with the discriminator when every alternative is a
-    /// named component and the document names the property that tells them apart.
-    Union(Vec<Schema>, Option<Discriminator>),
-}
-
-/// How a `oneOf` tells its alternatives apart: the property, and its value for each alternative.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Discriminator {
-    /// The property name.
-    pub property: String,
-    /// The property's value for each alternative, in order.
-    pub values: Vec<String>,
-}
-
-/// The properties of an object schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Object {
-    /// Properties in document order.
-    pub properties: Vec<(String, Schema)>,
-    /// Required property names.
-    pub required: BTreeSet<String>,
-    /// `additionalProperties` with a schema (a map); `None` when absent or `false`.
-    pub additional: Option<Box<Schema>>,
-}
-
-impl Schema {
-    /// A schema of `kind` found at `pointer`, with no flags.
-    pub fn new(kind: Kind, pointer: &str) -> Self {
-        Schema {
-            kind,
-            nullable: false,
-            read_only: false,
-            description: None,
-            format: None,
-            deprecated: false,
-            note: None,
-            pointer: pointer.to_string(),
-        }
-    }
-
-    /// Whether this is a bare placeholder (`{type: object}`, `{type: array, items: {}}`, `{type: string}`).
-    fn is_bare(&self) -> bool {
-        match &self.kind {
-            Kind::Any | Kind::Null => true,
-            Kind::String => self.format.is_none(),
-            Kind::Array(items) => matches!(items.kind, Kind::Any),
-            Kind::Object(o) => o.properties.is_empty() && o.additional.is_none(),
-            _ => false,
-        }
-    }
-}
 
 /// Resolves schemas of one document, caching named components.
 pub struct Resolver<'a> {
@@ -182,10 +89,7 @@ impl<'a> Resolver<'a> {
             return Ok(body);
         }
         let message = format!("`allOf` reaches back into `{name}`, which it is part of");
-        if self.strict {
-            return Err(self.spec.error(from, message));
-        }
-        self.degraded.push(format!("#{from}: {message}"));
+        self.conflict(from, message.clone())?;
         let mut s = Schema::new(Kind::Any, from);
         s.note = Some(format!("Untyped: {message}."));
         Ok(s)
@@ -300,68 +204,13 @@ impl<'a> Resolver<'a> {
         if obj.contains_key("$ref") {
             return self.resolve(node, pointer);
         }
+        if let Some(s) = self.described_ref(node, obj, pointer)? {
+            return Ok(s);
+        }
         let mut base = if let Some(members) = obj.get("allOf") {
-            let members = self.array(members, &join(pointer, "allOf"))?;
-            let siblings = obj.contains_key("properties") || obj.contains_key("items");
-            if let [only] = members.as_slice() {
-                if !siblings && only.get("$ref").is_some() {
-                    // `allOf: [{$ref}]` is how OpenAPI 3.0 adds a description to a reference.
-                    let mut s = self.resolve(only, &join(&join(pointer, "allOf"), "0"))?;
-                    s.nullable |= flag(node, "nullable");
-                    s.read_only |= flag(node, "readOnly");
-                    if let Some(d) = description(node) {
-                        s.description = Some(d);
-                    }
-                    return Ok(s);
-                }
-            }
-            let mut acc: Option<Schema> = None;
-            for (i, m) in members.iter().enumerate() {
-                let p = join(&join(pointer, "allOf"), &i.to_string());
-                let s = self.resolve_flat(m, &p)?;
-                acc = Some(match acc {
-                    None => s,
-                    Some(a) => super::merge::merge(self, a, s)?,
-                });
-            }
-            // Keywords beside `allOf` (properties, type) are one more member.
-            let mut rest = obj.clone();
-            rest.remove("allOf");
-            let sibling = if siblings {
-                Some(self.resolve_inline(&Value::Object(rest), pointer)?)
-            } else {
-                None
-            };
-            match (acc, sibling) {
-                (Some(a), Some(s)) => super::merge::merge(self, a, s)?,
-                (Some(a), None) => a,
-                (None, Some(s)) => s,
-                (None, None) => Schema::new(Kind::Any, pointer),
-            }
-        } else if let Some(members) = obj.get("anyOf").or_else(|| obj.get("oneOf")) {
-            let key = if obj.contains_key("anyOf") {
-                "anyOf"
-            } else {
-                "oneOf"
-            };
-            let members = self.array(members, &join(pointer, key))?;
-            let mut variants = Vec::new();
-            let mut nullable = false;
-            for (i, m) in members.iter().enumerate() {
-                let p = join(&join(pointer, key), &i.to_string());
-                let s = self.resolve(m, &p)?;
-                if matches!(s.kind, Kind::Null) {
-                    nullable = true;
-                } else {
-                    variants.push(s);
-                }
-            }
-            let mut s = classify_union(variants, pointer);
-            if let Kind::Union(members, disc) = &mut s.kind {
-                *disc = discriminator(node, members);
-            }
-            s.nullable |= nullable;
-            s
+            self.all_of(obj, members, pointer)?
+        } else if obj.contains_key("anyOf") || obj.contains_key("oneOf") {
+            self.any_of(node, obj, pointer)?
         } else {
             self.resolve_typed(obj, pointer)?
         };
@@ -381,11 +230,94 @@ impl<'a> Resolver<'a> {
         Ok(base)
     }
 
-    fn resolve_typed(
+    /// `allOf: [{$ref}]` alone, which is how OpenAPI 3.0 adds a description (or `nullable`) to a
+    /// reference: the reference, with those.
+    fn described_ref(
         &mut self,
-        obj: &serde_json::Map<String, Value>,
+        node: &Value,
+        obj: &Map<String, Value>,
+        pointer: &str,
+    ) -> Result<Option<Schema>> {
+        let Some(members) = obj.get("allOf") else {
+            return Ok(None);
+        };
+        let members = self.array(members, &join(pointer, "allOf"))?;
+        let siblings = obj.contains_key("properties") || obj.contains_key("items");
+        let [only] = members.as_slice() else {
+            return Ok(None);
+        };
+        if siblings || only.get("$ref").is_none() {
+            return Ok(None);
+        }
+        let mut s = self.resolve(only, &join(&join(pointer, "allOf"), "0"))?;
+        s.nullable |= flag(node, "nullable");
+        s.read_only |= flag(node, "readOnly");
+        if let Some(d) = description(node) {
+            s.description = Some(d);
+        }
+        Ok(Some(s))
+    }
+
+    /// `allOf`: the members merged in order; keywords beside it (properties, type) are one more.
+    fn all_of(
+        &mut self,
+        obj: &Map<String, Value>,
+        members: &Value,
         pointer: &str,
     ) -> Result<Schema> {
+        let members = self.array(members, &join(pointer, "allOf"))?;
+        let mut acc: Option<Schema> = None;
+        for (i, m) in members.iter().enumerate() {
+            let p = join(&join(pointer, "allOf"), &i.to_string());
+            let s = self.resolve_flat(m, &p)?;
+            acc = Some(match acc {
+                None => s,
+                Some(a) => merge::merge(self, a, s)?,
+            });
+        }
+        let sibling = if obj.contains_key("properties") || obj.contains_key("items") {
+            let mut rest = obj.clone();
+            rest.remove("allOf");
+            Some(self.resolve_inline(&Value::Object(rest), pointer)?)
+        } else {
+            None
+        };
+        Ok(match (acc, sibling) {
+            (Some(a), Some(s)) => merge::merge(self, a, s)?,
+            (Some(a), None) => a,
+            (None, Some(s)) => s,
+            (None, None) => Schema::new(Kind::Any, pointer),
+        })
+    }
+
+    /// `anyOf`/`oneOf`: a `null` alternative makes it nullable; the rest are classified
+    /// ([`classify_union`]), with the discriminator when there is one.
+    fn any_of(&mut self, node: &Value, obj: &Map<String, Value>, pointer: &str) -> Result<Schema> {
+        let key = if obj.contains_key("anyOf") {
+            "anyOf"
+        } else {
+            "oneOf"
+        };
+        let members = self.array(&obj[key], &join(pointer, key))?;
+        let mut variants = Vec::new();
+        let mut nullable = false;
+        for (i, m) in members.iter().enumerate() {
+            let s = self.resolve(m, &join(&join(pointer, key), &i.to_string()))?;
+            if matches!(s.kind, Kind::Null) {
+                nullable = true;
+            } else {
+                variants.push(s);
+            }
+        }
+        let mut s = classify_union(variants, pointer);
+        if let Kind::Union(members, disc) = &mut s.kind {
+            *disc = discriminator(node, members);
+        }
+        s.nullable |= nullable;
+        Ok(s)
+    }
+
+    fn resolve_typed(&mut self, obj: &Map<String, Value>, pointer: &str) -> Result<Schema> {
         let ty = match obj.get("type") {
             None => None,
             Some(Value::String(t)) => Some(t.as_str()),
@@ -421,7 +353,7 @@ impl<'a> Resolver<'a> {
 
     fn resolve_by_type(
         &mut self,
-        obj: &serde_json::Map<String, Value>,
+        obj: &Map<String, Value>,
         ty: Option<&str>,
         pointer: &str,
     ) -> Result<Schema> {
@@ -458,7 +390,7 @@ impl<'a> Resolver<'a> {
         Ok(Schema::new(kind, pointer))
     }
 
-    fn object(&mut self, obj: &serde_json::Map<String, Value>, pointer: &str) -> Result<Object> {
+    fn object(&mut self, obj: &Map<String, Value>, pointer: &str) -> Result<Object> {
         let mut out = Object::default();
         if let Some(props) = obj.get("properties") {
             let pp = join(pointer, "properties");
@@ -581,4 +513,18 @@ fn description(node: &Value) -> Option<String> {
 
 fn unescape(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")
+}
+
+impl Flatten for Resolver<'_> {
+    fn flat(&mut self, name: &str, from: &str) -> Result<Schema> {
+        self.component_flat(name, from)
+    }
+
+    fn conflict(&mut self, at: &str, message: String) -> Result<()> {
+        if self.strict {
+            return Err(self.spec.error(at, message));
+        }
+        self.degraded.push(format!("#{at}: {message}"));
+        Ok(())
+    }
 }

@@ -1,28 +1,25 @@
 //! Turns resolved schemas into named Rust types: components keep their (overlay or derived) names,
 //! inline objects and enums are named from where they appear, identical shapes are shared.
+//! `anchors` applies the names the overlay gives by operation and field; `fields` builds structs.
 
-use super::names::{self, camel, snake, unique};
-use super::schema::{Discriminator, Kind, Resolver, Schema};
 use crate::error::Result;
 use crate::ir::{Field, Ty, TypeDef, TypeId, TypeKind};
+use crate::load::Spec;
+use crate::naming::{self, camel, unique};
 use crate::overlay::Overlay;
+use crate::resolve::schema::{Discriminator, Kind, Schema};
+use crate::resolve::Resolved;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Field names whose values are secrets (never printed by `Debug`).
-const SECRET_FIELDS: &[&str] = &[
-    "private_key",
-    "password",
-    "secret",
-    "client_secret",
-    "api_key",
-    "api_token",
-    "token",
-    "key_pem",
-];
+mod anchors;
+mod fields;
 
 /// Builds the type arena.
 pub struct Types<'o> {
     overlay: &'o Overlay,
+    /// The resolved document (component bodies), and the document for errors.
+    resolved: &'o Resolved,
+    spec: &'o Spec,
     /// Names of every component in the document (overlay or derived), computed up front so a
     /// component's name never depends on which others are used.
     component_names: BTreeMap<String, String>,
@@ -39,8 +36,9 @@ pub struct Types<'o> {
 }
 
 impl<'o> Types<'o> {
-    /// A builder for `component_list` (every component schema name of the document).
-    pub fn new(overlay: &'o Overlay, component_list: &[String]) -> Self {
+    /// A builder for the types of `resolved` (a resolution of `spec`), named with `overlay`.
+    pub fn new(overlay: &'o Overlay, resolved: &'o Resolved, spec: &'o Spec) -> Self {
+        let component_list = &resolved.component_names;
         let mut component_names = BTreeMap::new();
         let mut taken = BTreeSet::new();
         let mut groups: BTreeMap<String, Vec<&String>> = BTreeMap::new();
@@ -50,7 +48,7 @@ impl<'o> Types<'o> {
                     component_names.insert(c.clone(), n.clone());
                     taken.insert(n.clone());
                 }
-                None => groups.entry(names::component_type(c)).or_default().push(c),
+                None => groups.entry(naming::component_type(c)).or_default().push(c),
             }
         }
         for (short, mut members) in groups {
@@ -62,13 +60,15 @@ impl<'o> Types<'o> {
                 let base = if alone && !taken.contains(&short) {
                     short.clone()
                 } else {
-                    names::component_type_long(c)
+                    naming::component_type_long(c)
                 };
                 component_names.insert(c.clone(), unique(base, &mut taken));
             }
         }
         Types {
             overlay,
+            resolved,
+            spec,
             component_names,
             taken,
             by_component: BTreeMap::new(),
@@ -96,101 +96,9 @@ impl<'o> Types<'o> {
         unique(wanted, &mut self.taken)
     }
 
-    /// Names the type `ty` is (when it is a named type) `wanted`, as an operation's overlay entry
-    /// says: names anchored to operations, which upstream keeps, rather than to components, which
-    /// it renames.
-    pub fn name_by_operation(&mut self, ty: &Ty, wanted: &str) {
-        if let Some(id) = innermost_named(ty) {
-            self.anchor(id, wanted);
-        }
-    }
-
-    /// Applies the overlay's `fields` names (`"Type.field" = "Name"`): the type of that field of
-    /// the type now called `Type` (its items', for a list or map) is called `Name`. Run once every
-    /// operation is typed and named; entries naming a type another entry names go in rounds, so
-    /// `A.b` names `B` before `B.c` is looked up.
-    pub fn name_by_fields(&mut self) {
-        let mut pending: Vec<(&str, &str, &str)> = self
-            .overlay
-            .fields
-            .iter()
-            .filter_map(|(key, name)| {
-                let (ty, field) = key.split_once('.')?;
-                Some((ty, field, name.as_str()))
-            })
-            .collect();
-        loop {
-            let before = pending.len();
-            pending.retain(|(ty, field, name)| match self.field_type(ty, field) {
-                Some(id) => {
-                    self.anchor(id, name);
-                    false
-                }
-                None => true,
-            });
-            if pending.len() == before {
-                break;
-            }
-        }
-    }
-
-    /// The named type of the field `field` of the struct called `ty`, if both exist.
-    fn field_type(&self, ty: &str, field: &str) -> Option<TypeId> {
-        let def = self.defs.iter().find(|d| d.name == ty)?;
-        let TypeKind::Struct(fields) = &def.kind else {
-            return None;
-        };
-        innermost_named(&fields.iter().find(|f| f.name == field)?.ty)
-    }
-
-    /// Gives type `id` the overlay's name `wanted`. The first anchor of a type wins; a type that
-    /// holds `wanted` without an anchor (a component's name) gives it up and takes a suffix.
-    fn anchor(&mut self, id: TypeId, wanted: &str) {
-        if !self.anchored.insert(id) || self.defs[id].name == wanted {
-            return;
-        }
-        let holder = self.defs.iter().position(|d| d.name == wanted);
-        if let Some(other) = holder.filter(|o| !self.anchored.contains(o)) {
-            self.defs[other].name = unique(wanted.to_string(), &mut self.taken);
-            self.taken.remove(wanted);
-        }
-        self.rename(id, wanted, &mut BTreeSet::new());
-    }
-
-    /// Renames `id` to (a unique form of) `wanted`; the inline types named after it follow
-    /// (`{Old}Status` becomes `{New}Status`), so derived names come from the anchored name, never
-    /// from the component upstream happened to use.
-    fn rename(&mut self, id: TypeId, wanted: &str, renamed: &mut BTreeSet<TypeId>) {
-        if !renamed.insert(id) {
-            return;
-        }
-        let old = std::mem::take(&mut self.defs[id].name);
-        self.taken.remove(&old);
-        let new = unique(wanted.to_string(), &mut self.taken);
-        self.defs[id].name = new.clone();
-        for child in self.members(id) {
-            let followers = self.inline.contains(&child) && !self.anchored.contains(&child);
-            let tail = self.defs[child]
-                .name
-                .strip_prefix(old.as_str())
-                .map(str::to_string);
-            if let Some(tail) = tail.filter(|_| followers) {
-                self.rename(child, &format!("{new}{tail}"), renamed);
-            }
-        }
-    }
-
-    /// The named types a type holds directly: field types, union alternatives, alias targets (as
-    /// list items, map values or boxed too).
-    fn members(&self, id: TypeId) -> Vec<TypeId> {
-        let tys: Vec<&Ty> = match &self.defs[id].kind {
-            TypeKind::Struct(fields) => fields.iter().map(|f| &f.ty).collect(),
-            TypeKind::Union(vs) => vs.iter().map(|(_, t)| t).collect(),
-            TypeKind::Tagged { variants, .. } => variants.iter().map(|(_, _, t)| t).collect(),
-            TypeKind::Alias(t) => vec![t],
-            TypeKind::Enum(_) => Vec::new(),
-        };
-        tys.into_iter().filter_map(innermost_named).collect()
+    /// The resolved body of the component `name`, referred to at `from`.
+    pub fn component_body(&self, name: &str, from: &str) -> Result<&'o Schema> {
+        self.resolved.component(self.spec, name, from)
     }
 
     /// Adds a finished definition under an already reserved name.
@@ -201,7 +109,7 @@ impl<'o> Types<'o> {
 
     /// The Rust type for `s`, naming inline types `ctx`. `request`: the type is sent, so read-only
     /// properties are left out.
-    pub fn ty(&mut self, r: &mut Resolver<'_>, s: &Schema, ctx: &str, request: bool) -> Result<Ty> {
+    pub fn ty(&mut self, s: &Schema, ctx: &str, request: bool) -> Result<Ty> {
         Ok(match &s.kind {
             Kind::Any | Kind::Null => Ty::Any,
             Kind::Bool => Ty::Bool,
@@ -215,23 +123,20 @@ impl<'o> Types<'o> {
                 let kind = TypeKind::Enum(enum_variants(values));
                 self.anonymous(ctx, doc_or(s, &format!("Values of `{ctx}`.")), kind)
             }
-            Kind::Array(items) => Ty::Vec(Box::new(self.ty(
-                r,
-                items,
-                &format!("{ctx}Item"),
-                request,
-            )?)),
+            Kind::Array(items) => {
+                Ty::Vec(Box::new(self.ty(items, &format!("{ctx}Item"), request)?))
+            }
             Kind::Object(o) if o.properties.is_empty() => match &o.additional {
-                Some(v) => Ty::Map(Box::new(self.ty(r, v, &format!("{ctx}Value"), request)?)),
+                Some(v) => Ty::Map(Box::new(self.ty(v, &format!("{ctx}Value"), request)?)),
                 None => Ty::Map(Box::new(Ty::Any)),
             },
             Kind::Object(_) => {
-                let kind = self.struct_kind(r, s, ctx, request)?;
+                let kind = self.struct_kind(s, ctx, request)?;
                 self.anonymous(ctx, doc_or(s, &format!("The `{ctx}` object.")), kind)
             }
-            Kind::Ref(name) => self.component(r, name, request, &s.pointer)?,
+            Kind::Ref(name) => self.component(name, request, &s.pointer)?,
             Kind::Union(variants, disc) => {
-                let kind = self.union_kind(r, variants, disc.as_ref(), ctx, request)?;
+                let kind = self.union_kind(variants, disc.as_ref(), ctx, request)?;
                 self.anonymous(
                     ctx,
                     doc_or(s, &format!("One of several shapes of `{ctx}`.")),
@@ -241,16 +146,10 @@ impl<'o> Types<'o> {
         })
     }
 
-    fn component(
-        &mut self,
-        r: &mut Resolver<'_>,
-        name: &str,
-        request: bool,
-        from: &str,
-    ) -> Result<Ty> {
-        let body = r.component(name, from)?;
+    fn component(&mut self, name: &str, request: bool, from: &str) -> Result<Ty> {
+        let body = self.component_body(name, from)?;
         // Only objects with read-only properties get a separate request form.
-        let request = request && has_read_only(&body);
+        let request = request && has_read_only(body);
         if let Some(id) = self.by_component.get(&(name.to_string(), request)) {
             return Ok(Ty::Named(*id));
         }
@@ -258,7 +157,7 @@ impl<'o> Types<'o> {
             .component_names
             .get(name)
             .cloned()
-            .unwrap_or_else(|| names::component_type(name));
+            .unwrap_or_else(|| naming::component_type(name));
         let rust_name = if request {
             unique(format!("{base}Request"), &mut self.taken)
         } else {
@@ -275,20 +174,20 @@ impl<'o> Types<'o> {
         });
         self.by_component.insert((name.to_string(), request), id);
         let mut doc = body.description.clone().unwrap_or_else(|| {
-            format!("The `{}` schema of the API.", names::strip_namespace(name))
+            format!("The `{}` schema of the API.", naming::strip_namespace(name))
         });
         let kind = match &body.kind {
             Kind::Object(o) if !o.properties.is_empty() => {
                 if request {
                     doc.push_str("\n\nThe request form: read-only properties, which the server sets, are left out.");
                 }
-                self.struct_kind(r, &body, &rust_name, request)?
+                self.struct_kind(body, &rust_name, request)?
             }
             Kind::Enum(values) => TypeKind::Enum(enum_variants(values)),
             Kind::Union(variants, disc) => {
-                self.union_kind(r, variants, disc.as_ref(), &rust_name, request)?
+                self.union_kind(variants, disc.as_ref(), &rust_name, request)?
             }
-            _ => TypeKind::Alias(self.ty(r, &body, &rust_name, request)?),
+            _ => TypeKind::Alias(self.ty(body, &rust_name, request)?),
         };
         self.defs[id].doc = doc;
         self.defs[id].kind = kind;
@@ -297,7 +196,6 @@ impl<'o> Types<'o> {
 
     fn union_kind(
         &mut self,
-        r: &mut Resolver<'_>,
         variants: &[Schema],
         disc: Option<&Discriminator>,
         ctx: &str,
@@ -309,7 +207,7 @@ impl<'o> Types<'o> {
             taken.insert("Unknown".to_string());
         }
         for (i, v) in variants.iter().enumerate() {
-            let t = self.ty(r, v, &format!("{ctx}Variant{}", i + 1), request)?;
+            let t = self.ty(v, &format!("{ctx}Variant{}", i + 1), request)?;
             let name = unique(self.variant_name(&t), &mut taken);
             out.push((name, t));
         }
@@ -324,74 +222,6 @@ impl<'o> Types<'o> {
             },
             None => TypeKind::Union(out),
         })
-    }
-
-    fn struct_kind(
-        &mut self,
-        r: &mut Resolver<'_>,
-        s: &Schema,
-        ctx: &str,
-        request: bool,
-    ) -> Result<TypeKind> {
-        let Kind::Object(o) = &s.kind else {
-            return Ok(TypeKind::Alias(Ty::Any));
-        };
-        let mut fields = Vec::new();
-        let mut taken = BTreeSet::new();
-        for (api_name, prop) in &o.properties {
-            if request && prop.read_only {
-                continue;
-            }
-            let ty = self.ty(r, prop, &format!("{ctx}{}", camel(api_name)), request)?;
-            let required = o.required.contains(api_name);
-            let name = unique(snake(api_name), &mut taken);
-            let secret = SECRET_FIELDS.contains(&api_name.as_str())
-                || api_name.ends_with("_secret")
-                || api_name.ends_with("private_key")
-                || prop.format.as_deref() == Some("password");
-            let mut doc = prop.description.clone().unwrap_or_default();
-            if prop.read_only && !request {
-                push_note(&mut doc, "Read-only: set by the server.");
-            }
-            if prop.deprecated {
-                push_note(&mut doc, "Deprecated.");
-            }
-            if let Some(note) = &prop.note {
-                push_note(&mut doc, note);
-            }
-            if doc.is_empty() {
-                doc = format!("The `{api_name}` property.");
-            }
-            if matches!(ty, Ty::Any) && !matches!(prop.kind, Kind::Any | Kind::Null) {
-                self.degraded
-                    .push(format!("{ctx}.{api_name}: untyped ({})", prop.pointer));
-            }
-            fields.push(Field {
-                name,
-                api_name: api_name.clone(),
-                ty,
-                optional: !required || prop.nullable,
-                required,
-                boxed: false,
-                secret,
-                doc,
-            });
-        }
-        if let Some(extra) = &o.additional {
-            let value = self.ty(r, extra, &format!("{ctx}Value"), request)?;
-            let name = unique("additional_properties".to_string(), &mut taken);
-            fields.push(Field {
-                name,
-                api_name: String::new(),
-                ty: Ty::Map(Box::new(value)),
-                optional: false,
-                required: false,
-                boxed: false,
-                secret: false,
-                doc: "Properties beyond the named ones.".to_string(),
-            });
-        }
-        Ok(TypeKind::Struct(fields))
     }
 
     /// An inline type: shared with an identical earlier one, else named from `ctx`.
@@ -450,15 +280,6 @@ impl<'o> Types<'o> {
     }
 }
 
-/// The named type `ty` is, or holds as list items, map values or behind a `Box`.
-fn innermost_named(ty: &Ty) -> Option<TypeId> {
-    match ty {
-        Ty::Named(id) => Some(*id),
-        Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) => innermost_named(inner),
-        _ => None,
-    }
-}
-
 fn has_read_only(s: &Schema) -> bool {
     matches!(&s.kind, Kind::Object(o) if o.properties.iter().any(|(_, p)| p.read_only))
 }
@@ -476,11 +297,4 @@ fn doc_or(s: &Schema, fallback: &str) -> String {
     s.description
         .clone()
         .unwrap_or_else(|| fallback.to_string())
-}
-
-fn push_note(doc: &mut String, note: &str) {
-    if !doc.is_empty() {
-        doc.push_str("\n\n");
-    }
-    doc.push_str(note);
 }

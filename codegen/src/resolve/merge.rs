@@ -2,11 +2,19 @@
 //! on one property, the most specific schema wins (a placeholder gives way to a concrete schema, an
 //! enum to a narrower one); true conflicts (string vs integer) are errors naming both pointers.
 
-use super::schema::{Kind, Object, Resolver, Schema};
+use super::schema::{Kind, Object, Schema};
 use crate::error::Result;
 
+/// What merging needs from the resolver.
+pub trait Flatten {
+    /// The body of the named component `name` (referred to at `from`), to merge into another.
+    fn flat(&mut self, name: &str, from: &str) -> Result<Schema>;
+    /// Two schemas that cannot be merged (at `at`): an error when strict, else noted and `Ok`.
+    fn conflict(&mut self, at: &str, message: String) -> Result<()>;
+}
+
 /// Merges two `allOf` members (or two schemas of one property).
-pub fn merge(r: &mut Resolver<'_>, a: Schema, b: Schema) -> Result<Schema> {
+pub fn merge(r: &mut dyn Flatten, a: Schema, b: Schema) -> Result<Schema> {
     let mut out = merge_kind(r, a.clone(), b.clone())?;
     out.nullable = a.nullable || b.nullable || out.nullable;
     out.read_only = a.read_only || b.read_only;
@@ -18,7 +26,7 @@ pub fn merge(r: &mut Resolver<'_>, a: Schema, b: Schema) -> Result<Schema> {
     Ok(out)
 }
 
-fn merge_kind(r: &mut Resolver<'_>, a: Schema, b: Schema) -> Result<Schema> {
+fn merge_kind(r: &mut dyn Flatten, a: Schema, b: Schema) -> Result<Schema> {
     use Kind::*;
     Ok(match (&a.kind, &b.kind) {
         (Any | Null, _) => b,
@@ -70,11 +78,8 @@ fn merge_kind(r: &mut Resolver<'_>, a: Schema, b: Schema) -> Result<Schema> {
                 describe(&a.kind),
                 a.pointer
             );
-            if r.strict {
-                return Err(r.spec().error(&b.pointer, message));
-            }
             // Lenient mode (real-world specs): the value is kept untyped, and said so.
-            r.degraded.push(format!("#{}: {message}", b.pointer));
+            r.conflict(&b.pointer, message)?;
             let mut s = Schema::new(Any, &b.pointer);
             s.note = Some(format!(
                 "Untyped: the specification's allOf members disagree ({} at #{}, {} at #{}).",
@@ -88,7 +93,7 @@ fn merge_kind(r: &mut Resolver<'_>, a: Schema, b: Schema) -> Result<Schema> {
     })
 }
 
-fn merge_objects(r: &mut Resolver<'_>, mut x: Object, y: Object) -> Result<Object> {
+fn merge_objects(r: &mut dyn Flatten, mut x: Object, y: Object) -> Result<Object> {
     for (name, schema) in y.properties {
         if let Some(pos) = x.properties.iter().position(|(n, _)| *n == name) {
             let prev = x.properties[pos].1.clone();
@@ -105,11 +110,11 @@ fn merge_objects(r: &mut Resolver<'_>, mut x: Object, y: Object) -> Result<Objec
     Ok(x)
 }
 
-fn deref(r: &mut Resolver<'_>, s: Schema) -> Result<Schema> {
+fn deref(r: &mut dyn Flatten, s: Schema) -> Result<Schema> {
     match &s.kind {
         Kind::Ref(name) => {
             let name = name.clone();
-            r.component_flat(&name, &s.pointer)
+            r.flat(&name, &s.pointer)
         }
         _ => Ok(s),
     }

@@ -1,13 +1,49 @@
-//! Account/zone twins: whether two operations' shapes are the same Rust types, and dropping the
-//! types that merging left unused.
+//! Account/zone twins: whether two operations' shapes are the same Rust types, and merging those
+//! that are into one method taking a `Scope`.
 //!
 //! Cloudflare's documents often describe the zone twin of an account operation with their own
 //! components, equal but for details that do not change the Rust type (descriptions, examples,
 //! enum order, component names) or that only loosen it (a schema without `type` beside
 //! `type: string`). Such twins still become one method taking a `Scope`.
 
-use crate::ir::{Body, Param, Resource, Ty, TypeDef, TypeKind};
+use super::operations::Draft;
+use crate::ir::{Body, Param, Scoping, Ty, TypeDef, TypeKind};
 use std::collections::BTreeSet;
+
+/// Account/zone twins with the same name and shapes become one method taking a `Scope`; shapes
+/// are compared as Rust types (see [`same_params`]), and the account twin's types are
+/// kept.
+pub fn merge(drafts: Vec<Draft>, defs: &[TypeDef]) -> Vec<Draft> {
+    let mut out: Vec<Draft> = Vec::new();
+    for d in drafts {
+        let twin = out.iter_mut().find(|o| {
+            o.resource == d.resource
+                && o.op.method == d.op.method
+                && o.scope.is_some()
+                && d.scope.is_some()
+                && o.scope != d.scope
+                && o.op.scoping != Scoping::Either
+                && o.rest == d.rest
+                && o.op.http_method == d.op.http_method
+                && same_params(defs, o.op.path_params.get(1..), d.op.path_params.get(1..))
+                && same_params(defs, Some(&o.op.query), Some(&d.op.query))
+                && same_params(defs, Some(&o.op.headers), Some(&d.op.headers))
+                && same_body(defs, o.op.body.as_ref(), d.op.body.as_ref())
+                && same_ty(defs, &o.op.result, &d.op.result)
+                && o.op.decode == d.op.decode
+        });
+        match twin {
+            Some(o) => {
+                o.op.scoping = Scoping::Either;
+                o.op.path = o.rest.clone();
+                o.op.path_params.remove(0);
+                o.op.operation_ids.extend(d.op.operation_ids);
+            }
+            None => out.push(d),
+        }
+    }
+    out
+}
 
 /// Whether two parameter lists are the same arguments: names, requiredness, compatible types.
 pub fn same_params(defs: &[TypeDef], a: Option<&[Param]>, b: Option<&[Param]>) -> bool {
@@ -102,100 +138,5 @@ fn same_def(defs: &[TypeDef], x: usize, y: usize, assumed: &mut BTreeSet<(usize,
         }
         (TypeKind::Alias(s), TypeKind::Alias(t)) => compatible(defs, s, t, assumed),
         _ => false,
-    }
-}
-
-/// Drops the named types no operation reaches (the zone twin's types, once merged), renumbering
-/// the rest.
-pub fn prune(defs: &mut Vec<TypeDef>, resources: &mut [Resource]) {
-    let mut keep = vec![false; defs.len()];
-    {
-        let ops = super::all_operations(resources);
-        // Parameter structs are named by their operation, not referenced by a type.
-        let param_structs: BTreeSet<&str> = ops
-            .iter()
-            .filter_map(|op| op.params_struct.as_deref())
-            .collect();
-        let param_structs: Vec<Ty> = (0..defs.len())
-            .filter(|&id| param_structs.contains(defs[id].name.as_str()))
-            .map(Ty::Named)
-            .collect();
-        let mut roots: Vec<&Ty> = param_structs.iter().collect();
-        for op in &ops {
-            roots.push(&op.result);
-            roots.extend(op.body.as_ref().and_then(|b| b.ty.as_ref()));
-            roots.extend(
-                op.path_params
-                    .iter()
-                    .chain(&op.query)
-                    .chain(&op.headers)
-                    .map(|p| &p.ty),
-            );
-        }
-        for id in super::direction::reached(defs, roots) {
-            keep[id] = true;
-        }
-    }
-    if keep.iter().all(|k| *k) {
-        return;
-    }
-    let mut new_id = vec![None; defs.len()];
-    let mut next = 0;
-    for (id, k) in keep.iter().enumerate() {
-        if *k {
-            new_id[id] = Some(next);
-            next += 1;
-        }
-    }
-    let old = std::mem::take(defs);
-    for (id, mut d) in old.into_iter().enumerate() {
-        if keep[id] {
-            match &mut d.kind {
-                TypeKind::Struct(fields) => {
-                    fields.iter_mut().for_each(|f| renumber(&mut f.ty, &new_id))
-                }
-                TypeKind::Union(vs) => vs.iter_mut().for_each(|(_, t)| renumber(t, &new_id)),
-                TypeKind::Tagged { variants, .. } => variants
-                    .iter_mut()
-                    .for_each(|(_, _, t)| renumber(t, &new_id)),
-                TypeKind::Alias(t) => renumber(t, &new_id),
-                TypeKind::Enum(_) => {}
-            }
-            defs.push(d);
-        }
-    }
-    for_each_op(resources, &mut |op| {
-        renumber(&mut op.result, &new_id);
-        if let Some(t) = op.body.as_mut().and_then(|b| b.ty.as_mut()) {
-            renumber(t, &new_id);
-        }
-        for p in op
-            .path_params
-            .iter_mut()
-            .chain(&mut op.query)
-            .chain(&mut op.headers)
-        {
-            renumber(&mut p.ty, &new_id);
-        }
-    });
-}
-
-fn for_each_op(resources: &mut [Resource], f: &mut dyn FnMut(&mut crate::ir::Operation)) {
-    for r in resources {
-        r.operations.iter_mut().for_each(&mut *f);
-        for_each_op(&mut r.children, f);
-    }
-}
-
-/// Every kept type's new id (only kept types are reachable from kept items).
-fn renumber(t: &mut Ty, new_id: &[Option<usize>]) {
-    match t {
-        Ty::Named(id) => {
-            if let Some(n) = new_id[*id] {
-                *id = n;
-            }
-        }
-        Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) => renumber(inner, new_id),
-        _ => {}
     }
 }

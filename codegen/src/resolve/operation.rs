@@ -1,0 +1,278 @@
+//! One operation read from the document: its parameters (path-level ones overridden by the
+//! operation's), request body and decoded response, every schema resolved. No Rust names or types.
+
+use super::resolver::Resolver;
+use super::schema::{Kind, Schema};
+use crate::error::{join, Result};
+use serde_json::Value;
+
+/// An operation of the document, resolved.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// The path template.
+    pub path: String,
+    /// The HTTP method, lower case.
+    pub method: &'static str,
+    /// JSON pointer of the operation.
+    pub pointer: String,
+    /// `operationId`.
+    pub operation_id: Option<String>,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `deprecated`.
+    pub deprecated: bool,
+    /// Parameters, path-level first, each overridden by an operation-level one of the same name
+    /// and place.
+    pub params: Vec<Parameter>,
+    /// The request body.
+    pub body: Option<RequestBody>,
+    /// What a success response holds.
+    pub response: Response,
+}
+
+/// A parameter.
+#[derive(Debug, Clone)]
+pub struct Parameter {
+    /// Name on the wire.
+    pub name: String,
+    /// `path`, `query`, `header` or `cookie`.
+    pub place: String,
+    /// `required` (always true for a path parameter).
+    pub required: bool,
+    /// The parameter's description.
+    pub description: Option<String>,
+    /// Its schema (a string when it has none).
+    pub schema: Schema,
+    /// JSON pointer of the parameter object.
+    pub pointer: String,
+}
+
+/// A request body.
+#[derive(Debug, Clone)]
+pub enum RequestBody {
+    /// A JSON body with a schema.
+    Json {
+        /// The media type.
+        content_type: String,
+        /// The schema.
+        schema: Schema,
+    },
+    /// A JSON body the document declares required but gives no schema (`{}` is sent).
+    EmptyJson {
+        /// The media type.
+        content_type: String,
+    },
+    /// Another media type: raw bytes.
+    Raw {
+        /// The media type.
+        content_type: String,
+    },
+}
+
+/// What the success response holds.
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// The 2XX status codes the document lists, sorted.
+    pub codes: Vec<String>,
+    /// The body of the first with a JSON schema, else the first other media.
+    pub body: ResponseBody,
+}
+
+/// The decoded body of a success response.
+#[derive(Debug, Clone)]
+pub enum ResponseBody {
+    /// JSON with a schema (found at `pointer`).
+    Json(Schema),
+    /// A `text/*` body.
+    Text,
+    /// Another media type.
+    Binary,
+    /// No body.
+    Empty,
+}
+
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Every operation of the document, in (path, method) order.
+pub fn all(r: &mut Resolver<'_>) -> Result<Vec<Operation>> {
+    let spec = r.spec();
+    let mut out = Vec::new();
+    let Some(paths) = spec.doc.get("paths").and_then(Value::as_object) else {
+        return Ok(out);
+    };
+    let mut keys: Vec<&String> = paths.keys().collect();
+    keys.sort();
+    for path in keys {
+        let (path_ptr, item) = spec.deref(&join("/paths", path), &paths[path.as_str()])?;
+        for method in METHODS {
+            if let Some(node) = item.get(*method) {
+                let at = Location {
+                    path,
+                    item,
+                    item_ptr: &path_ptr,
+                    method,
+                };
+                out.push(operation(r, &at, node)?);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Where an operation is: its path, path item and method.
+struct Location<'d> {
+    path: &'d str,
+    item: &'d Value,
+    item_ptr: &'d str,
+    method: &'static str,
+}
+
+fn operation(r: &mut Resolver<'_>, at: &Location<'_>, node: &Value) -> Result<Operation> {
+    let pointer = join(at.item_ptr, at.method);
+    let text = |key: &str| node.get(key).and_then(Value::as_str).map(str::to_string);
+    Ok(Operation {
+        path: at.path.to_string(),
+        method: at.method,
+        operation_id: text("operationId"),
+        summary: text("summary"),
+        description: text("description"),
+        deprecated: node
+            .get("deprecated")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        params: parameters(r, at, node, &pointer)?,
+        body: request_body(r, node, &pointer)?,
+        response: response(r, node, &pointer)?,
+        pointer,
+    })
+}
+
+/// Path-level parameters, then the operation's, which replace those of the same name and place.
+fn parameters(
+    r: &mut Resolver<'_>,
+    at: &Location<'_>,
+    node: &Value,
+    pointer: &str,
+) -> Result<Vec<Parameter>> {
+    let spec = r.spec();
+    let mut params: Vec<Parameter> = Vec::new();
+    for (src, base) in [(at.item, at.item_ptr), (node, pointer)] {
+        let Some(list) = src.get("parameters").and_then(Value::as_array) else {
+            continue;
+        };
+        for (i, p) in list.iter().enumerate() {
+            let (pp, p) = spec.deref(&join(&join(base, "parameters"), &i.to_string()), p)?;
+            let p = parameter(r, p, &pp)?;
+            params.retain(|q| !(q.name == p.name && q.place == p.place));
+            params.push(p);
+        }
+    }
+    Ok(params)
+}
+
+fn parameter(r: &mut Resolver<'_>, p: &Value, pointer: &str) -> Result<Parameter> {
+    let spec = r.spec();
+    let field = |key: &str| {
+        p.get(key)
+            .and_then(Value::as_str)
+            .ok_or_else(|| spec.error(pointer, format!("parameter without `{key}`")))
+    };
+    let (name, place) = (field("name")?, field("in")?);
+    let schema = match p.get("schema") {
+        Some(_) => r.schema(&join(pointer, "schema"))?,
+        None => Schema::new(Kind::String, pointer),
+    };
+    Ok(Parameter {
+        name: name.to_string(),
+        place: place.to_string(),
+        required: place == "path" || p.get("required").and_then(Value::as_bool).unwrap_or(false),
+        description: p
+            .get("description")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        schema,
+        pointer: pointer.to_string(),
+    })
+}
+
+fn request_body(r: &mut Resolver<'_>, node: &Value, pointer: &str) -> Result<Option<RequestBody>> {
+    let spec = r.spec();
+    let Some(body) = node.get("requestBody") else {
+        return Ok(None);
+    };
+    let (bptr, body) = spec.deref(&join(pointer, "requestBody"), body)?;
+    let required = body
+        .get("required")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let Some(content) = body.get("content").and_then(Value::as_object) else {
+        return Ok(None);
+    };
+    if let Some(ct) = content.keys().find(|k| is_json(k)) {
+        let content_type = ct.clone();
+        if content[ct.as_str()].get("schema").is_none() {
+            // Cloudflare's DELETEs declare a JSON body with no schema: sent as `{}` when required.
+            return Ok(required.then_some(RequestBody::EmptyJson { content_type }));
+        }
+        let schema = r.schema(&join(&join(&join(&bptr, "content"), ct), "schema"))?;
+        return Ok(Some(RequestBody::Json {
+            content_type,
+            schema,
+        }));
+    }
+    Ok(content.keys().next().map(|ct| RequestBody::Raw {
+        content_type: ct.clone(),
+    }))
+}
+
+/// The first 2XX response with a JSON schema; failing that, the first other media type.
+fn response(r: &mut Resolver<'_>, node: &Value, pointer: &str) -> Result<Response> {
+    let spec = r.spec();
+    let Some(responses) = node.get("responses").and_then(Value::as_object) else {
+        return Ok(Response {
+            codes: Vec::new(),
+            body: ResponseBody::Empty,
+        });
+    };
+    let mut codes: Vec<String> = responses
+        .keys()
+        .filter(|k| k.starts_with('2'))
+        .cloned()
+        .collect();
+    codes.sort();
+    let mut other_media: Option<String> = None;
+    for code in &codes {
+        let at = join(&join(pointer, "responses"), code);
+        let (rptr, resp) = spec.deref(&at, &responses[code.as_str()])?;
+        let Some(content) = resp.get("content").and_then(Value::as_object) else {
+            continue;
+        };
+        if let Some(ct) = content.keys().find(|k| is_json(k)) {
+            if content[ct.as_str()].get("schema").is_some() {
+                let schema = r.schema(&join(&join(&join(&rptr, "content"), ct), "schema"))?;
+                return Ok(Response {
+                    codes,
+                    body: ResponseBody::Json(schema),
+                });
+            }
+        }
+        if other_media.is_none() {
+            other_media = content.keys().find(|k| !is_json(k)).cloned();
+        }
+    }
+    let body = match other_media {
+        Some(m) if m.starts_with("text/") => ResponseBody::Text,
+        Some(_) => ResponseBody::Binary,
+        None => ResponseBody::Empty,
+    };
+    Ok(Response { codes, body })
+}
+
+fn is_json(media: &str) -> bool {
+    let m = media.split(';').next().unwrap_or("").trim();
+    m == "application/json" || m.ends_with("+json")
+}

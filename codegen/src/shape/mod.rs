@@ -1,0 +1,47 @@
+//! Stage 3: shaping. The resolved document ([`crate::resolve::Resolved`]) becomes the named model
+//! ([`crate::ir::Model`]): `operations` types each operation and names it (overlay or path),
+//! `types` names Rust types, `twins` merges account/zone twins, `tree` builds the resource tree,
+//! `prune` drops the types merged twins left unused, `recursion` makes recursive types
+//! expressible, `direction` marks which types are sent and which received. Nothing here reads the
+//! document or follows a `$ref`.
+
+pub mod direction;
+pub mod operations;
+mod prune;
+mod recursion;
+mod tree;
+mod twins;
+mod types;
+
+use crate::error::Result;
+use crate::ir::Model;
+use crate::load::Spec;
+use crate::overlay::Overlay;
+use crate::resolve::Resolved;
+
+/// Builds the model of `spec` (resolved as `resolved`), named with `overlay`.
+pub fn shape(spec: &Spec, resolved: &Resolved, overlay: &Overlay) -> Result<Model> {
+    let mut types = types::Types::new(overlay, resolved, spec);
+    let mut degraded = resolved.degraded.clone();
+    let drafts = operations::drafts(resolved, &mut types, overlay, &mut degraded)?;
+    types.name_by_fields();
+    let (mut defs, mut type_notes) = types.into_defs();
+    degraded.append(&mut type_notes);
+    let drafts = twins::merge(drafts, &defs);
+    let mut resources = tree::build(drafts);
+    prune::prune(&mut defs, &mut resources);
+    recursion::box_recursive(&mut defs);
+    recursion::untie_aliases(&mut defs, &mut degraded);
+    degraded.sort();
+    degraded.dedup();
+    direction::mark(&mut defs, &resources);
+    let (title, version) = spec.title_and_version();
+    Ok(Model {
+        title,
+        version,
+        file: spec.file.clone(),
+        resources,
+        types: defs,
+        degraded,
+    })
+}
