@@ -285,7 +285,18 @@ def write_report(generation, edits, runtime, instructions, builds, quick, load):
         if instructions:
             lines.append(f"- Instructions per request (callgrind, {instructions['requests']} requests, client and server together): generated {instructions['generated']:,.0f}, by hand {instructions['hand']:,.0f}: {instructions['overhead_pct']:+.1f} %.")
         lines.append(f"- Decode of a 1,000-certificate list ({runtime['list_bytes']} bytes): {runtime['decode_1000_ms']:.2f} ms median.")
-    open(os.path.join(ROOT, "BENCHMARKS.md"), "w").write("\n".join(lines) + "\n")
+    path = os.path.join(ROOT, "BENCHMARKS.md")
+    # The comparisons of revisions (scripts/bench_revisions.py) are written by hand and kept.
+    kept = ""
+    if os.path.exists(path):
+        old = open(path).read()
+        at = old.find("\n" + REVISIONS_HEADING)
+        if at >= 0:
+            kept = old[at:]
+    open(path, "w").write("\n".join(lines) + "\n" + kept)
+
+
+REVISIONS_HEADING = "## Revisions compared"
 
 
 def build_bench(profile):

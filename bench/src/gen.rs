@@ -78,7 +78,7 @@ fn stages(path: &str, text: &str, overlay: Option<&String>) {
     let resolved = resolve::resolve(&spec, false).unwrap_or_else(|e| fail(&e.to_string()));
     lap("resolve", t);
     let t = Instant::now();
-    let model = shape::shape(&spec, &resolved, &overlay).unwrap_or_else(|e| fail(&e.to_string()));
+    let model = shape::shape(&spec, resolved, &overlay).unwrap_or_else(|e| fail(&e.to_string()));
     lap("shape", t);
     let t = Instant::now();
     spec.validate().unwrap_or_else(|e| fail(&e.to_string()));

@@ -62,7 +62,7 @@ pub struct TypeDef {
 }
 
 /// The kinds of named types.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TypeKind {
     /// A struct.
     Struct(Vec<Field>),
@@ -83,7 +83,7 @@ pub enum TypeKind {
 }
 
 /// A struct field.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Field {
     /// Rust name.
     pub name: String,

@@ -67,7 +67,7 @@ pub struct Output {
 /// The named model of `spec`: resolved, then shaped.
 pub fn model(spec: &Spec, settings: &Settings) -> Result<ir::Model, Error> {
     let resolved = resolve::resolve(spec, settings.strict)?;
-    shape::shape(spec, &resolved, &settings.overlay)
+    shape::shape(spec, resolved, &settings.overlay)
 }
 
 /// Generates the client code for `spec`. Same input, same bytes.

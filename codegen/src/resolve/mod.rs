@@ -13,7 +13,7 @@ use crate::error::Result;
 use crate::load::Spec;
 use operation::{Operation, RequestBody, ResponseBody};
 use schema::{Kind, Schema};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// A document, resolved.
 #[derive(Debug, Clone)]
@@ -54,19 +54,23 @@ pub fn resolve(spec: &Spec, strict: bool) -> Result<Resolved> {
         if let Some(RequestBody::Json { schema, .. }) = &op.body {
             refs(schema, &mut pending);
         }
-        if let ResponseBody::Json(schema) = &op.response.body {
-            refs(schema, &mut pending);
+        match &op.response.body {
+            ResponseBody::Json(schema)
+            | ResponseBody::Envelope {
+                result: Some(schema),
+                ..
+            } => refs(schema, &mut pending),
+            _ => {}
         }
     }
-    let mut components = BTreeMap::new();
+    let mut reached = BTreeSet::new();
     while let Some((name, from)) = pending.pop_front() {
-        if components.contains_key(&name) {
-            continue;
+        if reached.insert(name.clone()) {
+            refs(r.cached_component(&name, &from)?.as_ref(), &mut pending);
         }
-        let body = r.component(&name, &from)?;
-        refs(&body, &mut pending);
-        components.insert(name, body);
     }
+    let (mut components, degraded) = r.finish();
+    components.retain(|name, _| reached.contains(name));
     let component_names = spec
         .doc
         .pointer("/components/schemas")
@@ -77,14 +81,14 @@ pub fn resolve(spec: &Spec, strict: bool) -> Result<Resolved> {
         operations,
         components,
         component_names,
-        degraded: r.degraded,
+        degraded,
     })
 }
 
 /// The named components `s` refers to, with where.
 fn refs(s: &Schema, out: &mut VecDeque<(String, String)>) {
     match &s.kind {
-        Kind::Ref(name) => out.push_back((name.clone(), s.pointer.clone())),
+        Kind::Ref(name) => out.push_back((name.clone(), s.pointer.to_string())),
         Kind::Array(items) => refs(items, out),
         Kind::Object(o) => {
             for (_, p) in &o.properties {

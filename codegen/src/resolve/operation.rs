@@ -83,7 +83,15 @@ pub struct Response {
 /// The decoded body of a success response.
 #[derive(Debug, Clone)]
 pub enum ResponseBody {
-    /// JSON with a schema (found at `pointer`).
+    /// Cloudflare's envelope (an object with `success` and `errors`): its `result`, if it has
+    /// one, and whether it has `result_info` (paging).
+    Envelope {
+        /// The `result` property.
+        result: Option<Schema>,
+        /// Whether there is a `result_info` property.
+        result_info: bool,
+    },
+    /// Any other JSON with a schema.
     Json(Schema),
     /// A `text/*` body.
     Text,
@@ -256,7 +264,7 @@ fn response(r: &mut Resolver<'_>, node: &Value, pointer: &str) -> Result<Respons
                 let schema = r.schema(&join(&join(&join(&rptr, "content"), ct), "schema"))?;
                 return Ok(Response {
                     codes,
-                    body: ResponseBody::Json(schema),
+                    body: json_body(r, schema)?,
                 });
             }
         }
@@ -270,6 +278,32 @@ fn response(r: &mut Resolver<'_>, node: &Value, pointer: &str) -> Result<Respons
         None => ResponseBody::Empty,
     };
     Ok(Response { codes, body })
+}
+
+/// A JSON response body: Cloudflare's envelope, reduced to what is decoded (its `result`), or
+/// the whole schema.
+fn json_body(r: &mut Resolver<'_>, schema: Schema) -> Result<ResponseBody> {
+    let flat = match &schema.kind {
+        Kind::Ref(name) => r.component(&name.clone(), &schema.pointer)?,
+        _ => schema.clone(),
+    };
+    let Kind::Object(mut o) = flat.kind else {
+        return Ok(ResponseBody::Json(schema));
+    };
+    let has = |n: &str| o.properties.iter().any(|(k, _)| k == n);
+    if !has("success") || !has("errors") {
+        return Ok(ResponseBody::Json(schema));
+    }
+    let result_info = has("result_info");
+    let result = o
+        .properties
+        .iter()
+        .position(|(k, _)| k == "result")
+        .map(|i| o.properties.swap_remove(i).1);
+    Ok(ResponseBody::Envelope {
+        result,
+        result_info,
+    })
 }
 
 fn is_json(media: &str) -> bool {

@@ -7,7 +7,9 @@ use super::schema::{Discriminator, Kind, Object, Schema};
 use crate::error::{join, Result};
 use crate::load::Spec;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 /// Resolves schemas of one document, caching named components.
 pub struct Resolver<'a> {
@@ -53,13 +55,19 @@ impl<'a> Resolver<'a> {
 
     /// The flattened body of the named component `name` (cached).
     pub fn component(&mut self, name: &str, from: &str) -> Result<Schema> {
-        if let Some(s) = self.components.get(name) {
-            return Ok(s.clone());
+        self.cached_component(name, from).map(Cow::into_owned)
+    }
+
+    /// The same, borrowed from the cache. A component that refers to itself through a property
+    /// while it is being resolved is a reference to itself, which is not cached.
+    pub fn cached_component(&mut self, name: &str, from: &str) -> Result<Cow<'_, Schema>> {
+        if self.components.contains_key(name) {
+            return Ok(Cow::Borrowed(&self.components[name]));
         }
         if let Some((_, depth)) = self.flattening.iter().find(|(n, _)| n == name) {
             if *depth < self.depth {
                 // Recursion through a property or item: refer to the component by name.
-                return Ok(Schema::new(Kind::Ref(name.to_string()), from));
+                return Ok(Cow::Owned(Schema::new(Kind::Ref(name.to_string()), from)));
             }
             let chain: Vec<&str> = self.flattening.iter().map(|(n, _)| n.as_str()).collect();
             return Err(self.spec.error(
@@ -76,8 +84,9 @@ impl<'a> Resolver<'a> {
         let resolved = self.resolve_inline(node, &pointer);
         self.flattening.pop();
         let resolved = resolved?;
-        self.components.insert(name.to_string(), resolved.clone());
-        Ok(resolved)
+        Ok(Cow::Borrowed(
+            self.components.entry(name.to_string()).or_insert(resolved),
+        ))
     }
 
     /// The body of `name` for merging into an `allOf`. A component that is still being resolved
@@ -226,7 +235,7 @@ impl<'a> Resolver<'a> {
                 .and_then(Value::as_str)
                 .map(str::to_string);
         }
-        base.pointer = pointer.to_string();
+        base.pointer = pointer.into();
         Ok(base)
     }
 
@@ -502,17 +511,24 @@ fn flag(node: &Value, key: &str) -> bool {
     node.get(key).and_then(Value::as_bool).unwrap_or(false)
 }
 
-fn description(node: &Value) -> Option<String> {
+fn description(node: &Value) -> Option<Rc<str>> {
     node.get("description")
         .or_else(|| node.get("title"))
         .and_then(Value::as_str)
         .map(str::trim)
         .filter(|d| !d.is_empty())
-        .map(str::to_string)
+        .map(Rc::from)
 }
 
 fn unescape(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")
+}
+
+impl Resolver<'_> {
+    /// Every component resolved so far, and what degraded: the resolver's results.
+    pub fn finish(self) -> (BTreeMap<String, Schema>, Vec<String>) {
+        (self.components, self.degraded)
+    }
 }
 
 impl Flatten for Resolver<'_> {

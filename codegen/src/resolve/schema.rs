@@ -3,6 +3,7 @@
 //! Data only; [`super::resolver`] builds it.
 
 use std::collections::BTreeSet;
+use std::rc::Rc;
 
 /// A resolved schema.
 #[derive(Debug, Clone, PartialEq)]
@@ -13,16 +14,17 @@ pub struct Schema {
     pub nullable: bool,
     /// `readOnly: true`: never sent in request bodies.
     pub read_only: bool,
-    /// The description (or, failing that, the title), from the schema or the alias it came through.
-    pub description: Option<String>,
+    /// The description (or, failing that, the title), from the schema or the alias it came through
+    /// (shared: a component's body is cloned wherever it is merged or inlined).
+    pub description: Option<Rc<str>>,
     /// `format` of a string (`date-time`, `binary`, `password`, …).
     pub format: Option<String>,
     /// `deprecated: true`.
     pub deprecated: bool,
     /// A note of the generator's (why the schema was simplified), for the docs.
     pub note: Option<String>,
-    /// Where it was found.
-    pub pointer: String,
+    /// Where it was found (shared, as the description).
+    pub pointer: Rc<str>,
 }
 
 /// The kinds of resolved schemas.
@@ -84,7 +86,7 @@ impl Schema {
             format: None,
             deprecated: false,
             note: None,
-            pointer: pointer.to_string(),
+            pointer: pointer.into(),
         }
     }
 

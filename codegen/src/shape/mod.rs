@@ -19,11 +19,13 @@ use crate::load::Spec;
 use crate::overlay::Overlay;
 use crate::resolve::Resolved;
 
-/// Builds the model of `spec` (resolved as `resolved`), named with `overlay`.
-pub fn shape(spec: &Spec, resolved: &Resolved, overlay: &Overlay) -> Result<Model> {
-    let mut types = types::Types::new(overlay, resolved, spec);
-    let mut degraded = resolved.degraded.clone();
-    let drafts = operations::drafts(resolved, &mut types, overlay, &mut degraded)?;
+/// Builds the model of `spec` (resolved as `resolved`, which it consumes), named with `overlay`.
+pub fn shape(spec: &Spec, mut resolved: Resolved, overlay: &Overlay) -> Result<Model> {
+    // Each operation is dropped once shaped; the components stay until every type is built.
+    let ops = std::mem::take(&mut resolved.operations);
+    let mut degraded = std::mem::take(&mut resolved.degraded);
+    let mut types = types::Types::new(overlay, &resolved, spec);
+    let drafts = operations::drafts(ops, &mut types, overlay, &mut degraded)?;
     types.name_by_fields();
     let (mut defs, mut type_notes) = types.into_defs();
     degraded.append(&mut type_notes);

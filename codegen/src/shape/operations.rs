@@ -8,7 +8,6 @@ use crate::naming::{self, camel, snake, unique};
 use crate::overlay::{OperationName, Overlay};
 use crate::resolve::operation::{self as resolved, RequestBody, ResponseBody};
 use crate::resolve::schema::{Kind, Schema};
-use crate::resolve::Resolved;
 
 /// One operation before twins are merged and names made unique.
 #[derive(Debug, Clone)]
@@ -23,17 +22,16 @@ pub struct Draft {
     pub rest: String,
 }
 
-/// Every operation of `resolved`, in (path, method) order; what degraded goes to `degraded`.
+/// Every operation of `ops` (in their order), each dropped once shaped; what degraded goes to
+/// `degraded`.
 pub fn drafts(
-    resolved: &Resolved,
+    ops: Vec<resolved::Operation>,
     t: &mut Types<'_>,
     overlay: &Overlay,
     degraded: &mut Vec<String>,
 ) -> Result<Vec<Draft>> {
-    resolved
-        .operations
-        .iter()
-        .map(|op| Shaper::new(op, overlay, t, degraded).draft())
+    ops.into_iter()
+        .map(|op| Shaper::new(&op, overlay, t, degraded).draft())
         .collect()
 }
 
@@ -167,7 +165,7 @@ impl<'a, 'o> Shaper<'a, 'o> {
         let doc = p
             .description
             .clone()
-            .or_else(|| p.schema.description.clone())
+            .or_else(|| p.schema.description.as_deref().map(str::to_string))
             .unwrap_or_else(|| format!("The `{}` {} parameter.", p.name, p.place));
         Ok(Param {
             name: snake(&p.name),
@@ -277,48 +275,41 @@ impl<'a, 'o> Shaper<'a, 'o> {
     fn result(&mut self, has_page: bool) -> Result<(Ty, Decode)> {
         let op = self.op;
         let response = &op.response;
-        let schema = match &response.body {
-            ResponseBody::Json(schema) => schema,
-            ResponseBody::Text => return Ok((Ty::String, Decode::Text)),
-            ResponseBody::Binary => return Ok((Ty::Unit, Decode::Binary)),
-            ResponseBody::Empty => return Ok((Ty::Unit, Decode::Empty)),
-        };
-        if response.codes.len() > 1 {
+        if response.codes.len() > 1
+            && matches!(
+                response.body,
+                ResponseBody::Json(_) | ResponseBody::Envelope { .. }
+            )
+        {
             self.notes.push(format!(
                 "Success responses {}: the first with a JSON body is decoded.",
                 response.codes.join(", ")
             ));
         }
-        let flat = match &schema.kind {
-            Kind::Ref(name) => self.types.component_body(name, &schema.pointer)?,
-            _ => schema,
-        };
-        let Kind::Object(o) = &flat.kind else {
-            let ty = self
-                .types
-                .ty(schema, &format!("{}Response", self.ctx), false)?;
-            return Ok((ty, Decode::Whole));
-        };
-        let property = |n: &str| o.properties.iter().find(|(k, _)| k == n).map(|(_, s)| s);
-        if property("success").is_none() || property("errors").is_none() {
-            let ty = self
-                .types
-                .ty(schema, &format!("{}Response", self.ctx), false)?;
-            return Ok((ty, Decode::Whole));
-        }
-        let Some(result) = property("result") else {
-            return Ok((Ty::Unit, Decode::EnvelopeResult));
-        };
-        if let (Kind::Array(items), true) =
-            (&result.kind, has_page && property("result_info").is_some())
-        {
-            let ty = self.types.ty(items, &format!("{}Item", self.ctx), false)?;
-            return Ok((ty, Decode::EnvelopePage));
-        }
-        let ty = self
-            .types
-            .ty(result, &format!("{}Result", self.ctx), false)?;
-        Ok((ty, Decode::EnvelopeResult))
+        let ctx = &self.ctx;
+        Ok(match &response.body {
+            ResponseBody::Text => (Ty::String, Decode::Text),
+            ResponseBody::Binary => (Ty::Unit, Decode::Binary),
+            ResponseBody::Empty => (Ty::Unit, Decode::Empty),
+            ResponseBody::Json(schema) => (
+                self.types.ty(schema, &format!("{ctx}Response"), false)?,
+                Decode::Whole,
+            ),
+            ResponseBody::Envelope { result: None, .. } => (Ty::Unit, Decode::EnvelopeResult),
+            ResponseBody::Envelope {
+                result: Some(result),
+                result_info,
+            } => match &result.kind {
+                Kind::Array(items) if has_page && *result_info => (
+                    self.types.ty(items, &format!("{ctx}Item"), false)?,
+                    Decode::EnvelopePage,
+                ),
+                _ => (
+                    self.types.ty(result, &format!("{ctx}Result"), false)?,
+                    Decode::EnvelopeResult,
+                ),
+            },
+        })
     }
 
     /// Names anchored to the operation, whatever components upstream puts there.

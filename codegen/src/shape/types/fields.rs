@@ -90,7 +90,7 @@ fn is_secret(api_name: &str, prop: &Schema) -> bool {
 
 /// A field's doc: the description, then the generator's notes.
 fn field_doc(api_name: &str, prop: &Schema, request: bool) -> String {
-    let mut doc = prop.description.clone().unwrap_or_default();
+    let mut doc = prop.description.as_deref().unwrap_or_default().to_string();
     if prop.read_only && !request {
         push_note(&mut doc, "Read-only: set by the server.");
     }

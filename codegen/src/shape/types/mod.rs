@@ -10,6 +10,7 @@ use crate::overlay::Overlay;
 use crate::resolve::schema::{Discriminator, Kind, Schema};
 use crate::resolve::Resolved;
 use std::collections::{BTreeMap, BTreeSet};
+use std::hash::{Hash, Hasher};
 
 mod anchors;
 mod fields;
@@ -25,7 +26,9 @@ pub struct Types<'o> {
     component_names: BTreeMap<String, String>,
     taken: BTreeSet<String>,
     by_component: BTreeMap<(String, bool), TypeId>,
-    by_shape: BTreeMap<String, TypeId>,
+    /// Inline types and parameter structs (`true`) by the hash of their kind, to share identical
+    /// ones (compared in full on a match).
+    by_shape: BTreeMap<(bool, u64), Vec<TypeId>>,
     /// Types the overlay names by operation or field (`name_by_operation`, `name_by_fields`).
     anchored: BTreeSet<TypeId>,
     /// Inline types, named from where they first appeared (`anonymous`).
@@ -173,9 +176,13 @@ impl<'o> Types<'o> {
             received: false,
         });
         self.by_component.insert((name.to_string(), request), id);
-        let mut doc = body.description.clone().unwrap_or_else(|| {
-            format!("The `{}` schema of the API.", naming::strip_namespace(name))
-        });
+        let mut doc = body
+            .description
+            .as_deref()
+            .map(str::to_string)
+            .unwrap_or_else(|| {
+                format!("The `{}` schema of the API.", naming::strip_namespace(name))
+            });
         let kind = match &body.kind {
             Kind::Object(o) if !o.properties.is_empty() => {
                 if request {
@@ -226,9 +233,9 @@ impl<'o> Types<'o> {
 
     /// An inline type: shared with an identical earlier one, else named from `ctx`.
     fn anonymous(&mut self, ctx: &str, doc: String, kind: TypeKind) -> Ty {
-        let shape = format!("{kind:?}");
-        if let Some(id) = self.by_shape.get(&shape) {
-            return Ty::Named(*id);
+        let (key, same) = self.same_shape(false, &kind);
+        if let Some(id) = same {
+            return Ty::Named(id);
         }
         let name = self.reserve_name(ctx);
         let id = self.push(TypeDef {
@@ -239,7 +246,7 @@ impl<'o> Types<'o> {
             sent: false,
             received: false,
         });
-        self.by_shape.insert(shape, id);
+        self.by_shape.entry(key).or_default().push(id);
         self.inline.insert(id);
         Ty::Named(id)
     }
@@ -247,9 +254,9 @@ impl<'o> Types<'o> {
     /// A parameter struct (not sent as JSON), shared by operations with the same parameters.
     pub fn params_struct(&mut self, wanted: &str, doc: String, fields: Vec<Field>) -> String {
         let kind = TypeKind::Struct(fields);
-        let shape = format!("params {kind:?}");
-        if let Some(id) = self.by_shape.get(&shape) {
-            return self.defs[*id].name.clone();
+        let (key, same) = self.same_shape(true, &kind);
+        if let Some(id) = same {
+            return self.defs[id].name.clone();
         }
         let name = self.reserve_name(wanted);
         let id = self.push(TypeDef {
@@ -259,8 +266,20 @@ impl<'o> Types<'o> {
             sent: false,
             received: false,
         });
-        self.by_shape.insert(shape, id);
+        self.by_shape.entry(key).or_default().push(id);
         name
+    }
+
+    /// The key of `kind` among the shared shapes, and the type of that kind already made, if any.
+    fn same_shape(&self, params: bool, kind: &TypeKind) -> ((bool, u64), Option<TypeId>) {
+        let mut hasher = std::hash::DefaultHasher::new();
+        kind.hash(&mut hasher);
+        let key = (params, hasher.finish());
+        let same = self
+            .by_shape
+            .get(&key)
+            .and_then(|ids| ids.iter().copied().find(|id| self.defs[*id].kind == *kind));
+        (key, same)
     }
 
     fn variant_name(&self, t: &Ty) -> String {
@@ -294,7 +313,5 @@ fn enum_variants(values: &[String]) -> Vec<(String, String)> {
 }
 
 fn doc_or(s: &Schema, fallback: &str) -> String {
-    s.description
-        .clone()
-        .unwrap_or_else(|| fallback.to_string())
+    s.description.as_deref().unwrap_or(fallback).to_string()
 }
