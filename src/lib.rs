@@ -50,6 +50,7 @@ mod client;
 mod credentials;
 mod envelope;
 mod error;
+mod nullable;
 mod pagination;
 mod path;
 mod retry;
@@ -72,6 +73,7 @@ pub use credentials::Credentials;
 pub use envelope::{Envelope, Page, ResponseMessage, ResponseMessageSource, ResultInfo};
 pub use error::{ApiError, Error};
 pub use generated::{resources, types, SPEC_VERSION};
+pub use nullable::Nullable;
 pub use pagination::PageStream;
 /// A typed response with its HTTP status and headers (from `progenitor-client`).
 pub use progenitor_client::ResponseValue;

@@ -310,12 +310,12 @@ fn hostname_origin_pull_update() -> HostnameOriginPullUpdate {
         config: vec![
             HostnameOriginPullConfig {
                 cert_id: Some(HOSTNAME_CERT_ID.into()),
-                enabled: Some(true),
+                enabled: true.into(),
                 hostname: Some(HOSTNAME.into()),
             },
             HostnameOriginPullConfig {
                 cert_id: Some(HOSTNAME_CERT_ID.into()),
-                enabled: Some(false),
+                enabled: false.into(),
                 hostname: Some("dev.example.com".into()),
             },
         ],

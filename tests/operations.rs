@@ -5,7 +5,7 @@
 mod common;
 
 use cloudflare_mtls::types::*;
-use cloudflare_mtls::{Client, Error, Page, Scope};
+use cloudflare_mtls::{Client, Error, Nullable, Page, Scope};
 use common::*;
 use futures::TryStreamExt;
 use serde_json::{json, Value};
@@ -1509,12 +1509,12 @@ async fn origin_tls_client_auth_hostnames_update() {
         config: vec![
             HostnameOriginPullConfig {
                 cert_id: Some(HOSTNAME_CERT_ID.into()),
-                enabled: Some(true),
+                enabled: true.into(),
                 hostname: Some("app.example.com".into()),
             },
             HostnameOriginPullConfig {
                 cert_id: Some(HOSTNAME_CERT_ID.into()),
-                enabled: Some(false),
+                enabled: false.into(),
                 hostname: Some("api.example.com".into()),
             },
         ],
@@ -1528,6 +1528,50 @@ async fn origin_tls_client_auth_hostnames_update() {
     assert_eq!(result.len(), 2);
     assert_hostname_aop(&result[0], "app.example.com", true);
     assert_hostname_aop(&result[1], "api.example.com", false);
+}
+
+/// `enabled: null` voids an association ("a null value voids the association"); a config without
+/// `enabled` leaves it as it is. Both are sent exactly so.
+#[tokio::test]
+async fn origin_tls_client_auth_hostnames_update_sends_null_and_leaves_absent_out() {
+    let server = server().await;
+    expect_json(
+        "PUT",
+        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/hostnames"),
+        Auth::Token,
+        json!({
+            "config": [
+                { "hostname": "app.example.com", "cert_id": HOSTNAME_CERT_ID, "enabled": null },
+                { "hostname": "api.example.com", "cert_id": HOSTNAME_CERT_ID }
+            ]
+        }),
+    )
+    .respond_with(ok(json!([hostname_aop_json("app.example.com", false)])))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = client(&server);
+    let body = HostnameOriginPullUpdate {
+        config: vec![
+            HostnameOriginPullConfig {
+                cert_id: Some(HOSTNAME_CERT_ID.into()),
+                enabled: Nullable::Null,
+                hostname: Some("app.example.com".into()),
+            },
+            HostnameOriginPullConfig {
+                cert_id: Some(HOSTNAME_CERT_ID.into()),
+                enabled: Nullable::Absent,
+                hostname: Some("api.example.com".into()),
+            },
+        ],
+    };
+    let result = client
+        .origin_tls_client_auth()
+        .hostnames()
+        .update(ZONE_ID, &body)
+        .await
+        .expect("update succeeds");
+    assert_eq!(result.len(), 1);
 }
 
 #[tokio::test]

@@ -500,6 +500,16 @@ pub enum HostnameCommand {
         #[arg(long, value_name = "ID")]
         cert_id: Option<String>,
     },
+    /// Void the association of a hostname and its certificate (sends `enabled: null`).
+    Void {
+        #[command(flatten)]
+        zone: ZoneArg,
+        /// The hostname.
+        hostname: String,
+        /// The certificate of the association [default: the hostname's current one]
+        #[arg(long, value_name = "ID")]
+        cert_id: Option<String>,
+    },
     /// Show a hostname's certificate and whether it is enabled.
     Status {
         #[command(flatten)]

@@ -95,12 +95,22 @@ pub struct Field {
     pub optional: bool,
     /// Required on the wire (an optional, required field is nullable: `None` is sent as `null`).
     pub required: bool,
+    /// `nullable` in the document: with `required` false, a sent field is three-state
+    /// ([`three_state`]).
+    pub nullable: bool,
     /// Boxed to break a recursive type.
     pub boxed: bool,
     /// Its value is a secret: never printed by `Debug`.
     pub secret: bool,
     /// Doc text.
     pub doc: String,
+}
+
+/// Whether field `f` of type `def` is three-state (`Nullable<T>`: left out, `null`, or a value): a
+/// field of a sent type that is neither required nor plain (`nullable` in the document), so that
+/// `null` (which clears a setting upstream) and "leave it" both can be sent.
+pub fn three_state(def: &TypeDef, f: &Field) -> bool {
+    def.sent && f.nullable && !f.required && !f.api_name.is_empty()
 }
 
 /// The whole model.

@@ -73,7 +73,9 @@ fn of_model(model: &Model) -> Surface {
                     .iter()
                     .map(|f| {
                         let t = ty(model, &f.ty);
-                        let t = if f.optional {
+                        let t = if crate::ir::three_state(def, f) {
+                            format!("Nullable<{t}>")
+                        } else if f.optional {
                             format!("Option<{t}>")
                         } else {
                             t

@@ -11,6 +11,7 @@ use cloudflare_mtls::types::{
     HostnameCertificateCreate, HostnameOriginPullConfig, HostnameOriginPullUpdate,
     OriginPullCertificateCreate, ZoneSettingUpdate,
 };
+use cloudflare_mtls::Nullable;
 
 /// The certificate and key files, checked and matched (unless `--skip-key-check`); `(certificate
 /// PEM, key PEM)`.
@@ -173,12 +174,13 @@ async fn hostname(cmd: HostnameCommand, global: &GlobalArgs, out: Output) -> Res
             hostname,
             cert_id,
         } => {
+            let change = Association::Enabled(true);
             set_hostname(
                 &hostnames,
                 &zone.zone_id,
                 hostname,
                 Some(cert_id),
-                true,
+                change,
                 &out,
             )
             .await
@@ -188,11 +190,18 @@ async fn hostname(cmd: HostnameCommand, global: &GlobalArgs, out: Output) -> Res
             hostname,
             cert_id,
         } => {
-            let cert_id = match cert_id {
-                Some(id) => Some(id),
-                None => hostnames.get(&zone.zone_id, &hostname).await?.cert_id,
-            };
-            set_hostname(&hostnames, &zone.zone_id, hostname, cert_id, false, &out).await
+            let cert_id = current_cert(&hostnames, &zone.zone_id, &hostname, cert_id).await?;
+            let change = Association::Enabled(false);
+            set_hostname(&hostnames, &zone.zone_id, hostname, cert_id, change, &out).await
+        }
+        HostnameCommand::Void {
+            zone,
+            hostname,
+            cert_id,
+        } => {
+            let cert_id = current_cert(&hostnames, &zone.zone_id, &hostname, cert_id).await?;
+            let change = Association::Void;
+            set_hostname(&hostnames, &zone.zone_id, hostname, cert_id, change, &out).await
         }
         HostnameCommand::Status { zone, hostname } => {
             let status = hostnames.get(&zone.zone_id, &hostname).await?;
@@ -201,27 +210,56 @@ async fn hostname(cmd: HostnameCommand, global: &GlobalArgs, out: Output) -> Res
     }
 }
 
-/// Turns per-hostname Authenticated Origin Pulls on or off for one hostname and prints the result.
+/// What to do with a hostname's association.
+#[derive(Debug, Clone, Copy)]
+enum Association {
+    /// Turn Authenticated Origin Pulls on or off.
+    Enabled(bool),
+    /// Void the association (`enabled: null`).
+    Void,
+}
+
+/// The certificate given, else the hostname's current one.
+async fn current_cert(
+    hostnames: &OriginTlsClientAuthHostnames<'_>,
+    zone_id: &str,
+    hostname: &str,
+    cert_id: Option<String>,
+) -> Result<Option<String>, CliError> {
+    Ok(match cert_id {
+        Some(id) => Some(id),
+        None => hostnames.get(zone_id, hostname).await?.cert_id,
+    })
+}
+
+/// Turns per-hostname Authenticated Origin Pulls on or off for one hostname, or voids its
+/// association, and prints the result.
 async fn set_hostname(
     hostnames: &OriginTlsClientAuthHostnames<'_>,
     zone_id: &str,
     hostname: String,
     cert_id: Option<String>,
-    enabled: bool,
+    change: Association,
     out: &Output,
 ) -> Result<(), CliError> {
+    let enabled = match change {
+        Association::Enabled(on) => Nullable::Value(on),
+        Association::Void => Nullable::Null,
+    };
     let config = HostnameOriginPullConfig {
         cert_id,
-        enabled: Some(enabled),
+        enabled,
         hostname: Some(hostname.clone()),
     };
     let body = HostnameOriginPullUpdate {
         config: vec![config],
     };
     let result = hostnames.update(zone_id, &body).await?;
-    let state = if enabled { "enabled" } else { "disabled" };
-    out.note(&format!(
-        "Authenticated Origin Pulls {state} for {hostname}."
-    ))?;
+    let state = match change {
+        Association::Enabled(true) => "Authenticated Origin Pulls enabled",
+        Association::Enabled(false) => "Authenticated Origin Pulls disabled",
+        Association::Void => "Association voided",
+    };
+    out.note(&format!("{state} for {hostname}."))?;
     out.list(&result, "")
 }

@@ -262,3 +262,39 @@ fn hostname_enable_disable_status() {
     );
     api.verify();
 }
+
+/// `hostname void` sends `enabled: null`, which voids the association (the certificate looked
+/// up when `--cert-id` is not given).
+#[test]
+fn hostname_void_sends_null() {
+    let api = Api::start();
+    let route = format!("{ROUTE}/hostnames");
+    let host = "app.example.com";
+    api.on(
+        "GET",
+        &format!("{route}/{host}"),
+        ok(hostname_entry(host, "h1", true)),
+    );
+    api.mount(
+        Mock::given(method("PUT"))
+            .and(path(route.as_str()))
+            .and(body_json(
+                json!({ "config": [{ "hostname": host, "cert_id": "h1", "enabled": null }] }),
+            ))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(ok(json!([hostname_entry(host, "h1", false)]))),
+            )
+            .expect(1),
+    );
+    let stdout =
+        ok_run(
+            api.cfmtls()
+                .args(["origin-pulls", "hostname", "void", host, "--zone-id", ZONE]),
+        );
+    assert!(
+        stdout.starts_with("Association voided for app.example.com."),
+        "{stdout}"
+    );
+    api.verify();
+}

@@ -1,7 +1,7 @@
 //! Emits the `types` module: structs, forward-compatible enums, unions and aliases.
 
 use super::{docs, ident, ty_tokens};
-use crate::ir::{Field, Model, Ty, TypeDef, TypeKind};
+use crate::ir::{three_state, Field, Model, Ty, TypeDef, TypeKind};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -122,6 +122,9 @@ fn serde_derives(def: &TypeDef) -> (Vec<TokenStream>, TokenStream) {
     }
 }
 
+/// The note on a three-state field.
+const THREE_STATE_DOC: &str = "Three-state: `Nullable::Absent` (the default) leaves it out, `Nullable::Null` sends `null`, `Nullable::Value` sends the value.";
+
 fn emit_struct(model: &Model, def: &TypeDef, fields: &[Field]) -> TokenStream {
     let name = format_ident!("{}", def.name);
     let doc = docs::attrs(&def.doc);
@@ -140,12 +143,19 @@ fn emit_struct(model: &Model, def: &TypeDef, fields: &[Field]) -> TokenStream {
     derives.extend(serde_derives);
     let field_tokens = fields.iter().map(|f| {
         let fname = ident(&f.name);
-        let fdoc = docs::attrs(&f.doc);
+        let fdoc = if three_state(def, f) {
+            docs::attrs(&format!("{}\n\n{THREE_STATE_DOC}", f.doc))
+        } else {
+            docs::attrs(&f.doc)
+        };
         let mut t = ty_tokens(model, &f.ty, false);
         if f.boxed {
             t = quote!(::std::boxed::Box<#t>);
         }
-        if f.optional {
+        let nullable = three_state(def, f);
+        if nullable {
+            t = quote!(crate::Nullable<#t>);
+        } else if f.optional {
             t = quote!(::std::option::Option<#t>);
         }
         let serde = if !(def.sent || def.received) {
@@ -158,7 +168,10 @@ fn emit_struct(model: &Model, def: &TypeDef, fields: &[Field]) -> TokenStream {
                 let api = &f.api_name;
                 parts.push(quote!(rename = #api));
             }
-            if f.optional {
+            if nullable {
+                parts.push(quote!(default));
+                parts.push(quote!(skip_serializing_if = "crate::Nullable::is_absent"));
+            } else if f.optional {
                 parts.push(quote!(default));
                 if !f.required {
                     parts.push(quote!(

@@ -79,6 +79,7 @@ mod tests {
             ty,
             optional: false,
             required: true,
+            nullable: false,
             boxed: false,
             secret: false,
             doc: String::new(),

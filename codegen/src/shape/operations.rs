@@ -339,6 +339,7 @@ impl<'a, 'o> Shaper<'a, 'o> {
                 ty: p.ty.clone(),
                 optional: !p.required,
                 required: p.required,
+                nullable: false,
                 boxed: false,
                 secret: false,
                 doc: p.doc.clone(),

@@ -106,6 +106,7 @@ fn same_def(defs: &[TypeDef], x: usize, y: usize, assumed: &mut BTreeSet<(usize,
                         && a.api_name == b.api_name
                         && a.optional == b.optional
                         && a.required == b.required
+                        && a.nullable == b.nullable
                         && compatible(defs, &a.ty, &b.ty, assumed)
                 })
         }
