@@ -18,6 +18,9 @@ pub enum Decode {
     Envelope,
     /// Cloudflare's envelope around a list, read into a [`Page`].
     Page,
+    /// Cloudflare's envelope around a list that is not paged: an absent or `null` `result` is an
+    /// empty list (both of Cloudflare's documents mark these arrays nullable).
+    EnvelopeList,
     /// The whole JSON body is the result.
     Whole,
     /// A `text/*` body, as a string.
@@ -44,7 +47,8 @@ pub trait FromBody: Sized {
 impl<T: DeserializeOwned> FromBody for T {
     fn from_body(decode: Decode, body: &[u8]) -> Result<Envelope<T>, DecodeFailure> {
         match decode {
-            Decode::Envelope | Decode::Page => envelope(body),
+            Decode::Envelope | Decode::Page => envelope(body, serde_json::Value::Null),
+            Decode::EnvelopeList => envelope(body, serde_json::Value::Array(Vec::new())),
             Decode::Whole => whole(body),
             Decode::Text => {
                 let text = std::str::from_utf8(body)
@@ -145,14 +149,17 @@ fn check<R>(raw: RawEnvelope<R>) -> Result<RawEnvelope<R>, DecodeFailure> {
     Ok(raw)
 }
 
-/// Cloudflare's envelope; the result is `result`.
-pub fn envelope<T: DeserializeOwned>(body: &[u8]) -> Result<Envelope<T>, DecodeFailure> {
+/// Cloudflare's envelope; the result is `result`, and an absent or `null` one is read as `absent`
+/// (`null`: fine for `()`, `Option` and `Value` results; `[]` for a list).
+pub fn envelope<T: DeserializeOwned>(
+    body: &[u8],
+    absent: serde_json::Value,
+) -> Result<Envelope<T>, DecodeFailure> {
     let raw: RawEnvelope<T> = parse(body).map_err(|f| unsuccessful_or(body, f))?;
     let raw = check(raw)?;
     let result = match raw.result {
         Some(r) => r,
-        // An absent or null `result` is fine for `()`, `Option` and `Value` results.
-        None => serde_json::from_value(serde_json::Value::Null).map_err(|_| {
+        None => serde_json::from_value(absent).map_err(|_| {
             DecodeFailure::Invalid("result".into(), "missing or null `result`".into())
         })?,
     };
@@ -249,6 +256,88 @@ impl<T> fmt::Debug for Redacted<'_, T> {
         f.write_str("<redacted>")
     }
 }
+
+/// The value of a required field of a received type that the response left out: the type's
+/// default, with a warning. One field never costs the whole response (see the README's "Received
+/// data" policy).
+pub fn missing<T: Default>(field: &str) -> T {
+    tracing::warn!(
+        field,
+        "a required field is missing from the response; its default value is used"
+    );
+    T::default()
+}
+
+/// What a lenient date field holds: `Option<DateTime>` (`None` when unreadable) or `DateTime`
+/// (the Unix epoch, `DateTime`'s default, when unreadable).
+pub trait LenientDate: Sized {
+    /// From the date read, if it could be.
+    fn from_date(date: Option<chrono::DateTime<chrono::Utc>>) -> Self;
+}
+
+impl LenientDate for Option<chrono::DateTime<chrono::Utc>> {
+    fn from_date(date: Option<chrono::DateTime<chrono::Utc>>) -> Self {
+        date
+    }
+}
+
+impl LenientDate for chrono::DateTime<chrono::Utc> {
+    fn from_date(date: Option<chrono::DateTime<chrono::Utc>>) -> Self {
+        date.unwrap_or_default()
+    }
+}
+
+/// A `date-time` field of a received type: an RFC 3339 string is the date; `null` is no date; an
+/// empty string, another layout or another JSON type costs the field (with a warning), not the
+/// response.
+pub fn lenient_date<'de, D, T>(deserializer: D, field: &str) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: LenientDate,
+{
+    let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+    let date = match &value {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(s) => match chrono::DateTime::parse_from_rfc3339(s) {
+            Ok(date) => Some(date.with_timezone(&chrono::Utc)),
+            Err(e) => {
+                tracing::warn!(field, value = ?s, error = %e, "an unreadable date in the response is left out");
+                None
+            }
+        },
+        other => {
+            tracing::warn!(field, value = %other, "a date in the response is not a string; it is left out");
+            None
+        }
+    };
+    Ok(T::from_date(date))
+}
+
+/// The functions serde calls for the lenient fields of a received type: `missing` ones give the
+/// default of a required field the response left out, `date` ones read a `date-time` field
+/// leniently. Each names its field for the warning.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __lenient_fields {
+    ($name:ident {
+        $(missing $mf:ident: $mt:ty = $mpath:literal;)*
+        $(date $df:ident: $dt:ty = $dpath:literal;)*
+    }) => {
+        impl $name {
+            $(
+                fn $mf() -> $mt {
+                    $crate::__private::missing($mpath)
+                }
+            )*
+            $(
+                fn $df<'de, D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<$dt, D::Error> {
+                    $crate::__private::lenient_date(d, $dpath)
+                }
+            )*
+        }
+    };
+}
+pub use crate::__lenient_fields as lenient_fields;
 
 /// The impls of a forward-compatible string enum (the enum itself is generated, with an
 /// `Unknown(String)` variant for values this version does not know).

@@ -106,6 +106,8 @@ fn method(model: &Model, op: &Operation) -> TokenStream {
         _ => result.clone(),
     };
     let decode = match op.decode {
+        // A list that is not paged: an absent or null `result` is empty.
+        Decode::EnvelopeResult if matches!(op.result, Ty::Vec(_)) => quote!(EnvelopeList),
         Decode::EnvelopeResult => quote!(Envelope),
         Decode::EnvelopePage => quote!(Page),
         Decode::Whole => quote!(Whole),

@@ -168,7 +168,15 @@ fn emit_struct(model: &Model, def: &TypeDef, fields: &[Field]) -> TokenStream {
                 let api = &f.api_name;
                 parts.push(quote!(rename = #api));
             }
-            if nullable {
+            let lenient = lenient(def, f);
+            if let Some(date) = &lenient.date {
+                let with = format!("{}::{date}", def.name);
+                parts.push(quote!(deserialize_with = #with));
+            }
+            if let Some(missing) = &lenient.missing {
+                let default = format!("{}::{missing}", def.name);
+                parts.push(quote!(default = #default));
+            } else if nullable {
                 parts.push(quote!(default));
                 parts.push(quote!(skip_serializing_if = "crate::Nullable::is_absent"));
             } else if f.optional {
@@ -206,11 +214,75 @@ fn emit_struct(model: &Model, def: &TypeDef, fields: &[Field]) -> TokenStream {
             }
         }
     });
+    let lenient_fns = lenient_fns(model, def, fields);
     quote! {
         #doc
         #[derive(#(#derives),*)]
         #serde_other_way
         pub struct #name { #(#field_tokens)* }
         #debug
+        #lenient_fns
     }
+}
+
+/// How a field of a received type is decoded leniently (README, "Received data"): the function
+/// that gives the default of a required field the response left out, the one that reads a date.
+struct Lenient {
+    missing: Option<String>,
+    date: Option<String>,
+}
+
+fn lenient(def: &TypeDef, f: &Field) -> Lenient {
+    let none = Lenient {
+        missing: None,
+        date: None,
+    };
+    if !def.received || f.api_name.is_empty() || f.boxed || three_state(def, f) {
+        return none;
+    }
+    let base = f.name.trim_start_matches("r#");
+    let defaultable = matches!(
+        f.ty,
+        Ty::String
+            | Ty::Bool
+            | Ty::Integer
+            | Ty::Number
+            | Ty::Vec(_)
+            | Ty::Map(_)
+            | Ty::Any
+            | Ty::DateTime
+    );
+    Lenient {
+        missing: (!f.optional && defaultable).then(|| format!("__missing_{base}")),
+        date: (f.ty == Ty::DateTime).then(|| format!("__date_{base}")),
+    }
+}
+
+/// The `lenient_fields!` invocation of a received struct, if any field needs one.
+fn lenient_fns(model: &Model, def: &TypeDef, fields: &[Field]) -> TokenStream {
+    let mut missing = Vec::new();
+    let mut dates = Vec::new();
+    for f in fields {
+        let l = lenient(def, f);
+        let path = format!("{}.{}", def.name, f.api_name);
+        let t = ty_tokens(model, &f.ty, false);
+        if let Some(m) = l.missing {
+            let m = format_ident!("{}", m);
+            missing.push(quote!(missing #m: #t = #path;));
+        }
+        if let Some(d) = l.date {
+            let d = format_ident!("{}", d);
+            let t = if f.optional {
+                quote!(::std::option::Option<#t>)
+            } else {
+                t
+            };
+            dates.push(quote!(date #d: #t = #path;));
+        }
+    }
+    if missing.is_empty() && dates.is_empty() {
+        return quote!();
+    }
+    let name = format_ident!("{}", def.name);
+    quote!(crate::__private::lenient_fields!(#name { #(#missing)* #(#dates)* });)
 }

@@ -1,0 +1,227 @@
+//! The policy for received data (README, "Received data"): what Cloudflare sends is decoded as
+//! leniently as it is sent. A `null` or absent `result` of a list is an empty list; a required
+//! field the response leaves out is its default, and a date that is not RFC 3339 is left out,
+//! each with a `tracing` warning naming the field; neither costs the response.
+
+mod common;
+
+use cloudflare_mtls::types::*;
+use cloudflare_mtls::{Client, Scope};
+use common::*;
+use serde_json::{json, Value};
+use std::io::Write;
+use std::sync::{Arc, Mutex, OnceLock};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// The warnings logged so far (one subscriber for this test binary).
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Capture {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().expect("lock")).into_owned()
+    }
+}
+
+impl Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("lock").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Capture {
+    type Writer = Capture;
+
+    fn make_writer(&'a self) -> Capture {
+        self.clone()
+    }
+}
+
+fn warnings() -> &'static Capture {
+    static CAPTURE: OnceLock<Capture> = OnceLock::new();
+    CAPTURE.get_or_init(|| {
+        let capture = Capture::default();
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new("cloudflare_mtls=warn"))
+            .with_ansi(false)
+            .with_writer(capture.clone())
+            .try_init()
+            .expect("the only global subscriber");
+        capture
+    })
+}
+
+/// A server answering `GET`/`PUT` on `route` with an envelope whose `result` is `result`
+/// (`None`: no `result` at all).
+async fn answering(verb: &str, route: &str, result: Option<Value>) -> MockServer {
+    let server = server().await;
+    let mut body = json!({ "success": true, "errors": [], "messages": [] });
+    if let Some(r) = result {
+        body["result"] = r;
+    }
+    Mock::given(method(verb))
+        .and(path(route))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .expect(1)
+        .mount(&server)
+        .await;
+    server
+}
+
+/// The seven lists that are not paged, each called against `server`: how many items came back.
+async fn list(which: usize, client: &Client) -> usize {
+    let aop = client.origin_tls_client_auth();
+    let settings_update = AccessCertificateSettingsUpdate {
+        settings: Vec::new(),
+    };
+    let hostnames_update = HostnameOriginPullUpdate { config: Vec::new() };
+    let n = match which {
+        0 => client
+            .mtls_certificates()
+            .list(ACCOUNT_ID)
+            .await
+            .map(|v| v.len()),
+        1 => client
+            .mtls_certificates()
+            .associations()
+            .list(ACCOUNT_ID, "c1")
+            .await
+            .map(|v| v.len()),
+        2 => client
+            .access()
+            .certificates()
+            .settings()
+            .get(Scope::Account(ACCOUNT_ID))
+            .await
+            .map(|v| v.len()),
+        3 => client
+            .access()
+            .certificates()
+            .settings()
+            .update(Scope::Account(ACCOUNT_ID), &settings_update)
+            .await
+            .map(|v| v.len()),
+        4 => aop.list(ZONE_ID).await.map(|v| v.len()),
+        5 => aop
+            .hostnames()
+            .update(ZONE_ID, &hostnames_update)
+            .await
+            .map(|v| v.len()),
+        _ => aop
+            .hostnames()
+            .certificates()
+            .list(ZONE_ID)
+            .await
+            .map(|v| v.len()),
+    };
+    n.expect("a null or absent list is empty, not an error")
+}
+
+const LISTS: [(&str, &str); 7] = [
+    (
+        "GET",
+        "/accounts/023e105f4ecef8ad9ca31a8372d0c353/mtls_certificates",
+    ),
+    (
+        "GET",
+        "/accounts/023e105f4ecef8ad9ca31a8372d0c353/mtls_certificates/c1/associations",
+    ),
+    (
+        "GET",
+        "/accounts/023e105f4ecef8ad9ca31a8372d0c353/access/certificates/settings",
+    ),
+    (
+        "PUT",
+        "/accounts/023e105f4ecef8ad9ca31a8372d0c353/access/certificates/settings",
+    ),
+    (
+        "GET",
+        "/zones/372e67954025e0ba6aaa6d586b9e0b59/origin_tls_client_auth",
+    ),
+    (
+        "PUT",
+        "/zones/372e67954025e0ba6aaa6d586b9e0b59/origin_tls_client_auth/hostnames",
+    ),
+    (
+        "GET",
+        "/zones/372e67954025e0ba6aaa6d586b9e0b59/origin_tls_client_auth/hostnames/certificates",
+    ),
+];
+
+#[tokio::test]
+async fn a_null_or_absent_list_result_is_empty() {
+    for (which, (verb, route)) in LISTS.iter().enumerate() {
+        for result in [Some(Value::Null), None] {
+            let server = answering(verb, route, result.clone()).await;
+            assert_eq!(list(which, &client(&server)).await, 0, "{route} {result:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_missing_required_field_costs_the_field_with_a_warning() {
+    let log = warnings();
+    let route = format!("/accounts/{ACCOUNT_ID}/access/certificates/settings");
+    let server = answering(
+        "GET",
+        &route,
+        Some(json!([
+            { "hostname": "a.example.com", "client_certificate_forwarding": true },
+            { "hostname": "b.example.com", "china_network": true, "client_certificate_forwarding": false }
+        ])),
+    )
+    .await;
+    let settings = client(&server)
+        .access()
+        .certificates()
+        .settings()
+        .get(Scope::Account(ACCOUNT_ID))
+        .await
+        .expect("one entry without `china_network` does not fail the response");
+    assert_eq!(settings.len(), 2);
+    assert!(!settings[0].china_network);
+    assert!(settings[0].client_certificate_forwarding);
+    assert!(settings[1].china_network);
+    let log = log.text();
+    assert!(
+        log.contains("AccessCertificateSettings.china_network") && log.contains("missing"),
+        "{log}"
+    );
+}
+
+#[tokio::test]
+async fn an_unreadable_date_costs_the_field_with_a_warning() {
+    let capture = warnings();
+    let cases = [
+        ("\"\"", "value=\"\""),
+        ("\"yesterday\"", "value=\"yesterday\""),
+        ("1700000000", "value=1700000000"),
+    ];
+    for (date, shown) in cases {
+        let route = format!("/accounts/{ACCOUNT_ID}/mtls_certificates/c1");
+        let cert: Value = serde_json::from_str(&format!(
+            r#"{{ "id": "c1", "name": "ca", "uploaded_on": {date}, "expires_on": "2030-01-01T00:00:00Z" }}"#
+        ))
+        .expect("json");
+        let server = answering("GET", &route, Some(cert)).await;
+        let cert = client(&server)
+            .mtls_certificates()
+            .get(ACCOUNT_ID, "c1")
+            .await
+            .expect("an unreadable date does not fail the response");
+        assert_eq!(cert.uploaded_on, None, "{date}");
+        assert_eq!(cert.expires_on, Some(utc(2030, 1, 1, 0, 0, 0, 0)));
+        assert_eq!(cert.name.as_deref(), Some("ca"));
+        let log = capture.text();
+        assert!(
+            log.contains("MtlsCertificate.uploaded_on") && log.contains(shown),
+            "{date}: {log}"
+        );
+    }
+}
