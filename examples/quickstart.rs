@@ -140,12 +140,7 @@ async fn walk(server: &MockServer) -> Result<(), BoxError> {
         .mtls_certificates()
         .create(
             account_id,
-            &MtlsCertificateCreate {
-                ca: true,
-                certificates: CA_PEM.into(),
-                name: Some(name.into()),
-                private_key: None,
-            },
+            &MtlsCertificateCreate::new(true, CA_PEM).name(name),
         )
         .await?;
     let cert_id = uploaded
@@ -211,11 +206,8 @@ async fn walk(server: &MockServer) -> Result<(), BoxError> {
         .certificates()
         .create(
             scope,
-            &AccessCertificateCreate {
-                associated_hostnames: Some(vec!["admin.example.com".into()]),
-                certificate: CA_PEM.into(),
-                name: "quickstart-access-ca".into(),
-            },
+            &AccessCertificateCreate::new(CA_PEM, "quickstart-access-ca")
+                .associated_hostnames(vec!["admin.example.com".into()]),
         )
         .await?;
     let access_id = access
@@ -256,13 +248,7 @@ async fn walk(server: &MockServer) -> Result<(), BoxError> {
     // 5. API Shield: the Cloudflare managed CA issues a client certificate from a CSR.
     let issued = client
         .client_certificates()
-        .create(
-            zone_id,
-            &ClientCertificateCreate {
-                csr: CLIENT_CSR.into(),
-                validity_days: 365,
-            },
-        )
+        .create(zone_id, &ClientCertificateCreate::new(CLIENT_CSR, 365))
         .await?;
     let client_cert_id = issued
         .id
@@ -286,11 +272,9 @@ async fn walk(server: &MockServer) -> Result<(), BoxError> {
     let before = list_requests(server).await;
     let mut active = client.client_certificates().list_all(
         zone_id,
-        ClientCertificateListParams {
-            status: Some(ClientCertificateStatusFilter::Active),
-            per_page: Some(2.0),
-            ..Default::default()
-        },
+        ClientCertificateListParams::default()
+            .status(ClientCertificateStatusFilter::Active)
+            .per_page(2),
     );
     let mut count = 0;
     while let Some(cert) = active.try_next().await? {
@@ -394,10 +378,8 @@ async fn real_api() -> Result<(), BoxError> {
                 .client_certificates()
                 .list_all(
                     &zone_id,
-                    ClientCertificateListParams {
-                        status: Some(ClientCertificateStatusFilter::All),
-                        ..Default::default()
-                    },
+                    ClientCertificateListParams::default()
+                        .status(ClientCertificateStatusFilter::All),
                 )
                 .try_collect()
                 .await?;

@@ -18,12 +18,10 @@
 //! let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
 //! let cert = client
 //!     .mtls_certificates()
-//!     .create(account_id, &MtlsCertificateCreate {
-//!         ca: true,
-//!         certificates: "-----BEGIN CERTIFICATE-----\n...".into(),
-//!         name: Some("ca".into()),
-//!         private_key: None,
-//!     })
+//!     .create(
+//!         account_id,
+//!         &MtlsCertificateCreate::new(true, "-----BEGIN CERTIFICATE-----\n...").name("ca"),
+//!     )
 //!     .await?;
 //! let cert_id = cert.id.as_deref().unwrap_or_default();
 //! let used = client.mtls_certificates().associations().list(account_id, cert_id).await?;
@@ -35,7 +33,7 @@
 //!
 //! let mut revoked = client.client_certificates().list_all(
 //!     zone_id,
-//!     ClientCertificateListParams { status: Some(ClientCertificateStatusFilter::Revoked), ..Default::default() },
+//!     ClientCertificateListParams::default().status(ClientCertificateStatusFilter::Revoked),
 //! );
 //! while let Some(c) = revoked.try_next().await? {
 //!     println!("{:?}", c.id);

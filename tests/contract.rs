@@ -251,82 +251,50 @@ impl Sweep {
 // ---------------------------------------------------------------------------------------------
 
 fn access_certificate_create() -> AccessCertificateCreate {
-    AccessCertificateCreate {
-        associated_hostnames: Some(vec!["admin.example.com".into(), "dev.example.com".into()]),
-        certificate: PEM.into(),
-        name: "Allow devs".into(),
-    }
+    AccessCertificateCreate::new(PEM, "Allow devs")
+        .associated_hostnames(vec!["admin.example.com".into(), "dev.example.com".into()])
 }
 
 fn access_certificate_update() -> AccessCertificateUpdate {
-    AccessCertificateUpdate {
-        associated_hostnames: vec!["admin.example.com".into()],
-        name: Some("Allow devs".into()),
-    }
+    AccessCertificateUpdate::new(vec!["admin.example.com".into()]).name("Allow devs")
 }
 
 fn access_settings_update() -> AccessCertificateSettingsUpdate {
-    AccessCertificateSettingsUpdate {
-        settings: vec![
-            AccessCertificateSettings {
-                hostname: "admin.example.com".into(),
-                china_network: false,
-                client_certificate_forwarding: true,
-            },
-            AccessCertificateSettings {
-                hostname: "dev.example.com".into(),
-                china_network: false,
-                client_certificate_forwarding: false,
-            },
-        ],
-    }
+    AccessCertificateSettingsUpdate::new(vec![
+        AccessCertificateSettings::new(false, true, "admin.example.com"),
+        AccessCertificateSettings::new(false, false, "dev.example.com"),
+    ])
 }
 
 fn mtls_certificate_create() -> MtlsCertificateCreate {
-    MtlsCertificateCreate {
-        ca: true,
-        certificates: PEM.into(),
-        name: Some("example_ca_cert".into()),
-        private_key: Some(PRIVATE_KEY.into()),
-    }
+    MtlsCertificateCreate::new(true, PEM)
+        .name("example_ca_cert")
+        .private_key(PRIVATE_KEY)
 }
 
 fn client_certificate_create() -> ClientCertificateCreate {
-    ClientCertificateCreate {
-        csr: CSR.into(),
-        validity_days: 3650,
-    }
+    ClientCertificateCreate::new(CSR, 3650)
 }
 
 fn origin_pull_certificate_create() -> OriginPullCertificateCreate {
-    OriginPullCertificateCreate {
-        certificate: PEM.into(),
-        private_key: PRIVATE_KEY.into(),
-    }
+    OriginPullCertificateCreate::new(PEM, PRIVATE_KEY)
 }
 
 fn hostname_origin_pull_update() -> HostnameOriginPullUpdate {
-    HostnameOriginPullUpdate {
-        config: vec![
-            HostnameOriginPullConfig {
-                cert_id: Some(HOSTNAME_CERT_ID.into()),
-                enabled: true.into(),
-                hostname: Some(HOSTNAME.into()),
-            },
-            HostnameOriginPullConfig {
-                cert_id: Some(HOSTNAME_CERT_ID.into()),
-                enabled: false.into(),
-                hostname: Some("dev.example.com".into()),
-            },
-        ],
-    }
+    HostnameOriginPullUpdate::new(vec![
+        HostnameOriginPullConfig::new()
+            .cert_id(HOSTNAME_CERT_ID)
+            .enabled(true)
+            .hostname(HOSTNAME),
+        HostnameOriginPullConfig::new()
+            .cert_id(HOSTNAME_CERT_ID)
+            .enabled(false)
+            .hostname("dev.example.com"),
+    ])
 }
 
 fn hostname_certificate_create() -> HostnameCertificateCreate {
-    HostnameCertificateCreate {
-        certificate: PEM.into(),
-        private_key: PRIVATE_KEY.into(),
-    }
+    HostnameCertificateCreate::new(PEM, PRIVATE_KEY)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -379,10 +347,7 @@ async fn sweep(label: &'static str, client: Client) {
 
         // `page`/`per_page` are in the seeds, not in Cloudflare's 2024-08-06 document: Prism ignores
         // undeclared query parameters, so this shows they are at least not in conflict with it.
-        let params = AccessCertificateListParams {
-            page: Some(1),
-            per_page: Some(20),
-        };
+        let params = AccessCertificateListParams::new().page(1).per_page(20);
         s.ok(list_op, certs.list(scope, params)).await;
         // The stream stops after the example's one short page.
         let all: Vec<AccessCertificate> = certs
@@ -415,11 +380,11 @@ async fn sweep(label: &'static str, client: Client) {
         let settings = s.ok(sget_op, certs.settings().get(scope)).await;
         assert_eq!(
             settings,
-            vec![AccessCertificateSettings {
-                hostname: "admin.example.com".into(),
-                china_network: false,
-                client_certificate_forwarding: true,
-            }]
+            vec![AccessCertificateSettings::new(
+                false,
+                true,
+                "admin.example.com"
+            )]
         );
         let settings = s
             .ok(
@@ -475,10 +440,11 @@ async fn sweep(label: &'static str, client: Client) {
         .await;
     assert_eq!(
         associations,
-        vec![MtlsCertificateAssociation {
-            service: Some("gateway".into()),
-            status: Some("pending_deployment".into()),
-        }]
+        vec![serde_json::from_value::<MtlsCertificateAssociation>(json!({
+            "service": "gateway",
+            "status": "pending_deployment",
+        }))
+        .unwrap()]
     );
 
     // API Shield client certificates.
@@ -494,19 +460,13 @@ async fn sweep(label: &'static str, client: Client) {
         ClientCertificateStatusFilter::PendingRevocation,
         ClientCertificateStatusFilter::Revoked,
     ] {
-        let params = ClientCertificateListParams {
-            status: Some(status),
-            page: Some(2.0),
-            per_page: Some(50.0),
-            ..Default::default()
-        };
+        let params = ClientCertificateListParams::default()
+            .status(status)
+            .page(2)
+            .per_page(50);
         s.ok(op, cc.list(ZONE_ID, params)).await;
     }
-    let params = ClientCertificateListParams {
-        limit: Some(10),
-        offset: Some(20),
-        ..Default::default()
-    };
+    let params = ClientCertificateListParams::default().limit(10).offset(20);
     s.ok(op, cc.list(ZONE_ID, params)).await;
     let all: Vec<ClientCertificate> = cc
         .list_all(ZONE_ID, Default::default())
@@ -588,7 +548,7 @@ async fn sweep(label: &'static str, client: Client) {
             .ok(
                 "zone-level-authenticated-origin-pulls-set-enablement-for-zone",
                 aop.settings()
-                    .update(ZONE_ID, &ZoneSettingUpdate { enabled }),
+                    .update(ZONE_ID, &ZoneSettingUpdate::new(enabled)),
             )
             .await;
         assert_eq!(setting.enabled, Some(true), "the example says true");
@@ -681,10 +641,13 @@ fn assert_client_certificate_example(c: &ClientCertificate) {
     assert_eq!(c.status, Some(ClientCertificateStatus::Active));
     assert_eq!(
         c.certificate_authority,
-        Some(CertificateAuthority {
-            id: Some("568b6b74-7b0c-4755-8840-4e3b8c24adeb".into()),
-            name: Some("Cloudflare Managed CA for account".into()),
-        })
+        Some(
+            serde_json::from_value::<CertificateAuthority>(json!({
+                "id": "568b6b74-7b0c-4755-8840-4e3b8c24adeb",
+                "name": "Cloudflare Managed CA for account",
+            }))
+            .unwrap()
+        )
     );
     assert_eq!(c.common_name.as_deref(), Some("Cloudflare"));
     assert_eq!(c.validity_days, Some(3650));
@@ -1185,7 +1148,7 @@ where
     call!(
         "zone-level-authenticated-origin-pulls-set-enablement-for-zone",
         aop.settings()
-            .update(ZONE_ID, &ZoneSettingUpdate { enabled: true })
+            .update(ZONE_ID, &ZoneSettingUpdate::new(true))
     );
     let h = aop.hostnames();
     call!("per-hostname-authenticated-origin-pull-enable-or-disable-a-hostname-for-client-authentication", h.update(ZONE_ID, &hostname_origin_pull_update()));
@@ -1334,10 +1297,7 @@ async fn the_validator_refuses_bad_requests() {
         assert_eq!(e.status().map(|s| s.as_u16()), Some(422), "{what}: {e}");
     };
     // per_page: minimum 5, maximum 50.
-    let params = ClientCertificateListParams {
-        per_page: Some(500.0),
-        ..Default::default()
-    };
+    let params = ClientCertificateListParams::default().per_page(500);
     expect_422(
         "per_page=500",
         c.client_certificates()

@@ -115,11 +115,7 @@ async fn forbidden_failure_envelope_is_an_api_error() {
         .certificates()
         .create(
             Scope::Zone(ZONE_ID),
-            &AccessCertificateCreate {
-                name: "n".into(),
-                certificate: "c".into(),
-                associated_hostnames: None,
-            },
+            &AccessCertificateCreate::new("c", "n"),
         )
         .await
         .expect_err("403 is an error");
@@ -596,10 +592,8 @@ async fn unknown_enum_value_is_sent_as_is() {
         .client_certificates()
         .list(
             ZONE_ID,
-            ClientCertificateListParams {
-                status: Some(ClientCertificateStatusFilter::from("expired")),
-                ..Default::default()
-            },
+            ClientCertificateListParams::default()
+                .status(ClientCertificateStatusFilter::from("expired")),
         )
         .await
         .expect("list succeeds");
@@ -620,12 +614,12 @@ fn assert_redacted(shown: &str, secret: &str) {
 
 #[test]
 fn debug_of_request_bodies_hides_private_keys() {
-    let mtls = MtlsCertificateCreate {
-        ca: false,
-        certificates: "-----BEGIN CERTIFICATE-----\nPUBLIC\n-----END CERTIFICATE-----".into(),
-        name: Some("leaf".into()),
-        private_key: Some(SECRET_KEY.into()),
-    };
+    let mtls = MtlsCertificateCreate::new(
+        false,
+        "-----BEGIN CERTIFICATE-----\nPUBLIC\n-----END CERTIFICATE-----",
+    )
+    .name("leaf")
+    .private_key(SECRET_KEY);
     let shown = format!("{mtls:?}");
     assert_redacted(&shown, SECRET_KEY);
     assert!(
@@ -635,29 +629,21 @@ fn debug_of_request_bodies_hides_private_keys() {
     assert!(shown.contains("private_key"), "{shown}");
     assert_redacted(&format!("{mtls:#?}"), SECRET_KEY);
 
-    let zone = OriginPullCertificateCreate {
-        certificate: "PUBLIC".into(),
-        private_key: SECRET_KEY.into(),
-    };
+    let zone = OriginPullCertificateCreate::new("PUBLIC", SECRET_KEY);
     assert_redacted(&format!("{zone:?}"), SECRET_KEY);
-    let hostname = HostnameCertificateCreate {
-        certificate: "PUBLIC".into(),
-        private_key: SECRET_KEY.into(),
-    };
+    let hostname = HostnameCertificateCreate::new("PUBLIC", SECRET_KEY);
     assert_redacted(&format!("{hostname:?}"), SECRET_KEY);
 }
 
 #[test]
 fn debug_of_response_types_with_a_private_key_hides_it() {
-    let zone = ZoneAuthenticatedOriginPull {
-        private_key: Some(SECRET_KEY.into()),
-        ..Default::default()
-    };
+    let zone: ZoneAuthenticatedOriginPull =
+        serde_json::from_value(json!({ "private_key": SECRET_KEY })).unwrap();
+    assert_eq!(zone.private_key.as_deref(), Some(SECRET_KEY));
     assert_redacted(&format!("{zone:?}"), SECRET_KEY);
-    let hostname = HostnameAuthenticatedOriginPull {
-        private_key: Some(SECRET_KEY.into()),
-        ..Default::default()
-    };
+    let hostname: HostnameAuthenticatedOriginPull =
+        serde_json::from_value(json!({ "private_key": SECRET_KEY })).unwrap();
+    assert_eq!(hostname.private_key.as_deref(), Some(SECRET_KEY));
     assert_redacted(&format!("{hostname:?}"), SECRET_KEY);
 }
 
@@ -711,12 +697,7 @@ fn debug_of_a_call_hides_its_body() {
         .api_token("tok-SECRET-123")
         .build()
         .expect("client builds");
-    let body = MtlsCertificateCreate {
-        ca: false,
-        certificates: "PUBLIC".into(),
-        name: None,
-        private_key: Some(SECRET_KEY.into()),
-    };
+    let body = MtlsCertificateCreate::new(false, "PUBLIC").private_key(SECRET_KEY);
     let call = client.mtls_certificates().create(ACCOUNT_ID, &body);
     let shown = format!("{call:?}");
     assert_redacted(&shown, SECRET_KEY);

@@ -70,16 +70,8 @@ fn assert_hostname_settings(s: &[AccessCertificateSettings]) {
     assert_eq!(
         s,
         &[
-            AccessCertificateSettings {
-                hostname: "admin.example.com".into(),
-                china_network: false,
-                client_certificate_forwarding: true,
-            },
-            AccessCertificateSettings {
-                hostname: "dev.example.com".into(),
-                china_network: true,
-                client_certificate_forwarding: false,
-            },
+            AccessCertificateSettings::new(false, true, "admin.example.com"),
+            AccessCertificateSettings::new(true, false, "dev.example.com"),
         ]
     );
 }
@@ -145,12 +137,17 @@ fn client_certificate_json(id: &str, status: &str) -> Value {
 fn assert_client_certificate(c: &ClientCertificate, id: &str, status: ClientCertificateStatus) {
     assert_eq!(c.id.as_deref(), Some(id));
     assert_eq!(c.status, Some(status));
+    let ca = c
+        .certificate_authority
+        .as_ref()
+        .expect("certificate_authority");
     assert_eq!(
-        c.certificate_authority,
-        Some(CertificateAuthority {
-            id: Some("568b6b74-7b0c-4755-8840-4e3b8c24adeb".into()),
-            name: Some("Cloudflare Managed CA for account".into()),
-        })
+        ca.id.as_deref(),
+        Some("568b6b74-7b0c-4755-8840-4e3b8c24adeb")
+    );
+    assert_eq!(
+        ca.name.as_deref(),
+        Some("Cloudflare Managed CA for account")
     );
     assert_eq!(c.common_name.as_deref(), Some("Cloudflare"));
     assert_eq!(c.country.as_deref(), Some("US"));
@@ -386,10 +383,7 @@ async fn access_certificates_list(scope: Scope<'static>) {
         .certificates()
         .list(
             scope,
-            AccessCertificateListParams {
-                page: Some(2),
-                per_page: Some(2),
-            },
+            AccessCertificateListParams::new().page(2).per_page(2),
         )
         .await
         .expect("list succeeds");
@@ -485,13 +479,7 @@ async fn access_certificates_list_all(scope: Scope<'static>) {
     let all: Vec<AccessCertificate> = client
         .access()
         .certificates()
-        .list_all(
-            scope,
-            AccessCertificateListParams {
-                page: None,
-                per_page: Some(2),
-            },
-        )
+        .list_all(scope, AccessCertificateListParams::new().per_page(2))
         .try_collect()
         .await
         .expect("every page");
@@ -578,14 +566,8 @@ async fn access_certificates_create(
         .certificates()
         .create(
             scope,
-            &AccessCertificateCreate {
-                name: "Allow devs".into(),
-                certificate: PEM.into(),
-                associated_hostnames: Some(vec![
-                    "admin.example.com".into(),
-                    "dev.example.com".into(),
-                ]),
-            },
+            &AccessCertificateCreate::new(PEM, "Allow devs")
+                .associated_hostnames(vec!["admin.example.com".into(), "dev.example.com".into()]),
         )
         .await
         .expect("create succeeds");
@@ -622,14 +604,7 @@ async fn access_certificates_create_omits_unset_optional_fields() {
     let cert = client
         .access()
         .certificates()
-        .create(
-            zone(),
-            &AccessCertificateCreate {
-                name: "Allow devs".into(),
-                certificate: PEM.into(),
-                associated_hostnames: None,
-            },
-        )
+        .create(zone(), &AccessCertificateCreate::new(PEM, "Allow devs"))
         .await
         .expect("create succeeds");
     assert_eq!(cert.id.as_deref(), Some(ACCESS_CERT_ID));
@@ -655,10 +630,11 @@ async fn access_certificates_update(scope: Scope<'static>) {
         .update(
             scope,
             ACCESS_CERT_ID,
-            &AccessCertificateUpdate {
-                associated_hostnames: vec!["admin.example.com".into(), "dev.example.com".into()],
-                name: Some("Allow ops".into()),
-            },
+            &AccessCertificateUpdate::new(vec![
+                "admin.example.com".into(),
+                "dev.example.com".into(),
+            ])
+            .name("Allow ops"),
         )
         .await
         .expect("update succeeds");
@@ -695,12 +671,7 @@ async fn access_certificates_delete(scope: Scope<'static>) {
         .delete(scope, ACCESS_CERT_ID)
         .await
         .expect("delete succeeds");
-    assert_eq!(
-        deleted,
-        AccessCertificateDeleted {
-            id: Some(ACCESS_CERT_ID.into())
-        }
-    );
+    assert_eq!(deleted.id.as_deref(), Some(ACCESS_CERT_ID));
 }
 
 #[tokio::test]
@@ -764,20 +735,10 @@ async fn access_certificates_settings_update(scope: Scope<'static>) {
     .mount(&server)
     .await;
     let client = client(&server);
-    let body = AccessCertificateSettingsUpdate {
-        settings: vec![
-            AccessCertificateSettings {
-                hostname: "admin.example.com".into(),
-                china_network: false,
-                client_certificate_forwarding: true,
-            },
-            AccessCertificateSettings {
-                hostname: "dev.example.com".into(),
-                china_network: true,
-                client_certificate_forwarding: false,
-            },
-        ],
-    };
+    let body = AccessCertificateSettingsUpdate::new(vec![
+        AccessCertificateSettings::new(false, true, "admin.example.com"),
+        AccessCertificateSettings::new(true, false, "dev.example.com"),
+    ]);
     let settings = client
         .access()
         .certificates()
@@ -872,12 +833,9 @@ async fn mtls_certificates_create() {
         .mtls_certificates()
         .create(
             ACCOUNT_ID,
-            &MtlsCertificateCreate {
-                ca: true,
-                certificates: PEM.into(),
-                name: Some("example_ca_cert".into()),
-                private_key: Some(PRIVATE_KEY.into()),
-            },
+            &MtlsCertificateCreate::new(true, PEM)
+                .name("example_ca_cert")
+                .private_key(PRIVATE_KEY),
         )
         .await
         .expect("create succeeds");
@@ -912,15 +870,7 @@ async fn mtls_certificates_create_without_optional_fields() {
     let client = client(&server);
     let cert = client
         .mtls_certificates()
-        .create(
-            ACCOUNT_ID,
-            &MtlsCertificateCreate {
-                ca: false,
-                certificates: PEM.into(),
-                name: None,
-                private_key: None,
-            },
-        )
+        .create(ACCOUNT_ID, &MtlsCertificateCreate::new(false, PEM))
         .await
         .expect("create succeeds");
     assert_eq!(cert.id.as_deref(), Some(MTLS_CERT_ID));
@@ -971,17 +921,15 @@ async fn mtls_certificates_associations_list() {
         .list(ACCOUNT_ID, MTLS_CERT_ID)
         .await
         .expect("list succeeds");
+    let associations: Vec<_> = associations
+        .iter()
+        .map(|a| (a.service.as_deref(), a.status.as_deref()))
+        .collect();
     assert_eq!(
         associations,
-        vec![
-            MtlsCertificateAssociation {
-                service: Some("gateway".into()),
-                status: Some("pending_deployment".into())
-            },
-            MtlsCertificateAssociation {
-                service: Some("access".into()),
-                status: Some("active".into())
-            },
+        [
+            (Some("gateway"), Some("pending_deployment")),
+            (Some("access"), Some("active")),
         ]
     );
 }
@@ -1039,13 +987,12 @@ async fn client_certificates_list() {
         .client_certificates()
         .list(
             ZONE_ID,
-            ClientCertificateListParams {
-                status: Some(ClientCertificateStatusFilter::PendingRevocation),
-                page: Some(1.0),
-                per_page: Some(20.0),
-                limit: Some(10),
-                offset: Some(5),
-            },
+            ClientCertificateListParams::new()
+                .status(ClientCertificateStatusFilter::PendingRevocation)
+                .page(1)
+                .per_page(20)
+                .limit(10)
+                .offset(5),
         )
         .await
         .expect("list succeeds");
@@ -1097,10 +1044,7 @@ async fn client_certificates_list_status_all() {
         .client_certificates()
         .list(
             ZONE_ID,
-            ClientCertificateListParams {
-                status: Some(ClientCertificateStatusFilter::All),
-                ..Default::default()
-            },
+            ClientCertificateListParams::new().status(ClientCertificateStatusFilter::All),
         )
         .await
         .expect("list succeeds");
@@ -1153,11 +1097,9 @@ async fn client_certificates_list_all_three_pages() {
     let client = client(&server);
     let mut stream = client.client_certificates().list_all(
         ZONE_ID,
-        ClientCertificateListParams {
-            status: Some(ClientCertificateStatusFilter::Revoked),
-            per_page: Some(2.0),
-            ..Default::default()
-        },
+        ClientCertificateListParams::new()
+            .status(ClientCertificateStatusFilter::Revoked)
+            .per_page(2),
     );
     let mut ids = Vec::new();
     while let Some(cert) = stream.try_next().await.expect("next item") {
@@ -1186,13 +1128,7 @@ async fn client_certificates_list_all_starts_at_the_given_page() {
     let client = client(&server);
     let all: Vec<ClientCertificate> = client
         .client_certificates()
-        .list_all(
-            ZONE_ID,
-            ClientCertificateListParams {
-                page: Some(3.0),
-                ..Default::default()
-            },
-        )
+        .list_all(ZONE_ID, ClientCertificateListParams::new().page(3))
         .try_collect()
         .await
         .expect("every page");
@@ -1237,13 +1173,7 @@ async fn client_certificates_create() {
     let client = client_key_email(&server);
     let cert = client
         .client_certificates()
-        .create(
-            ZONE_ID,
-            &ClientCertificateCreate {
-                csr: CSR.into(),
-                validity_days: 3650,
-            },
-        )
+        .create(ZONE_ID, &ClientCertificateCreate::new(CSR, 3650))
         .await
         .expect("create succeeds");
     assert_client_certificate(&cert, CLIENT_CERT_ID, ClientCertificateStatus::Active);
@@ -1325,13 +1255,7 @@ async fn origin_tls_client_auth_create() {
     let client = client_key_email(&server);
     let cert = client
         .origin_tls_client_auth()
-        .create(
-            ZONE_ID,
-            &OriginPullCertificateCreate {
-                certificate: PEM.into(),
-                private_key: PRIVATE_KEY.into(),
-            },
-        )
+        .create(ZONE_ID, &OriginPullCertificateCreate::new(PEM, PRIVATE_KEY))
         .await
         .expect("create succeeds");
     assert_zone_aop(
@@ -1448,12 +1372,7 @@ async fn origin_tls_client_auth_settings_get() {
         .get(ZONE_ID)
         .await
         .expect("get succeeds");
-    assert_eq!(
-        setting,
-        OriginPullSetting {
-            enabled: Some(false)
-        }
-    );
+    assert_eq!(setting.enabled, Some(false));
 }
 
 #[tokio::test]
@@ -1473,7 +1392,7 @@ async fn origin_tls_client_auth_settings_update() {
     let setting = client
         .origin_tls_client_auth()
         .settings()
-        .update(ZONE_ID, &ZoneSettingUpdate { enabled: true })
+        .update(ZONE_ID, &ZoneSettingUpdate::new(true))
         .await
         .expect("update succeeds");
     assert_eq!(setting.enabled, Some(true));
@@ -1505,20 +1424,16 @@ async fn origin_tls_client_auth_hostnames_update() {
     .mount(&server)
     .await;
     let client = client(&server);
-    let body = HostnameOriginPullUpdate {
-        config: vec![
-            HostnameOriginPullConfig {
-                cert_id: Some(HOSTNAME_CERT_ID.into()),
-                enabled: true.into(),
-                hostname: Some("app.example.com".into()),
-            },
-            HostnameOriginPullConfig {
-                cert_id: Some(HOSTNAME_CERT_ID.into()),
-                enabled: false.into(),
-                hostname: Some("api.example.com".into()),
-            },
-        ],
-    };
+    let body = HostnameOriginPullUpdate::new(vec![
+        HostnameOriginPullConfig::new()
+            .cert_id(HOSTNAME_CERT_ID)
+            .enabled(true)
+            .hostname("app.example.com"),
+        HostnameOriginPullConfig::new()
+            .cert_id(HOSTNAME_CERT_ID)
+            .enabled(false)
+            .hostname("api.example.com"),
+    ]);
     let result = client
         .origin_tls_client_auth()
         .hostnames()
@@ -1551,20 +1466,16 @@ async fn origin_tls_client_auth_hostnames_update_sends_null_and_leaves_absent_ou
     .mount(&server)
     .await;
     let client = client(&server);
-    let body = HostnameOriginPullUpdate {
-        config: vec![
-            HostnameOriginPullConfig {
-                cert_id: Some(HOSTNAME_CERT_ID.into()),
-                enabled: Nullable::Null,
-                hostname: Some("app.example.com".into()),
-            },
-            HostnameOriginPullConfig {
-                cert_id: Some(HOSTNAME_CERT_ID.into()),
-                enabled: Nullable::Absent,
-                hostname: Some("api.example.com".into()),
-            },
-        ],
-    };
+    let body = HostnameOriginPullUpdate::new(vec![
+        HostnameOriginPullConfig::new()
+            .cert_id(HOSTNAME_CERT_ID)
+            .enabled(Nullable::Null)
+            .hostname("app.example.com"),
+        HostnameOriginPullConfig::new()
+            .cert_id(HOSTNAME_CERT_ID)
+            .enabled(Nullable::Absent)
+            .hostname("api.example.com"),
+    ]);
     let result = client
         .origin_tls_client_auth()
         .hostnames()
@@ -1638,13 +1549,7 @@ async fn origin_tls_client_auth_hostnames_certificates_create() {
         .origin_tls_client_auth()
         .hostnames()
         .certificates()
-        .create(
-            ZONE_ID,
-            &HostnameCertificateCreate {
-                certificate: PEM.into(),
-                private_key: PRIVATE_KEY.into(),
-            },
-        )
+        .create(ZONE_ID, &HostnameCertificateCreate::new(PEM, PRIVATE_KEY))
         .await
         .expect("create succeeds");
     assert_hostname_certificate(
@@ -1769,10 +1674,7 @@ async fn send_with_response_gives_status_headers_and_whole_envelope() {
     let client = client(&server);
     let call = client.access().certificates().list(
         account(),
-        AccessCertificateListParams {
-            page: Some(2),
-            per_page: Some(1),
-        },
+        AccessCertificateListParams::new().page(2).per_page(1),
     );
     assert_eq!(
         call.path_template(),
@@ -1860,13 +1762,7 @@ async fn list_all_stops_on_a_short_page() {
     let all: Vec<AccessCertificate> = client
         .access()
         .certificates()
-        .list_all(
-            account(),
-            AccessCertificateListParams {
-                page: None,
-                per_page: Some(2),
-            },
-        )
+        .list_all(account(), AccessCertificateListParams::new().per_page(2))
         .try_collect()
         .await
         .expect("every page");
@@ -1924,13 +1820,7 @@ async fn list_all_stops_when_the_server_repeats_a_page() {
     let client = client(&server);
     let all: Vec<ClientCertificate> = client
         .client_certificates()
-        .list_all(
-            ZONE_ID,
-            ClientCertificateListParams {
-                per_page: Some(2.0),
-                ..Default::default()
-            },
-        )
+        .list_all(ZONE_ID, ClientCertificateListParams::new().per_page(2))
         .try_collect()
         .await
         .expect("every page");

@@ -77,10 +77,8 @@ async fn answering(verb: &str, route: &str, result: Option<Value>) -> MockServer
 /// The seven lists that are not paged, each called against `server`: how many items came back.
 async fn list(which: usize, client: &Client) -> usize {
     let aop = client.origin_tls_client_auth();
-    let settings_update = AccessCertificateSettingsUpdate {
-        settings: Vec::new(),
-    };
-    let hostnames_update = HostnameOriginPullUpdate { config: Vec::new() };
+    let settings_update = AccessCertificateSettingsUpdate::new(Vec::new());
+    let hostnames_update = HostnameOriginPullUpdate::new(Vec::new());
     let n = match which {
         0 => client
             .mtls_certificates()

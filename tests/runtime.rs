@@ -71,12 +71,11 @@ fn closed_port() -> u16 {
 }
 
 fn upload() -> MtlsCertificateCreate {
-    MtlsCertificateCreate {
-        ca: true,
-        certificates: "-----BEGIN CERTIFICATE-----\nPUBLIC\n-----END CERTIFICATE-----".into(),
-        name: Some("ca".into()),
-        private_key: None,
-    }
+    MtlsCertificateCreate::new(
+        true,
+        "-----BEGIN CERTIFICATE-----\nPUBLIC\n-----END CERTIFICATE-----",
+    )
+    .name("ca")
 }
 
 /// One operation of each HTTP method, for the retry tables.
@@ -159,7 +158,7 @@ impl Op {
                     client
                         .origin_tls_client_auth()
                         .settings()
-                        .update(ZONE_ID, &ZoneSettingUpdate { enabled: true }),
+                        .update(ZONE_ID, &ZoneSettingUpdate::new(true)),
                 )
                 .await
                 .map(drop),
@@ -1038,11 +1037,9 @@ async fn per_call_headers_and_query_parameters_reach_the_server() {
         .client_certificates()
         .list(
             ZONE_ID,
-            ClientCertificateListParams {
-                status: Some(ClientCertificateStatusFilter::Active),
-                per_page: Some(5.0),
-                ..Default::default()
-            },
+            ClientCertificateListParams::default()
+                .status(ClientCertificateStatusFilter::Active)
+                .per_page(5),
         )
         .query("new_filter", "a&b c")
         .header("x-extra", "1")
@@ -1182,13 +1179,7 @@ async fn stream_stops_when_a_server_ignoring_page_alternates_pages() {
             .await;
         let all: Vec<ClientCertificate> = client(&server)
             .client_certificates()
-            .list_all(
-                ZONE_ID,
-                ClientCertificateListParams {
-                    per_page: Some(2.0),
-                    ..Default::default()
-                },
-            )
+            .list_all(ZONE_ID, ClientCertificateListParams::default().per_page(2))
             .try_collect()
             .await
             .expect("stream ends");
@@ -1471,10 +1462,7 @@ async fn tracing_records_each_request_and_never_a_secret() {
         .respond_with(ResponseTemplate::new(500).set_body_json(failure(1000, "internal")))
         .mount(&server)
         .await;
-    let leaf = MtlsCertificateCreate {
-        private_key: Some(TRACE_PRIVATE_KEY.into()),
-        ..upload()
-    };
+    let leaf = upload().private_key(TRACE_PRIVATE_KEY);
     let internal = key
         .mtls_certificates()
         .create(ACCOUNT_ID, &leaf)
@@ -1495,10 +1483,7 @@ async fn tracing_records_each_request_and_never_a_secret() {
         .origin_tls_client_auth()
         .create(
             ZONE_ID,
-            &OriginPullCertificateCreate {
-                certificate: "PUBLIC".into(),
-                private_key: TRACE_PRIVATE_KEY.into(),
-            },
+            &OriginPullCertificateCreate::new("PUBLIC", TRACE_PRIVATE_KEY),
         )
         .send_with_response()
         .await
@@ -1520,10 +1505,7 @@ async fn tracing_records_each_request_and_never_a_secret() {
         .certificates()
         .create(
             ZONE_ID,
-            &HostnameCertificateCreate {
-                certificate: "PUBLIC".into(),
-                private_key: TRACE_PRIVATE_KEY.into(),
-            },
+            &HostnameCertificateCreate::new("PUBLIC", TRACE_PRIVATE_KEY),
         )
         .await
         .expect_err("400");
@@ -1542,10 +1524,7 @@ async fn tracing_records_each_request_and_never_a_secret() {
         .origin_tls_client_auth()
         .create(
             ZONE_ID,
-            &OriginPullCertificateCreate {
-                certificate: "PUBLIC".into(),
-                private_key: TRACE_PRIVATE_KEY.into(),
-            },
+            &OriginPullCertificateCreate::new("PUBLIC", TRACE_PRIVATE_KEY),
         )
         .await
         .expect_err("refused");
@@ -1649,40 +1628,28 @@ async fn debug_output_never_shows_a_secret() {
     }
 
     let bodies: Vec<String> = vec![
+        format!("{:#?}", upload().private_key(TRACE_PRIVATE_KEY)),
         format!(
-            "{:#?}",
-            MtlsCertificateCreate {
-                private_key: Some(TRACE_PRIVATE_KEY.into()),
-                ..upload()
-            }
+            "{:?}",
+            OriginPullCertificateCreate::new("PUBLIC", TRACE_PRIVATE_KEY)
         ),
         format!(
             "{:?}",
-            OriginPullCertificateCreate {
-                certificate: "PUBLIC".into(),
-                private_key: TRACE_PRIVATE_KEY.into(),
-            }
+            HostnameCertificateCreate::new("PUBLIC", TRACE_PRIVATE_KEY)
         ),
         format!(
             "{:?}",
-            HostnameCertificateCreate {
-                certificate: "PUBLIC".into(),
-                private_key: TRACE_PRIVATE_KEY.into(),
-            }
+            serde_json::from_value::<ZoneAuthenticatedOriginPull>(
+                json!({ "private_key": TRACE_PRIVATE_KEY })
+            )
+            .unwrap()
         ),
         format!(
             "{:?}",
-            ZoneAuthenticatedOriginPull {
-                private_key: Some(TRACE_PRIVATE_KEY.into()),
-                ..Default::default()
-            }
-        ),
-        format!(
-            "{:?}",
-            HostnameAuthenticatedOriginPull {
-                private_key: Some(TRACE_PRIVATE_KEY.into()),
-                ..Default::default()
-            }
+            serde_json::from_value::<HostnameAuthenticatedOriginPull>(
+                json!({ "private_key": TRACE_PRIVATE_KEY })
+            )
+            .unwrap()
         ),
     ];
     for shown in &bodies {
@@ -1699,10 +1666,7 @@ async fn debug_output_never_shows_a_secret() {
         .await;
     for c in credentials {
         let client = client_with_policy(&server.uri(), c, no_wait(0));
-        let leaf = MtlsCertificateCreate {
-            private_key: Some(TRACE_PRIVATE_KEY.into()),
-            ..upload()
-        };
+        let leaf = upload().private_key(TRACE_PRIVATE_KEY);
         let call = client
             .mtls_certificates()
             .create(ACCOUNT_ID, &leaf)

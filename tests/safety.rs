@@ -41,12 +41,9 @@ fn credentials() -> [(&'static str, Credentials); 3] {
 }
 
 fn upload() -> MtlsCertificateCreate {
-    MtlsCertificateCreate {
-        ca: false,
-        certificates: PEM.into(),
-        name: Some("leaf".into()),
-        private_key: Some(PRIVATE_KEY.into()),
-    }
+    MtlsCertificateCreate::new(false, PEM)
+        .name("leaf")
+        .private_key(PRIVATE_KEY)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -252,29 +249,16 @@ fn spec_operations() -> BTreeMap<String, Vec<String>> {
 async fn call(op: &str, c: &Client, a: &[&str]) -> Option<Result<(), Error>> {
     let certs = c.access().certificates();
     let (acc, zone) = (Scope::Account(a[0]), Scope::Zone(a[0]));
-    let access_create = || AccessCertificateCreate {
-        associated_hostnames: None,
-        certificate: PEM.into(),
-        name: "n".into(),
-    };
-    let access_update = || AccessCertificateUpdate {
-        associated_hostnames: vec!["admin.example.com".into()],
-        name: None,
-    };
-    let settings = || AccessCertificateSettingsUpdate { settings: vec![] };
+    let access_create = || AccessCertificateCreate::new(PEM, "n");
+    let access_update = || AccessCertificateUpdate::new(vec!["admin.example.com".into()]);
+    let settings = || AccessCertificateSettingsUpdate::new(vec![]);
     let mtls = c.mtls_certificates();
     let cc = c.client_certificates();
     let aop = c.origin_tls_client_auth();
     let h = aop.hostnames();
     let hc = h.certificates();
-    let pair = || OriginPullCertificateCreate {
-        certificate: PEM.into(),
-        private_key: PRIVATE_KEY.into(),
-    };
-    let hpair = || HostnameCertificateCreate {
-        certificate: PEM.into(),
-        private_key: PRIVATE_KEY.into(),
-    };
+    let pair = || OriginPullCertificateCreate::new(PEM, PRIVATE_KEY);
+    let hpair = || HostnameCertificateCreate::new(PEM, PRIVATE_KEY);
     macro_rules! send {
         ($call:expr) => {
             $call.send().await.map(drop)
@@ -335,10 +319,7 @@ async fn call(op: &str, c: &Client, a: &[&str]) -> Option<Result<(), Error>> {
         }
         "client-certificate-for-a-zone-create-client-certificate" => send!(cc.create(
             a[0],
-            &ClientCertificateCreate {
-                csr: "csr".into(),
-                validity_days: 1,
-            }
+            &ClientCertificateCreate::new("csr", 1)
         )),
         "client-certificate-for-a-zone-client-certificate-details" => send!(cc.get(a[0], a[1])),
         "client-certificate-for-a-zone-edit-client-certificate" => send!(cc.edit(a[0], a[1])),
@@ -359,10 +340,10 @@ async fn call(op: &str, c: &Client, a: &[&str]) -> Option<Result<(), Error>> {
         "zone-level-authenticated-origin-pulls-set-enablement-for-zone" => {
             send!(aop
                 .settings()
-                .update(a[0], &ZoneSettingUpdate { enabled: true }))
+                .update(a[0], &ZoneSettingUpdate::new(true)))
         }
         "per-hostname-authenticated-origin-pull-enable-or-disable-a-hostname-for-client-authentication" => {
-            send!(h.update(a[0], &HostnameOriginPullUpdate { config: vec![] }))
+            send!(h.update(a[0], &HostnameOriginPullUpdate::new(vec![])))
         }
         "per-hostname-authenticated-origin-pull-get-the-hostname-status-for-client-authentication" => {
             send!(h.get(a[0], a[1]))

@@ -323,11 +323,7 @@ mod tests {
         check::<HostnameAuthenticatedOriginPull>();
         check::<AuthenticatedOriginPull>();
         check::<OriginPullSetting>();
-        let s = AccessCertificateSettings {
-            hostname: "a".into(),
-            china_network: false,
-            client_certificate_forwarding: true,
-        };
+        let s = AccessCertificateSettings::new(false, true, "a");
         assert_eq!(s.row().len(), AccessCertificateSettings::HEADERS.len());
     }
 

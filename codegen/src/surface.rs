@@ -68,7 +68,11 @@ fn of_model(model: &Model) -> Surface {
     for def in &model.types {
         let (kind, members) = match &def.kind {
             TypeKind::Struct(fields) => (
-                "struct".to_string(),
+                if crate::emit::built_by_users(def) {
+                    BUILT_STRUCT.to_string()
+                } else {
+                    "struct".to_string()
+                },
                 fields
                     .iter()
                     .map(|f| {
@@ -261,11 +265,25 @@ impl fmt::Display for Change {
     }
 }
 
-/// Whether adding this kind of item breaks users' code. New resources, methods and types are
-/// additive. A new field breaks struct literals and exhaustive patterns, and a new variant
-/// exhaustive matches, as long as the generated types are not `#[non_exhaustive]`.
-fn adding_breaks(item: ItemKind) -> bool {
-    matches!(item, ItemKind::Field | ItemKind::Variant)
+/// The signature of a struct users build (`new` and setters; see `emit::builders`).
+const BUILT_STRUCT: &str = "struct, built with new()";
+
+/// Whether adding `item` (at `path`, with signature `sig`) to `api` breaks users' code. New
+/// resources, methods and types are additive. Every generated struct is `#[non_exhaustive]`, so a
+/// new field is additive, except a required one of a struct users build: `new` takes it. A new
+/// variant breaks exhaustive matches.
+fn adding_breaks(api: &Surface, item: ItemKind, path: &str, sig: &str) -> bool {
+    match item {
+        ItemKind::Field => {
+            let owner = path.split('.').next().unwrap_or(path);
+            let built = api.items.get(&(ItemKind::Type, owner.to_string()))
+                == Some(&BUILT_STRUCT.to_string());
+            let optional = sig.contains(": Option<") || sig.contains(": Nullable<");
+            built && !optional
+        }
+        ItemKind::Variant => true,
+        ItemKind::Resource | ItemKind::Method | ItemKind::Type => false,
+    }
 }
 
 /// What changes from `old` to `new`: renamed types first (matched by their members), then the
@@ -360,7 +378,7 @@ pub fn diff(old: &Surface, new: &Surface) -> Vec<Change> {
             path: path.clone(),
             old: None,
             new: Some(sig.clone()),
-            breaking: adding_breaks(*kind) && !new_type,
+            breaking: adding_breaks(new, *kind, path, sig) && !new_type,
         });
     }
     changes.sort_by(|a, b| {

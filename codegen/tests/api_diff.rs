@@ -107,7 +107,8 @@ fn fields_added_removed_and_made_required() {
         )
     };
     let base = with(json!({ "name": { "type": "string" } }), json!(["name"]));
-    // An optional field of a request type: breaking until request types are non-exhaustive.
+    // An optional field of a request type: additive (the struct is non-exhaustive; its setter is
+    // new, `new` is unchanged).
     let added = changes(
         base.clone(),
         with(
@@ -120,7 +121,32 @@ fn fields_added_removed_and_made_required() {
         (c.change, c.item, c.path.as_str()),
         (ChangeKind::Added, ItemKind::Field, "NewThing.note")
     );
-    assert!(c.breaking);
+    assert!(!c.breaking, "{c}");
+    // A required one: breaking (`new` takes it).
+    let added = changes(
+        base.clone(),
+        with(
+            json!({ "name": { "type": "string" }, "note": { "type": "string" } }),
+            json!(["name", "note"]),
+        ),
+    );
+    assert!(only(&added).breaking);
+    // Any new field of a response type: additive.
+    let response_field = changes(
+        doc(json!({}), json!({})),
+        doc(
+            json!({}),
+            json!({ "Thing": { "type": "object", "required": ["id", "size"], "properties": {
+                "id": { "type": "string" }, "size": { "type": "integer" },
+                "status": { "$ref": "#/components/schemas/Status" } } } }),
+        ),
+    );
+    assert!(
+        response_field
+            .iter()
+            .any(|c| c.path == "Thing.size" && c.change == ChangeKind::Added && !c.breaking),
+        "{response_field:#?}"
+    );
     let removed = changes(
         base.clone(),
         with(json!({ "other": { "type": "string" } }), json!([])),

@@ -80,11 +80,8 @@ pub async fn run(cmd: AccessCommand, global: &GlobalArgs, out: Output) -> Result
                 .iter()
                 .for_each(|w| warn(w));
             let client = client::build(global)?;
-            let body = AccessCertificateCreate {
-                associated_hostnames: (!hostnames.is_empty()).then_some(hostnames),
-                certificate: certs.pem,
-                name,
-            };
+            let mut body = AccessCertificateCreate::new(certs.pem, name);
+            body.associated_hostnames = (!hostnames.is_empty()).then_some(hostnames);
             let created = client
                 .access()
                 .certificates()
@@ -95,10 +92,8 @@ pub async fn run(cmd: AccessCommand, global: &GlobalArgs, out: Output) -> Result
         AccessCommand::List { scope, per_page } => {
             let owner = owner(&scope)?;
             let client = client::build(global)?;
-            let params = AccessCertificateListParams {
-                per_page,
-                ..Default::default()
-            };
+            let mut params = AccessCertificateListParams::default();
+            params.per_page = per_page;
             let stream = client
                 .access()
                 .certificates()
@@ -136,10 +131,8 @@ pub async fn run(cmd: AccessCommand, global: &GlobalArgs, out: Output) -> Result
                     .associated_hostnames
                     .unwrap_or_default()
             };
-            let body = AccessCertificateUpdate {
-                associated_hostnames,
-                name,
-            };
+            let mut body = AccessCertificateUpdate::new(associated_hostnames);
+            body.name = name;
             let updated = certificates.update(owner.scope(), &id, &body).await?;
             out.one(&updated, Some("Updated Access mTLS certificate."))
         }
@@ -185,11 +178,11 @@ pub async fn run(cmd: AccessCommand, global: &GlobalArgs, out: Output) -> Result
             let index = match settings.iter().position(|s| s.hostname == hostname) {
                 Some(i) => i,
                 None => {
-                    settings.push(AccessCertificateSettings {
-                        hostname: hostname.clone(),
-                        china_network: false,
-                        client_certificate_forwarding: false,
-                    });
+                    settings.push(AccessCertificateSettings::new(
+                        false,
+                        false,
+                        hostname.clone(),
+                    ));
                     settings.len() - 1
                 }
             };
@@ -201,7 +194,10 @@ pub async fn run(cmd: AccessCommand, global: &GlobalArgs, out: Output) -> Result
                 entry.china_network = v;
             }
             let updated = api
-                .update(owner.scope(), &AccessCertificateSettingsUpdate { settings })
+                .update(
+                    owner.scope(),
+                    &AccessCertificateSettingsUpdate::new(settings),
+                )
                 .await?;
             out.note(&format!("Updated the settings of {hostname}."))?;
             out.list(&updated, "No hostname settings.")

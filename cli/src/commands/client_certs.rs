@@ -24,7 +24,7 @@ pub async fn run(
         } => {
             let csr = pem::csr(&csr)?;
             let client = client::build(global)?;
-            let body = ClientCertificateCreate { csr, validity_days };
+            let body = ClientCertificateCreate::new(csr, validity_days);
             let issued = client
                 .client_certificates()
                 .create(&zone.zone_id, &body)
@@ -38,11 +38,9 @@ pub async fn run(
             per_page,
         } => {
             let client = client::build(global)?;
-            let params = ClientCertificateListParams {
-                status: status.map(filter),
-                per_page: per_page.map(f64::from),
-                ..Default::default()
-            };
+            let mut params = ClientCertificateListParams::default();
+            params.status = status.map(filter);
+            params.per_page = per_page.map(i64::from);
             let stream = client.client_certificates().list_all(&zone.zone_id, params);
             let certs = progress::collect(stream, "client certificates").await?;
             out.list(&certs, "No client certificates.")

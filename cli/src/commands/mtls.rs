@@ -27,12 +27,9 @@ pub async fn run(cmd: MtlsCommand, global: &GlobalArgs, out: Output) -> Result<(
             }
             pem::warnings(&certs, Some(ca)).iter().for_each(|w| warn(w));
             let client = client::build(global)?;
-            let body = MtlsCertificateCreate {
-                ca,
-                certificates: certs.pem,
-                name,
-                private_key: key.map(pem::PrivateKey::into_pem),
-            };
+            let mut body = MtlsCertificateCreate::new(ca, certs.pem);
+            body.name = name;
+            body.private_key = key.map(pem::PrivateKey::into_pem);
             let created = client
                 .mtls_certificates()
                 .create(&account.account_id, &body)

@@ -34,10 +34,7 @@ pub async fn run(
         OriginPullsCommand::Upload { zone, files } => {
             let (certificate, private_key) = read_pair(&files)?;
             let client = client::build(global)?;
-            let body = OriginPullCertificateCreate {
-                certificate,
-                private_key,
-            };
+            let body = OriginPullCertificateCreate::new(certificate, private_key);
             let created = client
                 .origin_tls_client_auth()
                 .create(&zone.zone_id, &body)
@@ -97,7 +94,7 @@ async fn set_zone(
     let setting = client
         .origin_tls_client_auth()
         .settings()
-        .update(zone_id, &ZoneSettingUpdate { enabled })
+        .update(zone_id, &ZoneSettingUpdate::new(enabled))
         .await?;
     let word = if enabled { "on" } else { "off" };
     out.one(
@@ -117,10 +114,7 @@ async fn hostname_certs(
         HostnameCertsCommand::Upload { zone, files } => {
             let (certificate, private_key) = read_pair(&files)?;
             let client = client::build(global)?;
-            let body = HostnameCertificateCreate {
-                certificate,
-                private_key,
-            };
+            let body = HostnameCertificateCreate::new(certificate, private_key);
             let created = client
                 .origin_tls_client_auth()
                 .hostnames()
@@ -246,14 +240,11 @@ async fn set_hostname(
         Association::Enabled(on) => Nullable::Value(on),
         Association::Void => Nullable::Null,
     };
-    let config = HostnameOriginPullConfig {
-        cert_id,
-        enabled,
-        hostname: Some(hostname.clone()),
-    };
-    let body = HostnameOriginPullUpdate {
-        config: vec![config],
-    };
+    let mut config = HostnameOriginPullConfig::new()
+        .enabled(enabled)
+        .hostname(hostname.clone());
+    config.cert_id = cert_id;
+    let body = HostnameOriginPullUpdate::new(vec![config]);
     let result = hostnames.update(zone_id, &body).await?;
     let state = match change {
         Association::Enabled(true) => "Authenticated Origin Pulls enabled",

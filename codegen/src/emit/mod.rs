@@ -1,5 +1,7 @@
 //! Stage 4: emit Rust from the model with `quote!`, then format with prettyplease.
 
+mod builders;
+pub use builders::built_by_users;
 pub mod docs;
 pub mod resources;
 pub mod types;

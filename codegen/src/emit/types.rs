@@ -1,5 +1,6 @@
 //! Emits the `types` module: structs, forward-compatible enums, unions and aliases.
 
+use super::builders::{built_by_users, constructor_and_setters};
 use super::{docs, ident, ty_tokens};
 use crate::ir::{three_state, Field, Model, Ty, TypeDef, TypeKind};
 use proc_macro2::TokenStream;
@@ -215,11 +216,14 @@ fn emit_struct(model: &Model, def: &TypeDef, fields: &[Field]) -> TokenStream {
         }
     });
     let lenient_fns = lenient_fns(model, def, fields);
+    let builders = built_by_users(def).then(|| constructor_and_setters(model, def, fields));
     quote! {
         #doc
         #[derive(#(#derives),*)]
         #serde_other_way
+        #[non_exhaustive]
         pub struct #name { #(#field_tokens)* }
+        #builders
         #debug
         #lenient_fns
     }

@@ -158,6 +158,13 @@ impl<'a, 'o> Shaper<'a, 'o> {
             self.degraded
                 .push(format!("#{}/schema: {what}; taken as a string", p.pointer));
             Ty::String
+        } else if p.place == "query"
+            && COUNTS.contains(&p.name.as_str())
+            && p.schema.kind == Kind::Number
+        {
+            // Page numbers, page sizes and offsets count: Cloudflare's documents sometimes give
+            // them `type: number`, which would make them `f64`.
+            Ty::Integer
         } else {
             let ctx = format!("{struct_name}{}", camel(&p.name));
             self.types.ty(&p.schema, &ctx, true)?
@@ -402,6 +409,9 @@ fn derive_name(path: &str, method: &str) -> (Vec<String>, String) {
     };
     (resource, m.to_string())
 }
+
+/// Query parameters that count (pages, items) and so are integers whatever the document says.
+const COUNTS: &[&str] = &["page", "per_page", "limit", "offset"];
 
 /// Names a generated method uses besides its path parameters: its receiver, arguments and locals.
 const ARGUMENTS: &[&str] = &[
