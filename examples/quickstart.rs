@@ -39,7 +39,7 @@
 use cloudflare_mtls::types::{
     AccessCertificate, AccessCertificateCreate, ClientCertificate, ClientCertificateCreate,
     ClientCertificateListParams, ClientCertificateStatusFilter, MtlsCertificate,
-    MtlsCertificateCreate,
+    MtlsCertificateCreate, MtlsCertificateListParams,
 };
 use cloudflare_mtls::{Client, Credentials, Scope};
 use futures::TryStreamExt;
@@ -156,7 +156,10 @@ async fn walk(server: &MockServer) -> Result<(), BoxError> {
     );
 
     // 2. List the account's mTLS certificates: the new one is among them.
-    let all = client.mtls_certificates().list(account_id).await?;
+    let all = client
+        .mtls_certificates()
+        .list(account_id, MtlsCertificateListParams::default())
+        .await?;
     println!(
         "2. list mTLS certificates of account {account_id} -> {}",
         all.len()
@@ -317,7 +320,11 @@ async fn walk(server: &MockServer) -> Result<(), BoxError> {
         .base_url(server.uri())
         .allow_http(true)
         .build()?;
-    match anonymous.mtls_certificates().list(account_id).await {
+    match anonymous
+        .mtls_certificates()
+        .list(account_id, MtlsCertificateListParams::default())
+        .await
+    {
         Ok(_) => return Err("the stand-in accepted a request without credentials".into()),
         Err(e) if e.is_unauthorized() => {
             let (code, message) = first_error(&e);
@@ -348,7 +355,10 @@ async fn real_api() -> Result<(), BoxError> {
 
     match var("CLOUDFLARE_ACCOUNT_ID") {
         Some(account_id) => {
-            let certs = client.mtls_certificates().list(&account_id).await?;
+            let certs = client
+                .mtls_certificates()
+                .list(&account_id, MtlsCertificateListParams::default())
+                .await?;
             println!(
                 "1. mTLS certificates of account {account_id} -> {}",
                 certs.len()

@@ -10,7 +10,8 @@
 #
 # Steps: install Prism (`npm ci --ignore-scripts`); copy the spec to a temporary file, rewriting every
 # operation's `security` to `[{api_token}, {api_email, api_key}]` (Cloudflare's document lists only
-# email + key on these operations; the rewrite lets the token client be validated too); start
+# email + key on these operations; the rewrite lets the token client be validated too), and
+# declaring the reactivate PATCH's `{reactivate}` body, which the document predates; start
 # `prism mock` on a free loopback port; wait until it answers; run
 # `cargo test --locked --features contract-tests --test contract` with CONTRACT_BASE_URL pointing at
 # it; stop Prism (by PID, always); print Prism's request and violation counts; exit with the tests'
@@ -53,7 +54,7 @@ trap 'exit 143' TERM
 tmp_spec=$workdir/cloudflare-mtls.json
 log=$workdir/prism.log
 
-echo "==> temporary spec: every operation accepts {api_token} or {api_email, api_key}"
+echo "==> temporary spec: every operation accepts {api_token} or {api_email, api_key}; the reactivate PATCH declares its body"
 python3 - "$spec" "$tmp_spec" <<'PY'
 import json, sys
 
@@ -65,11 +66,20 @@ schemes = doc.get("components", {}).get("securitySchemes", {})
 for name in ("api_token", "api_email", "api_key"):
     if name not in schemes:
         sys.exit(f"contract.sh: {src} has no security scheme {name!r}")
+# Newer than the document (spec/README.md, revision .3): the reactivate PATCH takes
+# `{reactivate: boolean}`. Prism refuses any body an operation does not declare, so the copy
+# declares this one, and the client's body is validated against it.
+reactivate = {
+    "content": {"application/json": {"schema": {
+        "type": "object", "additionalProperties": False,
+        "properties": {"reactivate": {"type": "boolean"}}}}}}
 count = 0
 for item in doc.get("paths", {}).values():
     for method, op in item.items():
         if method in methods:
             op["security"] = [{"api_token": []}, {"api_email": [], "api_key": []}]
+            if op.get("operationId") == "client-certificate-for-a-zone-edit-client-certificate":
+                op.setdefault("requestBody", reactivate)
             count += 1
 if count == 0:
     sys.exit(f"contract.sh: {src} has no operations")

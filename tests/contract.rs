@@ -401,7 +401,7 @@ async fn sweep(label: &'static str, client: Client) {
     let list = s
         .ok(
             "m-tls-certificate-management-list-m-tls-certificates",
-            mtls.list(ACCOUNT_ID),
+            mtls.list(ACCOUNT_ID, MtlsCertificateListParams::default()),
         )
         .await;
     assert_eq!(list.len(), 1);
@@ -491,7 +491,11 @@ async fn sweep(label: &'static str, client: Client) {
     let edited = s
         .ok(
             "client-certificate-for-a-zone-edit-client-certificate",
-            cc.edit(ZONE_ID, CLIENT_CERT_ID),
+            cc.edit(
+                ZONE_ID,
+                CLIENT_CERT_ID,
+                &ClientCertificateEdit::new().reactivate(true),
+            ),
         )
         .await;
     assert_client_certificate_example(&edited);
@@ -1085,7 +1089,7 @@ where
     let mtls = c.mtls_certificates();
     call!(
         "m-tls-certificate-management-list-m-tls-certificates",
-        mtls.list(ACCOUNT_ID)
+        mtls.list(ACCOUNT_ID, MtlsCertificateListParams::default())
     );
     call!(
         "m-tls-certificate-management-get-m-tls-certificate",
@@ -1118,7 +1122,11 @@ where
     );
     call!(
         "client-certificate-for-a-zone-edit-client-certificate",
-        cc.edit(ZONE_ID, CLIENT_CERT_ID)
+        cc.edit(
+            ZONE_ID,
+            CLIENT_CERT_ID,
+            &ClientCertificateEdit::new().reactivate(true)
+        )
     );
     call!(
         "client-certificate-for-a-zone-delete-client-certificate",

@@ -784,12 +784,46 @@ async fn mtls_certificates_list() {
     let client = client_key_email(&server);
     let certs = client
         .mtls_certificates()
-        .list(ACCOUNT_ID)
+        .list(ACCOUNT_ID, MtlsCertificateListParams::default())
         .await
         .expect("list succeeds");
     assert_eq!(certs.len(), 2);
     assert_mtls_certificate(&certs[0], MTLS_CERT_ID);
     assert_mtls_certificate(&certs[1], "3458ce5a0c354c7f82c78e9487d3ff61");
+}
+
+/// The `type` filter is sent as the query parameter; `type` in a certificate decodes, and a type
+/// this version does not know is kept.
+#[tokio::test]
+async fn mtls_certificates_list_by_type() {
+    let server = server().await;
+    let mut managed = mtls_certificate_json(MTLS_CERT_ID);
+    managed["type"] = json!("gateway_managed");
+    let mut future = mtls_certificate_json("3458ce5a0c354c7f82c78e9487d3ff61");
+    future["type"] = json!("partner_managed");
+    expect_request(
+        "GET",
+        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates"),
+        Auth::KeyAndEmail,
+    )
+    .and(query_is("type=gateway_managed"))
+    .respond_with(ok(json!([managed, future])))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let certs = client_key_email(&server)
+        .mtls_certificates()
+        .list(
+            ACCOUNT_ID,
+            MtlsCertificateListParams::default().type_(MtlsCertificateType::GatewayManaged),
+        )
+        .await
+        .expect("list succeeds");
+    assert_eq!(certs[0].type_, Some(MtlsCertificateType::GatewayManaged));
+    assert_eq!(
+        certs[1].type_,
+        Some(MtlsCertificateType::Unknown("partner_managed".into()))
+    );
 }
 
 #[tokio::test]
@@ -1182,10 +1216,11 @@ async fn client_certificates_create() {
 #[tokio::test]
 async fn client_certificates_edit_reactivates() {
     let server = server().await;
-    expect_plain(
+    expect_json(
         "PATCH",
         &format!("/zones/{ZONE_ID}/client_certificates/{CLIENT_CERT_ID}"),
         Auth::Token,
+        json!({ "reactivate": true }),
     )
     .respond_with(ok(client_certificate_json(
         CLIENT_CERT_ID,
@@ -1197,7 +1232,11 @@ async fn client_certificates_edit_reactivates() {
     let client = client(&server);
     let cert = client
         .client_certificates()
-        .edit(ZONE_ID, CLIENT_CERT_ID)
+        .edit(
+            ZONE_ID,
+            CLIENT_CERT_ID,
+            &ClientCertificateEdit::new().reactivate(true),
+        )
         .await
         .expect("edit succeeds");
     assert_client_certificate(

@@ -82,7 +82,7 @@ async fn list(which: usize, client: &Client) -> usize {
     let n = match which {
         0 => client
             .mtls_certificates()
-            .list(ACCOUNT_ID)
+            .list(ACCOUNT_ID, MtlsCertificateListParams::default())
             .await
             .map(|v| v.len()),
         1 => client

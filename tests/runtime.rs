@@ -171,7 +171,11 @@ impl Op {
                 .await
                 .map(drop),
             Op::Patch => opts
-                .apply(client.client_certificates().edit(ZONE_ID, CERT_ID))
+                .apply(client.client_certificates().edit(
+                    ZONE_ID,
+                    CERT_ID,
+                    &ClientCertificateEdit::new().reactivate(true),
+                ))
                 .await
                 .map(drop),
         }
@@ -1452,7 +1456,7 @@ async fn tracing_records_each_request_and_never_a_secret() {
         .await;
     let unauthorized = token
         .mtls_certificates()
-        .list(ACCOUNT_ID)
+        .list(ACCOUNT_ID, MtlsCertificateListParams::default())
         .await
         .expect_err("401");
 
@@ -1825,7 +1829,11 @@ async fn path_parameters_cannot_change_the_request_path() {
         .expect("get succeeds");
     client
         .client_certificates()
-        .edit(ZONE_ID, "a/b?c")
+        .edit(
+            ZONE_ID,
+            "a/b?c",
+            &ClientCertificateEdit::new().reactivate(true),
+        )
         .await
         .expect("edit succeeds");
     client

@@ -303,7 +303,7 @@ async fn call(op: &str, c: &Client, a: &[&str]) -> Option<Result<(), Error>> {
         "zone-level-access-mtls-authentication-update-an-mtls-certificate-settings" => {
             send!(certs.settings().update(zone, &settings()))
         }
-        "m-tls-certificate-management-list-m-tls-certificates" => send!(mtls.list(a[0])),
+        "m-tls-certificate-management-list-m-tls-certificates" => send!(mtls.list(a[0], Default::default())),
         "m-tls-certificate-management-upload-m-tls-certificate" => {
             send!(mtls.create(a[0], &upload()))
         }
@@ -322,7 +322,11 @@ async fn call(op: &str, c: &Client, a: &[&str]) -> Option<Result<(), Error>> {
             &ClientCertificateCreate::new("csr", 1)
         )),
         "client-certificate-for-a-zone-client-certificate-details" => send!(cc.get(a[0], a[1])),
-        "client-certificate-for-a-zone-edit-client-certificate" => send!(cc.edit(a[0], a[1])),
+        "client-certificate-for-a-zone-edit-client-certificate" => send!(cc.edit(
+            a[0],
+            a[1],
+            &ClientCertificateEdit::new().reactivate(true)
+        )),
         "client-certificate-for-a-zone-delete-client-certificate" => send!(cc.delete(a[0], a[1])),
         "zone-level-authenticated-origin-pulls-list-certificates" => send!(aop.list(a[0])),
         "zone-level-authenticated-origin-pulls-upload-certificate" => {

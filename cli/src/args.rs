@@ -197,6 +197,10 @@ pub enum MtlsCommand {
     List {
         #[command(flatten)]
         account: AccountArg,
+        /// Only certificates of this type: custom, gateway_managed, access_managed (several
+        /// comma-separated)
+        #[arg(long = "type", value_name = "TYPE")]
+        kind: Option<String>,
     },
     /// Show one mTLS certificate.
     Get {

@@ -17,7 +17,7 @@ pub struct Overlay {
     /// Component schema name → Rust type name.
     #[serde(default)]
     pub types: BTreeMap<String, String>,
-    /// `"Type.field"` → the Rust type name of that field's type (of its items, for a list or map):
+    /// `"Type.field"` (the field by its API or Rust name) → the Rust type name of that field's type (of its items, for a list or map):
     /// names anchored to a type that is itself anchored (to an operation or another field), which
     /// survive upstream renaming the component behind the field.
     #[serde(default)]
@@ -142,9 +142,9 @@ impl Overlay {
         for (key, name) in &self.fields {
             let valid_key = key
                 .split_once('.')
-                .is_some_and(|(ty, field)| naming::is_type_name(ty) && is_snake(field));
+                .is_some_and(|(ty, field)| naming::is_type_name(ty) && !field.is_empty());
             let message = match valid_key {
-                false => Some(format!("`{key}` is not of the form `TypeName.field_name`")),
+                false => Some(format!("`{key}` is not of the form `TypeName.field`")),
                 true => type_name(name),
             };
             if let Some(message) = message {

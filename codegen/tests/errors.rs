@@ -122,10 +122,7 @@ fn bad_overlay_entry() {
             "[fields]\n\"thing.status\" = \"Status\"\n",
             "/fields/thing.status",
         ),
-        (
-            "[fields]\n\"Thing.Status\" = \"Status\"\n",
-            "/fields/Thing.Status",
-        ),
+        ("[fields]\n\"Thing.\" = \"Status\"\n", "/fields/Thing."),
         (
             "[fields]\n\"Thing.status\" = \"status\"\n",
             "/fields/Thing.status",

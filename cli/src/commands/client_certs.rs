@@ -5,7 +5,7 @@ use crate::errors::CliError;
 use crate::output::{warn, Output};
 use crate::{client, pem, progress};
 use cloudflare_mtls::types::{
-    ClientCertificate, ClientCertificateCreate, ClientCertificateListParams,
+    ClientCertificate, ClientCertificateCreate, ClientCertificateEdit, ClientCertificateListParams,
     ClientCertificateStatusFilter,
 };
 use std::path::Path;
@@ -67,7 +67,11 @@ pub async fn run(
             let client = client::build(global)?;
             let cert = client
                 .client_certificates()
-                .edit(&zone.zone_id, &id)
+                .edit(
+                    &zone.zone_id,
+                    &id,
+                    &ClientCertificateEdit::new().reactivate(true),
+                )
                 .await?;
             out.one(&cert, Some("Reactivation requested."))
         }

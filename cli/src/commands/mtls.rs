@@ -4,7 +4,9 @@ use crate::args::{GlobalArgs, MtlsCommand};
 use crate::errors::CliError;
 use crate::output::{warn, Output};
 use crate::{client, pem};
-use cloudflare_mtls::types::MtlsCertificateCreate;
+use cloudflare_mtls::types::{
+    MtlsCertificateCreate, MtlsCertificateListParams, MtlsCertificateType,
+};
 use cloudflare_mtls::Client;
 
 pub async fn run(cmd: MtlsCommand, global: &GlobalArgs, out: Output) -> Result<(), CliError> {
@@ -36,9 +38,14 @@ pub async fn run(cmd: MtlsCommand, global: &GlobalArgs, out: Output) -> Result<(
                 .await?;
             out.one(&created, Some("Uploaded mTLS certificate."))
         }
-        MtlsCommand::List { account } => {
+        MtlsCommand::List { account, kind } => {
             let client = client::build(global)?;
-            let certs = client.mtls_certificates().list(&account.account_id).await?;
+            let mut params = MtlsCertificateListParams::default();
+            params.type_ = kind.as_deref().map(MtlsCertificateType::from);
+            let certs = client
+                .mtls_certificates()
+                .list(&account.account_id, params)
+                .await?;
             out.list(&certs, "No mTLS certificates.")
         }
         MtlsCommand::Get { account, id } => {
@@ -84,7 +91,10 @@ pub async fn run(cmd: MtlsCommand, global: &GlobalArgs, out: Output) -> Result<(
 
 /// The id of the one certificate named `name`; an input error when none or several are.
 async fn id_of_name(client: &Client, account_id: &str, name: &str) -> Result<String, CliError> {
-    let certs = client.mtls_certificates().list(account_id).await?;
+    let certs = client
+        .mtls_certificates()
+        .list(account_id, MtlsCertificateListParams::default())
+        .await?;
     let ids: Vec<&str> = certs
         .iter()
         .filter(|c| c.name.as_deref() == Some(name))

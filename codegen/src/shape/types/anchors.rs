@@ -52,7 +52,11 @@ impl Types<'_> {
         let TypeKind::Struct(fields) = &def.kind else {
             return None;
         };
-        innermost_named(&fields.iter().find(|f| f.name == field)?.ty)
+        // By its name in the API (`type`) or in Rust (`type_`).
+        let f = fields
+            .iter()
+            .find(|f| f.api_name == field || f.name == field)?;
+        innermost_named(&f.ty)
     }
 
     /// Gives type `id` the overlay's name `wanted`. The first anchor of a type wins; a type that
