@@ -156,6 +156,8 @@ pub struct Resource {
     pub struct_name: String,
     /// The dotted path (`mtls_certificates.associations`).
     pub path: String,
+    /// What it manages (overlay, else the document's tag, else its operations' summaries).
+    pub doc: String,
     /// Sub-resources, sorted by name.
     pub children: Vec<Resource>,
     /// Operations, sorted by method name.
@@ -249,6 +251,8 @@ pub struct Operation {
     pub description: Option<String>,
     /// Deprecated upstream.
     pub deprecated: bool,
+    /// The description of the document's tag of the operation, if it has one.
+    pub tag_doc: Option<String>,
     /// Notes on what was simplified.
     pub notes: Vec<String>,
 }

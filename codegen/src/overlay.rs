@@ -22,6 +22,10 @@ pub struct Overlay {
     /// survive upstream renaming the component behind the field.
     #[serde(default)]
     pub fields: BTreeMap<String, String>,
+    /// Resource path (`mtls_certificates.associations`) → what it manages, in Markdown (with a
+    /// link to Cloudflare's docs), the doc of its handle and accessor.
+    #[serde(default)]
+    pub resources: BTreeMap<String, String>,
 }
 
 /// The overlay entry of one operation.

@@ -74,6 +74,11 @@ fn escape_line(line: &str) -> String {
             rest = &rest[link_len..];
             continue;
         }
+        if let Some((link_len, absolute)) = relative_link_at(rest) {
+            out.push_str(&absolute);
+            rest = &rest[link_len..];
+            continue;
+        }
         if let Some(url_len) = url_at(rest) {
             let url = &rest[..url_len];
             out.push('<');
@@ -110,6 +115,28 @@ fn link_at(s: &str) -> Option<usize> {
     Some(text_end + 2 + close + 1)
 }
 
+/// Where relative links in Cloudflare's descriptions (`[endpoint](/api/resources/…)`) point.
+const DOCS_ORIGIN: &str = "https://developers.cloudflare.com";
+
+/// A Markdown link to a site-relative path (`[text](/api/…)`) at the start of `s`: its length and
+/// the link made absolute against Cloudflare's developer docs.
+fn relative_link_at(s: &str) -> Option<(usize, String)> {
+    let text_end = s.strip_prefix('[')?.find("](")? + 1;
+    let target = s[text_end + 2..].strip_prefix('/')?;
+    let close = target.find(')')?;
+    let path = &target[..close];
+    let text = &s[1..text_end];
+    if path.is_empty()
+        || path.starts_with('/')
+        || path.contains(char::is_whitespace)
+        || text.contains(['[', ']'])
+    {
+        return None;
+    }
+    let len = text_end + 2 + 1 + close + 1;
+    Some((len, format!("[{text}]({DOCS_ORIGIN}/{path})")))
+}
+
 /// Length of a bare URL at the start of `s`.
 fn url_at(s: &str) -> Option<usize> {
     if !(s.starts_with("http://") || s.starts_with("https://")) {
@@ -140,5 +167,11 @@ mod tests {
             clean("see [the docs](https://x.y/a) and [x]"),
             vec!["see [the docs](https://x.y/a) and \\[x\\]".to_string()]
         );
+        assert_eq!(
+            clean("use the [List endpoint](/api/resources/x/methods/list/)."),
+            vec!["use the [List endpoint](https://developers.cloudflare.com/api/resources/x/methods/list/).".to_string()]
+        );
+        // Protocol-relative and odd targets stay escaped text.
+        assert_eq!(clean("[a](//x.y)"), vec!["\\[a\\](//x.y)".to_string()]);
     }
 }

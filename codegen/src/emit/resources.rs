@@ -34,7 +34,7 @@ pub fn accessors(model: &Model) -> TokenStream {
 fn accessor(r: &Resource) -> TokenStream {
     let name = ident(&r.name);
     let ty = format_ident!("{}", r.struct_name);
-    let doc = docs::attrs(&format!("Operations on `{}`.", r.path));
+    let doc = docs::attrs(&r.doc);
     quote! {
         #doc
         pub fn #name(&self) -> resources::#ty<'_> {
@@ -46,11 +46,11 @@ fn accessor(r: &Resource) -> TokenStream {
 /// The handle struct of one resource and its methods (sub-resources are items of their own).
 pub fn item(model: &Model, r: &Resource) -> TokenStream {
     let ty = format_ident!("{}", r.struct_name);
-    let doc = docs::attrs(&format!("Operations on `{}`.", r.path));
+    let doc = docs::attrs(&r.doc);
     let children = r.children.iter().map(|c| {
         let name = ident(&c.name);
         let cty = format_ident!("{}", c.struct_name);
-        let cdoc = docs::attrs(&format!("Operations on `{}`.", c.path));
+        let cdoc = docs::attrs(&c.doc);
         quote! {
             #cdoc
             pub fn #name(&self) -> #cty<'a> {

@@ -23,6 +23,8 @@ pub struct Operation {
     pub description: Option<String>,
     /// `deprecated`.
     pub deprecated: bool,
+    /// The description of its first tag (the document's `tags` list), if any.
+    pub tag_doc: Option<String>,
     /// Parameters, path-level first, each overridden by an operation-level one of the same name
     /// and place.
     pub params: Vec<Parameter>,
@@ -152,11 +154,23 @@ fn operation(r: &mut Resolver<'_>, at: &Location<'_>, node: &Value) -> Result<Op
             .get("deprecated")
             .and_then(Value::as_bool)
             .unwrap_or(false),
+        tag_doc: tag_doc(r, node),
         params: parameters(r, at, node, &pointer)?,
         body: request_body(r, node, &pointer)?,
         response: response(r, node, &pointer)?,
         pointer,
     })
+}
+
+/// The description the document's `tags` list gives the operation's first tag.
+fn tag_doc(r: &Resolver<'_>, node: &Value) -> Option<String> {
+    let tag = node.get("tags")?.as_array()?.first()?.as_str()?;
+    let tags = r.spec().doc.get("tags")?.as_array()?;
+    let entry = tags
+        .iter()
+        .find(|t| t.get("name").and_then(Value::as_str) == Some(tag))?;
+    let text = entry.get("description")?.as_str()?.trim();
+    (!text.is_empty()).then(|| text.to_string())
 }
 
 /// Path-level parameters, then the operation's, which replace those of the same name and place.

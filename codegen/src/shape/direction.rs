@@ -132,6 +132,7 @@ mod tests {
             summary: None,
             description: None,
             deprecated: false,
+            tag_doc: None,
             notes: Vec::new(),
         };
         let resources = vec![Resource {

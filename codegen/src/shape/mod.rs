@@ -30,7 +30,7 @@ pub fn shape(spec: &Spec, mut resolved: Resolved, overlay: &Overlay) -> Result<M
     let (mut defs, mut type_notes) = types.into_defs();
     degraded.append(&mut type_notes);
     let drafts = twins::merge(drafts, &defs);
-    let mut resources = tree::build(drafts);
+    let mut resources = tree::build(drafts, overlay);
     prune::prune(&mut defs, &mut resources);
     recursion::box_recursive(&mut defs);
     recursion::untie_aliases(&mut defs, &mut degraded);

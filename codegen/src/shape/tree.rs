@@ -4,10 +4,11 @@
 use super::operations::Draft;
 use crate::ir::{Resource, Scoping};
 use crate::naming;
+use crate::overlay::Overlay;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Groups operations into resources; a method name used twice in one resource gets a suffix.
-pub fn build(drafts: Vec<Draft>) -> Vec<Resource> {
+pub fn build(drafts: Vec<Draft>, overlay: &Overlay) -> Vec<Resource> {
     let mut root = Resource::default();
     for d in drafts {
         let mut node = &mut root;
@@ -32,7 +33,42 @@ pub fn build(drafts: Vec<Draft>) -> Vec<Resource> {
     }
     let mut taken = BTreeSet::new();
     finish(&mut root, &mut taken);
+    for r in &mut root.children {
+        document(r, overlay);
+    }
     root.children
+}
+
+/// Gives `r` and its sub-resources their docs: the overlay's; else the description of the tag
+/// its operations (or, for a resource with none of its own, its sub-resources') share in the
+/// document; else the summaries of its operations.
+fn document(r: &mut Resource, overlay: &Overlay) {
+    for c in &mut r.children {
+        document(c, overlay);
+    }
+    if let Some(doc) = overlay.resources.get(&r.path) {
+        r.doc = doc.clone();
+        return;
+    }
+    let ops = crate::ir::operations(std::slice::from_ref(r));
+    let mut tags: BTreeMap<&str, usize> = BTreeMap::new();
+    for t in ops.iter().filter_map(|o| o.tag_doc.as_deref()) {
+        *tags.entry(t).or_default() += 1;
+    }
+    let shared = tags
+        .iter()
+        .max_by_key(|(t, n)| (**n, std::cmp::Reverse(**t)));
+    r.doc = match shared {
+        Some((tag, _)) => tag.to_string(),
+        None => {
+            let summaries: Vec<&str> = ops.iter().filter_map(|o| o.summary.as_deref()).collect();
+            if summaries.is_empty() {
+                format!("The `{}` operations.", r.path)
+            } else {
+                format!("The `{}` operations: {}.", r.path, summaries.join("; "))
+            }
+        }
+    };
 }
 
 fn finish(node: &mut Resource, struct_names: &mut BTreeSet<String>) {

@@ -111,7 +111,7 @@ impl Types<'_> {
 }
 
 /// The named type `ty` is, or holds as list items, map values or behind a `Box`.
-fn innermost_named(ty: &Ty) -> Option<TypeId> {
+pub(super) fn innermost_named(ty: &Ty) -> Option<TypeId> {
     match ty {
         Ty::Named(id) => Some(*id),
         Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) => innermost_named(inner),

@@ -54,6 +54,18 @@ impl Types<'_> {
         Ok(TypeKind::Struct(fields))
     }
 
+    /// The description of the component `prop` refers to, if it is a reference with one.
+    fn referred_description(&self, prop: &Schema) -> Option<&str> {
+        match &prop.kind {
+            Kind::Ref(name) => self
+                .component_body(name, &prop.pointer)
+                .ok()?
+                .description
+                .as_deref(),
+            _ => None,
+        }
+    }
+
     /// The field for the property `api_name` (schema `prop`) of the struct named `ctx`.
     fn field(
         &mut self,
@@ -77,7 +89,7 @@ impl Types<'_> {
             nullable: prop.nullable,
             boxed: false,
             secret: is_secret(api_name, prop),
-            doc: field_doc(api_name, prop, request),
+            doc: field_doc(api_name, prop, self.referred_description(prop), request),
         })
     }
 }
@@ -90,9 +102,11 @@ fn is_secret(api_name: &str, prop: &Schema) -> bool {
         || prop.format.as_deref() == Some("password")
 }
 
-/// A field's doc: the description, then the generator's notes.
-fn field_doc(api_name: &str, prop: &Schema, request: bool) -> String {
-    let mut doc = prop.description.as_deref().unwrap_or_default().to_string();
+/// A field's doc: its description (else that of the component it refers to), then the
+/// generator's notes.
+fn field_doc(api_name: &str, prop: &Schema, referred: Option<&str>, request: bool) -> String {
+    let description = prop.description.as_deref().or(referred);
+    let mut doc = description.unwrap_or_default().to_string();
     if prop.read_only && !request {
         push_note(&mut doc, "Read-only: set by the server.");
     }

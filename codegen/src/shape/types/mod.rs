@@ -14,6 +14,7 @@ use std::hash::{Hash, Hasher};
 
 mod anchors;
 mod fields;
+mod usage;
 
 /// Builds the type arena.
 pub struct Types<'o> {
@@ -33,6 +34,8 @@ pub struct Types<'o> {
     anchored: BTreeSet<TypeId>,
     /// Inline types, named from where they first appeared (`anonymous`).
     inline: BTreeSet<TypeId>,
+    /// Where operations use each type (`used_as`), for the docs of undescribed types.
+    uses: BTreeMap<TypeId, Vec<String>>,
     defs: Vec<TypeDef>,
     /// Lines for the degradation summary.
     pub degraded: Vec<String>,
@@ -78,14 +81,28 @@ impl<'o> Types<'o> {
             by_shape: BTreeMap::new(),
             anchored: BTreeSet::new(),
             inline: BTreeSet::new(),
+            uses: BTreeMap::new(),
             defs: Vec::new(),
             degraded: Vec::new(),
         }
     }
 
-    /// The finished arena.
-    pub fn into_defs(self) -> (Vec<TypeDef>, Vec<String>) {
+    /// The finished arena. Types the document does not describe are described by where they are
+    /// used (see [`usage`]).
+    pub fn into_defs(mut self) -> (Vec<TypeDef>, Vec<String>) {
+        usage::describe(&mut self.defs, &self.uses);
         (self.defs, self.degraded)
+    }
+
+    /// Records that `ty` (a named type, or a list or map of one) is used as `what`
+    /// ("the result of `mtls_certificates.list`"), for its docs if the document has none.
+    pub fn used_as(&mut self, ty: &Ty, what: String) {
+        if let Some(id) = anchors::innermost_named(ty) {
+            let uses = self.uses.entry(id).or_default();
+            if !uses.contains(&what) {
+                uses.push(what);
+            }
+        }
     }
 
     /// Reserves a unique type name derived from `wanted` (overlay `types` may rename derived names).
@@ -124,7 +141,7 @@ impl<'o> Types<'o> {
             },
             Kind::Enum(values) => {
                 let kind = TypeKind::Enum(enum_variants(values));
-                self.anonymous(ctx, doc_or(s, &format!("Values of `{ctx}`.")), kind)
+                self.anonymous(ctx, doc_or(s), kind)
             }
             Kind::Array(items) => {
                 Ty::Vec(Box::new(self.ty(items, &format!("{ctx}Item"), request)?))
@@ -135,16 +152,12 @@ impl<'o> Types<'o> {
             },
             Kind::Object(_) => {
                 let kind = self.struct_kind(s, ctx, request)?;
-                self.anonymous(ctx, doc_or(s, &format!("The `{ctx}` object.")), kind)
+                self.anonymous(ctx, doc_or(s), kind)
             }
             Kind::Ref(name) => self.component(name, request, &s.pointer)?,
             Kind::Union(variants, disc) => {
                 let kind = self.union_kind(variants, disc.as_ref(), ctx, request)?;
-                self.anonymous(
-                    ctx,
-                    doc_or(s, &format!("One of several shapes of `{ctx}`.")),
-                    kind,
-                )
+                self.anonymous(ctx, doc_or(s), kind)
             }
         })
     }
@@ -180,9 +193,7 @@ impl<'o> Types<'o> {
             .description
             .as_deref()
             .map(str::to_string)
-            .unwrap_or_else(|| {
-                format!("The `{}` schema of the API.", naming::strip_namespace(name))
-            });
+            .unwrap_or_default();
         let kind = match &body.kind {
             Kind::Object(o) if !o.properties.is_empty() => {
                 if request {
@@ -312,6 +323,8 @@ fn enum_variants(values: &[String]) -> Vec<(String, String)> {
         .collect()
 }
 
-fn doc_or(s: &Schema, fallback: &str) -> String {
-    s.description.as_deref().unwrap_or(fallback).to_string()
+/// The document's description of `s`; empty when it has none (the type is then described by
+/// where it is used, see `usage`).
+fn doc_or(s: &Schema) -> String {
+    s.description.as_deref().unwrap_or_default().to_string()
 }
