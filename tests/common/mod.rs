@@ -8,7 +8,7 @@ use cloudflare_mtls::{Client, Credentials};
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc, Mutex};
 use wiremock::matchers::header;
 use wiremock::{MockServer, Request, ResponseTemplate};
 
@@ -222,5 +222,35 @@ impl RawServer {
             .iter()
             .map(|l| l.split(' ').nth(1).unwrap_or_default().to_string())
             .collect()
+    }
+}
+
+/// Log output collected in memory: the writer a test binary's `tracing_subscriber` writes to.
+#[derive(Clone, Default)]
+pub struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Capture {
+    /// Everything written so far.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().expect("log lock")).into_owned()
+    }
+}
+
+impl Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("log lock").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Capture {
+    type Writer = Capture;
+
+    fn make_writer(&'a self) -> Capture {
+        self.clone()
     }
 }
