@@ -31,6 +31,24 @@ pub enum Ty {
     Unit,
 }
 
+impl Ty {
+    /// The named type this is, or holds as list items, map values or behind a `Box` (a `Ty` holds
+    /// at most one).
+    pub fn named_inside(&self) -> Option<TypeId> {
+        match self {
+            Ty::Named(id) => Some(*id),
+            Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) => inner.named_inside(),
+            Ty::Any
+            | Ty::Bool
+            | Ty::Integer
+            | Ty::Number
+            | Ty::String
+            | Ty::DateTime
+            | Ty::Unit => None,
+        }
+    }
+}
+
 /// The parameter names of a path template, in order: each `{` to the next `}` (how the emitter
 /// reads a template too, so that the two never disagree on an odd name).
 pub fn template_params(path: &str) -> Vec<&str> {
@@ -80,6 +98,30 @@ pub enum TypeKind {
     },
     /// A type alias.
     Alias(Ty),
+}
+
+impl TypeKind {
+    /// The types a type holds, in order: its fields', its alternatives', or its alias's target.
+    pub fn member_tys(&self) -> Vec<&Ty> {
+        match self {
+            TypeKind::Struct(fields) => fields.iter().map(|f| &f.ty).collect(),
+            TypeKind::Union(vs) => vs.iter().map(|(_, t)| t).collect(),
+            TypeKind::Tagged { variants, .. } => variants.iter().map(|(_, _, t)| t).collect(),
+            TypeKind::Alias(t) => vec![t],
+            TypeKind::Enum(_) => Vec::new(),
+        }
+    }
+
+    /// The same, to change them.
+    pub fn member_tys_mut(&mut self) -> Vec<&mut Ty> {
+        match self {
+            TypeKind::Struct(fields) => fields.iter_mut().map(|f| &mut f.ty).collect(),
+            TypeKind::Union(vs) => vs.iter_mut().map(|(_, t)| t).collect(),
+            TypeKind::Tagged { variants, .. } => variants.iter_mut().map(|(_, _, t)| t).collect(),
+            TypeKind::Alias(t) => vec![t],
+            TypeKind::Enum(_) => Vec::new(),
+        }
+    }
 }
 
 /// A struct field.
@@ -255,4 +297,34 @@ pub struct Operation {
     pub tag_doc: Option<String>,
     /// Notes on what was simplified.
     pub notes: Vec<String>,
+}
+
+impl Operation {
+    /// The types the method takes and returns: result, body, path, query and header parameters.
+    pub fn tys(&self) -> Vec<&Ty> {
+        let body = self.body.as_ref().and_then(|b| b.ty.as_ref());
+        let params = self
+            .path_params
+            .iter()
+            .chain(&self.query)
+            .chain(&self.headers);
+        std::iter::once(&self.result)
+            .chain(body)
+            .chain(params.map(|p| &p.ty))
+            .collect()
+    }
+
+    /// The same, to change them.
+    pub fn tys_mut(&mut self) -> Vec<&mut Ty> {
+        let body = self.body.as_mut().and_then(|b| b.ty.as_mut());
+        let params = self
+            .path_params
+            .iter_mut()
+            .chain(&mut self.query)
+            .chain(&mut self.headers);
+        std::iter::once(&mut self.result)
+            .chain(body)
+            .chain(params.map(|p| &mut p.ty))
+            .collect()
+    }
 }

@@ -1,7 +1,7 @@
 //! Dropping the named types no operation reaches (the zone twin's types, once twins are merged),
 //! and renumbering the rest.
 
-use crate::ir::{Operation, Resource, Ty, TypeDef, TypeKind};
+use crate::ir::{Operation, Resource, Ty, TypeDef};
 use std::collections::BTreeSet;
 
 /// Drops the named types no operation reaches, renumbering the rest everywhere.
@@ -21,12 +21,15 @@ pub fn prune(defs: &mut Vec<TypeDef>, resources: &mut [Resource]) {
     let old = std::mem::take(defs);
     for (id, mut d) in old.into_iter().enumerate() {
         if keep[id] {
-            each_ty_of_type(&mut d.kind, &mut |t| renumber(t, &new_id));
+            d.kind
+                .member_tys_mut()
+                .into_iter()
+                .for_each(|t| renumber(t, &new_id));
             defs.push(d);
         }
     }
     for_each_op(resources, &mut |op| {
-        each_ty_of_operation(op, &mut |t| renumber(t, &new_id))
+        op.tys_mut().into_iter().for_each(|t| renumber(t, &new_id))
     });
 }
 
@@ -43,40 +46,12 @@ fn reached(defs: &[TypeDef], resources: &[Resource]) -> Vec<bool> {
         .map(Ty::Named)
         .collect();
     let mut roots: Vec<&Ty> = param_structs.iter().collect();
-    for op in &ops {
-        roots.push(&op.result);
-        roots.extend(op.body.as_ref().and_then(|b| b.ty.as_ref()));
-        let params = op.path_params.iter().chain(&op.query).chain(&op.headers);
-        roots.extend(params.map(|p| &p.ty));
-    }
+    roots.extend(ops.iter().flat_map(|op| op.tys()));
     let mut keep = vec![false; defs.len()];
     for id in super::direction::reached(defs, roots) {
         keep[id] = true;
     }
     keep
-}
-
-fn each_ty_of_type(kind: &mut TypeKind, f: &mut dyn FnMut(&mut Ty)) {
-    match kind {
-        TypeKind::Struct(fields) => fields.iter_mut().for_each(|x| f(&mut x.ty)),
-        TypeKind::Union(vs) => vs.iter_mut().for_each(|(_, t)| f(t)),
-        TypeKind::Tagged { variants, .. } => variants.iter_mut().for_each(|(_, _, t)| f(t)),
-        TypeKind::Alias(t) => f(t),
-        TypeKind::Enum(_) => {}
-    }
-}
-
-fn each_ty_of_operation(op: &mut Operation, f: &mut dyn FnMut(&mut Ty)) {
-    f(&mut op.result);
-    if let Some(t) = op.body.as_mut().and_then(|b| b.ty.as_mut()) {
-        f(t);
-    }
-    let params = op
-        .path_params
-        .iter_mut()
-        .chain(&mut op.query)
-        .chain(&mut op.headers);
-    params.for_each(|p| f(&mut p.ty));
 }
 
 fn for_each_op(resources: &mut [Resource], f: &mut dyn FnMut(&mut Operation)) {

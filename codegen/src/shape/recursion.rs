@@ -6,18 +6,9 @@ use std::collections::BTreeSet;
 
 /// Boxes struct fields whose type contains the struct itself without indirection.
 pub fn box_recursive(defs: &mut [TypeDef]) {
-    let direct = |kind: &TypeKind| -> Vec<usize> {
-        match kind {
-            TypeKind::Struct(fields) => fields.iter().filter_map(|f| named(&f.ty)).collect(),
-            TypeKind::Union(vs) => vs.iter().filter_map(|(_, t)| named(t)).collect(),
-            TypeKind::Tagged { variants, .. } => {
-                variants.iter().filter_map(|(_, _, t)| named(t)).collect()
-            }
-            TypeKind::Alias(t) => named(t).into_iter().collect(),
-            TypeKind::Enum(_) => Vec::new(),
-        }
-    };
-    let edges: Vec<Vec<usize>> = defs.iter().map(|d| direct(&d.kind)).collect();
+    // Only a type held directly needs a box; a list or map is indirection already.
+    let direct = |d: &TypeDef| d.kind.member_tys().into_iter().filter_map(named).collect();
+    let edges: Vec<Vec<usize>> = defs.iter().map(direct).collect();
     let reaches = |from: usize, to: usize| -> bool {
         let mut stack = vec![from];
         let mut seen = BTreeSet::new();
@@ -33,12 +24,8 @@ pub fn box_recursive(defs: &mut [TypeDef]) {
     };
     let mut to_box = Vec::new();
     for (id, d) in defs.iter().enumerate() {
-        let tys: Vec<&Ty> = match &d.kind {
-            TypeKind::Struct(fields) => fields.iter().map(|f| &f.ty).collect(),
-            TypeKind::Union(vs) => vs.iter().map(|(_, t)| t).collect(),
-            TypeKind::Tagged { variants, .. } => variants.iter().map(|(_, _, t)| t).collect(),
-            TypeKind::Alias(_) | TypeKind::Enum(_) => Vec::new(),
-        };
+        // An alias's entry is ignored below: `untie_aliases` handles aliases of themselves.
+        let tys = d.kind.member_tys();
         for (i, t) in tys.into_iter().enumerate() {
             if named(t).is_some_and(|target| reaches(target, id)) {
                 to_box.push((id, i));

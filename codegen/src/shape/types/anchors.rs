@@ -12,7 +12,7 @@ impl Types<'_> {
     /// says: names anchored to operations, which upstream keeps, rather than to components, which
     /// it renames.
     pub fn name_by_operation(&mut self, ty: &Ty, wanted: &str) {
-        if let Some(id) = innermost_named(ty) {
+        if let Some(id) = ty.named_inside() {
             self.anchor(id, wanted);
         }
     }
@@ -56,7 +56,7 @@ impl Types<'_> {
         let f = fields
             .iter()
             .find(|f| f.api_name == field || f.name == field)?;
-        innermost_named(&f.ty)
+        f.ty.named_inside()
     }
 
     /// Gives type `id` the overlay's name `wanted`. The first anchor of a type wins; a type that
@@ -84,7 +84,9 @@ impl Types<'_> {
         self.taken.remove(&old);
         let new = unique(wanted.to_string(), &mut self.taken);
         self.defs[id].name = new.clone();
-        for child in self.members(id) {
+        let members = self.defs[id].kind.member_tys();
+        let children: Vec<TypeId> = members.into_iter().filter_map(Ty::named_inside).collect();
+        for child in children {
             let followers = self.inline.contains(&child) && !self.anchored.contains(&child);
             let tail = self.defs[child]
                 .name
@@ -94,27 +96,5 @@ impl Types<'_> {
                 self.rename(child, &format!("{new}{tail}"), renamed);
             }
         }
-    }
-
-    /// The named types a type holds directly: field types, union alternatives, alias targets (as
-    /// list items, map values or boxed too).
-    fn members(&self, id: TypeId) -> Vec<TypeId> {
-        let tys: Vec<&Ty> = match &self.defs[id].kind {
-            TypeKind::Struct(fields) => fields.iter().map(|f| &f.ty).collect(),
-            TypeKind::Union(vs) => vs.iter().map(|(_, t)| t).collect(),
-            TypeKind::Tagged { variants, .. } => variants.iter().map(|(_, _, t)| t).collect(),
-            TypeKind::Alias(t) => vec![t],
-            TypeKind::Enum(_) => Vec::new(),
-        };
-        tys.into_iter().filter_map(innermost_named).collect()
-    }
-}
-
-/// The named type `ty` is, or holds as list items, map values or behind a `Box`.
-pub(super) fn innermost_named(ty: &Ty) -> Option<TypeId> {
-    match ty {
-        Ty::Named(id) => Some(*id),
-        Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) => innermost_named(inner),
-        _ => None,
     }
 }

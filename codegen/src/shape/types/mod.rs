@@ -97,7 +97,7 @@ impl<'o> Types<'o> {
     /// Records that `ty` (a named type, or a list or map of one) is used as `what`
     /// ("the result of `mtls_certificates.list`"), for its docs if the document has none.
     pub fn used_as(&mut self, ty: &Ty, what: String) {
-        if let Some(id) = anchors::innermost_named(ty) {
+        if let Some(id) = ty.named_inside() {
             let uses = self.uses.entry(id).or_default();
             if !uses.contains(&what) {
                 uses.push(what);

@@ -2,7 +2,6 @@
 //! `mtls_certificates.list`.", "The `status` field of `ClientCertificate`." (never from an
 //! internal schema name).
 
-use super::anchors::innermost_named;
 use crate::ir::{TypeDef, TypeId, TypeKind};
 use std::collections::BTreeMap;
 
@@ -18,7 +17,7 @@ pub fn describe(defs: &mut [TypeDef], operation_uses: &BTreeMap<TypeId, Vec<Stri
             continue;
         };
         for f in fields.iter().filter(|f| !f.api_name.is_empty()) {
-            if let Some(id) = innermost_named(&f.ty) {
+            if let Some(id) = f.ty.named_inside() {
                 let what = format!("the `{}` field of `{}`", f.api_name, def.name);
                 let list = uses.entry(id).or_default();
                 if !list.contains(&what) {
