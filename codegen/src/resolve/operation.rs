@@ -297,26 +297,28 @@ fn response(r: &mut Resolver<'_>, node: &Value, pointer: &str) -> Result<Respons
 /// A JSON response body: Cloudflare's envelope, reduced to what is decoded (its `result`), or
 /// the whole schema.
 fn json_body(r: &mut Resolver<'_>, schema: Schema) -> Result<ResponseBody> {
-    let flat = match &schema.kind {
-        Kind::Ref(name) => r.component(&name.clone(), &schema.pointer)?,
-        _ => schema.clone(),
+    let envelope = match &schema.kind {
+        Kind::Ref(name) => {
+            let name = name.clone();
+            envelope(r.cached_component(&name, &schema.pointer)?.as_ref())
+        }
+        _ => envelope(&schema),
     };
-    let Kind::Object(mut o) = flat.kind else {
-        return Ok(ResponseBody::Json(schema));
+    Ok(envelope.unwrap_or(ResponseBody::Json(schema)))
+}
+
+/// `s` as Cloudflare's envelope (an object with `success` and `errors`), if it is one: its
+/// `result` (the only part copied) and whether it pages.
+fn envelope(s: &Schema) -> Option<ResponseBody> {
+    let Kind::Object(o) = &s.kind else {
+        return None;
     };
-    let has = |n: &str| o.properties.iter().any(|(k, _)| k == n);
-    if !has("success") || !has("errors") {
-        return Ok(ResponseBody::Json(schema));
-    }
-    let result_info = has("result_info");
-    let result = o
-        .properties
-        .iter()
-        .position(|(k, _)| k == "result")
-        .map(|i| o.properties.swap_remove(i).1);
-    Ok(ResponseBody::Envelope {
-        result,
-        result_info,
+    let property = |n: &str| o.properties.iter().find(|(k, _)| k == n).map(|(_, p)| p);
+    property("success")?;
+    property("errors")?;
+    Some(ResponseBody::Envelope {
+        result: property("result").cloned(),
+        result_info: property("result_info").is_some(),
     })
 }
 
