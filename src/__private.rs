@@ -8,6 +8,7 @@ use serde::de::value::{BytesDeserializer, StrDeserializer, UnitDeserializer};
 use serde::de::DeserializeOwned;
 use std::fmt;
 
+pub use crate::lenient::{lenient_date, missing, LenientDate};
 pub use bytes::Bytes;
 pub use reqwest::Method;
 
@@ -120,13 +121,15 @@ impl DecodeFailure {
 
 fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeFailure> {
     // The fast path; only a body that fails is decoded again to find the path of the failure.
-    if let Ok(value) = serde_json::from_slice(body) {
+    if let Ok(value) = crate::lenient::decode(body) {
         return Ok(value);
     }
-    let mut de = serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        DecodeFailure::Invalid(path, e.into_inner().to_string())
+    crate::lenient::quietly(|| {
+        let mut de = serde_json::Deserializer::from_slice(body);
+        serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let path = e.path().to_string();
+            DecodeFailure::Invalid(path, e.into_inner().to_string())
+        })
     })
 }
 
@@ -255,62 +258,6 @@ impl<T> fmt::Debug for Redacted<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("<redacted>")
     }
-}
-
-/// The value of a required field of a received type that the response left out: the type's
-/// default, with a warning. One field never costs the whole response (see the README's "Received
-/// data" policy).
-pub fn missing<T: Default>(field: &str) -> T {
-    tracing::warn!(
-        field,
-        "a required field is missing from the response; its default value is used"
-    );
-    T::default()
-}
-
-/// What a lenient date field holds: `Option<DateTime>` (`None` when unreadable) or `DateTime`
-/// (the Unix epoch, `DateTime`'s default, when unreadable).
-pub trait LenientDate: Sized {
-    /// From the date read, if it could be.
-    fn from_date(date: Option<chrono::DateTime<chrono::Utc>>) -> Self;
-}
-
-impl LenientDate for Option<chrono::DateTime<chrono::Utc>> {
-    fn from_date(date: Option<chrono::DateTime<chrono::Utc>>) -> Self {
-        date
-    }
-}
-
-impl LenientDate for chrono::DateTime<chrono::Utc> {
-    fn from_date(date: Option<chrono::DateTime<chrono::Utc>>) -> Self {
-        date.unwrap_or_default()
-    }
-}
-
-/// A `date-time` field of a received type: an RFC 3339 string is the date; `null` is no date; an
-/// empty string, another layout or another JSON type costs the field (with a warning), not the
-/// response.
-pub fn lenient_date<'de, D, T>(deserializer: D, field: &str) -> Result<T, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: LenientDate,
-{
-    let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-    let date = match &value {
-        serde_json::Value::Null => None,
-        serde_json::Value::String(s) => match chrono::DateTime::parse_from_rfc3339(s) {
-            Ok(date) => Some(date.with_timezone(&chrono::Utc)),
-            Err(e) => {
-                tracing::warn!(field, value = ?s, error = %e, "an unreadable date in the response is left out");
-                None
-            }
-        },
-        other => {
-            tracing::warn!(field, value = %other, "a date in the response is not a string; it is left out");
-            None
-        }
-    };
-    Ok(T::from_date(date))
 }
 
 /// The functions serde calls for the lenient fields of a received type: `missing` ones give the

@@ -48,6 +48,7 @@ mod client;
 mod credentials;
 mod envelope;
 mod error;
+mod lenient;
 mod nullable;
 mod pagination;
 mod path;

@@ -1,7 +1,7 @@
 //! The policy for received data (README, "Received data"): what Cloudflare sends is decoded as
 //! leniently as it is sent. A `null` or absent `result` of a list is an empty list; a required
 //! field the response leaves out is its default, and a date that is not RFC 3339 is left out,
-//! each with a `tracing` warning naming the field; neither costs the response.
+//! each with a `tracing` warning naming the field and its JSON path; neither costs the response.
 
 mod common;
 
@@ -159,9 +159,12 @@ async fn a_missing_required_field_costs_the_field_with_a_warning() {
     assert!(settings[1].china_network);
     let log = log.text();
     assert!(
-        log.contains("AccessCertificateSettings.china_network") && log.contains("missing"),
+        log.contains("AccessCertificateSettings.china_network")
+            && log.contains("result[0].china_network")
+            && log.contains("missing"),
         "{log}"
     );
+    assert!(!log.contains("result[1].china_network"), "{log}");
 }
 
 #[tokio::test]
@@ -189,8 +192,49 @@ async fn an_unreadable_date_costs_the_field_with_a_warning() {
         assert_eq!(cert.name.as_deref(), Some("ca"));
         let log = capture.text();
         assert!(
-            log.contains("MtlsCertificate.uploaded_on") && log.contains(shown),
+            log.contains("MtlsCertificate.uploaded_on")
+                && log.contains("result.uploaded_on")
+                && log.contains(shown),
             "{date}: {log}"
         );
     }
+}
+
+#[tokio::test]
+async fn each_degraded_item_is_named_by_its_index_and_a_long_tail_is_counted() {
+    let capture = warnings();
+    let route = format!("/accounts/{ACCOUNT_ID}/mtls_certificates");
+    let items: Vec<Value> = (0..25)
+        .map(|i| {
+            let date = if i == 0 {
+                "2030-01-01T00:00:00Z"
+            } else {
+                "soon-listed"
+            };
+            json!({ "id": format!("c{i}"), "uploaded_on": date })
+        })
+        .collect();
+    let server = answering("GET", &route, Some(Value::Array(items))).await;
+    let certs = client(&server)
+        .mtls_certificates()
+        .list(ACCOUNT_ID, MtlsCertificateListParams::default())
+        .await
+        .expect("unreadable dates do not fail the list");
+    assert_eq!(certs.len(), 25);
+    assert_eq!(certs[0].uploaded_on, Some(utc(2030, 1, 1, 0, 0, 0, 0)));
+    assert!(certs[1..].iter().all(|c| c.uploaded_on.is_none()));
+    let log = capture.text();
+    let named: Vec<&str> = log.lines().filter(|l| l.contains("soon-listed")).collect();
+    assert_eq!(
+        named.len(),
+        10,
+        "the first ten are logged with their paths: {log}"
+    );
+    for (i, line) in named.iter().enumerate() {
+        assert!(
+            line.contains(&format!("result[{}].uploaded_on", i + 1)),
+            "{line}"
+        );
+    }
+    assert!(log.contains("more=14"), "the other 14 are counted: {log}");
 }

@@ -611,10 +611,13 @@ fn compile_together(samples: &[(String, Vec<Mutation>, String)]) {
             .or_else(|| line.strip_prefix("pub mod "))
             .and_then(|m| m.strip_suffix(';'));
         match module {
-            Some(m) => out.push_str(&format!(
-                "#[path = \"{}\"]\n{line}\n",
-                src.join(format!("{m}.rs")).display()
-            )),
+            Some(m) => {
+                // `src/m.rs`, or `src/m/mod.rs` for a module with modules of its own (a file
+                // named by `#[path]` finds its submodules beside it, as a `mod.rs` does).
+                let file = src.join(format!("{m}.rs"));
+                let file = if file.exists() { file } else { src.join(m).join("mod.rs") };
+                out.push_str(&format!("#[path = \"{}\"]\n{line}\n", file.display()))
+            }
             None if line.starts_with("mod generated {") => out.push_str(
                 "mod generated {\n    /// The samples' spec version.\n    pub const SPEC_VERSION: &str = \"mutation samples\";\n    /// None here: see `samples`.\n    pub mod resources {}\n    /// None here: see `samples`.\n    pub mod types {}\n",
             ),
