@@ -32,13 +32,21 @@ pub enum Decode {
     Empty,
 }
 
-/// A result type a [`Call`](crate::Call) can be sent for: what generic code over calls names as
-/// its bound (`T: FromBody`).
+/// A result type that a [`Call`](crate::Call) can read from a response body.
 ///
-/// Implemented for every `DeserializeOwned` type and for [`Page`]s of them. The generated methods
-/// only name the result type; the decoding (serde's code for it, instantiated with serde_json's
-/// deserializer) is compiled where a call is awaited, so a program compiles the decoders of the
-/// operations it uses, not of all of them.
+/// It is implemented for every type that implements [`DeserializeOwned`], and for
+/// [`Page<T>`](crate::Page) of such types: that covers the result of every generated method. You do
+/// not implement it; you name it as a bound when you write code that is generic over calls.
+///
+/// ```
+/// use cloudflare_mtls::{Call, Error, FromBody};
+///
+/// /// Sends any call, logging which operation it was.
+/// async fn send_logged<T: FromBody>(call: Call<'_, T>) -> Result<T, Error> {
+///     println!("calling {}", call.path_template());
+///     call.send().await
+/// }
+/// ```
 pub trait FromBody: Sized {
     /// Reads `body` as `decode` says.
     #[doc(hidden)]
@@ -46,6 +54,7 @@ pub trait FromBody: Sized {
 }
 
 impl<T: DeserializeOwned> FromBody for T {
+    #[doc(hidden)]
     fn from_body(decode: Decode, body: &[u8]) -> Result<Envelope<T>, DecodeFailure> {
         match decode {
             Decode::Envelope | Decode::Page => envelope(body, serde_json::Value::Null),
@@ -63,6 +72,7 @@ impl<T: DeserializeOwned> FromBody for T {
 }
 
 impl<T: DeserializeOwned> FromBody for Page<T> {
+    #[doc(hidden)]
     fn from_body(_decode: Decode, body: &[u8]) -> Result<Envelope<Page<T>>, DecodeFailure> {
         page(body)
     }

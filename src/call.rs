@@ -16,10 +16,48 @@ use std::pin::Pin;
 use std::time::{Duration, Instant};
 use tracing::Instrument;
 
-/// A request ready to be sent. `.await` it for the typed result, or call
-/// [`send_with_response`](Self::send_with_response) for the status, headers and whole envelope.
-/// Before that, per-call options may be set: [`timeout`](Self::timeout),
-/// [`max_retries`](Self::max_retries), [`header`](Self::header), [`query`](Self::query).
+/// A request ready to be sent, as every generated method returns it.
+///
+/// Nothing is sent until the call is awaited: `.await` it for the typed result, or call
+/// [`send_with_response`](Self::send_with_response) for the HTTP status, the headers and the whole
+/// envelope as well. Before that, per-call options override the client's settings for this call
+/// only: [`timeout`](Self::timeout), [`deadline`](Self::deadline),
+/// [`max_retries`](Self::max_retries), [`header`](Self::header) and [`query`](Self::query).
+///
+/// A call of a paged list (`Call<Page<T>>`) can also be read as a stream of every item with
+/// [`into_stream`](Self::into_stream). A call can be cloned to send the same request again.
+///
+/// # Example
+///
+/// ```no_run
+/// use cloudflare_mtls::{Client, Error};
+/// use std::time::Duration;
+///
+/// # async fn run(client: &Client) -> Result<(), Error> {
+/// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+/// let cert_id = "2458ce5a-0c35-4c7f-82c7-8e9487d3ff60";
+///
+/// // Per-call options, then `.await` for the result alone.
+/// let cert = client
+///     .mtls_certificates()
+///     .get(account_id, cert_id)
+///     .timeout(Duration::from_secs(10))
+///     .max_retries(0)
+///     .await?;
+/// println!("{:?}", cert.name);
+///
+/// // The status, the headers and the whole envelope along with the result.
+/// let response = client
+///     .mtls_certificates()
+///     .get(account_id, cert_id)
+///     .send_with_response()
+///     .await?;
+/// println!("HTTP {}, cf-ray {:?}", response.status(), response.headers().get("cf-ray"));
+/// let envelope = response.into_inner();
+/// println!("{:?} ({} messages)", envelope.result.name, envelope.messages.len());
+/// # Ok(())
+/// # }
+/// ```
 #[must_use = "a Call does nothing until it is awaited"]
 pub struct Call<'a, T> {
     client: &'a Client,
@@ -104,28 +142,33 @@ impl<'a, T> Call<'a, T> {
         }
     }
 
-    /// The time allowed for each attempt of this call (overrides the client's
-    /// [`timeout`](crate::ClientBuilder::timeout)).
+    /// The time allowed for each attempt of this call, reading the body included (overrides the
+    /// client's [`timeout`](crate::ClientBuilder::timeout)).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
 
-    /// The time allowed for the whole call, every attempt and wait included (overrides the
-    /// client's [`deadline`](crate::ClientBuilder::deadline); without either, twice the attempt
-    /// timeout).
+    /// The time allowed for the whole call, every attempt and every wait between them included
+    /// (overrides the client's [`deadline`](crate::ClientBuilder::deadline)). Without either, the
+    /// deadline is twice the attempt timeout.
     pub fn deadline(mut self, deadline: Duration) -> Self {
         self.deadline = Some(deadline);
         self
     }
 
-    /// Retries for this call (overrides the client's).
+    /// How many times this call may be retried after its first attempt; 0 disables retries
+    /// (overrides the client's [`max_retries`](crate::ClientBuilder::max_retries)).
     pub fn max_retries(mut self, n: u32) -> Self {
         self.max_retries = Some(n);
         self
     }
 
-    /// An extra header for this call.
+    /// An extra header for this call. It replaces a header of the same name set on the client
+    /// with [`default_header`](crate::ClientBuilder::default_header).
+    ///
+    /// A name or value that is not valid in HTTP makes the call fail with
+    /// [`Error::InvalidRequest`] when it is sent.
     pub fn header(mut self, name: &str, value: &str) -> Self {
         match (HeaderName::try_from(name), HeaderValue::from_str(value)) {
             (Ok(n), Ok(v)) => self.headers.push((n, v)),
@@ -134,13 +177,21 @@ impl<'a, T> Call<'a, T> {
         self
     }
 
-    /// An extra query parameter for this call (an escape hatch when the spec lags the API).
+    /// An extra query parameter for this call, added after the operation's own parameters: an
+    /// escape hatch for a parameter the API accepts but the spec does not describe yet.
     pub fn query(mut self, name: &str, value: impl ToString) -> Self {
         self.query.push((name.to_string(), value.to_string()));
         self
     }
 
-    /// The path template of the operation (`/accounts/{account_id}/mtls_certificates`).
+    /// The path template of the operation, with its parameters unfilled:
+    /// `/accounts/{account_id}/mtls_certificates`, for example. It is also the `path` field of the
+    /// `cloudflare_mtls.request` tracing span.
+    ///
+    /// An operation that takes a [`Scope`](crate::Scope) (the Access operations) has one template
+    /// for both scopes, whichever the call was made for:
+    /// `/{accounts_or_zones}/{account_or_zone_id}/access/certificates`, where
+    /// `{accounts_or_zones}` stands for `accounts` or `zones`.
     pub fn path_template(&self) -> &'static str {
         self.template
     }
@@ -440,7 +491,12 @@ impl<'a, T> Call<'a, T> {
 /// calls a program awaits.
 impl<'a, T: FromBody> Call<'a, T> {
     /// Sends the request and returns the typed result with the HTTP status, the headers and the
-    /// whole envelope (`messages`, `result_info`).
+    /// whole envelope (`messages`, `result_info`): the result is
+    /// `response.into_inner().result`.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
     pub async fn send_with_response(self) -> Result<ResponseValue<Envelope<T>>, Error> {
         let (status, headers, body) = self.execute().await?;
         let envelope = self.read(status, &headers, &body)?;
@@ -465,7 +521,12 @@ impl<'a, T: FromBody> Call<'a, T> {
             .map_err(|failure| failure.into_error(status, headers, body, ray_id(headers)))
     }
 
-    /// Sends the request and returns the typed result.
+    /// Sends the request and returns the typed result; awaiting the call does the same.
+    ///
+    /// # Errors
+    ///
+    /// Any [`Error`]: [`Error::Api`] when the API answers with an error status or
+    /// `success: false`, after the retries the call allows.
     pub async fn send(self) -> Result<T, Error> {
         Ok(self.send_with_response().await?.into_inner().result)
     }
@@ -563,7 +624,8 @@ fn append(buf: &mut Vec<u8>, chunk: &[u8], limit: usize) {
 }
 
 impl<'a, T: DeserializeOwned + Send + 'a> Call<'a, Page<T>> {
-    /// Every item of every page, fetched as the stream is read (see [`PageStream`]).
+    /// Every item of this page and of the pages after it, fetched as the stream is read (see
+    /// [`PageStream`]). The generated `list_all` methods return this for their `list`.
     pub fn into_stream(self) -> PageStream<'a, T> {
         PageStream::new(self)
     }

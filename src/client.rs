@@ -8,31 +8,63 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Cloudflare's API base URL.
+/// Cloudflare's API base URL, the default of [`ClientBuilder::base_url`].
 pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
 
-/// The default time allowed for one attempt of a request (60 s).
+/// The default time allowed for one attempt of a request (60 s): see [`ClientBuilder::timeout`].
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// The default limit on the size of a response body (32 MiB).
+/// The default limit on the size of a response body, in bytes: 32 MiB. Change it with
+/// [`ClientBuilder::max_response_size`].
 ///
-/// Sized from the largest responses these APIs give legitimately: the unpaged listings
-/// (`mtls_certificates().list`, `origin_tls_client_auth().list`, the per-hostname certificate
-/// list), whose every entry carries a PEM certificate or chain. A certificate is 1–2 KiB of PEM and
-/// an entry with a CA chain a few KiB, so 32 MiB holds thousands of entries, far above Cloudflare's
-/// per-account and per-zone certificate quotas, while a paged listing (at most 50 certificates a
-/// page) stays under 1 MiB.
-pub const DEFAULT_MAX_RESPONSE_SIZE: u64 = 32 * 1024 * 1024;
+/// The largest legitimate responses here are the unpaged certificate listings; 32 MiB holds
+/// thousands of certificates, far above Cloudflare's quotas.
+pub const DEFAULT_MAX_RESPONSE_SIZE: u64 = 33_554_432;
 
-/// The default cap on the pages one [`PageStream`](crate::PageStream) fetches (10,000): a last
-/// resort against a server whose paging never ends, far above any real listing here (API Shield
-/// lists 50 certificates a page at most).
+/// The default cap on the pages one [`PageStream`](crate::PageStream) fetches: see
+/// [`ClientBuilder::max_pages`].
+///
+/// A last resort against a server whose paging never ends, far above any real listing here (API
+/// Shield lists 50 certificates a page at most).
 pub const DEFAULT_MAX_PAGES: u64 = 10_000;
 
-/// A client for Cloudflare's mTLS certificate APIs. Cheap to clone (shared connection pool).
+/// A client for Cloudflare's mTLS certificate APIs. Cheap to clone: clones share one connection
+/// pool.
 ///
-/// Resources are reached through accessors generated from the spec: [`Client::mtls_certificates`],
-/// [`Client::access`], [`Client::client_certificates`], [`Client::origin_tls_client_auth`].
+/// The operations are reached through accessors generated from the spec:
+/// [`Client::mtls_certificates`], [`Client::access`], [`Client::client_certificates`],
+/// [`Client::origin_tls_client_auth`]. Each operation returns a [`Call`](crate::Call) to await.
+///
+/// `Debug` prints the settings, never the credentials' secrets.
+///
+/// # Example
+///
+/// ```no_run
+/// use cloudflare_mtls::{Client, Credentials, Error};
+/// use std::time::Duration;
+///
+/// # async fn run() -> Result<(), Error> {
+/// // Credentials (and the base URL, if set) from the environment: `CLOUDFLARE_API_TOKEN`, …
+/// let client = Client::from_env()?;
+///
+/// // Given credentials, every other setting at its default.
+/// let client = Client::new(Credentials::Token("my-api-token".into()))?;
+///
+/// // Every setting chosen.
+/// let client = Client::builder()
+///     .api_token("my-api-token")
+///     .timeout(Duration::from_secs(30))
+///     .max_retries(3)
+///     .build()?;
+///
+/// let certs = client
+///     .mtls_certificates()
+///     .list("023e105f4ecef8ad9ca31a8372d0c353", Default::default())
+///     .await?;
+/// println!("{} certificates", certs.len());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone)]
 pub struct Client {
     pub(crate) inner: Arc<Inner>,
@@ -67,18 +99,32 @@ impl fmt::Debug for Client {
 
 impl Client {
     /// A client with `credentials` and every other setting at its default.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when the credentials hold characters an HTTP header cannot carry (a
+    /// newline, say), or when the HTTP client cannot be built.
     pub fn new(credentials: Credentials) -> Result<Client, Error> {
         Client::builder().credentials(credentials).build()
     }
 
-    /// A builder.
+    /// A [`ClientBuilder`] with every setting at its default, to choose the credentials, the base
+    /// URL, the timeouts and deadline, the retries, extra headers and the HTTP client, then
+    /// [`build`](ClientBuilder::build) the client.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
 
-    /// A client configured from the environment: credentials from `CLOUDFLARE_API_TOKEN`, or
-    /// `CLOUDFLARE_EMAIL` + `CLOUDFLARE_API_KEY`, or `CLOUDFLARE_API_USER_SERVICE_KEY`; the base URL
-    /// from `CLOUDFLARE_BASE_URL` if set.
+    /// A client configured from the environment, every other setting at its default.
+    ///
+    /// The credentials are read as [`Credentials::from_env`] does: `CLOUDFLARE_API_TOKEN`, else
+    /// `CLOUDFLARE_EMAIL` and `CLOUDFLARE_API_KEY`, else `CLOUDFLARE_API_USER_SERVICE_KEY`. The
+    /// base URL is `CLOUDFLARE_BASE_URL` when it is set and not blank, else [`DEFAULT_BASE_URL`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when none of the credentials variables is set, when
+    /// `CLOUDFLARE_BASE_URL` is not an `https` URL, and in the cases of [`Client::new`].
     pub fn from_env() -> Result<Client, Error> {
         let credentials = Credentials::from_env().ok_or_else(|| {
             Error::Config(
@@ -95,13 +141,37 @@ impl Client {
         b.build()
     }
 
-    /// The base URL requests go to.
+    /// The base URL requests go to, without a trailing `/`.
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
     }
 }
 
-/// Builds a [`Client`].
+/// Builds a [`Client`]: made by [`Client::builder`], finished by [`build`](Self::build).
+///
+/// Every setting has a default; only the credentials usually need setting (without them, requests
+/// are sent unauthenticated).
+///
+/// # Example
+///
+/// ```no_run
+/// use cloudflare_mtls::Client;
+/// use std::time::Duration;
+///
+/// # fn run() -> Result<(), cloudflare_mtls::Error> {
+/// let client = Client::builder()
+///     .api_token("my-api-token")
+///     // Each attempt at most 20 s, the whole call (retries and waits included) at most 45 s.
+///     .timeout(Duration::from_secs(20))
+///     .deadline(Duration::from_secs(45))
+///     .max_retries(4)
+///     .user_agent("cert-rotation/1.2")
+///     // Your own proxy, TLS or pool settings; redirects are turned off on it all the same.
+///     .http_client_builder(reqwest::Client::builder().pool_max_idle_per_host(4))
+///     .build()?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone)]
 pub struct ClientBuilder {
     base_url: String,
@@ -167,13 +237,14 @@ impl ClientBuilder {
         self
     }
 
-    /// The credentials to send.
+    /// The credentials sent with every request (none by default).
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
         self
     }
 
-    /// An API token (`Authorization: Bearer`).
+    /// An API token, sent as `Authorization: Bearer …`: the same as
+    /// [`credentials`](Self::credentials) with [`Credentials::Token`].
     pub fn api_token(self, token: impl Into<String>) -> Self {
         self.credentials(Credentials::Token(token.into()))
     }
@@ -186,21 +257,25 @@ impl ClientBuilder {
         self
     }
 
-    /// Total time allowed for a call: every attempt, and the waits between them (default: twice
-    /// the per-attempt timeout in force for the call, the client's [`timeout`](Self::timeout) or
-    /// the call's own, so 120 s with the default timeout: an attempt that timed out can be
-    /// followed by another full-length one, and no more). The last attempt
-    /// is cut short at the deadline (an [`Error::Timeout`]), and no retry is started whose wait
-    /// would reach it. Per call: [`Call::deadline`](crate::Call::deadline).
+    /// Total time allowed for a call: every attempt, and the waits between them.
+    ///
+    /// By default, it is twice the per-attempt timeout in force for the call (the client's
+    /// [`timeout`](Self::timeout) or the call's own): 120 s with the default timeout. So an attempt
+    /// that timed out can be followed by one more full-length attempt, and no more.
+    ///
+    /// The last attempt is cut short at the deadline, with an [`Error::Timeout`], and no retry is
+    /// started whose wait would reach it. To set it for one call, use
+    /// [`Call::deadline`](crate::Call::deadline).
     pub fn deadline(mut self, deadline: Duration) -> Self {
         self.deadline = Some(deadline);
         self
     }
 
     /// The largest response body read, in bytes (default [`DEFAULT_MAX_RESPONSE_SIZE`], 32 MiB).
-    /// The limit is enforced while reading: a larger body (announced by `Content-Length` or not)
+    ///
+    /// The limit is enforced while reading: a larger body, announced by `Content-Length` or not,
     /// is an [`Error::ResponseTooLarge`] and is never held in memory whole. An error response's
-    /// body is read only up to its first 64 KiB whatever this limit, enough for Cloudflare's error
+    /// body is read only up to its first 64 KiB whatever this limit: enough for Cloudflare's error
     /// envelope or the start of an HTML error page.
     pub fn max_response_size(mut self, bytes: u64) -> Self {
         self.max_response_size = bytes;
@@ -209,50 +284,62 @@ impl ClientBuilder {
 
     /// The most pages one [`PageStream`](crate::PageStream) fetches before it stops (default
     /// [`DEFAULT_MAX_PAGES`]): the last resort against a server whose paging never ends. The
-    /// stream stops earlier on its own when the server ignores `page` (see `PageStream`).
+    /// stream stops earlier on its own when the server ignores `page` or repeats itself (see
+    /// [`PageStream`](crate::PageStream)).
     pub fn max_pages(mut self, pages: u64) -> Self {
         self.max_pages = pages;
         self
     }
 
-    /// Time allowed to establish a connection (default 10 s). Ignored with
-    /// [`http_client`](Self::http_client); applied to the builder given to
-    /// [`http_client_builder`](Self::http_client_builder).
+    /// Time allowed to establish a connection (default 10 s). It is applied to the builder given
+    /// to [`http_client_builder`](Self::http_client_builder), and ignored with
+    /// [`http_client`](Self::http_client).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
     }
 
-    /// Retries after the first attempt (default 2; 0 disables retries).
+    /// How many times a call may be retried after its first attempt (default 2; 0 disables
+    /// retries). Which failures are retried, and how long to wait, is up to the
+    /// [`RetryPolicy`]; to set it for one call, use
+    /// [`Call::max_retries`](crate::Call::max_retries).
     pub fn max_retries(mut self, n: u32) -> Self {
         self.retry.max_retries = n;
         self
     }
 
-    /// The whole retry policy.
+    /// The whole retry policy (default [`RetryPolicy::default`]). It replaces a
+    /// [`max_retries`](Self::max_retries) set before it; set `max_retries` after it to change
+    /// only that.
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
         self
     }
 
-    /// The `User-Agent` (default `cloudflare-mtls/VERSION (spec SPEC_VERSION)`).
+    /// The `User-Agent` header (default `cloudflare-mtls/VERSION (spec SPEC_VERSION)`, with this
+    /// crate's version and [`SPEC_VERSION`](crate::SPEC_VERSION)).
     pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
         self.user_agent = Some(ua.into());
         self
     }
 
-    /// A header sent with every request.
+    /// A header sent with every request; may be called several times. The credentials' headers
+    /// replace one of the same name, and so does a [`Call::header`](crate::Call::header) for its
+    /// call.
     pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
         self
     }
 
-    /// Build the HTTP client from this `reqwest::ClientBuilder` (its TLS, proxy, DNS and pool
-    /// settings). On top of them, [`build`](Self::build) turns redirects off, sets the connect
-    /// timeout and, unless [`allow_http`](Self::allow_http), refuses plain http: the guarantees of
-    /// the client hold with any builder. A `reqwest::ClientBuilder` cannot be cloned: of clones
-    /// of this builder, only the first to [`build`](Self::build) gets it, the others fail with
-    /// [`Error::Config`].
+    /// Builds the HTTP client from this [`reqwest::ClientBuilder`] instead of a default one, with
+    /// its TLS, proxy, DNS and connection pool settings.
+    ///
+    /// On top of them, [`build`](Self::build) turns redirects off, sets the
+    /// [`connect_timeout`](Self::connect_timeout) and, unless [`allow_http`](Self::allow_http) is
+    /// set, refuses plain http: the client's guarantees hold whatever the builder says.
+    ///
+    /// A `reqwest::ClientBuilder` cannot be cloned: if this `ClientBuilder` is cloned, only the
+    /// first clone to [`build`](Self::build) gets it; the others fail with [`Error::Config`].
     pub fn http_client_builder(mut self, builder: reqwest::ClientBuilder) -> Self {
         self.http = Some(Http::Builder(Arc::new(std::sync::Mutex::new(Some(
             builder,
@@ -260,7 +347,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Use this `reqwest::Client` as it is.
+    /// Uses this [`reqwest::Client`] as it is.
     ///
     /// A built `reqwest::Client` cannot be told to stop following redirects, and reqwest's
     /// default policy follows them, sending every credential header but `Authorization` to
@@ -276,13 +363,24 @@ impl ClientBuilder {
         self
     }
 
-    /// Allow a plain `http://` base URL (for local test servers). Off by default.
+    /// Allows a plain `http://` [`base_url`](Self::base_url), for local test servers. Off by
+    /// default.
     pub fn allow_http(mut self, allow: bool) -> Self {
         self.allow_http = allow;
         self
     }
 
     /// Builds the client.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when:
+    /// - the base URL is not an `https` URL (nor `http` with [`allow_http`](Self::allow_http)), or
+    ///   has a user name, a password, a query or a fragment;
+    /// - the `User-Agent`, a [`default_header`](Self::default_header) or the credentials are not
+    ///   valid in an HTTP header;
+    /// - the [`http_client_builder`](Self::http_client_builder) was taken by a clone of this
+    ///   builder, or the HTTP client cannot be built.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = self.base_url.trim_end_matches('/').to_string();
         let parsed = reqwest::Url::parse(&base_url)

@@ -3,19 +3,41 @@
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION};
 use std::fmt;
 
-/// API credentials.
+/// How the client authenticates to Cloudflare's API: give them to [`Client::new`](crate::Client::new)
+/// or [`ClientBuilder::credentials`](crate::ClientBuilder::credentials), or let
+/// [`Client::from_env`](crate::Client::from_env) read them from the environment.
+///
+/// `Debug` redacts the secrets: it prints a token or a key as `<redacted>` (the email of
+/// [`KeyAndEmail`](Self::KeyAndEmail) is shown). The client also marks the headers that carry
+/// them as sensitive.
+///
+/// ```
+/// use cloudflare_mtls::Credentials;
+///
+/// let token = Credentials::Token("my-api-token".into());
+/// assert_eq!(format!("{token:?}"), "Credentials::Token(<redacted>)");
+///
+/// let key = Credentials::KeyAndEmail {
+///     key: "my-global-api-key".into(),
+///     email: "me@example.com".into(),
+/// };
+/// assert!(!format!("{key:?}").contains("my-global-api-key"));
+/// ```
 #[derive(Clone, PartialEq, Eq)]
 pub enum Credentials {
-    /// An API token, sent as `Authorization: Bearer …` (preferred).
+    /// An API token, sent as `Authorization: Bearer …`. Preferred: a token can be limited to the
+    /// permissions and resources it needs.
     Token(String),
-    /// A global API key with the account's email (`X-Auth-Email` + `X-Auth-Key`).
+    /// The global API key with the email of its user, sent as `X-Auth-Key` and `X-Auth-Email`.
     KeyAndEmail {
-        /// The API key.
+        /// The global API key.
         key: String,
-        /// The account email.
+        /// The email address of the Cloudflare user the key belongs to.
         email: String,
     },
-    /// A user service key (`X-Auth-User-Service-Key`), for Origin CA certificates.
+    /// A user service key, sent as `X-Auth-User-Service-Key`: a key of a Cloudflare user that
+    /// is meant for a few specific services, not for the whole API. Only some endpoints accept it;
+    /// prefer a [`Token`](Self::Token).
     UserServiceKey(String),
 }
 
@@ -36,8 +58,10 @@ impl fmt::Debug for Credentials {
 }
 
 impl Credentials {
-    /// Reads `CLOUDFLARE_API_TOKEN`, else `CLOUDFLARE_EMAIL` + `CLOUDFLARE_API_KEY`, else
-    /// `CLOUDFLARE_API_USER_SERVICE_KEY`. `None` when none is set.
+    /// Reads `CLOUDFLARE_API_TOKEN` as a [`Token`](Self::Token), else `CLOUDFLARE_EMAIL` and
+    /// `CLOUDFLARE_API_KEY` as a [`KeyAndEmail`](Self::KeyAndEmail), else
+    /// `CLOUDFLARE_API_USER_SERVICE_KEY` as a [`UserServiceKey`](Self::UserServiceKey). A variable
+    /// that is blank counts as unset; `None` when none is set.
     pub fn from_env() -> Option<Credentials> {
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
         if let Some(token) = var("CLOUDFLARE_API_TOKEN") {

@@ -3,13 +3,14 @@
 
 use serde::{Deserialize, Serialize};
 
-/// One entry of an envelope's `errors` or `messages`.
+/// One entry of an envelope's `errors` or `messages`: in an [`Envelope`], or in an
+/// [`ApiError`](crate::ApiError).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ResponseMessage {
     /// Cloudflare's error or message code (1000 and up).
     #[serde(default)]
     pub code: i64,
-    /// The text.
+    /// The text of the error or message.
     #[serde(default)]
     pub message: String,
     /// A link to documentation about this code.
@@ -28,7 +29,8 @@ pub struct ResponseMessageSource {
     pub pointer: Option<String>,
 }
 
-/// Pagination information of a list response.
+/// Pagination information of a list response: [`Page::result_info`] and
+/// [`Envelope::result_info`].
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ResultInfo {
     /// Number of results on this page.
@@ -48,8 +50,11 @@ pub struct ResultInfo {
     pub total_pages: Option<u64>,
 }
 
-/// The whole decoded response body: the typed `result` with the envelope around it. For APIs
-/// without an envelope, `result` is the body and the rest is empty.
+/// The whole decoded response body: the typed `result` with the rest of Cloudflare's envelope
+/// around it, as [`Call::send_with_response`](crate::Call::send_with_response) returns it.
+///
+/// Every operation here answers with an envelope. Its `success` field is not kept: a response
+/// with `success: false` is an [`Error::Api`](crate::Error::Api), never an `Envelope`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Envelope<T> {
     /// The typed result.
@@ -62,12 +67,31 @@ pub struct Envelope<T> {
     pub result_info: Option<ResultInfo>,
 }
 
-/// One page of a list operation.
+/// One page of a paged list operation, as its `list` method returns it. Iterating a `Page` gives
+/// its items; for every item of every page, use the operation's `list_all` method, which returns
+/// a [`PageStream`](crate::PageStream).
+///
+/// ```no_run
+/// use cloudflare_mtls::{Client, Error};
+///
+/// # async fn run(client: &Client) -> Result<(), Error> {
+/// let page = client
+///     .client_certificates()
+///     .list("023e105f4ecef8ad9ca31a8372d0c353", Default::default())
+///     .await?;
+/// let total = page.result_info.as_ref().and_then(|info| info.total_count);
+/// println!("{} of {total:?} certificates", page.items.len());
+/// for cert in page {
+///     println!("{:?}", cert.id);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Page<T> {
     /// The items on this page.
     pub items: Vec<T>,
-    /// Pagination information, when the API sent it.
+    /// Pagination information (page number, page size, totals), when the API sent it.
     pub result_info: Option<ResultInfo>,
 }
 
@@ -75,7 +99,7 @@ impl<T> Page<T> {
     /// Whether a later page may exist: not after an empty page, nor after the last page by
     /// `result_info.total_pages`, nor after a page shorter than `per_page` (the server's, else
     /// `requested_per_page`).
-    pub fn has_more(&self, requested_per_page: Option<u64>) -> bool {
+    pub(crate) fn has_more(&self, requested_per_page: Option<u64>) -> bool {
         if self.items.is_empty() {
             return false;
         }

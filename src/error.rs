@@ -4,12 +4,17 @@ use crate::envelope::ResponseMessage;
 use reqwest::StatusCode;
 use std::fmt;
 
-/// An error the API returned: a non-2xx status, or `success: false`.
+/// An error the API returned: a 4xx or 5xx status, or `success: false` in a 2xx response. Carried
+/// by [`Error::Api`]; [`Error::api`] gives it.
+///
+/// Its `Display` gives the status, Cloudflare's errors with their codes (or the start of a body
+/// that was not JSON), and the `cf-ray` id.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiError {
     /// The HTTP status.
     pub status: StatusCode,
-    /// The envelope's `errors` (Cloudflare's code, message, documentation URL, source pointer).
+    /// The envelope's `errors` (Cloudflare's code, message, documentation URL, source pointer);
+    /// empty when the body was not an envelope.
     pub errors: Vec<ResponseMessage>,
     /// The envelope's `messages`.
     pub messages: Vec<ResponseMessage>,
@@ -36,24 +41,55 @@ impl fmt::Display for ApiError {
     }
 }
 
-/// Everything that can go wrong with a call.
+impl std::error::Error for ApiError {}
+
+/// Everything that can go wrong with a call, or with building a [`Client`](crate::Client).
+///
+/// The helpers answer the usual questions without a `match`: [`status`](Self::status),
+/// [`is_not_found`](Self::is_not_found), [`is_rate_limited`](Self::is_rate_limited),
+/// [`is_retryable`](Self::is_retryable), [`codes`](Self::codes), [`ray_id`](Self::ray_id), …
+/// The enum is `#[non_exhaustive]`: a `match` needs a `_` arm.
+///
+/// # Example
+///
+/// ```no_run
+/// use cloudflare_mtls::{Client, Error};
+///
+/// # async fn run(client: &Client) -> Result<(), Error> {
+/// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+/// match client.mtls_certificates().get(account_id, "no-such-id").await {
+///     Ok(cert) => println!("found {:?}", cert.name),
+///     Err(e) if e.is_not_found() => println!("no such certificate"),
+///     Err(Error::Api(api)) => {
+///         for m in &api.errors {
+///             eprintln!("Cloudflare error {}: {}", m.code, m.message);
+///         }
+///         eprintln!("HTTP {}, cf-ray {:?}", api.status, api.ray_id);
+///     }
+///     Err(e) if e.is_timeout() => eprintln!("timed out: {e}"),
+///     Err(e) => return Err(e),
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The API answered with an error.
+    /// The API answered with an error: a 4xx or 5xx status, or `success: false`.
     #[error("{0}")]
     Api(Box<ApiError>),
     /// The request did not complete in time: the timeout of an attempt, the connect timeout, or
-    /// the call's deadline (which cuts the last attempt short). The message includes the
-    /// underlying causes.
+    /// the call's deadline (which cuts the last attempt short). Wraps the [`reqwest::Error`]; the
+    /// message includes its underlying causes.
     #[error("request timed out: {}", Chain(.0))]
     Timeout(#[source] reqwest::Error),
-    /// No connection could be made (refused, unreachable, DNS failure). The message includes the
-    /// underlying causes (`Connection refused`, …), which `reqwest`'s own message leaves out.
+    /// No connection could be made (refused, unreachable, DNS failure). Wraps the
+    /// [`reqwest::Error`]; the message includes its underlying causes (`Connection refused`, …),
+    /// which reqwest's own message leaves out.
     #[error("connection failed: {}", Chain(.0))]
     Connect(#[source] reqwest::Error),
-    /// Another transport error (a connection closed mid-response, a malformed response, …). The
-    /// message includes the underlying causes.
+    /// Another transport error (a connection closed mid-response, a malformed response, …). Wraps
+    /// the [`reqwest::Error`]; the message includes its underlying causes.
     #[error("HTTP transport error: {}", Chain(.0))]
     Http(#[source] reqwest::Error),
     /// The server answered with a redirect (a 3xx), which the client never follows: credentials
@@ -90,10 +126,13 @@ pub enum Error {
         /// The `cf-ray` id of the response.
         ray_id: Option<String>,
     },
-    /// The request could not be built (a body that does not serialize, a bad header value).
+    /// The request could not be built, and nothing was sent: a body that does not serialize, a
+    /// bad header value, or an empty, blank, `.` or `..` path parameter.
     #[error("invalid request: {0}")]
     InvalidRequest(String),
-    /// The client is misconfigured (no credentials, a plain-http base URL, …).
+    /// The client is misconfigured (no credentials in the environment, a plain-http base URL, …):
+    /// from [`ClientBuilder::build`](crate::ClientBuilder::build) and the other ways of making a
+    /// client.
     #[error("invalid client configuration: {0}")]
     Config(String),
 }
@@ -132,7 +171,7 @@ impl Error {
         }
     }
 
-    /// The API error, when the API returned one.
+    /// The API error, when the API returned one ([`Error::Api`]).
     pub fn api(&self) -> Option<&ApiError> {
         match self {
             Error::Api(e) => Some(e),
@@ -149,64 +188,69 @@ impl Error {
         }
     }
 
-    /// The Cloudflare error codes of an API error.
+    /// The Cloudflare error codes of an API error ([`ResponseMessage::code`]); empty for any
+    /// other error.
     pub fn codes(&self) -> Vec<i64> {
         self.api()
             .map(|e| e.errors.iter().map(|m| m.code).collect())
             .unwrap_or_default()
     }
 
-    /// HTTP 400.
+    /// Whether a response came with HTTP 400.
     pub fn is_bad_request(&self) -> bool {
         self.status() == Some(StatusCode::BAD_REQUEST)
     }
 
-    /// HTTP 401: missing or invalid credentials.
+    /// Whether a response came with HTTP 401: missing or invalid credentials.
     pub fn is_unauthorized(&self) -> bool {
         self.status() == Some(StatusCode::UNAUTHORIZED)
     }
 
-    /// HTTP 403: the credentials lack a permission.
+    /// Whether a response came with HTTP 403: the credentials lack a permission.
     pub fn is_forbidden(&self) -> bool {
         self.status() == Some(StatusCode::FORBIDDEN)
     }
 
-    /// HTTP 404.
+    /// Whether a response came with HTTP 404.
     pub fn is_not_found(&self) -> bool {
         self.status() == Some(StatusCode::NOT_FOUND)
     }
 
-    /// HTTP 409.
+    /// Whether a response came with HTTP 409.
     pub fn is_conflict(&self) -> bool {
         self.status() == Some(StatusCode::CONFLICT)
     }
 
-    /// HTTP 422.
+    /// Whether a response came with HTTP 422.
     pub fn is_unprocessable(&self) -> bool {
         self.status() == Some(StatusCode::UNPROCESSABLE_ENTITY)
     }
 
-    /// HTTP 429.
+    /// Whether a response came with HTTP 429: rate limited.
     pub fn is_rate_limited(&self) -> bool {
         self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
     }
 
-    /// HTTP 5xx.
+    /// Whether a response came with an HTTP 5xx status.
     pub fn is_server_error(&self) -> bool {
         self.status().is_some_and(|s| s.is_server_error())
     }
 
-    /// A redirect, which the client does not follow.
+    /// Whether the server answered with a redirect, which the client does not follow
+    /// ([`Error::Redirect`]).
     pub fn is_redirect(&self) -> bool {
         matches!(self, Error::Redirect { .. })
     }
 
-    /// A timeout: of one attempt, or the call's deadline.
+    /// Whether the call timed out: an attempt's timeout, or the call's deadline
+    /// ([`Error::Timeout`]).
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Timeout(_))
     }
 
-    /// Whether trying again later may succeed: connection failures, timeouts, 408, 429 and 5xx.
+    /// Whether trying again later may succeed: connection failures, timeouts, and API errors
+    /// with HTTP 408, 429 or 5xx. The client has already retried as its
+    /// [`RetryPolicy`](crate::RetryPolicy) allows.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Connect(_) | Error::Timeout(_) => true,

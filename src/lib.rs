@@ -9,6 +9,22 @@
 //! Generated types implement `Serialize` when they are sent and `Deserialize` when they are
 //! received; the `serde-both-ways` feature gives every type both.
 //!
+//! # Where to start
+//!
+//! - [`Client`] (made with [`Client::from_env`], [`Client::new`] or [`Client::builder`]) reaches
+//!   each group of operations through an accessor: [`Client::mtls_certificates`],
+//!   [`Client::access`], [`Client::client_certificates`], [`Client::origin_tls_client_auth`]. The
+//!   groups are in [`resources`], the request and result types in [`types`].
+//! - Every operation returns a [`Call`]: set per-call options on it, then `.await` it for the
+//!   result, or call [`Call::send_with_response`] for a [`ResponseValue`] (re-exported from
+//!   `progenitor-client`): the HTTP status and headers, and the whole [`Envelope`].
+//! - A list operation that is paged returns a [`Page`]; its `list_all` twin returns a
+//!   [`PageStream`] of every item.
+//! - Every failure is an [`Error`]; what the API itself reported is an [`ApiError`].
+//! - Access operations apply to an account or a zone: they take a [`Scope`].
+//!
+//! # Example
+//!
 //! ```no_run
 //! use cloudflare_mtls::{Client, Scope, types::*};
 //! use futures::TryStreamExt;
@@ -74,7 +90,9 @@ pub use error::{ApiError, Error};
 pub use generated::{resources, types, SPEC_VERSION};
 pub use nullable::Nullable;
 pub use pagination::PageStream;
-/// A typed response with its HTTP status and headers (from `progenitor-client`).
+/// A typed response with its HTTP status and headers, as [`Call::send_with_response`] returns it
+/// (re-exported from `progenitor-client`).
+#[doc(no_inline)]
 pub use progenitor_client::ResponseValue;
 pub use retry::RetryPolicy;
 pub use scope::Scope;

@@ -2,15 +2,20 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// A request field Cloudflare reads three ways: left out (the setting stays as it is), `null` (it
-/// is cleared: for `HostnameOriginPullConfig::enabled`, "a null value voids the association"), or
-/// a value.
+/// A request field that Cloudflare reads three ways: left out (the setting stays as it is),
+/// `null` (the setting is cleared), or a value.
 ///
-/// The generator uses it for every field of a request type that is optional and `nullable` in the
-/// API description; an `Option` could not tell "leave it" from "clear it". The field is skipped
-/// when [`Nullable::Absent`], which is the default.
+/// An `Option` cannot tell "leave it as it is" from "clear it", so the request fields where
+/// Cloudflare makes that difference are `Nullable`:
+/// [`HostnameOriginPullConfig::enabled`](crate::types::HostnameOriginPullConfig#structfield.enabled)
+/// is one, where `null` "voids the association". A field is [`Nullable::Absent`] by default, and
+/// an absent field is left out of the request.
+///
+/// A value converts into `Nullable::Value`, and `None` into `Nullable::Null`, so setters that take
+/// `impl Into<Nullable<T>>` accept `true` or `None`.
 ///
 /// ```
+/// use cloudflare_mtls::types::HostnameOriginPullConfig;
 /// use cloudflare_mtls::Nullable;
 ///
 /// let on: Nullable<bool> = true.into();
@@ -18,6 +23,13 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// let cleared: Nullable<bool> = None.into();
 /// assert_eq!(cleared, Nullable::Null);
 /// assert!(Nullable::<bool>::default().is_absent());
+///
+/// // Voids the association of a hostname's certificate: `"enabled": null` is sent.
+/// let void = HostnameOriginPullConfig::new()
+///     .hostname("app.example.com")
+///     .cert_id("2458ce5a-0c35-4c7f-82c7-8e9487d3ff60")
+///     .enabled(None);
+/// assert!(void.enabled.is_null());
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Nullable<T> {
@@ -31,7 +43,7 @@ pub enum Nullable<T> {
 }
 
 impl<T> Nullable<T> {
-    /// Whether the field is left out (the `skip_serializing_if` of generated fields).
+    /// Whether the field is left out of the request.
     pub fn is_absent(&self) -> bool {
         matches!(self, Nullable::Absent)
     }
@@ -82,8 +94,8 @@ impl<T: Serialize> Serialize for Nullable<T> {
     }
 }
 
-/// Present and `null` is [`Nullable::Null`]; a missing field is [`Nullable::Absent`] through
-/// `#[serde(default)]`, which generated fields carry.
+/// `null` is [`Nullable::Null`], a value is [`Nullable::Value`]. A field missing from the JSON is
+/// [`Nullable::Absent`] in the generated types (they mark these fields `#[serde(default)]`).
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         Option::<T>::deserialize(deserializer).map(Nullable::from)

@@ -12,7 +12,39 @@ use std::hash::{Hash, Hasher};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-/// Every item of a list operation, fetching page after page as it is read.
+/// Every item of a paged list operation, fetching page after page as the stream is read.
+///
+/// The `list_all` method of a resource returns one (for example
+/// [`ClientCertificates::list_all`](crate::resources::ClientCertificates::list_all)), and so does
+/// [`Call::into_stream`] on the [`Call`] of a paged `list`. It is a [`Stream`] of
+/// `Result<T, Error>`: read it with [`TryStreamExt`](futures::TryStreamExt) or
+/// [`StreamExt`](futures::StreamExt). After an error, the stream ends.
+///
+/// ```no_run
+/// use cloudflare_mtls::{types::*, Client, Error};
+/// use futures::TryStreamExt;
+///
+/// # async fn run(client: &Client) -> Result<(), Error> {
+/// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+/// let params = ClientCertificateListParams::default().status(ClientCertificateStatusFilter::Active);
+///
+/// // Item by item, page after page.
+/// let mut certs = client.client_certificates().list_all(zone_id, params.clone());
+/// while let Some(cert) = certs.try_next().await? {
+///     println!("{:?}", cert.id);
+/// }
+///
+/// // All of them at once, from a `list` call.
+/// let all: Vec<ClientCertificate> = client
+///     .client_certificates()
+///     .list(zone_id, params)
+///     .into_stream()
+///     .try_collect()
+///     .await?;
+/// println!("{} active certificates", all.len());
+/// # Ok(())
+/// # }
+/// ```
 ///
 /// It stops:
 /// - after the last page by `result_info.total_pages`, on an empty page, and on a page shorter
@@ -27,7 +59,8 @@ use std::task::{Context, Poll};
 ///
 /// Each stop is logged (`tracing`, target `cloudflare_mtls::pagination`) with its reason: at
 /// `debug`, and at `warn` for the page cap, which may leave items unread. Each page request is
-/// retried like any GET, and has the call's deadline.
+/// retried like any GET, with the options of the call the stream was made from (timeout,
+/// deadline, retries, headers).
 pub struct PageStream<'a, T> {
     /// The first page's call, until the stream is first polled.
     call: Option<Call<'a, Page<T>>>,

@@ -69,8 +69,11 @@ pub fn template_params(path: &str) -> Vec<&str> {
 pub struct TypeDef {
     /// The Rust name.
     pub name: String,
-    /// Doc text.
+    /// Doc text (from the document).
     pub doc: String,
+    /// Where the model uses it, written by the generator with intra-doc links ("Returned by
+    /// [`MtlsCertificates::get`](…)."); emitted after `doc`.
+    pub uses: String,
     /// What it is.
     pub kind: TypeKind,
     /// Sent as JSON: in a request body or a JSON-encoded parameter (derives `Serialize`).

@@ -43,10 +43,12 @@ pub fn constructor_and_setters(model: &Model, def: &TypeDef, fields: &[Field]) -
             setters.push(setter(def, f, arg_ty, convert));
         }
     }
-    let new_doc = docs::attrs(&format!(
-        "A `{}` with its required fields; set the optional ones with the setters.",
-        def.name
-    ));
+    let required: Vec<String> = fields
+        .iter()
+        .filter(|f| !f.optional && !f.api_name.is_empty())
+        .map(|f| format!("`{}`", f.name.trim_start_matches("r#")))
+        .collect();
+    let new_doc = docs::raw(&new_doc(&required, !setters.is_empty()));
     // Clippy's limit: a body with more required fields than that takes them all the same.
     let many = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
@@ -75,8 +77,25 @@ fn setter(def: &TypeDef, f: &Field, arg_ty: TokenStream, convert: TokenStream) -
     } else {
         quote!(::std::option::Option::Some(#convert))
     };
+    let mut doc = if f.name.starts_with("r#") {
+        format!("Sets `{plain}`.")
+    } else {
+        // `field@`: the setter has the field's name.
+        format!("Sets [`{plain}`](field@Self::{plain}).")
+    };
+    if three_state(def, f) {
+        doc.push_str(
+            " Takes the value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.",
+        );
+    }
     let summary = f.doc.split("\n\n").next().unwrap_or_default();
-    let doc = docs::attrs(&format!("Sets `{plain}`: {summary}"));
+    // The field's own doc, unless it is the placeholder of an undescribed field.
+    let summary = if summary == format!("The `{}` property.", f.api_name) {
+        ""
+    } else {
+        summary
+    };
+    let doc = docs::paragraphs([docs::raw(&doc), docs::attrs(summary)]);
     quote! {
         #doc
         pub fn #method(mut self, #fname: #arg_ty) -> Self {
@@ -108,5 +127,46 @@ fn argument(model: &Model, def: &TypeDef, f: &Field) -> (TokenStream, TokenStrea
             quote!(#fname.into()),
         ),
         _ => (inner, quote!(#fname)),
+    }
+}
+
+/// The doc of `new`, from what the type has: its required fields (in backticks) and whether
+/// there are setters.
+fn new_doc(required: &[String], setters: bool) -> String {
+    let from = match required {
+        [] => "Creates the value".to_string(),
+        [one] => format!("Creates the value from its required field, {one}"),
+        [init @ .., last] => format!(
+            "Creates the value from its required fields, {} and {last}",
+            init.join(", ")
+        ),
+    };
+    match (required.is_empty(), setters) {
+        (_, false) => format!("{from}."),
+        (true, true) => format!("{from} with every field unset; the setters set them."),
+        (false, true) => format!("{from}; the optional ones start unset and the setters set them."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::new_doc;
+
+    #[test]
+    fn the_constructor_says_what_it_takes() {
+        let r = |n: &[&str]| n.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>();
+        assert_eq!(new_doc(&[], false), "Creates the value.");
+        assert_eq!(
+            new_doc(&[], true),
+            "Creates the value with every field unset; the setters set them."
+        );
+        assert_eq!(
+            new_doc(&r(&["ca"]), false),
+            "Creates the value from its required field, `ca`."
+        );
+        assert_eq!(
+            new_doc(&r(&["ca", "certificates", "name"]), true),
+            "Creates the value from its required fields, `ca`, `certificates` and `name`; the optional ones start unset and the setters set them."
+        );
     }
 }

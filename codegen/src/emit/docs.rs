@@ -20,7 +20,19 @@ pub fn attrs(text: &str) -> TokenStream {
 
 /// `#[doc = "…"]` attributes for text written by the generator itself (links kept).
 pub fn raw(text: &str) -> TokenStream {
-    let attrs = text.lines().map(|l| {
+    let mut lines = Vec::new();
+    let mut in_fence = false;
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            in_fence = !in_fence;
+        }
+        if in_fence || line.trim_start().starts_with("```") {
+            lines.push(line.to_string());
+        } else {
+            lines.extend(wrap(line));
+        }
+    }
+    let attrs = lines.iter().map(|l| {
         let l = if l.is_empty() {
             String::new()
         } else {
@@ -29,6 +41,19 @@ pub fn raw(text: &str) -> TokenStream {
         quote!(#[doc = #l])
     });
     quote!(#(#attrs)*)
+}
+
+/// Doc attributes of several parts (spec text and the generator's), as paragraphs: an empty line
+/// between parts that are not empty.
+pub fn paragraphs(parts: impl IntoIterator<Item = TokenStream>) -> TokenStream {
+    let mut out = TokenStream::new();
+    for part in parts.into_iter().filter(|p| !p.is_empty()) {
+        if !out.is_empty() {
+            out.extend(quote!(#[doc = ""]));
+        }
+        out.extend(part);
+    }
+    out
 }
 
 /// The cleaned lines of `text`.
@@ -50,7 +75,7 @@ pub fn clean(text: &str) -> Vec<String> {
         if in_fence {
             out.push(line.to_string());
         } else {
-            out.push(escape_line(trimmed));
+            out.extend(wrap(&escape_line(trimmed)));
         }
     }
     if in_fence {
@@ -63,6 +88,107 @@ pub fn clean(text: &str) -> Vec<String> {
         out.remove(0);
     }
     out
+}
+
+/// The width doc text is wrapped at (the text itself; the comment's indentation comes on top).
+const WIDTH: usize = 96;
+
+/// `line` wrapped at [`WIDTH`], breaking only where Markdown reads the next line as going on:
+/// never before a word that would start a list, a heading, a quote or a table row. A list item's
+/// lines after the first are indented to its text. Tables, headings and indented lines are left
+/// whole.
+///
+/// Hand-written rather than `textwrap`, which does not know which breaks change Markdown.
+fn wrap(line: &str) -> Vec<String> {
+    if line.chars().count() <= WIDTH || line.starts_with(['|', '#', ' ']) {
+        return vec![line.to_string()];
+    }
+    let indent = " ".repeat(list_marker_len(line));
+    let mut out: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in units(line) {
+        let word = word.as_str();
+        if current.is_empty() {
+            current.push_str(word);
+            continue;
+        }
+        let fits = current.chars().count() + 1 + word.chars().count() <= WIDTH;
+        if fits || word.is_empty() || starts_block(word) {
+            current.push(' ');
+            current.push_str(word);
+        } else {
+            out.push(std::mem::take(&mut current));
+            current = format!("{indent}{word}");
+        }
+    }
+    out.push(current);
+    out
+}
+
+/// The words of `line`, a link (`[text](target)`) or a code span (`` `a b` ``) kept as one.
+fn units(line: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut open = false;
+    for word in line.split(' ') {
+        if open {
+            if let Some(last) = out.last_mut() {
+                last.push(' ');
+                last.push_str(word);
+            }
+        } else {
+            out.push(word.to_string());
+        }
+        open = out.last().is_some_and(|unit| unclosed(unit));
+    }
+    out
+}
+
+/// Whether `unit` opens a link text or a code span it does not close (escaped brackets aside).
+fn unclosed(unit: &str) -> bool {
+    let ticks = unit.matches('`').count();
+    let mut depth = 0i32;
+    let mut escaped = false;
+    let mut in_code = false;
+    for c in unit.chars() {
+        match c {
+            '`' => in_code = !in_code,
+            '\\' if !escaped => {
+                escaped = true;
+                continue;
+            }
+            '[' if !escaped && !in_code => depth += 1,
+            ']' if !escaped && !in_code => depth -= 1,
+            _ => {}
+        }
+        escaped = false;
+    }
+    ticks % 2 == 1 || depth > 0
+}
+
+/// The width of the list marker `line` starts with (`- `, `* `, `12. `), 0 for none.
+fn list_marker_len(line: &str) -> usize {
+    if line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") {
+        return 2;
+    }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 && (line[digits..].starts_with(". ") || line[digits..].starts_with(") ")) {
+        return digits + 2;
+    }
+    0
+}
+
+/// Whether a line starting with `word` would start a Markdown block of its own.
+fn starts_block(word: &str) -> bool {
+    matches!(word, "-" | "*" | "+")
+        || word.starts_with(['#', '>', '|', '='])
+        || word.starts_with("```")
+        || word.starts_with("---")
+        || (word.len() > 1
+            && word.trim_start_matches(|c: char| c.is_ascii_digit()).len() < word.len()
+            && matches!(
+                word.trim_start_matches(|c: char| c.is_ascii_digit()),
+                "." | ")"
+            ))
 }
 
 fn escape_line(line: &str) -> String {
@@ -171,7 +297,79 @@ mod tests {
             clean("use the [List endpoint](/api/resources/x/methods/list/)."),
             vec!["use the [List endpoint](https://developers.cloudflare.com/api/resources/x/methods/list/).".to_string()]
         );
+        // Long lines wrap, never before a word that would start a list or a heading.
+        let long = format!(
+            "{} - {} # x",
+            "word ".repeat(17).trim(),
+            "more ".repeat(10).trim()
+        );
+        for line in clean(&long) {
+            assert!(line.chars().count() <= WIDTH, "{line}");
+            assert!(!line.starts_with(['-', '#']), "{line}");
+        }
+        assert_eq!(clean(&long).join(" "), long);
+        let item = format!("- {}", "word ".repeat(30).trim());
+        let lines = clean(&item);
+        assert!(
+            lines.len() > 1 && lines[1..].iter().all(|l| l.starts_with("  w")),
+            "{lines:?}"
+        );
+        // Links and code spans are not broken.
+        let linked = format!(
+            "{} [a b c](https://x.y/z) `d e f` [g h",
+            "word ".repeat(18).trim()
+        );
+        let lines = clean(&linked);
+        assert_eq!(
+            lines[1], "[a b c](https://x.y/z) `d e f` \\[g h",
+            "{lines:?}"
+        );
         // Protocol-relative and odd targets stay escaped text.
         assert_eq!(clean("[a](//x.y)"), vec!["\\[a\\](//x.y)".to_string()]);
+    }
+
+    proptest::proptest! {
+        /// Wrapping loses nothing, starts no Markdown block, keeps links and code spans whole
+        /// and keeps to the width where the words allow.
+        #[test]
+        fn wrapped_lines_read_as_the_line(
+            words in proptest::collection::vec(
+                proptest::prop_oneof![
+                    "[a-z]{1,12}",
+                    proptest::strategy::Just("-".to_string()),
+                    proptest::strategy::Just("#".to_string()),
+                    proptest::strategy::Just("12.".to_string()),
+                    proptest::strategy::Just("[a link](https://x.y/a/b)".to_string()),
+                    proptest::strategy::Just("`a code span`".to_string()),
+                    "[a-z]{30,110}",
+                ],
+                1..60,
+            ),
+            item in proptest::bool::ANY,
+        ) {
+            let line = format!("{}{}", if item { "- " } else { "" }, words.join(" "));
+            let lines = wrap(&line);
+            let indent = list_marker_len(&line);
+            let rejoined: Vec<&str> = lines
+                .iter()
+                .enumerate()
+                .map(|(i, l)| if i == 0 { l.as_str() } else { &l[indent..] })
+                .collect();
+            proptest::prop_assert_eq!(rejoined.join(" "), line.clone());
+            for l in &lines[1..] {
+                let text = &l[indent..];
+                proptest::prop_assert!(!starts_block(text.split(' ').next().unwrap_or("")), "{:?}", lines);
+                proptest::prop_assert!(!text.starts_with(' '), "{:?}", lines);
+            }
+            for l in &lines {
+                proptest::prop_assert!(!unclosed(l), "a unit was broken: {:?}", lines);
+                if l.chars().count() > WIDTH {
+                    // Only a unit that alone is longer, or one that may not start a line.
+                    let longest = units(l.trim_start()).iter().map(|u| u.chars().count()).max().unwrap_or(0);
+                    let blocked = units(l.trim_start()).iter().skip(1).any(|u| starts_block(u));
+                    proptest::prop_assert!(longest + indent > WIDTH / 2 || blocked, "{:?}", l);
+                }
+            }
+        }
     }
 }

@@ -75,7 +75,7 @@ pub fn item(model: &Model, r: &Resource) -> TokenStream {
 
 fn method(model: &Model, op: &Operation) -> TokenStream {
     let name = ident(&op.method);
-    let doc = docs::attrs(&method_doc(op));
+    let doc = method_doc(op);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let mut args = Vec::new();
     if op.scoping == Scoping::Either {
@@ -274,20 +274,32 @@ fn param_call(model: &Model, p: &Param, kind: &str) -> TokenStream {
     }
 }
 
-fn method_doc(op: &Operation) -> String {
-    let mut parts = Vec::new();
+/// A method's doc: the document's summary and description, then what it returns and the HTTP
+/// route (the generator's, with links), then the generator's notes.
+fn method_doc(op: &Operation) -> TokenStream {
+    let mut theirs = Vec::new();
     if let Some(s) = &op.summary {
-        parts.push(s.trim().to_string());
+        theirs.push(s.trim().to_string());
     }
     if let Some(d) = &op.description {
         if op.summary.as_deref().map(str::trim) != Some(d.trim()) {
-            parts.push(d.trim().to_string());
+            theirs.push(d.trim().to_string());
         }
     }
-    if parts.is_empty() {
-        parts.push(format!("`{} {}`.", op.http_method, op.path));
+    let mut ours = Vec::new();
+    if theirs.is_empty() {
+        ours.push(format!("`{} {}`.", op.http_method, op.path));
     }
-    let ids = op.operation_ids.join("`, `");
+    match op.decode {
+        Decode::EnvelopePage => ours.push(format!(
+            "Returns one page; [`{m}_all`](Self::{m}_all) streams every item.",
+            m = op.method
+        )),
+        Decode::EnvelopeResult if matches!(op.result, Ty::Vec(_)) => {
+            ours.push("The API does not page this list: every item comes in one response.".into())
+        }
+        _ => {}
+    }
     let route = match op.scoping {
         Scoping::Either => format!(
             "`{m} /accounts/{{account_id}}{p}` or `{m} /zones/{{zone_id}}{p}`, by `scope`",
@@ -298,11 +310,19 @@ fn method_doc(op: &Operation) -> String {
             format!("`{} {}`", op.http_method, op.path)
         }
     };
-    let mut tail = format!("HTTP: {route}.");
-    if !ids.is_empty() {
-        tail.push_str(&format!(" Operation `{ids}`."));
+    let mut http = format!("HTTP: {route}.");
+    match op.operation_ids.as_slice() {
+        [] => {}
+        [one] => http.push_str(&format!(" Operation `{one}`.")),
+        [init @ .., last] => http.push_str(&format!(
+            " Operations `{}` and `{last}`.",
+            init.join("`, `")
+        )),
     }
-    parts.push(tail);
-    parts.extend(op.notes.iter().cloned());
-    parts.join("\n\n")
+    ours.push(http);
+    docs::paragraphs([
+        docs::attrs(&theirs.join("\n\n")),
+        docs::raw(&ours.join("\n\n")),
+        docs::attrs(&op.notes.join("\n\n")),
+    ])
 }

@@ -13,10 +13,15 @@ pub fn sorted(model: &Model) -> Vec<&TypeDef> {
     defs
 }
 
+/// A type's doc: the document's description, then where the API uses it.
+fn type_doc(def: &TypeDef) -> TokenStream {
+    docs::paragraphs([docs::attrs(&def.doc), docs::raw(&def.uses)])
+}
+
 /// The item (or items: a type and its impls) of one type.
 pub fn item(model: &Model, def: &TypeDef) -> TokenStream {
     let name = format_ident!("{}", def.name);
-    let doc = docs::attrs(&def.doc);
+    let doc = type_doc(def);
     match &def.kind {
         TypeKind::Struct(fields) => emit_struct(model, def, fields),
         TypeKind::Enum(variants) => {
@@ -128,7 +133,7 @@ const THREE_STATE_DOC: &str = "Three-state: `Nullable::Absent` (the default) lea
 
 fn emit_struct(model: &Model, def: &TypeDef, fields: &[Field]) -> TokenStream {
     let name = format_ident!("{}", def.name);
-    let doc = docs::attrs(&def.doc);
+    let doc = type_doc(def);
     let secret = fields.iter().any(|f| f.secret);
     let default = fields
         .iter()

@@ -53,6 +53,7 @@ mod tests {
         TypeDef {
             name: name.into(),
             doc: String::new(),
+            uses: String::new(),
             kind,
             sent: false,
             received: false,

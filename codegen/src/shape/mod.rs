@@ -36,6 +36,7 @@ pub fn shape(spec: &Spec, mut resolved: Resolved, overlay: &Overlay) -> Result<M
     recursion::untie_aliases(&mut defs, &mut degraded);
     degraded.sort();
     degraded.dedup();
+    types::describe_by_use(&mut defs, &resources);
     direction::mark(&mut defs, &resources);
     let (title, version) = spec.title_and_version();
     Ok(Model {

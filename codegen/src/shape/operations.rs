@@ -90,7 +90,6 @@ impl<'a, 'o> Shaper<'a, 'o> {
         let has_page = query.iter().any(|q| q.api_name == "page");
         let (result, decode) = self.result(has_page)?;
         self.anchor_names(&result, body.as_ref());
-        self.record_uses(&result, body.as_ref(), [&path_params, &query, &headers]);
         let params_struct = self.params_struct(&params_struct_name, &query, &headers);
         let (scope, rest) = split_scope(&self.op.path);
         let op = Operation {
@@ -319,20 +318,6 @@ impl<'a, 'o> Shaper<'a, 'o> {
                 ),
             },
         })
-    }
-
-    /// Where this operation uses types, for the docs of types the document does not describe.
-    fn record_uses(&mut self, result: &Ty, body: Option<&Body>, params: [&[Param]; 3]) {
-        let op = format!("{}.{}", self.resource.join("."), self.method);
-        self.types.used_as(result, format!("the result of `{op}`"));
-        if let Some(Body { ty: Some(ty), .. }) = body {
-            self.types
-                .used_as(ty, format!("the request body of `{op}`"));
-        }
-        for p in params.into_iter().flatten() {
-            let what = format!("the `{}` parameter of `{op}`", p.api_name);
-            self.types.used_as(&p.ty, what);
-        }
     }
 
     /// Names anchored to the operation, whatever components upstream puts there.

@@ -107,8 +107,9 @@ fn is_secret(api_name: &str, prop: &Schema) -> bool {
 fn field_doc(api_name: &str, prop: &Schema, referred: Option<&str>, request: bool) -> String {
     let description = prop.description.as_deref().or(referred);
     let mut doc = description.unwrap_or_default().to_string();
-    if prop.read_only && !request {
-        push_note(&mut doc, "Read-only: set by the server.");
+    // Read-only fields are received only; the note says something only where nothing else does.
+    if prop.read_only && !request && doc.trim().is_empty() {
+        doc = "Set by the server.".to_string();
     }
     if prop.deprecated {
         push_note(&mut doc, "Deprecated.");

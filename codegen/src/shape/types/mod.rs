@@ -16,6 +16,8 @@ mod anchors;
 mod fields;
 mod usage;
 
+pub use usage::describe as describe_by_use;
+
 /// Builds the type arena.
 pub struct Types<'o> {
     overlay: &'o Overlay,
@@ -34,8 +36,6 @@ pub struct Types<'o> {
     anchored: BTreeSet<TypeId>,
     /// Inline types, named from where they first appeared (`anonymous`).
     inline: BTreeSet<TypeId>,
-    /// Where operations use each type (`used_as`), for the docs of undescribed types.
-    uses: BTreeMap<TypeId, Vec<String>>,
     defs: Vec<TypeDef>,
     /// Lines for the degradation summary.
     pub degraded: Vec<String>,
@@ -81,28 +81,15 @@ impl<'o> Types<'o> {
             by_shape: BTreeMap::new(),
             anchored: BTreeSet::new(),
             inline: BTreeSet::new(),
-            uses: BTreeMap::new(),
             defs: Vec::new(),
             degraded: Vec::new(),
         }
     }
 
-    /// The finished arena. Types the document does not describe are described by where they are
-    /// used (see [`usage`]).
-    pub fn into_defs(mut self) -> (Vec<TypeDef>, Vec<String>) {
-        usage::describe(&mut self.defs, &self.uses);
+    /// The finished arena. Types the document does not describe get their docs once the model
+    /// is finished ([`describe_by_use`]).
+    pub fn into_defs(self) -> (Vec<TypeDef>, Vec<String>) {
         (self.defs, self.degraded)
-    }
-
-    /// Records that `ty` (a named type, or a list or map of one) is used as `what`
-    /// ("the result of `mtls_certificates.list`"), for its docs if the document has none.
-    pub fn used_as(&mut self, ty: &Ty, what: String) {
-        if let Some(id) = ty.named_inside() {
-            let uses = self.uses.entry(id).or_default();
-            if !uses.contains(&what) {
-                uses.push(what);
-            }
-        }
     }
 
     /// Reserves a unique type name derived from `wanted` (overlay `types` may rename derived names).
@@ -183,6 +170,7 @@ impl<'o> Types<'o> {
         let id = self.push(TypeDef {
             name: rust_name.clone(),
             doc: String::new(),
+            uses: String::new(),
             kind: TypeKind::Alias(Ty::Any),
             // Set by `direction::mark` once every operation is typed.
             sent: false,
@@ -252,6 +240,7 @@ impl<'o> Types<'o> {
         let id = self.push(TypeDef {
             name,
             doc,
+            uses: String::new(),
             kind,
             // Set by `direction::mark` once every operation is typed.
             sent: false,
@@ -273,6 +262,7 @@ impl<'o> Types<'o> {
         let id = self.push(TypeDef {
             name: name.clone(),
             doc,
+            uses: String::new(),
             kind,
             sent: false,
             received: false,

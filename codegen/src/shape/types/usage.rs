@@ -1,74 +1,148 @@
-//! Docs for the types the document does not describe, from where they are used: "The result of
-//! `mtls_certificates.list`.", "The `status` field of `ClientCertificate`." (never from an
-//! internal schema name).
+//! Where the finished model uses each type, for its docs: "Returned by [`MtlsCertificates::get`].
+//! Held by [`ClientCertificate::status`]." (links to the methods and fields, every use listed),
+//! after the document's description if it has one; never an internal schema name.
 
-use crate::ir::{TypeDef, TypeId, TypeKind};
+use crate::ir::{Decode, Resource, Ty, TypeDef, TypeId, TypeKind};
 use std::collections::BTreeMap;
 
-/// How many uses a doc lists before it says "and elsewhere".
-const SHOWN: usize = 3;
+/// Where one type is used, each list in model order.
+#[derive(Default)]
+struct Uses {
+    /// Methods that return it.
+    returned: Vec<String>,
+    /// Methods that return a list (or a page) of it.
+    listed: Vec<String>,
+    /// Methods it is the request body of.
+    bodies: Vec<String>,
+    /// Method arguments of its type: `(argument, method)`.
+    arguments: Vec<(String, String)>,
+    /// Fields that hold it (or a list or map of it).
+    fields: Vec<String>,
+}
 
-/// Gives every type without a doc one from `operation_uses` (results, bodies, parameters) and
-/// from the fields that hold it, by the final type names.
-pub fn describe(defs: &mut [TypeDef], operation_uses: &BTreeMap<TypeId, Vec<String>>) {
-    let mut uses: BTreeMap<TypeId, Vec<String>> = operation_uses.clone();
+/// Says for every type where `resources` and the other types use it (its doc from the document
+/// comes first; a type with neither says it is a value of the API).
+pub fn describe(defs: &mut [TypeDef], resources: &[Resource]) {
+    let mut uses: BTreeMap<TypeId, Uses> = BTreeMap::new();
+    for r in walk(resources) {
+        for op in &r.operations {
+            let method = link(&r.struct_name, &op.method, "super::resources");
+            if let Some(id) = op.result.named_inside() {
+                let list = op.decode == Decode::EnvelopePage || matches!(op.result, Ty::Vec(_));
+                let u = uses.entry(id).or_default();
+                push(if list { &mut u.listed } else { &mut u.returned }, &method);
+            }
+            if let Some(id) = op.body.as_ref().and_then(|b| b.ty.as_ref()?.named_inside()) {
+                push(&mut uses.entry(id).or_default().bodies, &method);
+            }
+            for p in &op.path_params {
+                if let Some(id) = p.ty.named_inside() {
+                    let arg = (p.name.clone(), method.clone());
+                    let list = &mut uses.entry(id).or_default().arguments;
+                    if !list.contains(&arg) {
+                        list.push(arg);
+                    }
+                }
+            }
+        }
+    }
     for def in defs.iter() {
         let TypeKind::Struct(fields) = &def.kind else {
             continue;
         };
         for f in fields.iter().filter(|f| !f.api_name.is_empty()) {
             if let Some(id) = f.ty.named_inside() {
-                let what = format!("the `{}` field of `{}`", f.api_name, def.name);
-                let list = uses.entry(id).or_default();
-                if !list.contains(&what) {
-                    list.push(what);
-                }
+                let field = link(&def.name, &f.name, "self");
+                push(&mut uses.entry(id).or_default().fields, &field);
             }
         }
     }
     for (id, def) in defs.iter_mut().enumerate() {
-        if !def.doc.trim().is_empty() {
-            continue;
+        def.uses = uses.get(&id).map(doc).unwrap_or_default();
+        if def.doc.trim().is_empty() && def.uses.is_empty() {
+            def.doc = "A value of the Cloudflare API.".to_string();
         }
-        def.doc = match uses.get(&id).map(Vec::as_slice) {
-            Some([]) | None => "A value of the Cloudflare API.".to_string(),
-            Some(list) => sentence(list),
-        };
     }
 }
 
-/// "The result of `a.b`, the `x` field of `T` and 2 more." (capitalised, up to [`SHOWN`] uses).
-fn sentence(uses: &[String]) -> String {
-    let text = match uses {
-        [one] => one.clone(),
-        [first, second] => format!("{first} and {second}"),
-        _ if uses.len() <= SHOWN => {
-            let (last, init) = uses.split_last().expect("more than two");
-            format!("{} and {last}", init.join(", "))
-        }
-        _ => format!(
-            "{}, and {} more",
-            uses[..SHOWN].join(", "),
-            uses.len() - SHOWN
-        ),
-    };
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+fn push(list: &mut Vec<String>, item: &str) {
+    if !list.iter().any(|i| i == item) {
+        list.push(item.to_string());
+    }
+}
+
+/// Every resource of the tree, parents before children.
+fn walk(resources: &[Resource]) -> Vec<&Resource> {
+    let mut out = Vec::new();
+    let mut stack: Vec<&Resource> = resources.iter().rev().collect();
+    while let Some(r) = stack.pop() {
+        out.push(r);
+        stack.extend(r.children.iter().rev());
+    }
+    out
+}
+
+/// An intra-doc link to `item` of `owner` (`[`Owner::item`](module::Owner::item)`); plain code
+/// for a raw identifier, which a link path cannot spell.
+fn link(owner: &str, item: &str, module: &str) -> String {
+    if item.starts_with("r#") {
+        return format!("`{owner}::{}`", item.trim_start_matches("r#"));
+    }
+    format!("[`{owner}::{item}`]({module}::{owner}::{item})")
+}
+
+/// The sentences of a type's uses.
+fn doc(u: &Uses) -> String {
+    let mut sentences = Vec::new();
+    if !u.returned.is_empty() {
+        sentences.push(format!("Returned by {}.", and(&u.returned)));
+    }
+    if !u.listed.is_empty() {
+        sentences.push(format!("Listed by {}.", and(&u.listed)));
+    }
+    if !u.bodies.is_empty() {
+        sentences.push(format!("The request body of {}.", and(&u.bodies)));
+    }
+    for (argument, method) in &u.arguments {
+        sentences.push(format!(
+            "The type of the `{argument}` argument of {method}."
+        ));
+    }
+    if !u.fields.is_empty() {
+        sentences.push(format!("Held by {}.", and(&u.fields)));
+    }
+    sentences.join(" ")
+}
+
+/// "a", "a and b", "a, b and c".
+fn and(items: &[String]) -> String {
+    match items.split_last() {
         None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, init)) => format!("{} and {last}", init.join(", ")),
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::sentence;
+    use super::*;
 
     #[test]
-    fn uses_read_as_a_sentence() {
-        let u = |n: usize| (0..n).map(|i| format!("use {i}")).collect::<Vec<_>>();
-        assert_eq!(sentence(&u(1)), "Use 0.");
-        assert_eq!(sentence(&u(2)), "Use 0 and use 1.");
-        assert_eq!(sentence(&u(3)), "Use 0, use 1 and use 2.");
-        assert_eq!(sentence(&u(5)), "Use 0, use 1, use 2, and 2 more.");
+    fn uses_read_as_sentences_with_every_use() {
+        let u = |n: usize| (0..n).map(|i| format!("m{i}")).collect::<Vec<_>>();
+        assert_eq!(and(&u(1)), "m0");
+        assert_eq!(and(&u(2)), "m0 and m1");
+        assert_eq!(and(&u(5)), "m0, m1, m2, m3 and m4");
+        let uses = Uses {
+            returned: u(2),
+            listed: u(1),
+            fields: vec![link("Cert", "status", "self")],
+            ..Uses::default()
+        };
+        assert_eq!(
+            doc(&uses),
+            "Returned by m0 and m1. Listed by m0. Held by [`Cert::status`](self::Cert::status)."
+        );
+        assert_eq!(link("Cert", "r#type", "self"), "`Cert::type`");
     }
 }
