@@ -1,10 +1,27 @@
 //! Generates the client from the vendored OpenAPI document into `OUT_DIR` (see `spec/README.md`).
-//! Set `CLOUDFLARE_MTLS_SPEC` to generate from another OpenAPI file.
+//! Set `CLOUDFLARE_MTLS_SPEC` (and `CLOUDFLARE_MTLS_OVERLAY`) to generate from other files.
+
+use cloudflare_mtls_codegen::build::Builder;
 
 fn main() {
-    cloudflare_mtls_codegen::build::run(
-        "spec/cloudflare-mtls.json",
-        "spec/overlay.toml",
-        "cloudflare_mtls.rs",
-    );
+    // The parallelism cargo grants this build script.
+    let jobs = std::env::var("NUM_JOBS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    let generated = Builder::new("spec/cloudflare-mtls.json")
+        .overlay("spec/overlay.toml")
+        .spec_env("CLOUDFLARE_MTLS_SPEC")
+        .overlay_env("CLOUDFLARE_MTLS_OVERLAY")
+        .jobs(jobs)
+        .generate()
+        .and_then(|g| g.write_to_out_dir("cloudflare_mtls.rs").map(|_| g));
+    match generated {
+        Ok(g) => g.print_cargo_directives(),
+        Err(e) => {
+            // One line: the file, the JSON pointer of the node, what is wrong.
+            eprintln!("error: cloudflare-mtls codegen: {e}");
+            std::process::exit(1);
+        }
+    }
 }

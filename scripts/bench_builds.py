@@ -82,7 +82,11 @@ fn main() {
     if std::env::var_os("BENCH_DEP_TREE_NEVER_SET").is_none() {
         return;
     }
-    cloudflare_mtls_codegen::build::run("spec.json", "overlay.toml", "cloudflare_mtls.rs");
+    let g = cloudflare_mtls_codegen::build::Builder::new("spec.json")
+        .overlay("overlay.toml")
+        .generate()
+        .expect("generates");
+    g.write_to_out_dir("cloudflare_mtls.rs").expect("writes");
 }
 """
 

@@ -60,7 +60,7 @@ fn ours(path: &str, text: &str, overlay: Option<&String>) -> (String, usize) {
 }
 
 fn stages(path: &str, text: &str, overlay: Option<&String>) {
-    use cloudflare_mtls_codegen::{emit, resolve, shape, Overlay, Spec};
+    use cloudflare_mtls_codegen::Overlay;
     let overlay = match overlay {
         Some(p) => {
             let t = std::fs::read_to_string(p).unwrap_or_else(|e| fail(&format!("{p}: {e}")));
@@ -68,25 +68,13 @@ fn stages(path: &str, text: &str, overlay: Option<&String>) {
         }
         None => Overlay::default(),
     };
-    let mut times = Vec::new();
-    let mut lap =
-        |name: &str, t: Instant| times.push(format!("\"{name}\":{:.4}", t.elapsed().as_secs_f64()));
-    let t = Instant::now();
-    let spec = Spec::parse(path, text).unwrap_or_else(|e| fail(&e.to_string()));
-    lap("parse", t);
-    let t = Instant::now();
-    let resolved = resolve::resolve(&spec, false).unwrap_or_else(|e| fail(&e.to_string()));
-    lap("resolve", t);
-    let t = Instant::now();
-    let model = shape::shape(&spec, resolved, &overlay).unwrap_or_else(|e| fail(&e.to_string()));
-    lap("shape", t);
-    let t = Instant::now();
-    spec.validate().unwrap_or_else(|e| fail(&e.to_string()));
-    lap("validate", t);
-    let t = Instant::now();
-    let code = emit::emit(&model, 1).unwrap_or_else(|e| fail(&e.to_string()));
-    lap("emit_and_format", t);
-    println!("{{{},\"bytes\":{}}}", times.join(","), code.len());
+    let (times, bytes) = cloudflare_mtls_codegen::generate_in_stages(path, text, &overlay)
+        .unwrap_or_else(|e| fail(&e.to_string()));
+    let times: Vec<String> = times
+        .iter()
+        .map(|(name, secs)| format!("\"{name}\":{secs:.4}"))
+        .collect();
+    println!("{{{},\"bytes\":{bytes}}}", times.join(","));
 }
 
 fn progenitor(text: &str) -> (String, usize) {

@@ -15,18 +15,19 @@
 //! `naming` (identifiers from API names) is used by `overlay`, `shape` and `emit`; `surface`
 //! extracts the public API of a model for `api-diff`.
 //!
-//! [`generate`] is pure; [`build`] is the thin helper a build script calls (file I/O, cargo
-//! directives, one-line errors).
+//! [`generate`] is pure; [`build::Builder`] is what a build script uses (explicit inputs, file
+//! I/O, cargo directives); [`surface`] is for `api-diff`. The stages are private: the public
+//! surface is what `build.rs`, the examples and the benchmarks use.
 
 pub mod build;
-pub mod emit;
-pub mod error;
-pub mod ir;
-pub mod load;
-pub mod naming;
-pub mod overlay;
-pub mod resolve;
-pub mod shape;
+mod emit;
+mod error;
+mod ir;
+mod load;
+mod naming;
+mod overlay;
+mod resolve;
+mod shape;
 pub mod surface;
 
 pub use error::Error;
@@ -65,7 +66,7 @@ pub struct Output {
 }
 
 /// The named model of `spec`: resolved, then shaped.
-pub fn model(spec: &Spec, settings: &Settings) -> Result<ir::Model, Error> {
+pub(crate) fn model(spec: &Spec, settings: &Settings) -> Result<ir::Model, Error> {
     let resolved = resolve::resolve(spec, settings.strict)?;
     shape::shape(spec, resolved, &settings.overlay)
 }
@@ -111,4 +112,37 @@ pub fn generate(spec: &Spec, settings: &Settings) -> Result<Output, Error> {
         types: model.types.len(),
         degraded: model.degraded,
     })
+}
+
+/// Seconds per stage of a generation run one stage after another, in pipeline order.
+pub type StageTimes = Vec<(&'static str, f64)>;
+
+/// How long each stage took in one generation run one stage after another (no overlap, one
+/// formatting thread), for the benchmarks, and the size of the code in bytes.
+pub fn generate_in_stages(
+    spec_path: &str,
+    text: &str,
+    overlay: &Overlay,
+) -> Result<(StageTimes, usize), Error> {
+    let mut times = Vec::new();
+    let mut lap = |name: &'static str, t: std::time::Instant| {
+        times.push((name, t.elapsed().as_secs_f64()));
+    };
+    let t = std::time::Instant::now();
+    let spec = Spec::parse(spec_path, text)?;
+    lap("parse", t);
+    let t = std::time::Instant::now();
+    let resolved = resolve::resolve(&spec, false)?;
+    lap("resolve", t);
+    let t = std::time::Instant::now();
+    let model = shape::shape(&spec, resolved, overlay)?;
+    lap("shape", t);
+    let t = std::time::Instant::now();
+    spec.validate()?;
+    lap("validate", t);
+    let t = std::time::Instant::now();
+    let code = emit::emit(&model, 1)
+        .map_err(|e| Error::new(&spec.file, "", format!("internal error: {e}")))?;
+    lap("emit_and_format", t);
+    Ok((times, code.len()))
 }
