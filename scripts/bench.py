@@ -286,17 +286,19 @@ def write_report(generation, edits, runtime, instructions, builds, quick, load):
             lines.append(f"- Instructions per request (callgrind, {instructions['requests']} requests, client and server together): generated {instructions['generated']:,.0f}, by hand {instructions['hand']:,.0f}: {instructions['overhead_pct']:+.1f} %.")
         lines.append(f"- Decode of a 1,000-certificate list ({runtime['list_bytes']} bytes): {runtime['decode_1000_ms']:.2f} ms median.")
     path = os.path.join(ROOT, "BENCHMARKS.md")
-    # The comparisons of revisions (scripts/bench_revisions.py) are written by hand and kept.
+    # The first-build comparison (scripts/bench_first_build.py) and the comparisons of revisions
+    # (scripts/bench_revisions.py, written by hand) are kept: everything from the first of them on.
     kept = ""
     if os.path.exists(path):
         old = open(path).read()
-        at = old.find("\n" + REVISIONS_HEADING)
-        if at >= 0:
-            kept = old[at:]
+        found = [at for at in (old.find("\n" + h) for h in KEPT_HEADINGS) if at >= 0]
+        if found:
+            kept = old[min(found):]
     open(path, "w").write("\n".join(lines) + "\n" + kept)
 
 
 REVISIONS_HEADING = "## Revisions compared"
+KEPT_HEADINGS = ("## First build", REVISIONS_HEADING)
 
 
 def build_bench(profile):

@@ -355,6 +355,10 @@ impl ClientBuilder {
     /// `.redirect(reqwest::redirect::Policy::none())`, or better, give the builder to
     /// [`http_client_builder`](Self::http_client_builder). If this client follows a redirect
     /// anyway, the answer is refused with [`Error::Redirect`], but the request has been sent.
+    ///
+    /// With the `rustls` feature (the default), reqwest has no crypto provider of its own: a
+    /// `reqwest::Client` built before any [`build`](Self::build) of this crate needs one installed
+    /// as rustls's process default (this crate installs ring when it builds its first client).
     #[deprecated(
         note = "a built reqwest::Client may follow redirects with the credentials; use http_client_builder"
     )]
@@ -445,12 +449,15 @@ impl ClientBuilder {
             Ok(client) => client,
             // Never follow a redirect: reqwest's default policy would send the credentials (all
             // but `Authorization`) and a re-POSTed body to whatever origin it names.
-            Err(builder) => builder
-                .redirect(reqwest::redirect::Policy::none())
-                .connect_timeout(self.connect_timeout)
-                .https_only(!self.allow_http)
-                .build()
-                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
+            Err(builder) => {
+                install_tls_provider();
+                builder
+                    .redirect(reqwest::redirect::Policy::none())
+                    .connect_timeout(self.connect_timeout)
+                    .https_only(!self.allow_http)
+                    .build()
+                    .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?
+            }
         };
         Ok(Client {
             inner: Arc::new(Inner {
@@ -467,3 +474,20 @@ impl ClientBuilder {
         })
     }
 }
+
+/// With the `rustls` feature, reqwest is built with rustls but no crypto provider
+/// (`rustls-no-provider`): it takes rustls's process-wide default and panics when none is
+/// installed. Installs ring as that default, unless there is one already (the application's
+/// choice, or another client's). With `rustls-aws-lc` on too, reqwest falls back to aws-lc-rs by
+/// itself: nothing is installed.
+#[cfg(all(feature = "rustls", not(feature = "rustls-aws-lc")))]
+fn install_tls_provider() {
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // An error means another thread installed a provider since: that one is used, as good.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+}
+
+/// Other TLS backends (or none) need no provider.
+#[cfg(not(all(feature = "rustls", not(feature = "rustls-aws-lc"))))]
+fn install_tls_provider() {}

@@ -969,7 +969,7 @@ async fn examples_decode_without_losing_fields() {
         "one case per upstream operation"
     );
 
-    let http = reqwest::Client::new();
+    let http = common::plain_reqwest();
     let mut failures = Vec::new();
     for (method, path, body, decode) in &cases {
         let mut req = http
@@ -1207,7 +1207,7 @@ async fn user_service_key_is_refused_by_every_operation() {
     assert_eq!(refused.len(), operations(&our_spec()).len());
 
     // What Prism says, on the wire.
-    let resp = reqwest::Client::new()
+    let resp = common::plain_reqwest()
         .get(format!(
             "{}/accounts/{ACCOUNT_ID}/mtls_certificates",
             base_url()
@@ -1324,7 +1324,7 @@ async fn the_validator_refuses_bad_requests() {
             .map(|_| ()),
     );
     // The raw view: a body whose `enabled` is a string.
-    let resp = reqwest::Client::new()
+    let resp = common::plain_reqwest()
         .put(format!(
             "{}/zones/{ZONE_ID}/origin_tls_client_auth/settings",
             base_url()

@@ -202,7 +202,7 @@ async fn an_answer_reached_through_a_followed_redirect_is_refused() {
         .base_url(api.uri())
         .allow_http(true)
         .api_token(TOKEN)
-        .http_client(reqwest::Client::new())
+        .http_client(plain_reqwest())
         .build()
         .expect("client builds");
     let err = client

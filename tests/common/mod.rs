@@ -72,6 +72,17 @@ pub fn client_with(base_url: &str, credentials: Credentials) -> Client {
         .expect("client builds")
 }
 
+/// A plain `reqwest::Client` built by the test itself. With the default `rustls` feature reqwest has
+/// no crypto provider of its own and takes rustls's process default, which building a client of
+/// this crate installs: one is built first, whatever test of the binary runs first.
+pub fn plain_reqwest() -> reqwest::Client {
+    Client::builder()
+        .base_url("https://api.cloudflare.com/client/v4")
+        .build()
+        .expect("client builds");
+    reqwest::Client::new()
+}
+
 /// Cloudflare's success envelope around `result`.
 pub fn envelope(result: Value) -> Value {
     json!({ "success": true, "errors": [], "messages": [], "result": result })
