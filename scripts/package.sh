@@ -34,7 +34,7 @@ check_list() { # package allowed-regex
   echo "$package: $(wc -l < "target/package/$package.txt") files"
 }
 check_list cloudflare-mtls-codegen \
-  '^(Cargo\.toml|Cargo\.toml\.orig|\.cargo_vcs_info\.json|README\.md|LICENSE-(MIT|APACHE)|src/.*\.rs)$'
+  '^(Cargo\.toml|Cargo\.toml\.orig|Cargo\.lock|\.cargo_vcs_info\.json|README\.md|LICENSE-(MIT|APACHE)|src/.*\.rs)$'
 check_list cloudflare-mtls \
   '^(Cargo\.toml|Cargo\.toml\.orig|Cargo\.lock|\.cargo_vcs_info\.json|README\.md|LICENSE-(MIT|APACHE)|build\.rs|spec/(cloudflare-mtls\.json|overlay\.toml|README\.md)|src/.*\.rs)$'
 for must in build.rs spec/cloudflare-mtls.json spec/overlay.toml src/lib.rs README.md; do
