@@ -6,20 +6,25 @@
 //!
 //! **Offline (the default).** With no Cloudflare credentials in the environment (none of
 //! `CLOUDFLARE_API_TOKEN`, `CLOUDFLARE_EMAIL` + `CLOUDFLARE_API_KEY`,
-//! `CLOUDFLARE_API_USER_SERVICE_KEY`), the example starts a local stand-in for the Cloudflare API
-//! in-process (a `wiremock` server with stateful responders: what you upload is stored, listed and
-//! deleted) and walks a certificate's whole life against it:
+//! `CLOUDFLARE_API_USER_SERVICE_KEY`), the example starts the crate's stand-in for the Cloudflare
+//! API in-process ([`cloudflare_mtls::testing::StandIn`], cargo feature `testing`: a stateful
+//! server on a loopback port that parses the certificates and CSRs it is sent, so what you upload
+//! is stored, listed and deleted), seeds it with an account that already holds a CA certificate
+//! and a zone with a few API Shield client certificates, and walks a certificate's whole life
+//! against it:
 //!
 //! 1. upload a CA certificate to the account (`mtls_certificates().create`);
 //! 2. list the account's mTLS certificates;
 //! 3. fetch it by id, and list the Cloudflare services that use it (its associations);
-//! 4. add an Access mTLS root certificate to a zone, list the zone's, and delete it again
-//!    (`access().certificates()`, one method for account and zone through [`Scope`]);
+//! 4. add an Access mTLS root certificate to a zone for a hostname, list the zone's, detach the
+//!    hostname and delete it again (`access().certificates()`, one method for account and zone
+//!    through [`Scope`]);
 //! 5. have the Cloudflare managed CA issue an API Shield client certificate from a CSR, stream the
 //!    zone's active client certificates page after page (`list_all`), and revoke it;
 //! 6. delete the uploaded certificate, and show that fetching it now fails with a "not found" API
 //!    error carrying Cloudflare's error code and message;
-//! 7. show that the stand-in, like the API, refuses a request without credentials.
+//! 7. show that the stand-in, like the API, refuses a request without credentials or with a wrong
+//!    token.
 //!
 //! **Against the real API (read-only).** With credentials set, the example uses
 //! [`Client::from_env`] and only reads: it lists the mTLS certificates of `CLOUDFLARE_ACCOUNT_ID`,
@@ -36,15 +41,16 @@
 //! account's mTLS certificates, "Access: Mutual TLS Certificates" and "Zone: SSL and Certificates"
 //! for the zone's. On any error the example prints one line and exits with status 1.
 
+use cloudflare_mtls::testing::{csr, Seed, StandIn, TestCertificate, ACCOUNT_ID, ZONE_ID};
 use cloudflare_mtls::types::{
-    AccessCertificate, AccessCertificateCreate, ClientCertificate, ClientCertificateCreate,
-    ClientCertificateListParams, ClientCertificateStatusFilter, MtlsCertificate,
-    MtlsCertificateCreate, MtlsCertificateListParams,
+    AccessCertificate, AccessCertificateCreate, AccessCertificateUpdate, ClientCertificate,
+    ClientCertificateCreate, ClientCertificateListParams, ClientCertificateStatusFilter,
+    MtlsCertificate, MtlsCertificateCreate, MtlsCertificateListParams,
 };
 use cloudflare_mtls::{Client, Credentials, Scope};
 use futures::TryStreamExt;
 use std::process::ExitCode;
-use wiremock::MockServer;
+use std::time::Duration;
 
 type BoxError = Box<dyn std::error::Error>;
 
@@ -115,24 +121,51 @@ async fn main() -> ExitCode {
 
 /// The whole walk, against the in-process stand-in.
 async fn offline() -> Result<(), BoxError> {
-    let server = stand_in::start().await;
+    let stand_in = StandIn::start().await;
+    seed(&stand_in);
     println!(
-        "Offline: running against a local stand-in for the Cloudflare API at {} (to read your real \
-         account instead, set CLOUDFLARE_API_TOKEN, CLOUDFLARE_ACCOUNT_ID and CLOUDFLARE_ZONE_ID)",
-        server.uri()
+        "Offline: running against cloudflare_mtls::testing, an in-process stand-in for the \
+         Cloudflare API, at {} (to read your real account instead, set CLOUDFLARE_API_TOKEN, \
+         CLOUDFLARE_ACCOUNT_ID and CLOUDFLARE_ZONE_ID)",
+        stand_in.base_url()
     );
-    walk(&server).await
+    walk(&stand_in).await
 }
 
-/// Creates and deletes things, so it only ever talks to `server` (the stand-in).
-async fn walk(server: &MockServer) -> Result<(), BoxError> {
-    let client = Client::builder()
-        .base_url(server.uri())
-        .allow_http(true)
-        .api_token("stand-in-token")
-        .build()?;
-    let account_id = stand_in::ACCOUNT_ID;
-    let zone_id = stand_in::ZONE_ID;
+/// What the account and the zone hold before the walk: the account's current root CA, and API
+/// Shield client certificates of a few services (one of them revoked), each issued by the
+/// stand-in's managed CA from a CSR made here.
+fn seed(stand_in: &StandIn) {
+    let current_root = TestCertificate::new("CN=Example Corp Root CA,O=Example Corp,C=US")
+        .ca(true)
+        .expires_in(Duration::from_secs(8 * 365 * 86_400))
+        .build();
+    stand_in.seed(
+        Seed::mtls_certificate(ACCOUNT_ID, &current_root.certificate_pem)
+            .ca(true)
+            .name("corp-root-ca"),
+    );
+    for (service, status) in [
+        ("billing-service", "active"),
+        ("inventory-sync", "active"),
+        ("payments-gateway", "active"),
+        ("reporting-export", "active"),
+        ("search-indexer", "active"),
+        ("legacy-batch-job", "revoked"),
+    ] {
+        let subject = format!(
+            "CN={service},OU=API Clients,O=Example Corp,L=San Francisco,ST=California,C=US"
+        );
+        stand_in.seed(Seed::client_certificate(ZONE_ID, &csr(&subject)).status(status));
+    }
+}
+
+/// Creates and deletes things, so it only ever talks to `stand_in`.
+async fn walk(stand_in: &StandIn) -> Result<(), BoxError> {
+    // The stand-in's base URL, plain http allowed, and the token it accepts.
+    let client = stand_in.client();
+    let account_id = ACCOUNT_ID;
+    let zone_id = ZONE_ID;
 
     // 1. Upload a CA certificate to the account.
     let name = "quickstart-ca";
@@ -232,6 +265,13 @@ async fn walk(server: &MockServer) -> Result<(), BoxError> {
         page.items.len(),
         names.join("; ")
     );
+    // A certificate still associated with hostnames cannot be deleted: detach them first.
+    let detached = client
+        .access()
+        .certificates()
+        .update(scope, &access_id, &AccessCertificateUpdate::new(Vec::new()))
+        .await?;
+    println!("   update (no hostnames) -> {}", access_line(&detached));
     let deleted = client
         .access()
         .certificates()
@@ -271,28 +311,36 @@ async fn walk(server: &MockServer) -> Result<(), BoxError> {
         issuer.unwrap_or("?"),
         day(&issued.expires_on)
     );
-    println!("   list_all(status=active, per_page=2), a stream that fetches pages as it is read:");
-    let before = list_requests(server).await;
+    // Cloudflare pages client certificates 5 to 50 at a time: 5 here, so that the zone's six
+    // active certificates take two pages.
+    println!("   list_all(status=active, per_page=5), a stream that fetches pages as it is read:");
+    let before = list_requests(stand_in);
     let mut active = client.client_certificates().list_all(
         zone_id,
         ClientCertificateListParams::default()
             .status(ClientCertificateStatusFilter::Active)
-            .per_page(2),
+            .per_page(5),
     );
     let mut count = 0;
     while let Some(cert) = active.try_next().await? {
         count += 1;
         println!("   - {}", client_line(&cert));
     }
-    let pages = list_requests(server).await - before;
+    let pages = list_requests(stand_in) - before;
     println!("   -> {count} active client certificates, in {pages} page requests");
+    // Revocation is asynchronous: `pending_revocation` at first, `revoked` once it has settled.
     let revoked = client
         .client_certificates()
         .delete(zone_id, &client_cert_id)
         .await?;
+    let later = client
+        .client_certificates()
+        .get(zone_id, &client_cert_id)
+        .await?;
     println!(
-        "   revoke (delete) {client_cert_id} -> {}",
-        status(&revoked)
+        "   revoke (delete) {client_cert_id} -> {}; get it again -> {}",
+        status(&revoked),
+        status(&later)
     );
 
     // 6. Delete the uploaded certificate; fetching it again is a "not found" API error.
@@ -315,24 +363,42 @@ async fn walk(server: &MockServer) -> Result<(), BoxError> {
         Err(e) => return Err(e.into()),
     }
 
-    // 7. Without credentials the API (and the stand-in) answers 401.
+    // 7. Like the API, the stand-in refuses a request without credentials (HTTP 400, Cloudflare
+    //    error 9106) and one with credentials it does not know (HTTP 403, error 10000).
     let anonymous = Client::builder()
-        .base_url(server.uri())
+        .base_url(stand_in.base_url())
         .allow_http(true)
         .build()?;
-    match anonymous
-        .mtls_certificates()
-        .list(account_id, MtlsCertificateListParams::default())
-        .await
-    {
-        Ok(_) => return Err("the stand-in accepted a request without credentials".into()),
-        Err(e) if e.is_unauthorized() => {
-            let (code, message) = first_error(&e);
-            println!(
-                "7. no credentials -> HTTP 401, is_unauthorized(): Cloudflare error {code}: {message}"
-            );
+    let wrong_token = stand_in
+        .client_builder()
+        .credentials(Credentials::Token("not-the-right-token".into()))
+        .build()?;
+    for (step, what, client) in [
+        ("7.", "no credentials", anonymous),
+        ("  ", "wrong token", wrong_token),
+    ] {
+        match client
+            .mtls_certificates()
+            .list(account_id, MtlsCertificateListParams::default())
+            .await
+        {
+            Ok(_) => return Err(format!("the stand-in accepted a request with {what}").into()),
+            Err(e) if e.api().is_some() => {
+                let (code, message) = first_error(&e);
+                let status = e.status().map_or(0, |s| s.as_u16());
+                let helper = if e.is_forbidden() {
+                    ", is_forbidden()"
+                } else if e.is_bad_request() {
+                    ", is_bad_request()"
+                } else {
+                    ""
+                };
+                println!(
+                    "{step} {what} -> HTTP {status}{helper}: Cloudflare error {code}: {message}"
+                );
+            }
+            Err(e) => return Err(e.into()),
         }
-        Err(e) => return Err(e.into()),
     }
 
     println!("Done: every step went through the typed client; nothing left the machine.");
@@ -483,496 +549,10 @@ fn first_error(e: &cloudflare_mtls::Error) -> (i64, String) {
 }
 
 /// How many client-certificate list requests the stand-in has received.
-async fn list_requests(server: &MockServer) -> usize {
-    let requests = server.received_requests().await.unwrap_or_default();
-    requests
+fn list_requests(stand_in: &StandIn) -> usize {
+    stand_in
+        .requests()
         .iter()
-        .filter(|r| r.method.as_str() == "GET" && r.url.path().ends_with("/client_certificates"))
+        .filter(|r| r.method == "GET" && r.path.ends_with("/client_certificates"))
         .count()
-}
-
-/// A small, stateful stand-in for the parts of the Cloudflare API the walk uses: certificates are
-/// kept in memory, so an upload shows up in the next list and a delete makes the next get fail.
-/// Responses use Cloudflare's envelope (`success`, `errors`, `messages`, `result`, `result_info`)
-/// and are written as plain JSON, independently of the client's generated types. Error codes are
-/// modelled on Cloudflare's; the stand-in does not promise the real API's exact codes.
-mod stand_in {
-    use serde_json::{json, Value};
-    use std::collections::hash_map::RandomState;
-    use std::hash::{BuildHasher, Hasher};
-    use std::sync::{Arc, Mutex, PoisonError};
-    use wiremock::matchers::{any, method, path_regex};
-    use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
-
-    /// The account the offline walk uses (Cloudflare's documentation example id).
-    pub const ACCOUNT_ID: &str = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// The zone the offline walk uses.
-    pub const ZONE_ID: &str = "7c5dae5552338874e5053f2534d2767a";
-
-    /// What the real API would read out of `super::CA_PEM` (the stand-in does not parse X.509;
-    /// these are the values `openssl x509 -noout -text` prints for that certificate).
-    const CA_ISSUER: &str = "CN=Example Corp Quickstart Root CA,O=Example Corp,C=US";
-    const CA_SERIAL: &str = "4315397cb41597f0a85b4e6809d2e1958f08e437";
-    const CA_EXPIRES: &str = "2036-11-22T15:56:46Z";
-    const CA_MD5: &str = "MD5 Fingerprint=82:FA:A9:92:32:D3:F7:F2:81:61:3E:BC:8F:95:CB:40";
-
-    /// The managed CA that signs API Shield client certificates.
-    fn managed_ca() -> Value {
-        json!({
-            "id": "568b6b74-7b0c-4755-8840-4e3b8c24adeb",
-            "name": "Cloudflare Managed CA for account",
-        })
-    }
-
-    #[derive(Clone, Copy, Debug)]
-    enum Op {
-        MtlsList,
-        MtlsCreate,
-        MtlsGet,
-        MtlsDelete,
-        MtlsAssociations,
-        AccessList,
-        AccessCreate,
-        AccessGet,
-        AccessDelete,
-        ClientList,
-        ClientCreate,
-        ClientGet,
-        ClientDelete,
-        NoRoute,
-    }
-
-    /// An item and the account or zone that owns it (`accounts/<id>` or `zones/<id>`).
-    struct Stored {
-        owner: String,
-        item: Value,
-    }
-
-    #[derive(Default)]
-    struct State {
-        mtls: Vec<Stored>,
-        access: Vec<Stored>,
-        client: Vec<Stored>,
-    }
-
-    impl State {
-        /// An account and zone that already hold a few certificates.
-        fn seeded() -> State {
-            let account = format!("accounts/{ACCOUNT_ID}");
-            let zone = format!("zones/{ZONE_ID}");
-            let client_cert =
-                |id: &str, cn: &str, status: &str, issued: &str, expires: &str| Stored {
-                    owner: zone.clone(),
-                    item: json!({
-                        "id": id, "common_name": cn, "status": status,
-                        "organization": "Example Corp", "organizational_unit": "API Clients",
-                        "country": "US", "state": "California",
-                        "location": "San Francisco", "certificate_authority": managed_ca(),
-                        "issued_on": issued, "expires_on": expires, "signature": "ECDSAWithSHA256",
-                        "serial_number": random_hex(40), "fingerprint_sha256": random_hex(64),
-                        "ski": random_hex(40), "validity_days": 3650,
-                    }),
-                };
-            State {
-                mtls: vec![Stored {
-                    owner: account,
-                    item: json!({
-                        "id": "2d2b7f6cf4b04a43a5d0c1b0e8e8f5a1", "name": "corp-root-ca-2024",
-                        "ca": true,
-                        "issuer": "CN=Example Corp Root CA 2024,O=Example Corp,C=US",
-                        "serial_number": "7a0e1f6b9c2d44e08d1f3a5b6c7d8e9f01234567",
-                        "signature": "SHA256WithRSA", "expires_on": "2034-03-01T00:00:00Z",
-                        "uploaded_on": "2024-03-04T09:12:45.118342Z",
-                    }),
-                }],
-                access: Vec::new(),
-                client: vec![
-                    client_cert(
-                        "b7e2c3d4a5f6478899aabbccddeeff01",
-                        "billing-service",
-                        "active",
-                        "2025-02-11T10:20:00Z",
-                        "2035-02-09T10:20:00Z",
-                    ),
-                    client_cert(
-                        "c1d2e3f4a5b6478899aabbccddeeff02",
-                        "inventory-sync",
-                        "active",
-                        "2025-06-30T08:00:00Z",
-                        "2035-06-28T08:00:00Z",
-                    ),
-                    client_cert(
-                        "d9e8f7a6b5c4478899aabbccddeeff03",
-                        "legacy-batch-job",
-                        "revoked",
-                        "2023-01-05T12:00:00Z",
-                        "2033-01-02T12:00:00Z",
-                    ),
-                ],
-            }
-        }
-    }
-
-    /// One route of the stand-in: the operation it serves and the shared state.
-    struct Route {
-        op: Op,
-        state: Arc<Mutex<State>>,
-    }
-
-    /// Starts the stand-in on a free local port.
-    pub async fn start() -> MockServer {
-        let server = MockServer::start().await;
-        let state = Arc::new(Mutex::new(State::seeded()));
-        let mtls = r"^/accounts/[^/]+/mtls_certificates";
-        let access = r"^/(accounts|zones)/[^/]+/access/certificates";
-        let client = r"^/zones/[^/]+/client_certificates";
-        let routes = [
-            ("GET", format!("{mtls}$"), Op::MtlsList),
-            ("POST", format!("{mtls}$"), Op::MtlsCreate),
-            ("GET", format!("{mtls}/[^/]+$"), Op::MtlsGet),
-            ("DELETE", format!("{mtls}/[^/]+$"), Op::MtlsDelete),
-            (
-                "GET",
-                format!("{mtls}/[^/]+/associations$"),
-                Op::MtlsAssociations,
-            ),
-            ("GET", format!("{access}$"), Op::AccessList),
-            ("POST", format!("{access}$"), Op::AccessCreate),
-            ("GET", format!("{access}/[^/]+$"), Op::AccessGet),
-            ("DELETE", format!("{access}/[^/]+$"), Op::AccessDelete),
-            ("GET", format!("{client}$"), Op::ClientList),
-            ("POST", format!("{client}$"), Op::ClientCreate),
-            ("GET", format!("{client}/[^/]+$"), Op::ClientGet),
-            ("DELETE", format!("{client}/[^/]+$"), Op::ClientDelete),
-        ];
-        for (verb, path, op) in routes {
-            Mock::given(method(verb))
-                .and(path_regex(path))
-                .respond_with(Route {
-                    op,
-                    state: state.clone(),
-                })
-                .mount(&server)
-                .await;
-        }
-        // Anything else: Cloudflare's "no route" answer (lowest priority).
-        Mock::given(any())
-            .respond_with(Route {
-                op: Op::NoRoute,
-                state,
-            })
-            .with_priority(u8::MAX)
-            .mount(&server)
-            .await;
-        server
-    }
-
-    impl Respond for Route {
-        fn respond(&self, req: &Request) -> ResponseTemplate {
-            let authorized = req
-                .headers
-                .get("authorization")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.strip_prefix("Bearer "))
-                .is_some_and(|token| !token.trim().is_empty());
-            if !authorized {
-                return failure(401, 10000, "Authentication error");
-            }
-            // `/accounts/<id>/...` or `/zones/<id>/...`: the owner, then the item id if any.
-            let segments: Vec<&str> = req
-                .url
-                .path_segments()
-                .map(Iterator::collect)
-                .unwrap_or_default();
-            let owner = segments
-                .iter()
-                .take(2)
-                .copied()
-                .collect::<Vec<_>>()
-                .join("/");
-            let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-            let state = &mut *state;
-            match self.op {
-                Op::MtlsList => list(&state.mtls, &owner, req, None),
-                Op::MtlsCreate => create_mtls(&mut state.mtls, owner, req),
-                Op::MtlsGet => get(&state.mtls, &owner, segments[3], "mTLS certificate"),
-                Op::MtlsDelete => delete(
-                    &mut state.mtls,
-                    &owner,
-                    segments[3],
-                    "mTLS certificate",
-                    |item| item,
-                ),
-                Op::MtlsAssociations => match find(&state.mtls, &owner, segments[3]) {
-                    // Nothing in this stand-in deploys certificates to a Cloudflare service.
-                    Some(_) => success(json!([]), Some(result_info(1, 50, 0, 0))),
-                    None => not_found("mTLS certificate"),
-                },
-                Op::AccessList => list(&state.access, &owner, req, None),
-                Op::AccessCreate => create_access(&mut state.access, owner, req),
-                Op::AccessGet => get(&state.access, &owner, segments[4], "Access certificate"),
-                Op::AccessDelete => delete(
-                    &mut state.access,
-                    &owner,
-                    segments[4],
-                    "Access certificate",
-                    |item| json!({ "id": item["id"] }),
-                ),
-                Op::ClientList => {
-                    let wanted = query(req, "status").filter(|s| s != "all");
-                    list(&state.client, &owner, req, wanted.as_deref())
-                }
-                Op::ClientCreate => create_client(&mut state.client, owner, req),
-                Op::ClientGet => get(&state.client, &owner, segments[3], "Client certificate"),
-                Op::ClientDelete => revoke(&mut state.client, &owner, segments[3]),
-                Op::NoRoute => failure(404, 7000, "No route for that URI"),
-            }
-        }
-    }
-
-    fn create_mtls(items: &mut Vec<Stored>, owner: String, req: &Request) -> ResponseTemplate {
-        let Some(body) = json_object(req) else {
-            return not_an_object();
-        };
-        let Some(ca) = body["ca"].as_bool() else {
-            return failure(400, 1001, "ca: required boolean");
-        };
-        let pem = body["certificates"].as_str().unwrap_or_default();
-        if !pem.contains("-----BEGIN CERTIFICATE-----") {
-            return failure(400, 1002, "certificates: Unable to parse certificate");
-        }
-        let now = now();
-        let mut item = json!({
-            "id": random_hex(32), "ca": ca, "certificates": pem, "issuer": CA_ISSUER,
-            "serial_number": CA_SERIAL, "signature": "ECDSAWithSHA256", "expires_on": CA_EXPIRES,
-            "uploaded_on": now,
-        });
-        if let Some(name) = body["name"].as_str() {
-            item["name"] = json!(name);
-        }
-        items.push(Stored {
-            owner,
-            item: item.clone(),
-        });
-        item["updated_at"] = json!(now);
-        success(item, None)
-    }
-
-    fn create_access(items: &mut Vec<Stored>, owner: String, req: &Request) -> ResponseTemplate {
-        let Some(body) = json_object(req) else {
-            return not_an_object();
-        };
-        let Some(name) = body["name"].as_str().filter(|n| !n.is_empty()) else {
-            return failure(400, 12130, "name: required");
-        };
-        if !body["certificate"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("-----BEGIN CERTIFICATE-----")
-        {
-            return failure(400, 12130, "certificate: Unable to parse certificate");
-        }
-        if items
-            .iter()
-            .any(|s| s.owner == owner && s.item["name"] == name)
-        {
-            return failure(409, 12130, "a certificate with this name already exists");
-        }
-        let now = now();
-        let item = json!({
-            "id": random_uuid(), "name": name, "fingerprint": CA_MD5,
-            "associated_hostnames": body.get("associated_hostnames").cloned().unwrap_or(json!([])),
-            "expires_on": CA_EXPIRES, "created_at": now, "updated_at": now,
-        });
-        items.push(Stored {
-            owner,
-            item: item.clone(),
-        });
-        success(item, None)
-    }
-
-    fn create_client(items: &mut Vec<Stored>, owner: String, req: &Request) -> ResponseTemplate {
-        let Some(body) = json_object(req) else {
-            return not_an_object();
-        };
-        let csr = body["csr"].as_str().unwrap_or_default();
-        if !csr.contains("-----BEGIN CERTIFICATE REQUEST-----") {
-            return failure(
-                400,
-                1401,
-                "csr: Unable to parse the certificate signing request",
-            );
-        }
-        let Some(days) = body["validity_days"]
-            .as_i64()
-            .filter(|d| (1..=3650).contains(d))
-        else {
-            return failure(400, 1402, "validity_days: must be between 1 and 3650");
-        };
-        let issued = chrono::Utc::now();
-        // The stand-in does not parse the CSR nor sign anything: it reports the subject of
-        // `super::CLIENT_CSR` and leaves out the issued certificate's PEM.
-        let item = json!({
-            "id": random_hex(32), "csr": csr, "common_name": "quickstart-client",
-            "organization": "Example Corp", "organizational_unit": "API Clients", "country": "US",
-            "state": "California", "location": "San Francisco",
-            "certificate_authority": managed_ca(), "status": "active", "validity_days": days,
-            "issued_on": stamp(issued), "expires_on": stamp(issued + chrono::TimeDelta::days(days)),
-            "signature": "ECDSAWithSHA256", "serial_number": random_hex(40),
-            "fingerprint_sha256": random_hex(64), "ski": random_hex(40),
-        });
-        items.push(Stored {
-            owner,
-            item: item.clone(),
-        });
-        success(item, None)
-    }
-
-    /// API Shield "revokes" asynchronously: the certificate goes to `pending_revocation`.
-    fn revoke(items: &mut [Stored], owner: &str, id: &str) -> ResponseTemplate {
-        match items
-            .iter_mut()
-            .find(|s| s.owner == owner && s.item["id"] == id)
-        {
-            Some(stored) if stored.item["status"] == "revoked" => {
-                failure(400, 1403, "the client certificate is already revoked")
-            }
-            Some(stored) => {
-                stored.item["status"] = json!("pending_revocation");
-                success(stored.item.clone(), None)
-            }
-            None => not_found("Client certificate"),
-        }
-    }
-
-    /// One page of the owner's items (optionally of one `status`), with `result_info`.
-    fn list(
-        items: &[Stored],
-        owner: &str,
-        req: &Request,
-        status: Option<&str>,
-    ) -> ResponseTemplate {
-        let matching: Vec<&Value> = items
-            .iter()
-            .filter(|s| s.owner == owner)
-            .map(|s| &s.item)
-            .filter(|item| status.is_none_or(|st| item["status"] == st))
-            .collect();
-        // Numbers may come as `2` or `2.0`.
-        let number = |name| {
-            query(req, name)
-                .and_then(|v| v.parse::<f64>().ok())
-                .filter(|n| *n >= 1.0)
-                .map(|n| n as usize)
-        };
-        let per_page = number("per_page").unwrap_or(20).min(50);
-        let page = number("page").unwrap_or(1);
-        let total = matching.len();
-        let on_page: Vec<&Value> = matching
-            .into_iter()
-            .skip((page - 1) * per_page)
-            .take(per_page)
-            .collect();
-        let info = result_info(page, per_page, on_page.len(), total);
-        success(json!(on_page), Some(info))
-    }
-
-    fn find<'s>(items: &'s [Stored], owner: &str, id: &str) -> Option<&'s Value> {
-        items
-            .iter()
-            .find(|s| s.owner == owner && s.item["id"] == id)
-            .map(|s| &s.item)
-    }
-
-    fn get(items: &[Stored], owner: &str, id: &str, what: &str) -> ResponseTemplate {
-        match find(items, owner, id) {
-            Some(item) => success(item.clone(), None),
-            None => not_found(what),
-        }
-    }
-
-    fn delete(
-        items: &mut Vec<Stored>,
-        owner: &str,
-        id: &str,
-        what: &str,
-        answer: impl FnOnce(Value) -> Value,
-    ) -> ResponseTemplate {
-        match items
-            .iter()
-            .position(|s| s.owner == owner && s.item["id"] == id)
-        {
-            Some(index) => success(answer(items.remove(index).item), None),
-            None => not_found(what),
-        }
-    }
-
-    fn json_object(req: &Request) -> Option<Value> {
-        req.body_json::<Value>().ok().filter(Value::is_object)
-    }
-
-    fn not_an_object() -> ResponseTemplate {
-        failure(400, 1000, "the request body is not a JSON object")
-    }
-
-    fn query(req: &Request, name: &str) -> Option<String> {
-        req.url
-            .query_pairs()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.into_owned())
-    }
-
-    fn result_info(page: usize, per_page: usize, count: usize, total: usize) -> Value {
-        json!({
-            "page": page, "per_page": per_page, "count": count, "total_count": total,
-            "total_pages": total.div_ceil(per_page),
-        })
-    }
-
-    fn success(result: Value, result_info: Option<Value>) -> ResponseTemplate {
-        let mut body = json!({ "success": true, "errors": [], "messages": [], "result": result });
-        if let Some(info) = result_info {
-            body["result_info"] = info;
-        }
-        ResponseTemplate::new(200).set_body_json(body)
-    }
-
-    fn failure(status: u16, code: u32, message: &str) -> ResponseTemplate {
-        ResponseTemplate::new(status).set_body_json(json!({
-            "success": false,
-            "errors": [{ "code": code, "message": message }],
-            "messages": [],
-            "result": null,
-        }))
-    }
-
-    fn not_found(what: &str) -> ResponseTemplate {
-        failure(404, 1404, &format!("{what} not found"))
-    }
-
-    fn now() -> String {
-        stamp(chrono::Utc::now())
-    }
-
-    fn stamp(at: chrono::DateTime<chrono::Utc>) -> String {
-        at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
-    }
-
-    /// `len` random lowercase hex digits (std's randomly keyed hasher; good enough for ids).
-    fn random_hex(len: usize) -> String {
-        let mut out = String::with_capacity(len + 16);
-        while out.len() < len {
-            let mut hasher = RandomState::new().build_hasher();
-            hasher.write_usize(out.len());
-            out.push_str(&format!("{:016x}", hasher.finish()));
-        }
-        out.truncate(len);
-        out
-    }
-
-    fn random_uuid() -> String {
-        let h = random_hex(32);
-        let (a, b, c, d, e) = (&h[0..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32]);
-        format!("{a}-{b}-4{c}-a{d}-{e}")
-    }
 }

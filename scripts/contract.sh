@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
-# Contract tests: every generated operation sent to Stoplight Prism (a third-party OpenAPI validator,
-# pinned in contract/package-lock.json) serving Cloudflare's published mTLS spec.
+# Contract tests, in two stages, against Cloudflare's published mTLS spec with Stoplight Prism (a
+# third-party OpenAPI validator, pinned in contract/package-lock.json):
+#   1. the client: every generated operation sent to `prism mock` serving the spec
+#      (tests/contract.rs);
+#   2. the stand-in (`cloudflare_mtls::testing::StandIn`): every operation sent through the client
+#      to `prism proxy` in front of it, which validates each request and each of the stand-in's
+#      responses against the spec (tests/contract_stand_in.rs).
 #
 #   bash scripts/contract.sh
 #
@@ -8,14 +13,32 @@
 # registry, install scripts disabled), python3, cargo, and Cloudflare's spec at
 # ../shared/specs/cloudflare-mtls-2024-08-06.json (override with CONTRACT_SPEC=/path/to/spec.json).
 #
-# Steps: install Prism (`npm ci --ignore-scripts`); copy the spec to a temporary file, rewriting every
-# operation's `security` to `[{api_token}, {api_email, api_key}]` (Cloudflare's document lists only
-# email + key on these operations; the rewrite lets the token client be validated too), and
-# declaring the reactivate PATCH's `{reactivate}` body, which the document predates; start
-# `prism mock` on a free loopback port; wait until it answers; run
+# Steps: install Prism (`npm ci --ignore-scripts`); copy the spec to a temporary file, which both
+# stages use, with these rewrites:
+#   - every operation's `security` becomes `[{api_token}, {api_email, api_key}]`: Cloudflare's
+#     document lists only email + key on these operations; the rewrite lets the token client be
+#     validated too;
+#   - the reactivate PATCH declares its `{reactivate}` body, which the document predates (our spec
+#     is newer: spec/README.md, revision .3);
+#   - `result` of the failure envelopes (`*_api-response-common-failure`) becomes `{enum: [null]}`
+#     instead of `{type: object, nullable: true, enum: [null]}`: Prism turns the latter into
+#     `enum: [null, null]`, which its JSON Schema validator (Ajv) refuses to compile, and then skips
+#     the validation of every `4XX` response without a word;
+#   - a `4XX` schema `allOf: [<the success envelope>, <the failure envelope>]` (18 operations)
+#     becomes the failure envelope alone, as Cloudflare's own document has it for the Access and
+#     three client-certificate operations: `success` is `enum: [true]` in one member and
+#     `enum: [false]` in the other, so no response could pass (spec/README.md, "Irregularities").
+#     These two repairs let stage 2 validate error responses; stage 1 is the same with or without
+#     them.
+# Stage 1: start `prism mock` on a free loopback port; wait until it answers; run
 # `cargo test --locked --features contract-tests --test contract` with CONTRACT_BASE_URL pointing at
-# it; stop Prism (by PID, always); print Prism's request and violation counts; exit with the tests'
-# status.
+# it; stop Prism (by PID, always); print Prism's request and violation counts.
+# Stage 2: run `cargo test --locked --features contract-tests --test contract_stand_in` with
+# CONTRACT_PRISM (the Prism executable), CONTRACT_SPEC_FILE (the temporary spec) and
+# CONTRACT_PROXY_LOG_DIR: each test starts a stand-in, then `prism proxy` in front of it (the
+# upstream URL is only known once the stand-in runs), writes Prism's log and pid there, and stops
+# it; the script stops any left running (by PID). Print the proxy's request and violation counts.
+# Exit non-zero if either stage's tests fail or the proxy reports any violation of the stand-in.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -40,11 +63,23 @@ echo "prism $("$prism" --version)"
 
 workdir=$(mktemp -d "${TMPDIR:-/tmp}/cloudflare-mtls-contract.XXXXXX")
 prism_pid=""
-cleanup() {
+stop_mock() {
   if [[ -n "$prism_pid" ]] && kill -0 "$prism_pid" 2>/dev/null; then
     kill "$prism_pid" 2>/dev/null || true
     wait "$prism_pid" 2>/dev/null || true
   fi
+  prism_pid=""
+}
+cleanup() {
+  stop_mock
+  # Proxies the stage-2 tests started and could not stop (the test process killed): by PID.
+  for pidfile in "$workdir"/proxy/*.pid; do
+    [[ -f "$pidfile" ]] || continue
+    pid=$(cat "$pidfile")
+    if [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true
+    fi
+  done
   rm -rf "$workdir"
 }
 trap cleanup EXIT
@@ -54,7 +89,8 @@ trap 'exit 143' TERM
 tmp_spec=$workdir/cloudflare-mtls.json
 log=$workdir/prism.log
 
-echo "==> temporary spec: every operation accepts {api_token} or {api_email, api_key}; the reactivate PATCH declares its body"
+echo "==> temporary spec: every operation accepts {api_token} or {api_email, api_key};" \
+  "the reactivate PATCH declares its body; the 4XX envelopes are repaired"
 python3 - "$spec" "$tmp_spec" <<'PY'
 import json, sys
 
@@ -83,9 +119,41 @@ for item in doc.get("paths", {}).values():
             count += 1
 if count == 0:
     sys.exit(f"contract.sh: {src} has no operations")
+# The failure envelopes' `result`: `{type: object, nullable: true, enum: [null]}` becomes
+# `{enum: [null]}` (Prism makes the former `enum: [null, null]`, which Ajv refuses to compile, and
+# then validates no 4XX response).
+schemas = doc.get("components", {}).get("schemas", {})
+failures = sorted(n for n in schemas if n.endswith("api-response-common-failure"))
+if not failures:
+    sys.exit(f"contract.sh: {src} has no failure envelope (*api-response-common-failure)")
+for name in failures:
+    result = schemas[name].get("properties", {}).get("result")
+    if not isinstance(result, dict) or result.get("enum") != [None]:
+        sys.exit(f"contract.sh: {name}.result is not `enum: [null]`: {result!r}")
+    schemas[name]["properties"]["result"] = {"enum": [None]}
+# `4XX` schemas `allOf: [<success envelope>, <failure envelope>]` (no response can be both)
+# become the failure envelope alone.
+refs = {f"#/components/schemas/{n}" for n in failures}
+reduced = 0
+for item in doc.get("paths", {}).values():
+    for method, op in item.items():
+        if method not in methods:
+            continue
+        for code, response in op.get("responses", {}).items():
+            if not code.startswith("4"):
+                continue
+            for media in response.get("content", {}).values():
+                members = media.get("schema", {}).get("allOf", [])
+                failure = [m for m in members if m.get("$ref") in refs]
+                if len(members) > 1 and failure:
+                    media["schema"] = failure[0]
+                    reduced += 1
+if reduced == 0:
+    sys.exit(f"contract.sh: {src} has no 4XX allOf with a failure envelope to reduce")
 with open(dst, "w") as f:
     json.dump(doc, f)
-print(f"{count} operations rewritten")
+print(f"{count} operations rewritten; {len(failures)} failure envelopes' result made plain null; "
+      f"{reduced} 4XX envelopes reduced to the failure envelope")
 PY
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
@@ -119,24 +187,73 @@ if [[ -z "$ready" ]]; then
 fi
 echo "Prism is up (pid $prism_pid)"
 
-echo "==> cargo test --locked --features contract-tests --test contract"
+echo "==> stage 1: cargo test --locked --features contract-tests --test contract"
 status=0
 CONTRACT_BASE_URL=$base_url CONTRACT_UPSTREAM_SPEC=$spec CONTRACT_PRISM_LOG=$log \
   cargo test --locked --features contract-tests --test contract -- --nocapture || status=$?
+stop_mock
 
 # Prism's side: what it received and what it refused. The refusals are the suite's deliberate
 # probes (the user service key on every operation, out-of-range and malformed requests); a
 # violation on any other request fails the tests themselves.
-count() { grep -c "$1" "$log" || true; }
-echo "==> Prism: $(count 'Request received') requests received," \
-  "$(count 'The request passed the validation rules') passed validation," \
-  "$(count 'Request did not pass the validation rules') refused"
+count() { grep -c "$1" "$2" || true; }
+echo "==> Prism mock: $(count 'Request received' "$log") requests received," \
+  "$(count 'The request passed the validation rules' "$log") passed validation," \
+  "$(count 'Request did not pass the validation rules' "$log") refused"
 if grep -q 'Violation: ' "$log"; then
   echo "    violations reported (count, location, message):"
   sed -n 's/^.*Violation: //p' "$log" | sort | uniq -c | sed 's/^/    /'
 fi
 if [[ $status -ne 0 ]]; then
-  echo "==> contract tests failed; Prism's log:" >&2
+  echo "==> stage 1: contract tests failed; Prism's log:" >&2
   cat "$log" >&2
 fi
-exit $status
+
+# Stage 2: the stand-in behind `prism proxy`, started by the tests themselves.
+proxy_logs=$workdir/proxy
+mkdir -p "$proxy_logs"
+echo "==> stage 2: cargo test --locked --features contract-tests --test contract_stand_in"
+proxy_status=0
+CONTRACT_PRISM=$prism CONTRACT_SPEC_FILE=$tmp_spec CONTRACT_PROXY_LOG_DIR=$proxy_logs \
+  cargo test --locked --features contract-tests --test contract_stand_in -- --nocapture \
+  || proxy_status=$?
+
+# The proxy's side. stand-in.log: the stateful run, which must have no violation at all.
+# probes.log: deliberately broken answers and an out-of-range request, which must all be reported.
+stand_in_log=$proxy_logs/stand-in.log
+probes_log=$proxy_logs/probes.log
+violations=0
+if [[ -f "$stand_in_log" ]]; then
+  violations=$(count 'Violation: ' "$stand_in_log")
+  echo "==> Prism proxy (stand-in):" \
+    "$(count 'Request received' "$stand_in_log") requests received," \
+    "$(count '> Forwarding "' "$stand_in_log") forwarded to the stand-in," \
+    "$violations violations"
+  if [[ $violations -ne 0 ]]; then
+    echo "    violations reported (count, location, message):"
+    sed -n 's/^.*Violation: //p' "$stand_in_log" | sort | uniq -c | sed 's/^/    /'
+  fi
+else
+  echo "==> Prism proxy (stand-in): no log (the test did not start Prism)" >&2
+  [[ $proxy_status -ne 0 ]] || proxy_status=1
+fi
+if [[ -f "$probes_log" ]]; then
+  echo "==> Prism proxy (probes): $(count 'Request received' "$probes_log") requests received," \
+    "$(count 'Violation: ' "$probes_log") violations reported" \
+    "(deliberate: broken answers, a request out of range)"
+fi
+if [[ $violations -ne 0 && $proxy_status -eq 0 ]]; then
+  proxy_status=1
+fi
+if [[ $proxy_status -ne 0 ]]; then
+  echo "==> stage 2: stand-in contract tests failed" >&2
+  if [[ -f "$stand_in_log" ]]; then
+    echo "==> Prism proxy's log (stand-in):" >&2
+    cat "$stand_in_log" >&2
+  fi
+fi
+
+if [[ $status -ne 0 ]]; then
+  exit $status
+fi
+exit $proxy_status

@@ -58,6 +58,7 @@
 //! # }
 //! ```
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod call;
 mod client;
@@ -70,6 +71,9 @@ mod pagination;
 mod path;
 mod retry;
 mod scope;
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+pub mod testing;
 
 #[doc(hidden)]
 pub mod __private;

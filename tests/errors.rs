@@ -4,6 +4,7 @@
 
 mod common;
 
+use cloudflare_mtls::testing::{Seed, StandIn, TestCertificate};
 use cloudflare_mtls::types::*;
 use cloudflare_mtls::{Client, Credentials, Error, Scope};
 use common::*;
@@ -167,29 +168,37 @@ async fn each_client_error_status_has_its_helper() {
     }
 }
 
-/// A 4XX is final: even a client that retries sends it once.
+/// A 4XX is final: even a client that retries sends it once. The stand-in's "not found" for an id
+/// it does not hold, and for one it held before a delete.
 #[tokio::test]
 async fn client_errors_are_not_retried() {
-    let server = server().await;
-    Mock::given(method("GET"))
-        .and(path(mtls_path()))
-        .respond_with(ResponseTemplate::new(404).set_body_json(failure(1003, "not found")))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let client = Client::builder()
-        .base_url(server.uri())
-        .allow_http(true)
-        .api_token(TOKEN)
-        .max_retries(3)
-        .build()
-        .unwrap();
+    let stand_in = StandIn::start().await;
+    let client = stand_in.client_builder().max_retries(3).build().unwrap();
     let err = client
         .mtls_certificates()
         .get(ACCOUNT_ID, CERT_ID)
         .await
         .expect_err("an error");
-    assert!(err.is_not_found());
+    assert!(err.is_not_found(), "{err:?}");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
+    assert_eq!(stand_in.requests().len(), 1);
+
+    let ca = TestCertificate::new("CN=Example Root CA").ca(true).build();
+    let id = stand_in.seed(Seed::mtls_certificate(ACCOUNT_ID, &ca.certificate_pem).ca(true));
+    client
+        .mtls_certificates()
+        .delete(ACCOUNT_ID, &id)
+        .await
+        .expect("deleted");
+    stand_in.clear_requests();
+    let err = client
+        .mtls_certificates()
+        .delete(ACCOUNT_ID, &id)
+        .await
+        .expect_err("already gone");
+    assert!(err.is_not_found(), "{err:?}");
+    assert!(!err.is_retryable());
+    assert_eq!(stand_in.requests().len(), 1);
 }
 
 #[tokio::test]

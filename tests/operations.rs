@@ -1,14 +1,18 @@
 //! End-to-end tests of every generated operation against a local HTTP server: HTTP method, exact
 //! path, percent-encoding of path parameters, credentials headers, query parameters, exact request
-//! body, envelope unwrapping and the decoded result; pagination (`Page`, `list_all`).
+//! body, envelope unwrapping and the decoded result (wiremock, each request matched exactly);
+//! pagination (`Page`, `list_all`), over several pages of the library's stand-in
+//! (`cloudflare_mtls::testing`) and against servers that page oddly (wiremock).
 
 mod common;
 
+use cloudflare_mtls::testing::{csr, RecordedRequest, Seed, StandIn, TestCertificate};
 use cloudflare_mtls::types::*;
 use cloudflare_mtls::{Client, Error, Nullable, Page, Scope};
 use common::*;
 use futures::TryStreamExt;
 use serde_json::{json, Value};
+use std::time::{Duration, SystemTime};
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockBuilder, MockServer};
 
@@ -445,38 +449,41 @@ async fn access_certificates_list_without_params_sends_no_query_zone() {
     access_certificates_list_default_params(zone()).await;
 }
 
-/// `list_all` over 3 pages: it stops because of `total_pages`, although every page is full.
+/// The query parameters of a request, sorted (`page=2`, `per_page=5`, …).
+fn query_pairs(r: &RecordedRequest) -> Vec<String> {
+    let mut pairs: Vec<String> = r
+        .query
+        .as_deref()
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .collect();
+    pairs.sort();
+    pairs
+}
+
+/// `list_all` over 3 pages of the stand-in: it stops because of `total_pages`, although every
+/// page is full (no fourth request).
 async fn access_certificates_list_all(scope: Scope<'static>) {
-    let server = server().await;
-    let prefix = scoped_prefix(scope);
-    let p = format!("{prefix}/access/certificates");
-    for page in 1..=3u32 {
-        let first = (page - 1) * 2 + 1;
-        expect_request("GET", &p, Auth::Token)
-            .and(query_param("page", page.to_string()))
-            .and(query_param("per_page", "2"))
-            .respond_with(ok_page(
-                json!([
-                    access_certificate_json(&format!("cert-{first}"), "Allow devs"),
-                    access_certificate_json(&format!("cert-{}", first + 1), "Allow devs")
-                ]),
-                json!({ "page": page, "per_page": 2, "count": 2, "total_count": 6, "total_pages": 3 }),
+    let stand_in = StandIn::start().await;
+    let expiry = utc(2034, 1, 1, 5, 20, 0, 0);
+    let not_after = SystemTime::UNIX_EPOCH + Duration::from_secs(expiry.timestamp() as u64);
+    let ca = TestCertificate::new("CN=Example Root CA")
+        .ca(true)
+        .validity(SystemTime::now(), not_after)
+        .build();
+    let seeded: Vec<String> = (1..=6)
+        .map(|i| {
+            stand_in.seed(Seed::access_certificate(
+                scope,
+                &format!("cert-{i}"),
+                &ca.certificate_pem,
             ))
-            .expect(1)
-            .mount(&server)
-            .await;
-    }
-    expect_request("GET", &p, Auth::Token)
-        .and(query_param("page", "4"))
-        .respond_with(ok_page(
-            json!([access_certificate_json("cert-7", "x")]),
-            json!({ "page": 4 }),
-        ))
-        .expect(0)
-        .mount(&server)
-        .await;
-    let client = client(&server);
-    let all: Vec<AccessCertificate> = client
+        })
+        .collect();
+    let all: Vec<AccessCertificate> = stand_in
+        .client()
         .access()
         .certificates()
         .list_all(scope, AccessCertificateListParams::new().per_page(2))
@@ -487,11 +494,23 @@ async fn access_certificates_list_all(scope: Scope<'static>) {
         .iter()
         .map(|c| c.id.clone().unwrap_or_default())
         .collect();
+    assert_eq!(ids, seeded);
+    assert_eq!(all[5].name.as_deref(), Some("cert-6"));
+    assert_eq!(all[5].expires_on, Some(expiry));
+    let requests = stand_in.requests();
+    let queries: Vec<_> = requests.iter().map(query_pairs).collect();
     assert_eq!(
-        ids,
-        ["cert-1", "cert-2", "cert-3", "cert-4", "cert-5", "cert-6"]
+        queries,
+        [
+            ["page=1", "per_page=2"],
+            ["page=2", "per_page=2"],
+            ["page=3", "per_page=2"]
+        ]
     );
-    assert_eq!(all[5].expires_on, Some(utc(2034, 1, 1, 5, 20, 0, 0)));
+    let prefix = scoped_prefix(scope);
+    assert!(requests
+        .iter()
+        .all(|r| r.method == "GET" && r.path == format!("{prefix}/access/certificates")));
 }
 
 #[tokio::test]
@@ -1092,57 +1111,46 @@ async fn client_certificates_list_status_all() {
     );
 }
 
-/// `list_all` over 3 pages read one item at a time; the status filter is sent with every page.
+/// `list_all` over 3 pages of the stand-in read one item at a time; the status filter is sent
+/// with every page (Cloudflare's smallest page of client certificates is 5).
 #[tokio::test]
 async fn client_certificates_list_all_three_pages() {
-    let server = server().await;
-    let p = format!("/zones/{ZONE_ID}/client_certificates");
-    let pages = [
-        ("1", vec!["cc-1", "cc-2"]),
-        ("2", vec!["cc-3", "cc-4"]),
-        ("3", vec!["cc-5", "cc-6"]),
-    ];
-    for (page, ids) in &pages {
-        let result: Vec<Value> = ids
-            .iter()
-            .map(|id| client_certificate_json(id, "revoked"))
-            .collect();
-        expect_request("GET", &p, Auth::Token)
-            .and(query_param("status", "revoked"))
-            .and(query_param("page", *page))
-            .and(query_param("per_page", "2"))
-            .respond_with(ok_page(
-                json!(result),
-                json!({ "page": page.parse::<u64>().unwrap(), "per_page": 2, "count": 2, "total_count": 6, "total_pages": 3 }),
-            ))
-            .expect(1)
-            .mount(&server)
-            .await;
-    }
-    expect_request("GET", &p, Auth::Token)
-        .and(query_param("page", "4"))
-        .respond_with(ok_page(
-            json!([client_certificate_json("cc-7", "revoked")]),
-            json!({ "page": 4 }),
-        ))
-        .expect(0)
-        .mount(&server)
-        .await;
-    let client = client(&server);
+    let stand_in = StandIn::start().await;
+    stand_in.seed(Seed::client_certificate(ZONE_ID, &csr("CN=live")));
+    let revoked: Vec<String> = (1..=15)
+        .map(|i| {
+            stand_in.seed(
+                Seed::client_certificate(ZONE_ID, &csr(&format!("CN=old-{i}")))
+                    .validity_days(30)
+                    .status("revoked"),
+            )
+        })
+        .collect();
+    stand_in.seed(Seed::client_certificate(ZONE_ID, &csr("CN=live-too")));
+    let client = stand_in.client();
     let mut stream = client.client_certificates().list_all(
         ZONE_ID,
         ClientCertificateListParams::new()
             .status(ClientCertificateStatusFilter::Revoked)
-            .per_page(2),
+            .per_page(5),
     );
     let mut ids = Vec::new();
     while let Some(cert) = stream.try_next().await.expect("next item") {
         assert_eq!(cert.status, Some(ClientCertificateStatus::Revoked));
-        assert_eq!(cert.expires_on.as_deref(), Some("2033-02-20T23:18:00Z"));
+        assert_eq!(cert.validity_days, Some(30));
         ids.push(cert.id.unwrap_or_default());
     }
-    assert_eq!(ids, ["cc-1", "cc-2", "cc-3", "cc-4", "cc-5", "cc-6"]);
+    assert_eq!(ids, revoked);
     assert!(stream.try_next().await.expect("after the end").is_none());
+    let queries: Vec<_> = stand_in.requests().iter().map(query_pairs).collect();
+    assert_eq!(
+        queries,
+        [1, 2, 3].map(|page| [
+            format!("page={page}"),
+            "per_page=5".to_string(),
+            "status=revoked".to_string()
+        ])
+    );
 }
 
 /// `list_all` starts from the `page` given in the params.

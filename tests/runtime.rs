@@ -1,7 +1,10 @@
 //! The runtime against servers that misbehave on purpose: retries (which methods, which failures,
 //! how many requests the server received), `Retry-After`, timeouts (total, per call, connect, a body
 //! that never finishes), error messages and decode paths, per-call options, pagination against a
-//! server that ignores `page`, raw responses, tracing without secrets, and transport safety.
+//! server that ignores `page`, raw responses, tracing without secrets, and transport safety. The
+//! misbehaviour is wiremock's or a raw socket's, or the fault of the library's stand-in
+//! (`cloudflare_mtls::testing`) where Cloudflare's own (a 429 with error 971, a 503 on one page)
+//! meets a server that keeps state.
 //!
 //! Retry policies use zero or few-millisecond delays; the only real waits are the `Retry-After`
 //! tests (about a second each), so the file stays fast. Timing asserts are lower bounds (the client
@@ -9,6 +12,7 @@
 
 mod common;
 
+use cloudflare_mtls::testing::{csr, Fault, Seed, StandIn, TestCertificate};
 use cloudflare_mtls::types::*;
 use cloudflare_mtls::{Call, Client, Credentials, Error, RetryPolicy, Scope};
 use common::*;
@@ -469,24 +473,27 @@ async fn connect_failures_are_retried_for_every_method() {
 // Retry-After
 // ---------------------------------------------------------------------------------------------
 
-/// `Retry-After: 1` (seconds) on a 429 to an upload: the retry comes at least 1 s later.
+/// Cloudflare's 429 (error 971, `Retry-After: 1`) to an upload, from the stand-in: the retry
+/// comes at least 1 s later, and the certificate is uploaded once (the 429 was not processed).
 #[tokio::test]
 async fn retry_after_in_seconds_is_honoured() {
-    let server = server().await;
-    Op::Post
-        .mock()
-        .respond_with(
-            ResponseTemplate::new(429)
-                .insert_header("retry-after", "1")
-                .set_body_json(failure(971, "rate limited")),
-        )
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Op::Post.mock().respond_with(ok_cert()).mount(&server).await;
+    let stand_in = StandIn::start().await;
+    stand_in.inject(
+        Fault::rate_limited(Duration::from_secs(1)).on("POST", "/accounts/*/mtls_certificates"),
+    );
+    let client = stand_in
+        .client_builder()
+        .retry_policy(no_wait(2))
+        .build()
+        .expect("client builds");
+    let ca = TestCertificate::new("CN=Example Root CA").ca(true).build();
     let started = Instant::now();
-    Op::Post
-        .send(&retrying(&server), Opts::default())
+    client
+        .mtls_certificates()
+        .create(
+            ACCOUNT_ID,
+            &MtlsCertificateCreate::new(true, ca.certificate_pem).name("ca"),
+        )
         .await
         .expect("the retry succeeds");
     assert!(
@@ -494,7 +501,13 @@ async fn retry_after_in_seconds_is_honoured() {
         "{:?}",
         started.elapsed()
     );
-    assert_eq!(received(&server).await, 2);
+    assert_eq!(stand_in.requests().len(), 2);
+    let listed = client
+        .mtls_certificates()
+        .list(ACCOUNT_ID, Default::default())
+        .await
+        .expect("list");
+    assert_eq!(listed.len(), 1);
 }
 
 /// `Retry-After` as an HTTP date on a 503: the retry waits until that date.
@@ -1260,47 +1273,36 @@ async fn stream_stops_on_total_pages_without_page_and_on_a_short_page() {
     assert_eq!(all.len(), 1);
 }
 
-/// A 503 on page 2 is retried inside the stream; no item is lost or repeated.
+/// A 503 on page 2 (the stand-in's fault, injected once page 1 has been read) is retried inside
+/// the stream; no item is lost or repeated.
 #[tokio::test]
 async fn stream_retries_a_failed_page() {
-    let server = server().await;
-    let p = format!("/zones/{ZONE_ID}/client_certificates");
-    Mock::given(method("GET"))
-        .and(path(&p))
-        .and(query_param("page", "1"))
-        .respond_with(ok_page(
-            json!([cert("a1"), cert("a2")]),
-            json!({ "page": 1, "per_page": 2, "total_pages": 2 }),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(&p))
-        .and(query_param("page", "2"))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(1)
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(&p))
-        .and(query_param("page", "2"))
-        .respond_with(ok_page(
-            json!([cert("b1")]),
-            json!({ "page": 2, "per_page": 2, "total_pages": 2 }),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let all: Vec<ClientCertificate> = retrying(&server)
+    let stand_in = StandIn::start().await;
+    let seeded: Vec<String> = (1..=7)
+        .map(|i| stand_in.seed(Seed::client_certificate(ZONE_ID, &csr(&format!("CN=c{i}")))))
+        .collect();
+    let client = stand_in
+        .client_builder()
+        .retry_policy(no_wait(2))
+        .build()
+        .expect("client builds");
+    let mut stream = client
         .client_certificates()
-        .list_all(ZONE_ID, Default::default())
-        .try_collect()
-        .await
-        .expect("stream ends");
-    let ids: Vec<_> = all.iter().filter_map(|c| c.id.as_deref()).collect();
-    assert_eq!(ids, ["a1", "a2", "b1"]);
+        .list_all(ZONE_ID, ClientCertificateListParams::default().per_page(5));
+    let mut ids = Vec::new();
+    for _ in 0..5 {
+        let cert = stream.try_next().await.expect("page 1").expect("an item");
+        ids.push(cert.id.unwrap_or_default());
+    }
+    assert_eq!(stand_in.requests().len(), 1, "page 1 only, so far");
+    stand_in.inject(Fault::server_error(503).on("GET", "/zones/*/client_certificates"));
+    while let Some(cert) = stream.try_next().await.expect("page 2, retried") {
+        ids.push(cert.id.unwrap_or_default());
+    }
+    assert_eq!(ids, seeded);
+    let pages: Vec<Option<String>> = stand_in.requests().into_iter().map(|r| r.query).collect();
+    assert_eq!(pages.len(), 3, "page 1, page 2 (503), page 2: {pages:?}");
+    assert_eq!(pages[1], pages[2]);
 }
 
 // ---------------------------------------------------------------------------------------------

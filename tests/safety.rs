@@ -1,10 +1,13 @@
 //! The client's safety guarantees (README, "Safety"), each against a server that misbehaves:
 //! redirects are never followed, an empty or blank id is refused before anything is sent, the page
 //! stream ends whatever the server says, and a call has a deadline across its attempts. The bound
-//! on response sizes is measured in `tests/memory.rs`, alone in its process.
+//! on response sizes is measured in `tests/memory.rs`, alone in its process. The empty-id checks
+//! need no misbehaviour: they run against the library's stand-in (`cloudflare_mtls::testing`),
+//! which records every request it receives.
 
 mod common;
 
+use cloudflare_mtls::testing::StandIn;
 use cloudflare_mtls::types::*;
 use cloudflare_mtls::{Client, Credentials, Error, RetryPolicy, Scope};
 use common::*;
@@ -372,12 +375,12 @@ async fn call(op: &str, c: &Client, a: &[&str]) -> Option<Result<(), Error>> {
 /// calls with every parameter valid do reach it, so the table calls what it says it calls.
 #[tokio::test]
 async fn an_empty_or_blank_id_is_refused_before_sending() {
-    let server = MockServer::start().await;
-    Mock::given(wiremock::matchers::any())
-        .respond_with(ok(json!({})))
-        .mount(&server)
-        .await;
-    let c = client(&server);
+    let stand_in = StandIn::start().await;
+    let c = stand_in
+        .client_builder()
+        .max_retries(0)
+        .build()
+        .expect("client builds");
     let ops = spec_operations();
     assert_eq!(ops.len(), 36, "the spec's operations");
     let bad = ["", " ", "\t", "  \n ", "\u{a0}", "\u{3000}", ".", ".."];
@@ -419,14 +422,7 @@ async fn an_empty_or_blank_id_is_refused_before_sending() {
                 refused += 1;
             }
         }
-        assert!(
-            server
-                .received_requests()
-                .await
-                .unwrap_or_default()
-                .is_empty(),
-            "{op}: a request was sent"
-        );
+        assert!(stand_in.requests().is_empty(), "{op}: a request was sent");
     }
     let params: usize = ops.values().map(Vec::len).sum();
     assert_eq!(refused, params * bad.len(), "path parameters refused");
@@ -438,7 +434,7 @@ async fn an_empty_or_blank_id_is_refused_before_sending() {
         call(op, &c, &valid).await.expect("in the table").ok();
     }
     assert_eq!(
-        server.received_requests().await.unwrap_or_default().len(),
+        stand_in.requests().len(),
         36,
         "each operation, every parameter valid"
     );
@@ -447,8 +443,8 @@ async fn an_empty_or_blank_id_is_refused_before_sending() {
 /// The `_all` page streams refuse an empty id too, on their first poll.
 #[tokio::test]
 async fn page_streams_refuse_an_empty_id() {
-    let server = MockServer::start().await;
-    let c = client(&server);
+    let stand_in = StandIn::start().await;
+    let c = stand_in.client();
     let err = c
         .client_certificates()
         .list_all(" ", Default::default())
@@ -464,11 +460,7 @@ async fn page_streams_refuse_an_empty_id() {
         .await
         .expect_err("refused");
     assert!(err.to_string().contains("scope's id"), "{err}");
-    assert!(server
-        .received_requests()
-        .await
-        .unwrap_or_default()
-        .is_empty());
+    assert!(stand_in.requests().is_empty());
 }
 
 // ---------------------------------------------------------------------------------------------

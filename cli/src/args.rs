@@ -12,7 +12,38 @@ Exit codes:
   4  network error: no connection, a timeout, a connection cut short
   5  bad local input: an unreadable or invalid PEM/CSR/key file, a key that does not match the
      certificate or cannot be checked against it, a --name that matches no certificate or
-     several";
+     several
+  6  cfmtls expiring: a certificate expires within the window (--within), and every listing
+     succeeded";
+
+/// `cfmtls expiring --help`: what is listed, what counts, the exit status.
+const EXPIRING_HELP: &str = "\
+What is listed:
+  of each account: account mTLS certificates (`mtls`), Access mTLS certificates (`access`);
+  of each zone: Access mTLS certificates (`access`), API Shield client certificates
+  (`client-cert`), zone-level Authenticated Origin Pulls certificates (`origin-pull`) and
+  per-hostname ones (`hostname-cert`). The kinds are named after the commands that manage them.
+
+The table is an inventory: every certificate, the soonest expiry first and those without an
+expiry date last. Certificates that expire within the window (expired ones included) are marked
+`*`, and a summary goes to stderr (`2 of 14 certificates expire within 30 days`). DAYS LEFT
+counts whole days: 0 is less than a day left, negative means expired. NAME is the name, the
+client certificate's common name or the hostname; else the subject's common name, read from the
+certificate. With --json: one array in the same order, each object with kind, scope (account or
+zone), scope_id, name, id, expires_on (RFC 3339), days_left, status and within_window (null where
+unknown); no summary.
+
+Revoked and pending_revocation client certificates, and origin pull certificates that are deleted
+or pending deletion, are listed with their status but never count as expiring.
+
+Without --account and --zone: the account of CLOUDFLARE_ACCOUNT_ID and the zone of
+CLOUDFLARE_ZONE_ID, each when set. Any --account or --zone replaces both variables.
+
+Exit status: 0 when nothing expires within the window, 6 when something does. A listing that fails
+(a zone answering 403, say) is reported on stderr, one line naming its kind and scope, and the
+rest are still listed; the exit code is then the failure's (3 API error, 4 network error, 1 an
+answer that could not be read; the first failed listing's, accounts before zones, in the order
+given), even when something expires: the inventory is incomplete.";
 
 /// Manage Cloudflare mTLS certificates: account mTLS certificates, Access mTLS certificates and
 /// hostname settings, API Shield client certificates, and Authenticated Origin Pulls.
@@ -120,6 +151,30 @@ pub enum Command {
     /// or per hostname.
     #[command(subcommand, name = "origin-pulls", visible_alias = "aop")]
     OriginPulls(OriginPullsCommand),
+    /// Every certificate of some accounts and zones by expiry date; exit code 6 when one expires
+    /// within --within.
+    #[command(after_long_help = EXPIRING_HELP)]
+    Expiring(ExpiringArgs),
+}
+
+/// `cfmtls expiring`.
+#[derive(Debug, Args)]
+pub struct ExpiringArgs {
+    /// The window: a duration such as 30d, 12h, 2w, 90d or `1w 3d` (units: s, m, h, d, w, M for
+    /// months, y)
+    #[arg(
+        long,
+        value_name = "DURATION",
+        default_value = "30d",
+        value_parser = crate::commands::expiring::parse_within
+    )]
+    pub within: crate::commands::expiring::Within,
+    /// An account to list (repeatable) [or: CLOUDFLARE_ACCOUNT_ID, without --account and --zone]
+    #[arg(long = "account", visible_alias = "account-id", value_name = "ID")]
+    pub accounts: Vec<String>,
+    /// A zone to list (repeatable) [or: CLOUDFLARE_ZONE_ID, without --account and --zone]
+    #[arg(long = "zone", visible_alias = "zone-id", value_name = "ID")]
+    pub zones: Vec<String>,
 }
 
 /// The account of an account-level command.
@@ -342,8 +397,8 @@ pub enum ClientCertsCommand {
         /// Only certificates with this status.
         #[arg(long, value_enum)]
         status: Option<StatusFilter>,
-        /// Items per request while paging through the list.
-        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
+        /// Items per request while paging through the list (Cloudflare takes 5 to 50).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(5..=50))]
         per_page: Option<u32>,
     },
     /// Show one client certificate.

@@ -19,6 +19,9 @@ pub mod code {
     /// Bad local input: a file that cannot be read or is not what it should be, a name that does
     /// not resolve to one certificate.
     pub const INPUT: u8 = 5;
+    /// `cfmtls expiring`: a certificate expires within the window, and every listing succeeded
+    /// (a failed listing's code wins).
+    pub const EXPIRING: u8 = 6;
 }
 
 /// A failed command.

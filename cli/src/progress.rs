@@ -12,19 +12,31 @@ pub async fn collect<T: serde::de::DeserializeOwned + Send>(
     stream: PageStream<'_, T>,
     what: &str,
 ) -> Result<Vec<T>, Error> {
-    let bar = spinner(std::io::stderr().is_terminal(), what);
+    let bar = on_stderr(what);
+    let outcome = drain(stream, &bar).await;
+    bar.finish_and_clear();
+    outcome
+}
+
+/// Every item of `stream`, each counted on `bar` (one bar can count several listings read at
+/// once).
+pub async fn drain<T: serde::de::DeserializeOwned + Send>(
+    stream: PageStream<'_, T>,
+    bar: &ProgressBar,
+) -> Result<Vec<T>, Error> {
     let mut stream = stream;
     let mut items = Vec::new();
-    let outcome = async {
-        while let Some(item) = stream.try_next().await? {
-            items.push(item);
-            bar.inc(1);
-        }
-        Ok::<(), Error>(())
+    while let Some(item) = stream.try_next().await? {
+        items.push(item);
+        bar.inc(1);
     }
-    .await;
-    bar.finish_and_clear();
-    outcome.map(|()| items)
+    Ok(items)
+}
+
+/// A spinner counting `what` on stderr when stderr is a terminal; else a hidden bar. The caller
+/// clears it (`finish_and_clear`).
+pub fn on_stderr(what: &str) -> ProgressBar {
+    spinner(std::io::stderr().is_terminal(), what)
 }
 
 /// A spinner with a count, or a hidden bar that draws nothing.

@@ -2,6 +2,7 @@
 
 mod access;
 mod client_certs;
+pub mod expiring;
 mod mtls;
 mod origin_pulls;
 
@@ -9,14 +10,17 @@ use crate::args::{Cli, Command};
 use crate::errors::CliError;
 use crate::output::Output;
 
-/// Runs the command of `cli`.
-pub async fn run(cli: Cli) -> Result<(), CliError> {
+/// Runs the command of `cli`; the exit code when it ran to the end (0, or a report's code such as
+/// `expiring`'s 6), the error otherwise.
+pub async fn run(cli: Cli) -> Result<u8, CliError> {
     let out = Output::new(cli.global.json);
     let global = &cli.global;
-    match cli.command {
+    let done = match cli.command {
         Command::Mtls(cmd) => mtls::run(cmd, global, out).await,
         Command::Access(cmd) => access::run(cmd, global, out).await,
         Command::ClientCerts(cmd) => client_certs::run(cmd, global, out).await,
         Command::OriginPulls(cmd) => origin_pulls::run(cmd, global, out).await,
-    }
+        Command::Expiring(args) => return expiring::run(args, global, out).await,
+    };
+    done.map(|()| 0)
 }

@@ -1,12 +1,13 @@
-//! `cfmtls access …`
+//! `cfmtls access …`: against the library's stand-in, except where the exact upload is the point
+//! (wiremock).
 
 use crate::common::*;
+use cloudflare_mtls::testing::{Seed, StandIn, ACCOUNT_ID, ZONE_ID};
+use cloudflare_mtls::types::AccessCertificate;
+use cloudflare_mtls::Scope;
 use serde_json::{json, Value};
-use wiremock::matchers::{method, path, query_param};
-use wiremock::{Mock, ResponseTemplate};
 
 const ZONE_ROUTE: &str = "/zones/zone0123456789/access/certificates";
-const ACCOUNT_ROUTE: &str = "/accounts/acc0123456789/access/certificates";
 
 fn access_cert(id: &str, name: &str, hostnames: &[&str]) -> Value {
     json!({
@@ -14,6 +15,33 @@ fn access_cert(id: &str, name: &str, hostnames: &[&str]) -> Value {
         "associated_hostnames": hostnames, "expires_on": "2035-11-22T16:39:00Z",
         "created_at": "2025-11-25T16:39:00Z", "updated_at": "2025-11-25T16:39:00Z",
     })
+}
+
+/// Seeds an Access certificate (`ca.pem`) named `name` for `hostnames`; its id.
+fn seed_cert(s: &StandIn, scope: Scope<'_>, name: &str, hostnames: &[&str]) -> String {
+    s.seed(
+        Seed::access_certificate(scope, name, &read("ca.pem"))
+            .associated_hostnames(hostnames.iter().copied()),
+    )
+}
+
+/// Access certificate `id` of the zone, as the API has it now.
+async fn zone_cert(s: &StandIn, id: &str) -> AccessCertificate {
+    s.client()
+        .access()
+        .certificates()
+        .get(Scope::Zone(ZONE_ID), id)
+        .await
+        .expect("the certificate is there")
+}
+
+/// The JSON bodies of the `PUT`s the stand-in received.
+fn puts(s: &StandIn) -> Vec<Value> {
+    s.requests()
+        .iter()
+        .filter(|r| r.method == "PUT")
+        .map(|r| r.json().expect("a JSON body"))
+        .collect()
 }
 
 #[test]
@@ -51,70 +79,81 @@ fn create_on_a_zone_sends_the_ca_and_hostnames() {
     );
 }
 
-#[test]
-fn list_pages_through_every_certificate() {
-    let api = Api::start();
-    let first: Vec<Value> = (1..=2)
-        .map(|i| access_cert(&format!("a{i}"), &format!("n{i}"), &[]))
-        .collect();
-    let second = vec![access_cert("a3", "n3", &["x.example.com"])];
-    api.mount(
-        Mock::given(method("GET"))
-            .and(path(ACCOUNT_ROUTE))
-            .and(query_param("page", "1"))
-            .and(query_param("per_page", "2"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(page(json!(first), 1, 2, 3))),
-    );
-    api.mount(
-        Mock::given(method("GET"))
-            .and(path(ACCOUNT_ROUTE))
-            .and(query_param("page", "2"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(page(json!(second), 2, 2, 3))),
-    );
-    let ran = run(api
+#[tokio::test]
+async fn list_pages_through_every_certificate() {
+    let s = StandIn::start().await;
+    let account = Scope::Account(ACCOUNT_ID);
+    let mut ids = vec![
+        seed_cert(&s, account, "n1", &[]),
+        seed_cert(&s, account, "n2", &[]),
+    ];
+    ids.push(seed_cert(&s, account, "n3", &["x.example.com"]));
+    let ran = run(s
         .cfmtls()
-        .args(["access", "list", "--account", ACCOUNT, "--per-page", "2"]));
+        .args(["access", "list", "--account", ACCOUNT_ID, "--per-page", "2"]));
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     assert_eq!(ran.stdout.lines().count(), 4, "{}", ran.stdout);
-    assert!(ran.stdout.contains("a3") && ran.stdout.contains("x.example.com"));
+    assert!(ran.stdout.contains(&ids[2]) && ran.stdout.contains("x.example.com"));
     // Not a terminal: no progress indicator.
     assert_eq!(ran.stderr, "");
+    // Two pages of two.
+    let queries: Vec<Vec<String>> = s
+        .requests()
+        .into_iter()
+        .map(|r| {
+            let mut pairs: Vec<String> = r
+                .query
+                .unwrap_or_default()
+                .split('&')
+                .map(str::to_string)
+                .collect();
+            pairs.sort();
+            pairs
+        })
+        .collect();
+    assert_eq!(
+        queries,
+        [["page=1", "per_page=2"], ["page=2", "per_page=2"]]
+    );
 
     let v =
         json_run(
-            api.cfmtls()
-                .args(["access", "list", "--account", ACCOUNT, "--per-page", "2"]),
+            s.cfmtls()
+                .args(["access", "list", "--account", ACCOUNT_ID, "--per-page", "2"]),
         );
-    let ids: Vec<&str> = v
+    let listed: Vec<&str> = v
         .as_array()
         .unwrap()
         .iter()
         .map(|c| c["id"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, ["a1", "a2", "a3"]);
+    assert_eq!(listed, ids);
 }
 
-#[test]
-fn the_scope_comes_from_the_one_id_in_the_environment() {
-    let api = Api::start();
-    api.on("GET", ZONE_ROUTE, ok(json!([])));
+#[tokio::test]
+async fn the_scope_comes_from_the_one_id_in_the_environment() {
+    let s = StandIn::start().await;
     let stdout = ok_run(
-        api.cfmtls()
-            .env("CLOUDFLARE_ZONE_ID", ZONE)
+        s.cfmtls()
+            .env("CLOUDFLARE_ZONE_ID", ZONE_ID)
             .args(["access", "list"]),
     );
     assert_eq!(stdout, "No Access mTLS certificates.\n");
+    assert_eq!(
+        s.requests()[0].path,
+        format!("/zones/{ZONE_ID}/access/certificates")
+    );
     // Both set: the option decides; without it, a usage error.
     ok_run(
-        api.cfmtls()
-            .env("CLOUDFLARE_ZONE_ID", ZONE)
+        s.cfmtls()
+            .env("CLOUDFLARE_ZONE_ID", ZONE_ID)
             .env("CLOUDFLARE_ACCOUNT_ID", "elsewhere")
-            .args(["access", "list", "--zone", ZONE]),
+            .args(["access", "list", "--zone", ZONE_ID]),
     );
-    let ran = run(api
+    let ran = run(s
         .cfmtls()
-        .env("CLOUDFLARE_ZONE_ID", ZONE)
-        .env("CLOUDFLARE_ACCOUNT_ID", ACCOUNT)
+        .env("CLOUDFLARE_ZONE_ID", ZONE_ID)
+        .env("CLOUDFLARE_ACCOUNT_ID", ACCOUNT_ID)
         .args(["access", "list"]));
     assert_eq!(ran.code, 2);
     assert!(
@@ -122,6 +161,7 @@ fn the_scope_comes_from_the_one_id_in_the_environment() {
         "{}",
         ran.stderr
     );
+    assert_eq!(s.requests().len(), 2);
 }
 
 #[test]
@@ -141,82 +181,79 @@ fn account_and_zone_exclude_each_other() {
     assert!(api.requests().is_empty());
 }
 
-#[test]
-fn get_on_an_account() {
-    let api = Api::start();
-    api.on(
-        "GET",
-        &format!("{ACCOUNT_ROUTE}/a1"),
-        ok(access_cert(
-            "a1",
-            "corp-ca",
-            &["a.example.com", "b.example.com"],
-        )),
+#[tokio::test]
+async fn get_on_an_account() {
+    let s = StandIn::start().await;
+    let id = seed_cert(
+        &s,
+        Scope::Account(ACCOUNT_ID),
+        "corp-ca",
+        &["a.example.com", "b.example.com"],
     );
     let stdout = ok_run(
-        api.cfmtls()
-            .args(["access", "get", "a1", "--account", ACCOUNT]),
+        s.cfmtls()
+            .args(["access", "get", &id, "--account", ACCOUNT_ID]),
     );
     assert!(stdout.contains("a.example.com, b.example.com"), "{stdout}");
-    assert!(stdout.contains("fingerprint (MD5):"), "{stdout}");
+    assert!(
+        stdout.contains("fingerprint (MD5):") && stdout.contains("MD5 Fingerprint="),
+        "{stdout}"
+    );
     let v = json_run(
-        api.cfmtls()
-            .args(["access", "get", "a1", "--account", ACCOUNT]),
+        s.cfmtls()
+            .args(["access", "get", &id, "--account", ACCOUNT_ID]),
     );
     assert_eq!(
         v["associated_hostnames"],
         json!(["a.example.com", "b.example.com"])
     );
+    // An account's certificate is not the zone's.
+    let ran = run(s.cfmtls().args(["access", "get", &id, "--zone", ZONE_ID]));
+    assert_eq!(ran.code, 3, "{}", ran.stderr);
 }
 
-#[test]
-fn update_keeps_the_hostnames_unless_told() {
-    let api = Api::start();
-    let route = format!("{ZONE_ROUTE}/a1");
-    api.on(
-        "GET",
-        &route,
-        ok(access_cert("a1", "old", &["keep.example.com"])),
-    );
-    api.on(
-        "PUT",
-        &route,
-        ok(access_cert("a1", "new", &["keep.example.com"])),
-    );
+/// `update` reads the certificate first and sends its hostnames back, unless told otherwise.
+#[tokio::test]
+async fn update_keeps_the_hostnames_unless_told() {
+    let s = StandIn::start().await;
+    let id = seed_cert(&s, Scope::Zone(ZONE_ID), "old", &["keep.example.com"]);
     ok_run(
-        api.cfmtls()
-            .args(["access", "update", "a1", "--zone", ZONE, "--name", "new"]),
+        s.cfmtls()
+            .args(["access", "update", &id, "--zone", ZONE_ID, "--name", "new"]),
     );
-    let puts: Vec<Value> = api
-        .requests()
-        .iter()
-        .filter(|r| r.method.as_str() == "PUT")
-        .map(body)
-        .collect();
+    let now = zone_cert(&s, &id).await;
+    assert_eq!(now.name.as_deref(), Some("new"));
     assert_eq!(
-        puts[0],
+        now.associated_hostnames.as_deref(),
+        Some(&["keep.example.com".to_string()][..])
+    );
+    assert_eq!(
+        puts(&s)[0],
         json!({ "associated_hostnames": ["keep.example.com"], "name": "new" })
     );
 
-    ok_run(api.cfmtls().args([
+    ok_run(s.cfmtls().args([
         "access",
         "update",
-        "a1",
+        &id,
         "--zone",
-        ZONE,
+        ZONE_ID,
         "--hostname",
         "n.example.com",
     ]));
-    ok_run(
-        api.cfmtls()
-            .args(["access", "update", "a1", "--zone", ZONE, "--no-hostnames"]),
+    let now = zone_cert(&s, &id).await;
+    assert_eq!(now.name.as_deref(), Some("new"));
+    assert_eq!(
+        now.associated_hostnames.as_deref(),
+        Some(&["n.example.com".to_string()][..])
     );
-    let puts: Vec<Value> = api
-        .requests()
-        .iter()
-        .filter(|r| r.method.as_str() == "PUT")
-        .map(body)
-        .collect();
+    ok_run(
+        s.cfmtls()
+            .args(["access", "update", &id, "--zone", ZONE_ID, "--no-hostnames"]),
+    );
+    let now = zone_cert(&s, &id).await;
+    assert_eq!(now.associated_hostnames.as_deref(), Some(&[][..]));
+    let puts = puts(&s);
     assert_eq!(
         puts[1],
         json!({ "associated_hostnames": ["n.example.com"] })
@@ -224,40 +261,44 @@ fn update_keeps_the_hostnames_unless_told() {
     assert_eq!(puts[2], json!({ "associated_hostnames": [] }));
 }
 
-#[test]
-fn delete_prints_a_line_or_the_id() {
-    let api = Api::start();
-    api.on(
-        "DELETE",
-        &format!("{ZONE_ROUTE}/a1"),
-        ok(json!({ "id": "a1" })),
-    );
+#[tokio::test]
+async fn delete_prints_a_line_or_the_id() {
+    let s = StandIn::start().await;
+    let first = seed_cert(&s, Scope::Zone(ZONE_ID), "first", &[]);
+    let second = seed_cert(&s, Scope::Zone(ZONE_ID), "second", &[]);
     let stdout = ok_run(
-        api.cfmtls()
-            .args(["access", "delete", "a1", "--zone", ZONE]),
+        s.cfmtls()
+            .args(["access", "delete", &first, "--zone", ZONE_ID]),
     );
-    assert_eq!(stdout, "Deleted Access mTLS certificate a1.\n");
+    assert_eq!(
+        stdout,
+        format!("Deleted Access mTLS certificate {first}.\n")
+    );
     let v = json_run(
-        api.cfmtls()
-            .args(["access", "delete", "a1", "--zone", ZONE]),
+        s.cfmtls()
+            .args(["access", "delete", &second, "--zone", ZONE_ID]),
     );
-    assert_eq!(v, json!({ "id": "a1" }));
+    assert_eq!(v, json!({ "id": second }));
+    let stdout = ok_run(s.cfmtls().args(["access", "list", "--zone", ZONE_ID]));
+    assert_eq!(stdout, "No Access mTLS certificates.\n");
 }
 
-#[test]
-fn settings_list_and_set_one_hostname() {
-    let api = Api::start();
-    let route = format!("{ZONE_ROUTE}/settings");
+/// `settings set` reads the hostnames' settings and sends them all back with one changed or
+/// added.
+#[tokio::test]
+async fn settings_list_and_set_one_hostname() {
+    let s = StandIn::start().await;
+    let zone = Scope::Zone(ZONE_ID);
+    s.seed(Seed::access_hostname_setting(zone, "a.example.com", false));
+    s.seed(Seed::access_hostname_setting(zone, "b.example.com", true));
     let current = json!([
         { "hostname": "a.example.com", "china_network": false, "client_certificate_forwarding": false },
         { "hostname": "b.example.com", "china_network": false, "client_certificate_forwarding": true },
     ]);
-    api.on("GET", &route, ok(current.clone()));
-    api.on("PUT", &route, ok(current.clone()));
 
     let stdout = ok_run(
-        api.cfmtls()
-            .args(["access", "settings", "list", "--zone", ZONE]),
+        s.cfmtls()
+            .args(["access", "settings", "list", "--zone", ZONE_ID]),
     );
     assert!(
         stdout.contains("CLIENT CERT FORWARDING") && stdout.contains("b.example.com"),
@@ -265,22 +306,22 @@ fn settings_list_and_set_one_hostname() {
     );
     assert_eq!(
         json_run(
-            api.cfmtls()
-                .args(["access", "settings", "list", "--zone", ZONE])
+            s.cfmtls()
+                .args(["access", "settings", "list", "--zone", ZONE_ID])
         ),
         current
     );
 
-    ok_run(api.cfmtls().args([
+    ok_run(s.cfmtls().args([
         "access",
         "settings",
         "set",
         "a.example.com",
         "--client-certificate-forwarding",
         "--zone",
-        ZONE,
+        ZONE_ID,
     ]));
-    ok_run(api.cfmtls().args([
+    ok_run(s.cfmtls().args([
         "access",
         "settings",
         "set",
@@ -288,28 +329,34 @@ fn settings_list_and_set_one_hostname() {
         "--china-network=true",
         "--client-certificate-forwarding=false",
         "--zone",
-        ZONE,
+        ZONE_ID,
     ]));
-    let puts: Vec<Value> = api
-        .requests()
-        .iter()
-        .filter(|r| r.method.as_str() == "PUT")
-        .map(body)
-        .collect();
+    let puts = puts(&s);
     assert_eq!(
         puts[0]["settings"][0]["client_certificate_forwarding"],
         json!(true)
     );
     assert_eq!(puts[0]["settings"][1], current[1]);
     assert_eq!(
-        puts[1]["settings"][2],
-        json!({ "hostname": "c.example.com", "china_network": true, "client_certificate_forwarding": false })
+        json_run(
+            s.cfmtls()
+                .args(["access", "settings", "list", "--zone", ZONE_ID])
+        ),
+        json!([
+            { "hostname": "a.example.com", "china_network": false, "client_certificate_forwarding": true },
+            { "hostname": "b.example.com", "china_network": false, "client_certificate_forwarding": true },
+            { "hostname": "c.example.com", "china_network": true, "client_certificate_forwarding": false },
+        ])
     );
 
-    let ran =
-        run(api
-            .cfmtls()
-            .args(["access", "settings", "set", "a.example.com", "--zone", ZONE]));
+    let ran = run(s.cfmtls().args([
+        "access",
+        "settings",
+        "set",
+        "a.example.com",
+        "--zone",
+        ZONE_ID,
+    ]));
     assert_eq!(ran.code, 2, "{}", ran.stderr);
     assert!(ran.stderr.contains("nothing to change"));
 }

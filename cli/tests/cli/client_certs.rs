@@ -1,9 +1,10 @@
-//! `cfmtls client-certs …`
+//! `cfmtls client-certs …`: against the library's stand-in (its managed CA issues the
+//! certificates), except where the exact request is the point (wiremock).
 
 use crate::common::*;
+use cloudflare_mtls::testing::{csr, Seed, StandIn, ZONE_ID};
+use cloudflare_mtls::types::ClientCertificate;
 use serde_json::{json, Value};
-use wiremock::matchers::{method, path, query_param};
-use wiremock::{Mock, ResponseTemplate};
 
 const ROUTE: &str = "/zones/zone0123456789/client_certificates";
 
@@ -15,6 +16,24 @@ fn client_cert(id: &str, cn: &str, status: &str) -> Value {
         "issued_on": "2025-11-25T16:39:00Z", "expires_on": "2026-11-25T16:39:00Z",
         "serial_number": "abc", "signature": "ECDSAWithSHA256", "fingerprint_sha256": "f00d",
     })
+}
+
+/// Seeds a client certificate for `CN=<cn>` with `status`; its id.
+fn seed_cert(s: &StandIn, cn: &str, status: &str) -> String {
+    s.seed(
+        Seed::client_certificate(ZONE_ID, &csr(&format!("CN={cn},O=Example Corp,C=US")))
+            .validity_days(365)
+            .status(status),
+    )
+}
+
+/// Client certificate `id`, as the API has it now.
+async fn fetched(s: &StandIn, id: &str) -> ClientCertificate {
+    s.client()
+        .client_certificates()
+        .get(ZONE_ID, id)
+        .await
+        .expect("the certificate is there")
 }
 
 #[test]
@@ -61,153 +80,144 @@ fn create_checks_validity_days_locally() {
     assert!(api.requests().is_empty());
 }
 
-#[test]
-fn list_filters_by_status_and_pages_through() {
-    let api = Api::start();
-    let first: Vec<Value> = (1..=2)
-        .map(|i| client_cert(&format!("k{i}"), "c", "revoked"))
+#[tokio::test]
+async fn list_filters_by_status_and_pages_through() {
+    let s = StandIn::start().await;
+    seed_cert(&s, "live", "active");
+    let revoked: Vec<String> = (1..=6)
+        .map(|i| seed_cert(&s, &format!("old-{i}"), "revoked"))
         .collect();
-    api.mount(
-        Mock::given(method("GET"))
-            .and(path(ROUTE))
-            .and(query_param("status", "revoked"))
-            .and(query_param("page", "1"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(page(json!(first), 1, 2, 3)))
-            .expect(1),
-    );
-    api.mount(
-        Mock::given(method("GET"))
-            .and(path(ROUTE))
-            .and(query_param("status", "revoked"))
-            .and(query_param("page", "2"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(page(
-                json!([client_cert("k3", "c", "revoked")]),
-                2,
-                2,
-                3,
-            )))
-            .expect(1),
-    );
-    let v = json_run(api.cfmtls().args([
+    seed_cert(&s, "live-too", "active");
+    // Cloudflare's smallest page of client certificates is 5: six revoked ones take two.
+    let v = json_run(s.cfmtls().args([
         "client-certs",
         "list",
         "--zone-id",
-        ZONE,
+        ZONE_ID,
         "--status",
         "revoked",
         "--per-page",
-        "2",
+        "5",
     ]));
-    assert_eq!(v.as_array().unwrap().len(), 3);
-    assert_eq!(v[2]["id"], json!("k3"));
-    api.verify();
+    let ids: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, revoked);
+    assert!(v
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["status"] == "revoked"));
+    let requests = s.requests();
+    assert_eq!(requests.len(), 2, "two pages");
+    for r in &requests {
+        let query = r.query.as_deref().unwrap_or_default();
+        assert!(query.contains("status=revoked"), "{query}");
+    }
 }
 
-#[test]
-fn list_table_and_status_spelling() {
-    let api = Api::start();
-    api.mount(
-        Mock::given(method("GET"))
-            .and(path(ROUTE))
-            .and(query_param("status", "pending_revocation"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(page(
-                json!([client_cert("k1", "svc", "pending_revocation")]),
-                1,
-                20,
-                1,
-            ))),
-    );
+#[tokio::test]
+async fn list_table_and_status_spelling() {
+    let s = StandIn::start().await;
+    let pending = seed_cert(&s, "svc", "pending_revocation");
+    seed_cert(&s, "other", "active");
+    let expires = fetched(&s, &pending).await.expires_on.expect("an expiry");
     for spelling in ["pending-revocation", "pending_revocation"] {
-        let stdout = ok_run(api.cfmtls().args([
+        let stdout = ok_run(s.cfmtls().args([
             "client-certs",
             "list",
             "--zone",
-            ZONE,
+            ZONE_ID,
             "--status",
             spelling,
         ]));
+        let lines: Vec<&str> = stdout.lines().collect();
+        assert_eq!(lines.len(), 2, "{stdout}");
+        assert!(lines[0].contains("COMMON NAME"), "{stdout}");
         assert!(
-            stdout.contains("COMMON NAME") && stdout.contains("pending_revocation"),
+            lines[1].contains(&pending) && lines[1].contains("pending_revocation"),
             "{stdout}"
         );
-        assert!(stdout.contains("2026-11-25"), "{stdout}");
+        assert!(lines[1].contains(&expires[..10]), "{stdout}");
     }
-    let ran = run(api
-        .cfmtls()
-        .args(["client-certs", "list", "--zone", ZONE, "--status", "bogus"]));
+    let ran = run(s.cfmtls().args([
+        "client-certs",
+        "list",
+        "--zone",
+        ZONE_ID,
+        "--status",
+        "bogus",
+    ]));
     assert_eq!(ran.code, 2);
 }
 
-#[test]
-fn get_shows_details_and_can_save_the_pem() {
-    let api = Api::start();
-    api.on(
-        "GET",
-        &format!("{ROUTE}/k1"),
-        ok(client_cert("k1", "svc", "active")),
-    );
+#[tokio::test]
+async fn get_shows_details_and_can_save_the_pem() {
+    let s = StandIn::start().await;
+    let id = seed_cert(&s, "svc", "active");
+    let issued = fetched(&s, &id).await;
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("k1.pem");
-    let stdout = ok_run(api.cfmtls().args([
+    let out = dir.path().join("cert.pem");
+    let stdout = ok_run(s.cfmtls().args([
         "client-certs",
         "get",
-        "k1",
+        &id,
         "--zone-id",
-        ZONE,
+        ZONE_ID,
         "--out",
         out.to_str().unwrap(),
     ]));
+    let fingerprint = issued.fingerprint_sha256.as_deref().expect("a fingerprint");
     assert!(
-        stdout.contains("fingerprint (SHA-256):") && stdout.contains("f00d"),
+        stdout.contains("fingerprint (SHA-256):") && stdout.contains(fingerprint),
         "{stdout}"
     );
-    assert_eq!(std::fs::read_to_string(&out).unwrap(), read("leaf.pem"));
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        issued.certificate.expect("the certificate")
+    );
     let v = json_run(
-        api.cfmtls()
-            .args(["client-certs", "get", "k1", "--zone-id", ZONE]),
+        s.cfmtls()
+            .args(["client-certs", "get", &id, "--zone-id", ZONE_ID]),
     );
     assert_eq!(
         v["certificate_authority"]["name"],
-        json!("API Shield Managed CA")
+        json!("Cloudflare Managed CA for account")
     );
+    assert_eq!(v["common_name"], json!("svc"));
 }
 
-#[test]
-fn revoke_deletes_and_reactivate_patches() {
-    let api = Api::start();
-    let item = format!("{ROUTE}/k1");
-    api.mount(
-        Mock::given(method("DELETE"))
-            .and(path(item.as_str()))
-            .respond_with(ResponseTemplate::new(200).set_body_json(ok(client_cert(
-                "k1",
-                "svc",
-                "pending_revocation",
-            ))))
-            .expect(1),
-    );
-    api.mount(
-        Mock::given(method("PATCH"))
-            .and(path(item.as_str()))
-            .respond_with(ResponseTemplate::new(200).set_body_json(ok(client_cert(
-                "k1",
-                "svc",
-                "pending_reactivation",
-            ))))
-            .expect(1),
-    );
+/// Revoking is a `DELETE` that leaves the certificate `pending_revocation`; reactivating a
+/// revoked one is a `PATCH` that leaves it `pending_reactivation`, then `active`.
+#[tokio::test]
+async fn revoke_deletes_and_reactivate_patches() {
+    let s = StandIn::start().await;
+    let id = seed_cert(&s, "svc", "active");
     let stdout = ok_run(
-        api.cfmtls()
-            .args(["client-certs", "revoke", "k1", "--zone-id", ZONE]),
+        s.cfmtls()
+            .args(["client-certs", "revoke", &id, "--zone-id", ZONE_ID]),
     );
     assert!(
         stdout.starts_with("Revocation requested.") && stdout.contains("pending_revocation"),
         "{stdout}"
     );
     let v = json_run(
-        api.cfmtls()
-            .args(["client-certs", "reactivate", "k1", "--zone-id", ZONE]),
+        s.cfmtls()
+            .args(["client-certs", "reactivate", &id, "--zone-id", ZONE_ID]),
     );
     assert_eq!(v["status"], json!("pending_reactivation"));
-    api.verify();
+    let methods: Vec<String> = s.requests().into_iter().map(|r| r.method).collect();
+    assert_eq!(methods, ["DELETE", "PATCH"]);
+    assert_eq!(
+        fetched(&s, &id).await.status.map(|st| st.to_string()),
+        Some("active".into())
+    );
+    // An active certificate cannot be reactivated: Cloudflare's refusal, exit 3.
+    let ran = run(s
+        .cfmtls()
+        .args(["client-certs", "reactivate", &id, "--zone-id", ZONE_ID]));
+    assert_eq!(ran.code, 3, "{}", ran.stderr);
 }

@@ -1,6 +1,12 @@
-//! The stand-in API and the way the binary is started.
+//! The stand-ins of the API and the way the binary is started.
+//!
+//! Two stand-ins: the library's stateful one ([`cloudflare_mtls::testing::StandIn`]: it keeps what
+//! the commands create, pages, and answers with Cloudflare's errors), for tests that need a server
+//! that behaves like the API; and a wiremock server with canned answers ([`Api`]), for tests that
+//! check the exact request a command sends or need an answer no real API gives.
 
 use assert_cmd::Command;
+use cloudflare_mtls::testing::StandIn;
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use tokio::runtime::Runtime;
@@ -66,6 +72,27 @@ impl Api {
     }
 }
 
+/// `cfmtls` pointed at the library's stand-in of the API.
+pub trait AtStandIn {
+    /// `cfmtls` with the stand-in's base URL and token, no retries and a clean environment.
+    fn cfmtls(&self) -> Command;
+}
+
+impl AtStandIn for StandIn {
+    fn cfmtls(&self) -> Command {
+        let mut cmd = bare();
+        cmd.args([
+            "--base-url",
+            self.base_url(),
+            "--allow-http",
+            "--api-token",
+            cloudflare_mtls::testing::TOKEN,
+        ])
+        .args(["--max-retries", "0"]);
+        cmd
+    }
+}
+
 /// `cfmtls` with no `CLOUDFLARE_*` variable from the outside.
 pub fn bare() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_cfmtls"));
@@ -101,18 +128,6 @@ pub fn read(name: &str) -> String {
 /// A success envelope.
 pub fn ok(result: Value) -> Value {
     json!({ "success": true, "errors": [], "messages": [], "result": result })
-}
-
-/// A success envelope with pagination info.
-pub fn page(items: Value, page: u64, per_page: u64, total: u64) -> Value {
-    let count = items.as_array().map_or(0, Vec::len);
-    json!({
-        "success": true, "errors": [], "messages": [], "result": items,
-        "result_info": {
-            "page": page, "per_page": per_page, "count": count, "total_count": total,
-            "total_pages": total.div_ceil(per_page),
-        }
-    })
 }
 
 /// A failure envelope with one error.

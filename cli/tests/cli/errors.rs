@@ -1,7 +1,10 @@
 //! Each error class and its exit code; bad local input never reaches the API; secrets are never
-//! printed.
+//! printed. Cloudflare's own failures come from the library's stand-in (its errors and faults);
+//! answers no real API gives (several errors with documentation links, `success: false` on a 200,
+//! a result that does not decode) from wiremock.
 
 use crate::common::*;
+use cloudflare_mtls::testing::{Fault, StandIn, ACCOUNT_ID, API_KEY};
 use predicates::prelude::*;
 use serde_json::json;
 use std::time::Duration;
@@ -57,19 +60,19 @@ fn each_error_of_the_envelope_gets_a_line_and_401_a_hint() {
     assert!(!ran.stderr.contains(TOKEN));
 }
 
-#[test]
-fn a_non_json_error_page_exits_3_with_a_snippet() {
-    let api = Api::start();
-    api.mount(Mock::given(any()).respond_with(
-        ResponseTemplate::new(502).set_body_string("<html><body>Bad gateway</body></html>"),
-    ));
-    api.cfmtls()
-        .args(["mtls", "list", "--account-id", ACCOUNT])
+/// The HTML page Cloudflare's edge sends with a 502.
+#[tokio::test]
+async fn a_non_json_error_page_exits_3_with_a_snippet() {
+    let s = StandIn::start().await;
+    s.inject(Fault::bad_gateway_html());
+    s.cfmtls()
+        .args(["mtls", "list", "--account-id", ACCOUNT_ID])
         .assert()
         .code(3)
         .stderr(predicate::str::contains(
-            "Cloudflare API error (HTTP 502): <html><body>Bad gateway",
-        ));
+            "Cloudflare API error (HTTP 502): <html>",
+        ))
+        .stderr(predicate::str::contains("502 Bad Gateway"));
 }
 
 #[test]
@@ -124,15 +127,12 @@ fn a_closed_port_exits_4() {
         .stderr(predicate::str::contains(TOKEN).not());
 }
 
-#[test]
-fn a_timeout_exits_4() {
-    let api = Api::start();
-    api.mount(
-        Mock::given(any())
-            .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5))),
-    );
-    api.cfmtls()
-        .args(["--timeout", "1", "mtls", "list", "--account-id", ACCOUNT])
+#[tokio::test]
+async fn a_timeout_exits_4() {
+    let s = StandIn::start().await;
+    s.inject(Fault::delay(Duration::from_secs(5)).always());
+    s.cfmtls()
+        .args(["--timeout", "1", "mtls", "list", "--account-id", ACCOUNT_ID])
         .assert()
         .code(4)
         .stderr(predicate::str::contains("timed out"));
@@ -182,32 +182,42 @@ fn missing_credentials_and_plain_http_are_usage_errors() {
     assert!(api.requests().is_empty());
 }
 
-#[test]
-fn credentials_come_from_the_environment() {
-    let api = Api::start();
-    api.on("GET", ROUTE, ok(json!([])));
+/// The stand-in accepts only its own token, or its API key with an email: a success shows which
+/// credentials were sent.
+#[tokio::test]
+async fn credentials_come_from_the_environment() {
+    let s = StandIn::start().await;
     bare()
-        .env("CLOUDFLARE_API_TOKEN", TOKEN)
-        .env("CLOUDFLARE_BASE_URL", api.server.uri())
-        .env("CLOUDFLARE_ACCOUNT_ID", ACCOUNT)
+        .env("CLOUDFLARE_API_TOKEN", cloudflare_mtls::testing::TOKEN)
+        .env("CLOUDFLARE_BASE_URL", s.base_url())
+        .env("CLOUDFLARE_ACCOUNT_ID", ACCOUNT_ID)
         .args(["--allow-http", "mtls", "list"])
         .assert()
         .success();
     // API key and email.
-    api.mount(
-        Mock::given(wiremock::matchers::header("x-auth-key", "global-key"))
-            .and(wiremock::matchers::header("x-auth-email", "me@example.com"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(ok(json!([]))))
-            .expect(1),
-    );
+    bare()
+        .env("CLOUDFLARE_API_KEY", API_KEY)
+        .env("CLOUDFLARE_EMAIL", "me@example.com")
+        .args(["--base-url", s.base_url(), "--allow-http"])
+        .args(["mtls", "list", "--account-id", ACCOUNT_ID])
+        .assert()
+        .success();
+    let requests = s.requests();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[1].header("x-auth-email"), Some("me@example.com"));
+    assert_eq!(requests[1].header("authorization"), None);
+    // A key the API does not know: Cloudflare's authentication error, exit 3.
     bare()
         .env("CLOUDFLARE_API_KEY", "global-key")
         .env("CLOUDFLARE_EMAIL", "me@example.com")
-        .args(["--base-url", &api.server.uri(), "--allow-http"])
-        .args(["mtls", "list", "--account-id", ACCOUNT])
+        .args(["--base-url", s.base_url(), "--allow-http"])
+        .args(["mtls", "list", "--account-id", ACCOUNT_ID])
         .assert()
-        .success();
-    api.verify();
+        .code(3)
+        .stderr(predicate::str::contains(
+            "Cloudflare API error 10000 (HTTP 403): Authentication error",
+        ))
+        .stderr(predicate::str::contains("global-key").not());
 }
 
 #[test]
@@ -427,11 +437,11 @@ fn an_encrypted_key_is_refused_with_advice() {
     api.verify();
 }
 
-#[test]
-fn an_api_error_on_upload_does_not_print_the_key() {
-    let api = Api::start();
-    api.mount(Mock::given(any()).respond_with(failure(400, 1002, "Unable to parse certificate")));
-    let ran = run(api
+/// An upload to an account id Cloudflare cannot route (not 32 hex characters): its error 7003.
+#[tokio::test]
+async fn an_api_error_on_upload_does_not_print_the_key() {
+    let s = StandIn::start().await;
+    let ran = run(s
         .cfmtls()
         .args(["mtls", "upload", "--account-id", ACCOUNT])
         .args([
@@ -441,7 +451,11 @@ fn an_api_error_on_upload_does_not_print_the_key() {
             &data_str("leaf.key"),
         ]));
     assert_eq!(ran.code, 3);
-    assert!(ran.stderr.contains("1002"));
+    assert!(
+        ran.stderr.contains("7003") && ran.stderr.contains("(HTTP 400)"),
+        "{}",
+        ran.stderr
+    );
     assert_no_key(&ran.stdout, &ran.stderr, "leaf.key");
 }
 

@@ -1,16 +1,15 @@
 //! The key check of the upload commands (`--key` against `--cert`), with keys and certificates
 //! made by the test (`keys.rs`): a key that does not match is refused before anything is sent,
-//! one cfmtls cannot check is refused unless `--skip-key-check`.
+//! one cfmtls cannot check is refused unless `--skip-key-check`. What is refused is checked against a
+//! wiremock server that expects nothing; what is uploaded, against the library's stand-in.
 
 use crate::common::*;
 use crate::keys;
+use cloudflare_mtls::testing::{StandIn, ACCOUNT_ID, ZONE_ID};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use wiremock::matchers::any;
 use wiremock::{Mock, ResponseTemplate};
-
-const MTLS_ROUTE: &str = "/accounts/acc0123456789/mtls_certificates";
-const ORIGIN_PULLS_ROUTE: &str = "/zones/zone0123456789/origin_tls_client_auth";
 
 /// Writes `text` to `dir/name`; the path, as a string.
 fn file(dir: &Path, name: &str, text: &str) -> String {
@@ -88,38 +87,43 @@ fn a_mismatched_ec_key_without_its_public_key_is_refused_before_sending() {
     }
 }
 
-#[test]
-fn the_matching_key_without_its_public_key_is_uploaded() {
-    let api = Api::start();
-    api.on("POST", MTLS_ROUTE, ok(mtls_cert("k1", "leaf", false)));
+#[tokio::test]
+async fn the_matching_key_without_its_public_key_is_uploaded() {
+    let s = StandIn::start().await;
     let dir = tempfile::tempdir().unwrap();
     let mine = keys::ec_key(keys::P256);
     let cert_pem = mine.certificate(false);
     let cert = file(dir.path(), "leaf.pem", &cert_pem);
     let key_pem = mine.sec1_pem(None);
     let key = file(dir.path(), "leaf.key", &key_pem);
-    let ran = run(api
+    let ran = run(s
         .cfmtls()
-        .args(["mtls", "upload", "--account-id", ACCOUNT])
+        .args(["mtls", "upload", "--account-id", ACCOUNT_ID])
         .args(["--cert", &cert, "--key", &key]));
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     assert_key_not_printed(&ran, &key_pem);
-    let requests = api.requests();
+    let requests = s.requests();
     assert_eq!(requests.len(), 1);
-    let sent = body(&requests[0]);
+    let sent = requests[0].json().expect("a JSON body");
     assert_eq!(sent["certificates"], json!(cert_pem));
     assert_eq!(sent["private_key"], json!(key_pem));
 }
 
-#[test]
-fn a_key_cfmtls_cannot_check_is_refused_unless_skip_key_check() {
-    let dir = tempfile::tempdir().unwrap();
-    // An Ed448 key is any 57 bytes; its certificate holds random bytes where the public key
-    // would be (neither cfmtls nor this test can derive it).
+/// An Ed448 key and a certificate for it, in `dir`: (key path, key PEM, certificate path). An
+/// Ed448 key is any 57 bytes; its certificate holds random bytes where the public key would be
+/// (neither cfmtls nor this test can derive it).
+fn ed448_pair(dir: &Path) -> (String, String, String) {
     let key_pem = keys::eddsa_pem(keys::ED448, &keys::random::<57>(), None);
-    let key = file(dir.path(), "ed448.key", &key_pem);
+    let key = file(dir, "ed448.key", &key_pem);
     let cert_pem = keys::certificate(keys::ED448, None, &keys::random::<57>());
-    let cert = file(dir.path(), "ed448.pem", &cert_pem);
+    let cert = file(dir, "ed448.pem", &cert_pem);
+    (key, key_pem, cert)
+}
+
+#[test]
+fn a_key_cfmtls_cannot_check_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (key, key_pem, cert) = ed448_pair(dir.path());
 
     let api = api_expecting_nothing();
     let ran = run(api
@@ -137,35 +141,33 @@ fn a_key_cfmtls_cannot_check_is_refused_unless_skip_key_check() {
     assert_key_not_printed(&ran, &key_pem);
     assert!(api.requests().is_empty());
     api.verify();
+}
 
-    let api = Api::start();
-    api.on("POST", MTLS_ROUTE, ok(mtls_cert("k2", "ed448", false)));
-    api.on(
-        "POST",
-        ORIGIN_PULLS_ROUTE,
-        ok(json!({
-            "id": "o2", "status": "active", "certificate": cert_pem,
-            "expires_on": "2035-11-22T16:39:00Z", "uploaded_on": "2025-11-25T16:39:00Z",
-        })),
-    );
+#[tokio::test]
+async fn a_key_cfmtls_cannot_check_is_uploaded_with_skip_key_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let (key, key_pem, cert) = ed448_pair(dir.path());
+    let s = StandIn::start().await;
     for args in [
-        vec!["mtls", "upload", "--account-id", ACCOUNT],
-        vec!["origin-pulls", "upload", "--zone-id", ZONE],
+        vec!["mtls", "upload", "--account-id", ACCOUNT_ID],
+        vec!["origin-pulls", "upload", "--zone-id", ZONE_ID],
     ] {
-        let ran = run(api.cfmtls().args(&args).args([
-            "--cert",
-            &cert,
-            "--key",
-            &key,
-            "--skip-key-check",
-        ]));
+        let ran =
+            run(s
+                .cfmtls()
+                .args(&args)
+                .args(["--cert", &cert, "--key", &key, "--skip-key-check"]));
         assert_eq!(ran.code, 0, "{args:?}: {}", ran.stderr);
         assert_key_not_printed(&ran, &key_pem);
     }
-    let requests = api.requests();
+    let requests = s.requests();
     assert_eq!(requests.len(), 2);
-    assert_eq!(body(&requests[0])["private_key"], json!(key_pem));
-    assert_eq!(body(&requests[1])["private_key"], json!(key_pem));
+    for request in &requests {
+        assert_eq!(
+            request.json().expect("a JSON body")["private_key"],
+            json!(key_pem)
+        );
+    }
 }
 
 #[test]

@@ -1,9 +1,9 @@
-//! `cfmtls origin-pulls …`
+//! `cfmtls origin-pulls …`: against the library's stand-in, except where the exact upload or a
+//! server that sends a private key back is the point (wiremock).
 
 use crate::common::*;
+use cloudflare_mtls::testing::{RecordedRequest, Seed, StandIn, ZONE_ID};
 use serde_json::{json, Value};
-use wiremock::matchers::{body_json, method, path};
-use wiremock::{Mock, ResponseTemplate};
 
 const ROUTE: &str = "/zones/zone0123456789/origin_tls_client_auth";
 
@@ -15,11 +15,22 @@ fn zone_cert(id: &str) -> Value {
     })
 }
 
-fn hostname_entry(host: &str, cert_id: &str, enabled: bool) -> Value {
-    json!({
-        "hostname": host, "cert_id": cert_id, "enabled": enabled, "status": "active",
-        "cert_status": "active", "expires_on": "2035-11-22T16:39:00Z",
-    })
+/// The JSON bodies of the `PUT`s the stand-in received.
+fn puts(requests: &[RecordedRequest]) -> Vec<Value> {
+    requests
+        .iter()
+        .filter(|r| r.method == "PUT")
+        .map(|r| r.json().expect("a JSON body"))
+        .collect()
+}
+
+/// Seeds a per-hostname certificate (`leaf.pem` and its key); its id.
+fn seed_hostname_cert(s: &StandIn) -> String {
+    s.seed(Seed::hostname_certificate(
+        ZONE_ID,
+        &read("leaf.pem"),
+        &read("leaf.key"),
+    ))
 }
 
 #[test]
@@ -52,74 +63,89 @@ fn upload_checks_the_pair_sends_it_and_never_prints_the_key() {
     );
 }
 
-#[test]
-fn list_get_delete() {
-    let api = Api::start();
-    api.on("GET", ROUTE, ok(json!([zone_cert("o1"), zone_cert("o2")])));
-    api.on("GET", &format!("{ROUTE}/o1"), ok(zone_cert("o1")));
-    api.on("DELETE", &format!("{ROUTE}/o1"), ok(zone_cert("o1")));
+#[tokio::test]
+async fn list_get_delete() {
+    let s = StandIn::start().await;
+    let first = s.seed(Seed::origin_pull_certificate(
+        ZONE_ID,
+        &read("leaf.pem"),
+        &read("leaf.key"),
+    ));
+    s.seed(Seed::origin_pull_certificate(
+        ZONE_ID,
+        &read("rsa.pem"),
+        &read("rsa.key"),
+    ));
     let stdout = ok_run(
-        api.cfmtls()
-            .args(["origin-pulls", "list", "--zone-id", ZONE]),
+        s.cfmtls()
+            .args(["origin-pulls", "list", "--zone-id", ZONE_ID]),
     );
     assert_eq!(stdout.lines().count(), 3, "{stdout}");
+    assert!(stdout.contains(&first), "{stdout}");
     assert_eq!(
-        json_run(api.cfmtls().args(["aop", "list", "--zone-id", ZONE]))
+        json_run(s.cfmtls().args(["aop", "list", "--zone-id", ZONE_ID]))
             .as_array()
             .unwrap()
             .len(),
         2
     );
     let stdout = ok_run(
-        api.cfmtls()
-            .args(["origin-pulls", "get", "o1", "--zone-id", ZONE]),
+        s.cfmtls()
+            .args(["origin-pulls", "get", &first, "--zone-id", ZONE_ID]),
     );
     assert!(
-        stdout.contains("uploaded:") && stdout.contains("o1"),
+        stdout.contains("uploaded:") && stdout.contains(&first),
         "{stdout}"
     );
     let stdout = ok_run(
-        api.cfmtls()
-            .args(["origin-pulls", "delete", "o1", "--zone-id", ZONE]),
+        s.cfmtls()
+            .args(["origin-pulls", "delete", &first, "--zone-id", ZONE_ID]),
     );
-    assert_eq!(stdout, "Deleted zone-level origin pull certificate o1.\n");
+    assert_eq!(
+        stdout,
+        format!("Deleted zone-level origin pull certificate {first}.\n")
+    );
+    // Deleted certificates go once the deletion has settled.
+    let left = json_run(s.cfmtls().args(["aop", "list", "--zone-id", ZONE_ID]));
+    assert_eq!(left.as_array().unwrap().len(), 1, "{left}");
+    assert_ne!(left[0]["id"], json!(first));
 }
 
-#[test]
-fn enable_disable_status() {
-    let api = Api::start();
-    let route = format!("{ROUTE}/settings");
-    for enabled in [true, false] {
-        api.mount(
-            Mock::given(method("PUT"))
-                .and(path(route.as_str()))
-                .and(body_json(json!({ "enabled": enabled })))
-                .respond_with(
-                    ResponseTemplate::new(200).set_body_json(ok(json!({ "enabled": enabled }))),
-                )
-                .expect(1),
-        );
-    }
-    api.on("GET", &route, ok(json!({ "enabled": true })));
+#[tokio::test]
+async fn enable_disable_status() {
+    let s = StandIn::start().await;
     let stdout = ok_run(
-        api.cfmtls()
-            .args(["origin-pulls", "enable", "--zone-id", ZONE]),
+        s.cfmtls()
+            .args(["origin-pulls", "status", "--zone-id", ZONE_ID]),
+    );
+    assert_eq!(stdout, "enabled: no\n");
+    let stdout = ok_run(
+        s.cfmtls()
+            .args(["origin-pulls", "enable", "--zone-id", ZONE_ID]),
     );
     assert!(
         stdout.starts_with("Zone-level Authenticated Origin Pulls turned on."),
         "{stdout}"
     );
+    let stdout = ok_run(
+        s.cfmtls()
+            .args(["origin-pulls", "status", "--zone-id", ZONE_ID]),
+    );
+    assert_eq!(stdout, "enabled: yes\n");
     let v = json_run(
-        api.cfmtls()
-            .args(["origin-pulls", "disable", "--zone-id", ZONE]),
+        s.cfmtls()
+            .args(["origin-pulls", "disable", "--zone-id", ZONE_ID]),
     );
     assert_eq!(v, json!({ "enabled": false }));
     let stdout = ok_run(
-        api.cfmtls()
-            .args(["origin-pulls", "status", "--zone-id", ZONE]),
+        s.cfmtls()
+            .args(["origin-pulls", "status", "--zone-id", ZONE_ID]),
     );
-    assert_eq!(stdout, "enabled: yes\n");
-    api.verify();
+    assert_eq!(stdout, "enabled: no\n");
+    assert_eq!(
+        puts(&s.requests()),
+        [json!({ "enabled": true }), json!({ "enabled": false })]
+    );
 }
 
 #[test]
@@ -185,51 +211,21 @@ fn hostname_certs_upload_list_get_delete() {
     assert_eq!(stdout, "Deleted hostname certificate h1.\n");
 }
 
-#[test]
-fn hostname_enable_disable_status() {
-    let api = Api::start();
-    let route = format!("{ROUTE}/hostnames");
+#[tokio::test]
+async fn hostname_enable_disable_status() {
+    let s = StandIn::start().await;
+    let cert = seed_hostname_cert(&s);
     let host = "app.example.com";
-    api.mount(
-        Mock::given(method("PUT"))
-            .and(path(route.as_str()))
-            .and(body_json(
-                json!({ "config": [{ "hostname": host, "cert_id": "h1", "enabled": true }] }),
-            ))
-            .respond_with(
-                ResponseTemplate::new(200)
-                    .set_body_json(ok(json!([hostname_entry(host, "h1", true)]))),
-            )
-            .expect(1),
-    );
-    // Disable without --cert-id: the current certificate is looked up.
-    api.on(
-        "GET",
-        &format!("{route}/{host}"),
-        ok(hostname_entry(host, "h1", true)),
-    );
-    api.mount(
-        Mock::given(method("PUT"))
-            .and(path(route.as_str()))
-            .and(body_json(
-                json!({ "config": [{ "hostname": host, "cert_id": "h1", "enabled": false }] }),
-            ))
-            .respond_with(
-                ResponseTemplate::new(200)
-                    .set_body_json(ok(json!([hostname_entry(host, "h1", false)]))),
-            )
-            .expect(1),
-    );
 
-    let stdout = ok_run(api.cfmtls().args([
+    let stdout = ok_run(s.cfmtls().args([
         "origin-pulls",
         "hostname",
         "enable",
         host,
         "--cert-id",
-        "h1",
+        &cert,
         "--zone-id",
-        ZONE,
+        ZONE_ID,
     ]));
     assert!(
         stdout.starts_with("Authenticated Origin Pulls enabled for app.example.com."),
@@ -239,62 +235,83 @@ fn hostname_enable_disable_status() {
         stdout.contains("HOSTNAME") && stdout.contains("yes"),
         "{stdout}"
     );
-    let v = json_run(api.cfmtls().args([
+    // Disable without --cert-id: the current certificate is looked up.
+    let v = json_run(s.cfmtls().args([
         "origin-pulls",
         "hostname",
         "disable",
         host,
         "--zone-id",
-        ZONE,
+        ZONE_ID,
     ]));
     assert_eq!(v[0]["enabled"], json!(false));
-    let stdout = ok_run(api.cfmtls().args([
+    let stdout = ok_run(s.cfmtls().args([
         "origin-pulls",
         "hostname",
         "status",
         host,
         "--zone-id",
-        ZONE,
+        ZONE_ID,
     ]));
     assert!(
-        stdout.contains("cert id:") && stdout.contains("h1"),
+        stdout.contains("cert id:") && stdout.contains(&cert),
         "{stdout}"
     );
-    api.verify();
+    assert_eq!(
+        puts(&s.requests()),
+        [
+            json!({ "config": [{ "hostname": host, "cert_id": cert, "enabled": true }] }),
+            json!({ "config": [{ "hostname": host, "cert_id": cert, "enabled": false }] }),
+        ]
+    );
 }
 
 /// `hostname void` sends `enabled: null`, which voids the association (the certificate looked
-/// up when `--cert-id` is not given).
-#[test]
-fn hostname_void_sends_null() {
-    let api = Api::start();
-    let route = format!("{ROUTE}/hostnames");
+/// up when `--cert-id` is not given): the hostname is gone, and its certificate, no longer in
+/// use, can be deleted.
+#[tokio::test]
+async fn hostname_void_sends_null() {
+    let s = StandIn::start().await;
+    let cert = seed_hostname_cert(&s);
     let host = "app.example.com";
-    api.on(
-        "GET",
-        &format!("{route}/{host}"),
-        ok(hostname_entry(host, "h1", true)),
-    );
-    api.mount(
-        Mock::given(method("PUT"))
-            .and(path(route.as_str()))
-            .and(body_json(
-                json!({ "config": [{ "hostname": host, "cert_id": "h1", "enabled": null }] }),
-            ))
-            .respond_with(
-                ResponseTemplate::new(200)
-                    .set_body_json(ok(json!([hostname_entry(host, "h1", false)]))),
-            )
-            .expect(1),
-    );
-    let stdout =
-        ok_run(
-            api.cfmtls()
-                .args(["origin-pulls", "hostname", "void", host, "--zone-id", ZONE]),
-        );
+    s.seed(Seed::hostname(ZONE_ID, host, &cert));
+    let delete_cert = [
+        "origin-pulls",
+        "hostname-certs",
+        "delete",
+        cert.as_str(),
+        "--zone-id",
+        ZONE_ID,
+    ];
+    // In use: Cloudflare refuses to delete it.
+    let ran = run(s.cfmtls().args(delete_cert));
+    assert_eq!(ran.code, 3, "{}", ran.stderr);
+
+    let stdout = ok_run(s.cfmtls().args([
+        "origin-pulls",
+        "hostname",
+        "void",
+        host,
+        "--zone-id",
+        ZONE_ID,
+    ]));
     assert!(
         stdout.starts_with("Association voided for app.example.com."),
         "{stdout}"
     );
-    api.verify();
+    assert_eq!(
+        puts(&s.requests()),
+        [json!({ "config": [{ "hostname": host, "cert_id": cert, "enabled": null }] })]
+    );
+    let ran = run(s.cfmtls().args([
+        "origin-pulls",
+        "hostname",
+        "status",
+        host,
+        "--zone-id",
+        ZONE_ID,
+    ]));
+    assert_eq!(ran.code, 3, "{}", ran.stderr);
+    assert!(ran.stderr.contains("(HTTP 404)"), "{}", ran.stderr);
+    ok_run(s.cfmtls().args(delete_cert));
 }

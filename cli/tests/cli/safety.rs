@@ -1,7 +1,8 @@
 //! What the client library guarantees, seen from the command line: a redirect is reported, never
-//! followed; an empty or blank id is refused before anything is sent.
+//! followed (a wiremock server sends it); an empty or blank id is refused before anything is sent.
 
 use crate::common::*;
+use cloudflare_mtls::testing::{StandIn, ACCOUNT_ID, ZONE_ID};
 use predicates::prelude::*;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -63,18 +64,17 @@ fn a_redirect_exits_3_and_is_not_followed() {
 }
 
 /// `cfmtls mtls delete ""` and friends: exit 5, the parameter named, no request.
-#[test]
-fn an_empty_or_blank_id_exits_5_before_sending() {
-    let api = Api::start();
-    api.mount(Mock::given(any()).respond_with(ResponseTemplate::new(200)));
+#[tokio::test]
+async fn an_empty_or_blank_id_exits_5_before_sending() {
+    let s = StandIn::start().await;
     for args in [
-        vec!["mtls", "delete", "", "--account-id", ACCOUNT],
-        vec!["mtls", "get", "  ", "--account-id", ACCOUNT],
+        vec!["mtls", "delete", "", "--account-id", ACCOUNT_ID],
+        vec!["mtls", "get", "  ", "--account-id", ACCOUNT_ID],
         vec!["mtls", "list", "--account-id", " "],
-        vec!["client-certs", "get", "", "--zone-id", ZONE],
-        vec!["origin-pulls", "delete", "\t", "--zone-id", ZONE],
+        vec!["client-certs", "get", "", "--zone-id", ZONE_ID],
+        vec!["origin-pulls", "delete", "\t", "--zone-id", ZONE_ID],
     ] {
-        api.cfmtls()
+        s.cfmtls()
             .args(&args)
             .assert()
             .code(5)
@@ -85,8 +85,8 @@ fn an_empty_or_blank_id_exits_5_before_sending() {
             ));
     }
     assert!(
-        api.requests().is_empty(),
+        s.requests().is_empty(),
         "{} requests sent",
-        api.requests().len()
+        s.requests().len()
     );
 }

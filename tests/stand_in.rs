@@ -1,0 +1,714 @@
+//! The stand-in (`cloudflare_mtls::testing`) through the public client: state across all 36
+//! operations, Cloudflare's envelope, paging and errors, seeding, recorded requests and faults.
+
+use cloudflare_mtls::testing::{
+    csr, Fault, Seed, StandIn, TestCertificate, ACCOUNT_ID, API_KEY, TOKEN, ZONE_ID,
+};
+use cloudflare_mtls::types::*;
+use cloudflare_mtls::{Client, Credentials, Error, Scope};
+use futures::TryStreamExt;
+use std::time::{Duration, SystemTime};
+
+mod common;
+
+const OTHER_ZONE: &str = "699d98642c564d2e855e9661899b7252";
+
+fn ca(subject: &str) -> String {
+    TestCertificate::new(subject)
+        .ca(true)
+        .build()
+        .certificate_pem
+}
+
+fn codes(e: &Error) -> Vec<i64> {
+    e.codes()
+}
+
+#[tokio::test]
+async fn account_mtls_certificates_keep_state_and_read_the_certificate() {
+    let s = StandIn::start().await;
+    let client = s.client();
+    let expires = SystemTime::now() + Duration::from_secs(40 * 86_400);
+    let made = TestCertificate::new("CN=Example Root CA,O=Example Corp,C=US")
+        .ca(true)
+        .validity(SystemTime::now(), expires)
+        .build();
+    let body = MtlsCertificateCreate::new(true, made.certificate_pem.clone()).name("root");
+    let created = client
+        .mtls_certificates()
+        .create(ACCOUNT_ID, &body)
+        .await
+        .unwrap();
+    let id = created.id.clone().unwrap();
+    assert_eq!(id.len(), 32);
+    assert_eq!(
+        created.issuer.as_deref(),
+        Some("CN=Example Root CA,O=Example Corp,C=US")
+    );
+    assert_eq!(created.signature.as_deref(), Some("ECDSAWithSHA256"));
+    let expiry = created.expires_on.unwrap();
+    let wanted = chrono::DateTime::<chrono::Utc>::from(expires);
+    assert!(
+        (expiry - wanted).num_seconds().abs() <= 1,
+        "{expiry} vs {wanted}"
+    );
+    assert!(created
+        .serial_number
+        .as_deref()
+        .is_some_and(|s| s.len() == 32));
+
+    let listed = client
+        .mtls_certificates()
+        .list(ACCOUNT_ID, Default::default())
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 1);
+    let filtered = client
+        .mtls_certificates()
+        .list(
+            ACCOUNT_ID,
+            MtlsCertificateListParams::new().type_(MtlsCertificateType::GatewayManaged),
+        )
+        .await
+        .unwrap();
+    assert!(filtered.is_empty());
+    let got = client
+        .mtls_certificates()
+        .get(ACCOUNT_ID, &id)
+        .await
+        .unwrap();
+    assert_eq!(got.name.as_deref(), Some("root"));
+    let associations = client
+        .mtls_certificates()
+        .associations()
+        .list(ACCOUNT_ID, &id)
+        .await
+        .unwrap();
+    assert!(associations.is_empty());
+    // Another account does not see it.
+    let elsewhere = client
+        .mtls_certificates()
+        .get("00000000000000000000000000000001", &id)
+        .await
+        .unwrap_err();
+    assert!(elsewhere.is_not_found(), "{elsewhere}");
+
+    client
+        .mtls_certificates()
+        .delete(ACCOUNT_ID, &id)
+        .await
+        .unwrap();
+    let gone = client
+        .mtls_certificates()
+        .get(ACCOUNT_ID, &id)
+        .await
+        .unwrap_err();
+    assert!(gone.is_not_found());
+    assert_eq!(codes(&gone), [1003]);
+}
+
+#[tokio::test]
+async fn a_certificate_in_use_cannot_be_deleted() {
+    let s = StandIn::start().await;
+    let id = s.seed(
+        Seed::mtls_certificate(ACCOUNT_ID, &ca("CN=In Use"))
+            .ca(true)
+            .association("gateway", "active"),
+    );
+    let client = s.client();
+    let associations = client
+        .mtls_certificates()
+        .associations()
+        .list(ACCOUNT_ID, &id)
+        .await
+        .unwrap();
+    assert_eq!(associations.len(), 1);
+    assert_eq!(associations[0].service.as_deref(), Some("gateway"));
+    let refused = client
+        .mtls_certificates()
+        .delete(ACCOUNT_ID, &id)
+        .await
+        .unwrap_err();
+    assert!(refused.is_bad_request());
+    assert_eq!(codes(&refused), [1004]);
+}
+
+#[tokio::test]
+async fn access_certificates_and_settings_live_on_both_scopes() {
+    let s = StandIn::start().await;
+    let client = s.client();
+    let access = client.access();
+    let pem = ca("CN=Devices CA");
+    for scope in [Scope::Account(ACCOUNT_ID), Scope::Zone(ZONE_ID)] {
+        let created = access
+            .certificates()
+            .create(
+                scope,
+                &AccessCertificateCreate::new(pem.clone(), "devices")
+                    .associated_hostnames(vec!["admin.example.com".into()]),
+            )
+            .await
+            .unwrap();
+        let id = created.id.clone().unwrap();
+        assert!(created
+            .fingerprint
+            .as_deref()
+            .is_some_and(|f| f.starts_with("MD5 Fingerprint=")));
+        let page = access
+            .certificates()
+            .list(scope, Default::default())
+            .await
+            .unwrap();
+        assert_eq!(page.items.len(), 1);
+        // The delete is refused while hostnames are associated.
+        let refused = access.certificates().delete(scope, &id).await.unwrap_err();
+        assert_eq!(codes(&refused), [1004]);
+        let updated = access
+            .certificates()
+            .update(
+                scope,
+                &id,
+                &AccessCertificateUpdate::new(Vec::new()).name("devices-2026"),
+            )
+            .await
+            .unwrap();
+        assert_eq!(updated.name.as_deref(), Some("devices-2026"));
+        assert!(updated.associated_hostnames.unwrap_or_default().is_empty());
+        let got = access.certificates().get(scope, &id).await.unwrap();
+        assert_eq!(got.name.as_deref(), Some("devices-2026"));
+
+        let settings = access
+            .certificates()
+            .settings()
+            .update(
+                scope,
+                &AccessCertificateSettingsUpdate::new(vec![AccessCertificateSettings::new(
+                    false,
+                    true,
+                    "admin.example.com",
+                )]),
+            )
+            .await
+            .unwrap();
+        assert_eq!(settings.len(), 1);
+        let read = access.certificates().settings().get(scope).await.unwrap();
+        assert!(read[0].client_certificate_forwarding);
+
+        let deleted = access.certificates().delete(scope, &id).await.unwrap();
+        assert_eq!(deleted.id.as_deref(), Some(id.as_str()));
+    }
+    // Names are unique per scope, on create and on rename.
+    let scope = Scope::Account(ACCOUNT_ID);
+    let one = access
+        .certificates()
+        .create(scope, &AccessCertificateCreate::new(pem.clone(), "one"))
+        .await
+        .unwrap();
+    let two = access
+        .certificates()
+        .create(scope, &AccessCertificateCreate::new(pem.clone(), "two"))
+        .await
+        .unwrap();
+    let again = access
+        .certificates()
+        .create(scope, &AccessCertificateCreate::new(pem.clone(), "one"))
+        .await
+        .unwrap_err();
+    assert_eq!(codes(&again), [1004]);
+    let rename = AccessCertificateUpdate::new(Vec::new()).name("one");
+    let taken = access
+        .certificates()
+        .update(scope, two.id.as_deref().unwrap(), &rename)
+        .await
+        .unwrap_err();
+    assert_eq!(codes(&taken), [1004]);
+    access
+        .certificates()
+        .update(scope, one.id.as_deref().unwrap(), &rename)
+        .await
+        .unwrap();
+    // Wrong scope: the account's certificate is not found under a zone.
+    let id = s.seed(Seed::access_certificate(
+        Scope::Account(ACCOUNT_ID),
+        "account-only",
+        &pem,
+    ));
+    let e = access
+        .certificates()
+        .get(Scope::Zone(ZONE_ID), &id)
+        .await
+        .unwrap_err();
+    assert!(e.is_not_found());
+}
+
+#[tokio::test]
+async fn access_lists_page_for_real() {
+    let s = StandIn::start().await;
+    let pem = ca("CN=Paged CA");
+    for i in 0..7 {
+        s.seed(Seed::access_certificate(
+            Scope::Account(ACCOUNT_ID),
+            &format!("cert-{i}"),
+            &pem,
+        ));
+    }
+    let client = s.client();
+    let certificates = client.access().certificates();
+    let page = certificates
+        .list(
+            Scope::Account(ACCOUNT_ID),
+            AccessCertificateListParams::new().page(3).per_page(3),
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.items.len(), 1);
+    let info = page.result_info.unwrap();
+    assert_eq!(info.total_count, Some(7));
+    assert_eq!(info.total_pages, Some(3));
+    s.clear_requests();
+    let all: Vec<_> = certificates
+        .list_all(
+            Scope::Account(ACCOUNT_ID),
+            AccessCertificateListParams::new().per_page(3),
+        )
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 7);
+    assert_eq!(s.requests().len(), 3, "three pages");
+}
+
+#[tokio::test]
+async fn client_certificates_go_through_the_status_lifecycle() {
+    let s = StandIn::start().await;
+    let client = s.client();
+    let certs = client.client_certificates();
+    let created = certs
+        .create(
+            ZONE_ID,
+            &ClientCertificateCreate::new(
+                csr("CN=billing-service,OU=API Clients,O=Example Corp,L=San Francisco,ST=California,C=US"),
+                30,
+            ),
+        )
+        .await
+        .unwrap();
+    let id = created.id.clone().unwrap();
+    assert_eq!(created.status, Some(ClientCertificateStatus::Active));
+    assert_eq!(created.common_name.as_deref(), Some("billing-service"));
+    assert_eq!(created.organizational_unit.as_deref(), Some("API Clients"));
+    assert_eq!(created.country.as_deref(), Some("US"));
+    assert_eq!(created.validity_days, Some(30));
+    // Issued by the stand-in's managed CA, for the CSR's key.
+    let issued = created.certificate.clone().unwrap();
+    assert!(issued.starts_with("-----BEGIN CERTIFICATE-----"));
+    assert!(s
+        .managed_ca_pem()
+        .starts_with("-----BEGIN CERTIFICATE-----"));
+    assert_eq!(
+        created.fingerprint_sha256.as_deref().map(str::len),
+        Some(64)
+    );
+    assert_eq!(created.ski.as_deref().map(str::len), Some(40));
+
+    let revoking = certs.delete(ZONE_ID, &id).await.unwrap();
+    assert_eq!(
+        revoking.status,
+        Some(ClientCertificateStatus::PendingRevocation)
+    );
+    let revoked = certs.get(ZONE_ID, &id).await.unwrap();
+    assert_eq!(revoked.status, Some(ClientCertificateStatus::Revoked));
+    let again = certs.delete(ZONE_ID, &id).await.unwrap_err();
+    assert_eq!(codes(&again), [1004]);
+
+    let reactivating = certs
+        .edit(ZONE_ID, &id, &ClientCertificateEdit::new().reactivate(true))
+        .await
+        .unwrap();
+    assert_eq!(
+        reactivating.status,
+        Some(ClientCertificateStatus::PendingReactivation)
+    );
+    let active = certs.get(ZONE_ID, &id).await.unwrap();
+    assert_eq!(active.status, Some(ClientCertificateStatus::Active));
+    let refused = certs
+        .edit(ZONE_ID, &id, &ClientCertificateEdit::new().reactivate(true))
+        .await
+        .unwrap_err();
+    assert_eq!(codes(&refused), [1004]);
+}
+
+#[tokio::test]
+async fn client_certificate_lists_filter_and_page_by_page_or_offset() {
+    let s = StandIn::start().await;
+    for i in 0..12 {
+        let seed = Seed::client_certificate(ZONE_ID, &csr(&format!("CN=client-{i}")));
+        s.seed(if i % 4 == 0 {
+            seed.status("revoked")
+        } else {
+            seed
+        });
+    }
+    let client = s.client();
+    let certs = client.client_certificates();
+    let active: Vec<_> = certs
+        .list_all(
+            ZONE_ID,
+            ClientCertificateListParams::new()
+                .status(ClientCertificateStatusFilter::Active)
+                .per_page(5),
+        )
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(active.len(), 9);
+    let window = certs
+        .list(
+            ZONE_ID,
+            ClientCertificateListParams::new().limit(5).offset(10),
+        )
+        .await
+        .unwrap();
+    assert_eq!(window.items.len(), 2);
+    let too_big = certs
+        .list(ZONE_ID, ClientCertificateListParams::new().per_page(51))
+        .await
+        .unwrap_err();
+    assert!(too_big.is_bad_request());
+    assert_eq!(codes(&too_big), [1001]);
+}
+
+#[tokio::test]
+async fn zone_origin_pulls_deploy_and_delete() {
+    let s = StandIn::start().await;
+    let client = s.client();
+    let aop = client.origin_tls_client_auth();
+    let leaf = TestCertificate::new("CN=origin-pull.example.com").build();
+    let created = aop
+        .create(
+            ZONE_ID,
+            &OriginPullCertificateCreate::new(
+                leaf.certificate_pem.clone(),
+                leaf.private_key_pem.clone(),
+            ),
+        )
+        .await
+        .unwrap();
+    let id = created.id.clone().unwrap();
+    assert_eq!(
+        created.status,
+        Some(ZoneAuthenticatedOriginPullStatus::PendingDeployment)
+    );
+    let got = aop.get(ZONE_ID, &id).await.unwrap();
+    assert_eq!(got.status, Some(ZoneAuthenticatedOriginPullStatus::Active));
+    assert_eq!(aop.list(ZONE_ID).await.unwrap().len(), 1);
+
+    assert_eq!(
+        aop.settings().get(ZONE_ID).await.unwrap().enabled,
+        Some(false)
+    );
+    let on = aop
+        .settings()
+        .update(ZONE_ID, &ZoneSettingUpdate::new(true))
+        .await
+        .unwrap();
+    assert_eq!(on.enabled, Some(true));
+
+    let deleting = aop.delete(ZONE_ID, &id).await.unwrap();
+    assert_eq!(
+        deleting.status,
+        Some(ZoneAuthenticatedOriginPullStatus::PendingDeletion)
+    );
+    assert!(aop.list(ZONE_ID).await.unwrap().is_empty());
+
+    // A key that is not a key is refused, naming the field.
+    let bad = aop
+        .create(
+            ZONE_ID,
+            &OriginPullCertificateCreate::new(leaf.certificate_pem, "not a key"),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(codes(&bad), [1002]);
+    assert!(bad.to_string().contains("private_key"), "{bad}");
+}
+
+#[tokio::test]
+async fn per_hostname_origin_pulls_associate_and_void_with_null() {
+    let s = StandIn::start().await;
+    let client = s.client();
+    let hostnames = client.origin_tls_client_auth().hostnames();
+    let leaf = TestCertificate::new("CN=app.example.com").build();
+    let cert = hostnames
+        .certificates()
+        .create(
+            ZONE_ID,
+            &HostnameCertificateCreate::new(leaf.certificate_pem, leaf.private_key_pem),
+        )
+        .await
+        .unwrap();
+    let cert_id = cert.id.clone().unwrap();
+    assert_eq!(
+        hostnames.certificates().list(ZONE_ID).await.unwrap().len(),
+        1
+    );
+    assert!(hostnames
+        .certificates()
+        .get(ZONE_ID, &cert_id)
+        .await
+        .is_ok());
+
+    let associate = HostnameOriginPullUpdate::new(vec![HostnameOriginPullConfig::new()
+        .hostname("app.example.com")
+        .cert_id(cert_id.clone())
+        .enabled(true)]);
+    let set = hostnames.update(ZONE_ID, &associate).await.unwrap();
+    assert_eq!(set.len(), 1);
+    let status = hostnames.get(ZONE_ID, "app.example.com").await.unwrap();
+    assert_eq!(status.enabled, Some(true));
+    assert_eq!(status.cert_id.as_deref(), Some(cert_id.as_str()));
+
+    // In use: the certificate cannot be deleted.
+    let refused = hostnames
+        .certificates()
+        .delete(ZONE_ID, &cert_id)
+        .await
+        .unwrap_err();
+    assert_eq!(codes(&refused), [1004]);
+
+    let void = HostnameOriginPullUpdate::new(vec![HostnameOriginPullConfig::new()
+        .hostname("app.example.com")
+        .cert_id(cert_id.clone())
+        .enabled(cloudflare_mtls::Nullable::Null)]);
+    hostnames.update(ZONE_ID, &void).await.unwrap();
+    let sent = s.requests().last().unwrap().json().unwrap();
+    assert_eq!(sent["config"][0]["enabled"], serde_json::Value::Null);
+    let gone = hostnames.get(ZONE_ID, "app.example.com").await.unwrap_err();
+    assert!(gone.is_not_found());
+    hostnames
+        .certificates()
+        .delete(ZONE_ID, &cert_id)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn answers_like_cloudflare_for_credentials_routes_and_bodies() {
+    let s = StandIn::start().await;
+    let none = Client::builder()
+        .base_url(s.base_url())
+        .allow_http(true)
+        .credentials(Credentials::Token("wrong".into()))
+        .build()
+        .unwrap();
+    let e = none
+        .mtls_certificates()
+        .list(ACCOUNT_ID, Default::default())
+        .await
+        .unwrap_err();
+    assert!(e.is_forbidden());
+    assert_eq!(codes(&e), [10000]);
+
+    let raw = common::plain_reqwest();
+    let missing = raw
+        .get(format!(
+            "{}/accounts/{ACCOUNT_ID}/mtls_certificates",
+            s.base_url()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 400);
+    let body: serde_json::Value = missing.json().await.unwrap();
+    assert_eq!(body["errors"][0]["code"], 9106);
+    assert_eq!(body["success"], false);
+
+    // Key and email work too.
+    let keyed = s
+        .client_builder()
+        .credentials(Credentials::KeyAndEmail {
+            key: API_KEY.into(),
+            email: "dev@example.com".into(),
+        })
+        .build()
+        .unwrap();
+    keyed
+        .mtls_certificates()
+        .list(ACCOUNT_ID, Default::default())
+        .await
+        .unwrap();
+
+    // A token without `Bearer`.
+    let bare = raw
+        .get(format!(
+            "{}/accounts/{ACCOUNT_ID}/mtls_certificates",
+            s.base_url()
+        ))
+        .header("authorization", TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bare.status(), 400);
+    let body: serde_json::Value = bare.json().await.unwrap();
+    assert_eq!(body["errors"][0]["code"], 6003);
+
+    let client = s.client();
+    for zone in ["not-a-zone", &ZONE_ID.to_uppercase()] {
+        let bad_zone = client
+            .origin_tls_client_auth()
+            .list(zone)
+            .await
+            .unwrap_err();
+        assert_eq!(codes(&bad_zone), [7003], "{zone}");
+    }
+    let no_route = raw
+        .get(format!(
+            "{}/zones/{ZONE_ID}/mtls_certificates",
+            s.base_url()
+        ))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_route.status(), 400);
+    let body: serde_json::Value = no_route.json().await.unwrap();
+    assert_eq!(body["errors"][0]["code"], 7000);
+
+    let missing_field = raw
+        .post(format!(
+            "{}/zones/{ZONE_ID}/client_certificates",
+            s.base_url()
+        ))
+        .bearer_auth(TOKEN)
+        .json(&serde_json::json!({ "validity_days": 30 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing_field.status(), 400);
+    let body: serde_json::Value = missing_field.json().await.unwrap();
+    assert_eq!(body["errors"][0]["message"], "csr: is required");
+
+    let bad_pem = client
+        .mtls_certificates()
+        .create(
+            ACCOUNT_ID,
+            &MtlsCertificateCreate::new(
+                true,
+                "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+            ),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(codes(&bad_pem), [1002]);
+}
+
+#[tokio::test]
+async fn faults_rate_limit_then_recover() {
+    let s = StandIn::start().await;
+    s.inject(Fault::rate_limited(Duration::from_secs(1)).on("GET", "/zones/*/client_certificates"));
+    let client = s.client();
+    let page = client
+        .client_certificates()
+        .list(ZONE_ID, Default::default())
+        .await
+        .unwrap();
+    assert!(page.items.is_empty());
+    assert_eq!(s.requests().len(), 2, "the 429, then the retry");
+}
+
+#[tokio::test]
+async fn faults_server_errors_html_delays_and_dropped_connections() {
+    let s = StandIn::start().await;
+    let once = s.client_builder().max_retries(0).build().unwrap();
+
+    s.inject(Fault::server_error(503));
+    let e = once
+        .origin_tls_client_auth()
+        .list(ZONE_ID)
+        .await
+        .unwrap_err();
+    assert_eq!(e.status().map(|s| s.as_u16()), Some(503));
+    assert!(e.is_server_error());
+
+    s.inject(Fault::bad_gateway_html());
+    let e = once
+        .origin_tls_client_auth()
+        .list(ZONE_ID)
+        .await
+        .unwrap_err();
+    assert_eq!(e.status().map(|s| s.as_u16()), Some(502));
+    assert!(e
+        .api()
+        .and_then(|a| a.body_snippet.as_deref())
+        .is_some_and(|b| b.contains("Bad Gateway")));
+
+    s.inject(Fault::delay(Duration::from_secs(3)));
+    let impatient = s
+        .client_builder()
+        .max_retries(0)
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let e = impatient
+        .origin_tls_client_auth()
+        .list(ZONE_ID)
+        .await
+        .unwrap_err();
+    assert!(e.is_timeout(), "{e:?}");
+
+    s.inject(Fault::drop_connection());
+    let e = once
+        .origin_tls_client_auth()
+        .list(ZONE_ID)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::Http(_) | Error::Connect(_)), "{e:?}");
+
+    // With retries, a dropped GET is retried and succeeds.
+    s.inject(Fault::drop_connection());
+    s.client()
+        .origin_tls_client_auth()
+        .list(ZONE_ID)
+        .await
+        .unwrap();
+
+    // Faults that match nothing stay queued; path and method narrow them.
+    s.inject(
+        Fault::server_error(500)
+            .on_path(&format!("/zones/{OTHER_ZONE}/**"))
+            .always(),
+    );
+    s.client()
+        .origin_tls_client_auth()
+        .list(ZONE_ID)
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        let e = once
+            .origin_tls_client_auth()
+            .list(OTHER_ZONE)
+            .await
+            .unwrap_err();
+        assert!(e.is_server_error());
+    }
+}
+
+#[tokio::test]
+async fn requests_are_recorded_as_sent() {
+    let s = StandIn::start().await;
+    let client = s.client();
+    client
+        .client_certificates()
+        .list(ZONE_ID, ClientCertificateListParams::new().per_page(5))
+        .await
+        .unwrap();
+    let requests = s.requests();
+    let last = requests.last().unwrap();
+    assert_eq!(last.method, "GET");
+    assert_eq!(last.path, format!("/zones/{ZONE_ID}/client_certificates"));
+    assert_eq!(last.query.as_deref(), Some("per_page=5"));
+    assert_eq!(
+        last.header("authorization"),
+        Some(format!("Bearer {TOKEN}").as_str())
+    );
+}
