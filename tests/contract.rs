@@ -25,12 +25,18 @@
 //! - the error path of every operation (`Prefer: code=400` / `code=404`, Cloudflare's `4XX`
 //!   response): `Error::Api` with the status and the envelope's error codes decoded;
 //! - the validator is live: requests that break the spec get a 422 and a violation.
+//!
+//! What this file shares with tests/contract_stand_in.rs (the documents and operationIds, the check
+//! of a call against the spec, the realistic arguments and one call of every operation, the parsing
+//! of Prism's header and log) is in tests/contract_support/.
 
 mod common;
+mod contract_support;
 
 use cloudflare_mtls::types::*;
 use cloudflare_mtls::{Call, Client, Credentials, Error, FromBody, Scope};
 use common::{client_with, ACCOUNT_ID, API_KEY, EMAIL, SERVICE_KEY, TOKEN, ZONE_ID};
+use contract_support::*;
 use futures::TryStreamExt;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -38,68 +44,22 @@ use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
 // ---------------------------------------------------------------------------------------------
-// Realistic arguments. Ids have the shapes Cloudflare's document gives them: 32 hex digits
-// (`..._identifier`, maxLength 32) everywhere except Access certificates (UUIDs, maxLength 36).
-// ---------------------------------------------------------------------------------------------
-
-const ACCESS_CERT_ID: &str = "f174e90a-fafe-4643-bbbc-4a0ed4fc8415";
-const MTLS_CERT_ID: &str = "2458ce5a0c354c7f82c78e9487d3ff60";
-const CLIENT_CERT_ID: &str = "b0a8b6c6e2cf4bd5a3ad5a5d2f3c3a11";
-const AOP_CERT_ID: &str = "8e375af1389a069a0f921f8cc8e1eb12";
-const HOSTNAME_CERT_ID: &str = "7e0c1b4a8f3d4e2b9c6a5d8e1f2a3b4c";
-const HOSTNAME: &str = "app.example.com";
-const PEM: &str = "-----BEGIN CERTIFICATE-----\nMIIDmDCCAoCgAwIBAgIUKTOAZNjcXVZRj4oQt0SHsl1c1vMwDQYJKoZIhvcNAQEL\nBQAwUTELMAkGA1UEBhMCVVMxFjAUBgNVBAgMDVNhbiBGcmFuY2lzY28xEzARBgNV\n-----END CERTIFICATE-----\n";
-const PRIVATE_KEY: &str = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDEXDkcICRU3XBv\n-----END PRIVATE KEY-----\n";
-const CSR: &str = "-----BEGIN CERTIFICATE REQUEST-----\nMIICYjCCAUoCAQAwHTEbMBkGA1UEAwwSYXBpLmV4YW1wbGUuY29tMIIBIjANBgkq\n-----END CERTIFICATE REQUEST-----\n";
-
-// ---------------------------------------------------------------------------------------------
 // Environment
 // ---------------------------------------------------------------------------------------------
 
 /// Prism's base URL. Required: the contract tests fail (never skip) without it.
 fn base_url() -> String {
-    match std::env::var("CONTRACT_BASE_URL") {
-        Ok(url) if !url.trim().is_empty() => url.trim_end_matches('/').to_string(),
-        _ => panic!(
-            "CONTRACT_BASE_URL is not set. The contract tests need Stoplight Prism serving \
-             Cloudflare's spec: run them with `bash scripts/contract.sh`, which starts it and sets \
-             CONTRACT_BASE_URL"
-        ),
-    }
+    required_env("CONTRACT_BASE_URL", "Prism's base URL")
+        .trim_end_matches('/')
+        .to_string()
 }
 
 /// The OpenAPI document Prism serves (Cloudflare's). Required, like the base URL.
 fn upstream_spec() -> Value {
-    let path = match std::env::var("CONTRACT_UPSTREAM_SPEC") {
-        Ok(p) if !p.trim().is_empty() => p,
-        _ => panic!(
-            "CONTRACT_UPSTREAM_SPEC is not set (the path of the document Prism serves): run the \
-             contract tests with `bash scripts/contract.sh`"
-        ),
-    };
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read CONTRACT_UPSTREAM_SPEC={path}: {e}"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path} is not JSON: {e}"))
-}
-
-/// Our vendored document, the one the client is generated from.
-fn our_spec() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/spec/cloudflare-mtls.json");
-    let text = std::fs::read_to_string(path).expect("spec/cloudflare-mtls.json is readable");
-    serde_json::from_str(&text).expect("spec/cloudflare-mtls.json is JSON")
-}
-
-/// operationId → (HTTP method, path template) of every operation of a document.
-fn operations(spec: &Value) -> BTreeMap<String, (String, String)> {
-    let mut out = BTreeMap::new();
-    for (path, item) in spec["paths"].as_object().expect("paths") {
-        for (method, op) in item.as_object().expect("path item") {
-            if let Some(id) = op.get("operationId").and_then(Value::as_str) {
-                out.insert(id.to_string(), (method.to_uppercase(), path.clone()));
-            }
-        }
-    }
-    out
+    read_spec(&required_env(
+        "CONTRACT_UPSTREAM_SPEC",
+        "the path of the document Prism serves",
+    ))
 }
 
 fn token_client() -> Client {
@@ -124,46 +84,17 @@ fn service_key_client() -> Client {
 // Checking one call
 // ---------------------------------------------------------------------------------------------
 
-/// The method and the path (as sent, percent-encoded) of a call, from its `Debug` output (which
-/// prints both and never a secret).
-fn method_and_path<T>(call: &Call<'_, T>) -> (String, String) {
-    let debug = format!("{call:?}");
-    let method = debug
-        .split("method: ")
-        .nth(1)
-        .and_then(|rest| rest.split(',').next())
-        .unwrap_or_else(|| panic!("no method in {debug}"))
-        .to_string();
-    let path = debug
-        .split("path: \"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .unwrap_or_else(|| panic!("no path in {debug}"))
-        .to_string();
-    (method, path)
-}
-
-/// Whether a concrete path matches an OpenAPI path template (each `{param}` one segment).
-fn path_matches(template: &str, path: &str) -> bool {
-    let t: Vec<&str> = template.split('/').collect();
-    let p: Vec<&str> = path.split('/').collect();
-    t.len() == p.len()
-        && t.iter()
-            .zip(&p)
-            .all(|(t, p)| (t.starts_with('{') && t.ends_with('}') && !p.is_empty()) || t == p)
-}
-
 /// The last violations Prism logged (`CONTRACT_PRISM_LOG`, set by scripts/contract.sh).
 fn recent_violations() -> String {
     let Ok(path) = std::env::var("CONTRACT_PRISM_LOG") else {
         return "(CONTRACT_PRISM_LOG is not set: no Prism log to show)".into();
     };
     let log = std::fs::read_to_string(&path).unwrap_or_default();
-    let lines: Vec<&str> = log
-        .lines()
-        .filter_map(|l| l.split_once("Violation: ").map(|(_, v)| v))
+    let violations: Vec<String> = parse_log(&log)
+        .into_iter()
+        .flat_map(|request| request.violations)
         .collect();
-    let recent = &lines[lines.len().saturating_sub(5)..];
+    let recent = &violations[violations.len().saturating_sub(5)..];
     format!(
         "Prism's last violations ({path}):\n  {}",
         recent.join("\n  ")
@@ -174,7 +105,7 @@ fn recent_violations() -> String {
 struct Sweep {
     label: &'static str,
     client: Client,
-    ops: BTreeMap<String, (String, String)>,
+    ops: Operations,
     called: BTreeMap<&'static str, usize>,
 }
 
@@ -191,16 +122,7 @@ impl Sweep {
     /// Checks that `call` is operation `op` of the spec (method and path), sends it and asserts a 2xx
     /// without `sl-violations`; returns the decoded result.
     async fn ok<T: FromBody>(&mut self, op: &'static str, call: Call<'_, T>) -> T {
-        let (method, path) = method_and_path(&call);
-        let (want_method, template) = self
-            .ops
-            .get(op)
-            .unwrap_or_else(|| panic!("{op} is not an operationId of spec/cloudflare-mtls.json"));
-        assert_eq!(&method, want_method, "{op}: HTTP method");
-        assert!(
-            path_matches(template, &path),
-            "{op}: {path} does not match {template}"
-        );
+        let (method, path) = target(&self.ops, op, &call);
         let response = match call.send_with_response().await {
             Ok(r) => r,
             Err(e) => {
@@ -210,8 +132,7 @@ impl Sweep {
                 panic!("[{}] {op}: {method} {path}: {e}", self.label)
             }
         };
-        if let Some(v) = response.headers().get("sl-violations") {
-            let v = String::from_utf8_lossy(v.as_bytes()).into_owned();
+        if let Some(v) = sl_violations(response.headers()) {
             eprintln!("[{}] {op}: {method} {path}: sl-violations: {v}", self.label);
             panic!("[{}] {op}: Prism reports violations: {v}", self.label);
         }
@@ -227,11 +148,7 @@ impl Sweep {
 
     /// Every operation of the spec was called.
     fn assert_complete(&self) {
-        let missing: Vec<&String> = self
-            .ops
-            .keys()
-            .filter(|op| !self.called.contains_key(op.as_str()))
-            .collect();
+        let missing = not_called(&self.ops, |op| self.called.contains_key(op));
         assert!(
             missing.is_empty(),
             "[{}] operations not exercised: {missing:?}",
@@ -247,57 +164,6 @@ impl Sweep {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Request bodies
-// ---------------------------------------------------------------------------------------------
-
-fn access_certificate_create() -> AccessCertificateCreate {
-    AccessCertificateCreate::new(PEM, "Allow devs")
-        .associated_hostnames(vec!["admin.example.com".into(), "dev.example.com".into()])
-}
-
-fn access_certificate_update() -> AccessCertificateUpdate {
-    AccessCertificateUpdate::new(vec!["admin.example.com".into()]).name("Allow devs")
-}
-
-fn access_settings_update() -> AccessCertificateSettingsUpdate {
-    AccessCertificateSettingsUpdate::new(vec![
-        AccessCertificateSettings::new(false, true, "admin.example.com"),
-        AccessCertificateSettings::new(false, false, "dev.example.com"),
-    ])
-}
-
-fn mtls_certificate_create() -> MtlsCertificateCreate {
-    MtlsCertificateCreate::new(true, PEM)
-        .name("example_ca_cert")
-        .private_key(PRIVATE_KEY)
-}
-
-fn client_certificate_create() -> ClientCertificateCreate {
-    ClientCertificateCreate::new(CSR, 3650)
-}
-
-fn origin_pull_certificate_create() -> OriginPullCertificateCreate {
-    OriginPullCertificateCreate::new(PEM, PRIVATE_KEY)
-}
-
-fn hostname_origin_pull_update() -> HostnameOriginPullUpdate {
-    HostnameOriginPullUpdate::new(vec![
-        HostnameOriginPullConfig::new()
-            .cert_id(HOSTNAME_CERT_ID)
-            .enabled(true)
-            .hostname(HOSTNAME),
-        HostnameOriginPullConfig::new()
-            .cert_id(HOSTNAME_CERT_ID)
-            .enabled(false)
-            .hostname("dev.example.com"),
-    ])
-}
-
-fn hostname_certificate_create() -> HostnameCertificateCreate {
-    HostnameCertificateCreate::new(PEM, PRIVATE_KEY)
-}
-
-// ---------------------------------------------------------------------------------------------
 // Every operation, with each accepted kind of credentials
 // ---------------------------------------------------------------------------------------------
 
@@ -309,26 +175,8 @@ async fn sweep(label: &'static str, client: Client) {
 
     // Access mTLS certificates and hostname settings, account and zone.
     for scope in [Scope::Account(ACCOUNT_ID), Scope::Zone(ZONE_ID)] {
-        let (list_op, get_op, create_op, update_op, delete_op, sget_op, supdate_op) = match scope {
-            Scope::Account(_) => (
-                "access-mtls-authentication-list-mtls-certificates",
-                "access-mtls-authentication-get-an-mtls-certificate",
-                "access-mtls-authentication-add-an-mtls-certificate",
-                "access-mtls-authentication-update-an-mtls-certificate",
-                "access-mtls-authentication-delete-an-mtls-certificate",
-                "access-mtls-authentication-list-mtls-certificates-hostname-settings",
-                "access-mtls-authentication-update-an-mtls-certificate-settings",
-            ),
-            Scope::Zone(_) => (
-                "zone-level-access-mtls-authentication-list-mtls-certificates",
-                "zone-level-access-mtls-authentication-get-an-mtls-certificate",
-                "zone-level-access-mtls-authentication-add-an-mtls-certificate",
-                "zone-level-access-mtls-authentication-update-an-mtls-certificate",
-                "zone-level-access-mtls-authentication-delete-an-mtls-certificate",
-                "zone-level-access-mtls-authentication-list-mtls-certificates-hostname-settings",
-                "zone-level-access-mtls-authentication-update-an-mtls-certificate-settings",
-            ),
-        };
+        let [list_op, get_op, create_op, update_op, delete_op, sget_op, supdate_op] =
+            access_operations(scope);
         let certs = c.access().certificates();
 
         let page = s.ok(list_op, certs.list(scope, Default::default())).await;
@@ -400,22 +248,19 @@ async fn sweep(label: &'static str, client: Client) {
     let mtls = c.mtls_certificates();
     let list = s
         .ok(
-            "m-tls-certificate-management-list-m-tls-certificates",
+            mtls_ops::LIST,
             mtls.list(ACCOUNT_ID, MtlsCertificateListParams::default()),
         )
         .await;
     assert_eq!(list.len(), 1);
     assert_mtls_example(&list[0]);
     let got = s
-        .ok(
-            "m-tls-certificate-management-get-m-tls-certificate",
-            mtls.get(ACCOUNT_ID, MTLS_CERT_ID),
-        )
+        .ok(mtls_ops::GET, mtls.get(ACCOUNT_ID, MTLS_CERT_ID))
         .await;
     assert_mtls_example(&got);
     let uploaded = s
         .ok(
-            "m-tls-certificate-management-upload-m-tls-certificate",
+            mtls_ops::UPLOAD,
             mtls.create(ACCOUNT_ID, &mtls_certificate_create()),
         )
         .await;
@@ -426,15 +271,12 @@ async fn sweep(label: &'static str, client: Client) {
     assert_eq!(uploaded.ca, Some(true));
     assert!(uploaded.updated_at.is_some() && uploaded.uploaded_on.is_some());
     let deleted = s
-        .ok(
-            "m-tls-certificate-management-delete-m-tls-certificate",
-            mtls.delete(ACCOUNT_ID, MTLS_CERT_ID),
-        )
+        .ok(mtls_ops::DELETE, mtls.delete(ACCOUNT_ID, MTLS_CERT_ID))
         .await;
     assert_mtls_example(&deleted);
     let associations = s
         .ok(
-            "m-tls-certificate-management-list-m-tls-certificate-associations",
+            mtls_ops::ASSOCIATIONS,
             mtls.associations().list(ACCOUNT_ID, MTLS_CERT_ID),
         )
         .await;
@@ -449,7 +291,7 @@ async fn sweep(label: &'static str, client: Client) {
 
     // API Shield client certificates.
     let cc = c.client_certificates();
-    let op = "client-certificate-for-a-zone-list-client-certificates";
+    let op = client_cert_ops::LIST;
     let page = s.ok(op, cc.list(ZONE_ID, Default::default())).await;
     assert_eq!(page.items.len(), 1);
     assert_client_certificate_example(&page.items[0]);
@@ -475,22 +317,19 @@ async fn sweep(label: &'static str, client: Client) {
         .unwrap_or_else(|e| panic!("[{label}] {op} list_all: {e}"));
     assert_eq!(all.len(), 1);
     let got = s
-        .ok(
-            "client-certificate-for-a-zone-client-certificate-details",
-            cc.get(ZONE_ID, CLIENT_CERT_ID),
-        )
+        .ok(client_cert_ops::GET, cc.get(ZONE_ID, CLIENT_CERT_ID))
         .await;
     assert_client_certificate_example(&got);
     let created = s
         .ok(
-            "client-certificate-for-a-zone-create-client-certificate",
+            client_cert_ops::CREATE,
             cc.create(ZONE_ID, &client_certificate_create()),
         )
         .await;
     assert_client_certificate_example(&created);
     let edited = s
         .ok(
-            "client-certificate-for-a-zone-edit-client-certificate",
+            client_cert_ops::EDIT,
             cc.edit(
                 ZONE_ID,
                 CLIENT_CERT_ID,
@@ -500,10 +339,7 @@ async fn sweep(label: &'static str, client: Client) {
         .await;
     assert_client_certificate_example(&edited);
     let revoked = s
-        .ok(
-            "client-certificate-for-a-zone-delete-client-certificate",
-            cc.delete(ZONE_ID, CLIENT_CERT_ID),
-        )
+        .ok(client_cert_ops::DELETE, cc.delete(ZONE_ID, CLIENT_CERT_ID))
         .await;
     assert_client_certificate_example(&revoked);
 
@@ -511,16 +347,11 @@ async fn sweep(label: &'static str, client: Client) {
     // only as `result: {type: object}` (our spec has the seed's shape), so the example is `{}`.
     let aop = c.origin_tls_client_auth();
     s.ok(
-        "zone-level-authenticated-origin-pulls-upload-certificate",
+        zone_aop_ops::UPLOAD,
         aop.create(ZONE_ID, &origin_pull_certificate_create()),
     )
     .await;
-    let list = s
-        .ok(
-            "zone-level-authenticated-origin-pulls-list-certificates",
-            aop.list(ZONE_ID),
-        )
-        .await;
+    let list = s.ok(zone_aop_ops::LIST, aop.list(ZONE_ID)).await;
     assert_eq!(list.len(), 1);
     assert_eq!(
         list[0].id.as_deref(),
@@ -530,27 +361,17 @@ async fn sweep(label: &'static str, client: Client) {
         list[0].status,
         Some(ZoneAuthenticatedOriginPullStatus::Initializing)
     );
-    s.ok(
-        "zone-level-authenticated-origin-pulls-get-certificate-details",
-        aop.get(ZONE_ID, AOP_CERT_ID),
-    )
-    .await;
-    s.ok(
-        "zone-level-authenticated-origin-pulls-delete-certificate",
-        aop.delete(ZONE_ID, AOP_CERT_ID),
-    )
-    .await;
+    s.ok(zone_aop_ops::GET, aop.get(ZONE_ID, AOP_CERT_ID)).await;
+    s.ok(zone_aop_ops::DELETE, aop.delete(ZONE_ID, AOP_CERT_ID))
+        .await;
     let setting = s
-        .ok(
-            "zone-level-authenticated-origin-pulls-get-enablement-setting-for-zone",
-            aop.settings().get(ZONE_ID),
-        )
+        .ok(zone_aop_ops::SETTING, aop.settings().get(ZONE_ID))
         .await;
     assert_eq!(setting.enabled, Some(true));
     for enabled in [true, false] {
         let setting = s
             .ok(
-                "zone-level-authenticated-origin-pulls-set-enablement-for-zone",
+                zone_aop_ops::SET,
                 aop.settings()
                     .update(ZONE_ID, &ZoneSettingUpdate::new(enabled)),
             )
@@ -562,17 +383,14 @@ async fn sweep(label: &'static str, client: Client) {
     let hostnames = aop.hostnames();
     let updated = s
         .ok(
-            "per-hostname-authenticated-origin-pull-enable-or-disable-a-hostname-for-client-authentication",
+            hostname_aop_ops::ASSOCIATE,
             hostnames.update(ZONE_ID, &hostname_origin_pull_update()),
         )
         .await;
     assert_eq!(updated.len(), 1);
     assert_eq!(updated[0].hostname.as_deref(), Some(HOSTNAME));
     let status = s
-        .ok(
-            "per-hostname-authenticated-origin-pull-get-the-hostname-status-for-client-authentication",
-            hostnames.get(ZONE_ID, HOSTNAME),
-        )
+        .ok(hostname_aop_ops::STATUS, hostnames.get(ZONE_ID, HOSTNAME))
         .await;
     assert_eq!(status.hostname.as_deref(), Some(HOSTNAME));
     assert_eq!(status.enabled, Some(true));
@@ -583,7 +401,7 @@ async fn sweep(label: &'static str, client: Client) {
     let certs = hostnames.certificates();
     let created = s
         .ok(
-            "per-hostname-authenticated-origin-pull-upload-a-hostname-client-certificate",
+            hostname_aop_ops::UPLOAD,
             certs.create(ZONE_ID, &hostname_certificate_create()),
         )
         .await;
@@ -591,18 +409,10 @@ async fn sweep(label: &'static str, client: Client) {
         created.status,
         Some(HostnameCertificateStatus::Initializing)
     );
-    let list = s
-        .ok(
-            "per-hostname-authenticated-origin-pull-list-certificates",
-            certs.list(ZONE_ID),
-        )
-        .await;
+    let list = s.ok(hostname_aop_ops::LIST, certs.list(ZONE_ID)).await;
     assert_eq!(list.len(), 1);
     let got = s
-        .ok(
-            "per-hostname-authenticated-origin-pull-get-the-hostname-client-certificate",
-            certs.get(ZONE_ID, HOSTNAME_CERT_ID),
-        )
+        .ok(hostname_aop_ops::GET, certs.get(ZONE_ID, HOSTNAME_CERT_ID))
         .await;
     assert_eq!(got.status, Some(HostnameCertificateStatus::Initializing));
     assert_eq!(
@@ -610,7 +420,7 @@ async fn sweep(label: &'static str, client: Client) {
         Some("6743787633689793699141714808227354901")
     );
     s.ok(
-        "per-hostname-authenticated-origin-pull-delete-hostname-client-certificate",
+        hostname_aop_ops::DELETE,
         certs.delete(ZONE_ID, HOSTNAME_CERT_ID),
     )
     .await;
@@ -980,10 +790,7 @@ async fn examples_decode_without_losing_fields() {
         }
         let resp = req.send().await.expect("Prism answers");
         let status = resp.status();
-        let violations = resp
-            .headers()
-            .get("sl-violations")
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        let violations = sl_violations(resp.headers());
         let raw: Value = resp.json().await.expect("a JSON body");
         if let Some(v) = violations {
             eprintln!("{method} {path}: sl-violations: {v}");
@@ -1017,171 +824,14 @@ fn json<T: Serialize>(body: &T) -> Value {
 // Credentials the spec does not accept
 // ---------------------------------------------------------------------------------------------
 
-/// Every operation, one call each, with `c`; `check` sees each result. Returns how many calls.
-async fn each_operation_once<F>(c: &Client, mut check: F) -> usize
-where
-    F: FnMut(&'static str, Result<(), Error>),
-{
-    macro_rules! call {
-        ($op:expr, $call:expr) => {
-            check($op, $call.send().await.map(|_| ()))
-        };
-    }
-    let acc = Scope::Account(ACCOUNT_ID);
-    let zone = Scope::Zone(ZONE_ID);
-    let certs = c.access().certificates();
-    call!(
-        "access-mtls-authentication-list-mtls-certificates",
-        certs.list(acc, Default::default())
-    );
-    call!(
-        "zone-level-access-mtls-authentication-list-mtls-certificates",
-        certs.list(zone, Default::default())
-    );
-    call!(
-        "access-mtls-authentication-get-an-mtls-certificate",
-        certs.get(acc, ACCESS_CERT_ID)
-    );
-    call!(
-        "zone-level-access-mtls-authentication-get-an-mtls-certificate",
-        certs.get(zone, ACCESS_CERT_ID)
-    );
-    call!(
-        "access-mtls-authentication-add-an-mtls-certificate",
-        certs.create(acc, &access_certificate_create())
-    );
-    call!(
-        "zone-level-access-mtls-authentication-add-an-mtls-certificate",
-        certs.create(zone, &access_certificate_create())
-    );
-    call!(
-        "access-mtls-authentication-update-an-mtls-certificate",
-        certs.update(acc, ACCESS_CERT_ID, &access_certificate_update())
-    );
-    call!(
-        "zone-level-access-mtls-authentication-update-an-mtls-certificate",
-        certs.update(zone, ACCESS_CERT_ID, &access_certificate_update())
-    );
-    call!(
-        "access-mtls-authentication-delete-an-mtls-certificate",
-        certs.delete(acc, ACCESS_CERT_ID)
-    );
-    call!(
-        "zone-level-access-mtls-authentication-delete-an-mtls-certificate",
-        certs.delete(zone, ACCESS_CERT_ID)
-    );
-    call!(
-        "access-mtls-authentication-list-mtls-certificates-hostname-settings",
-        certs.settings().get(acc)
-    );
-    call!(
-        "zone-level-access-mtls-authentication-list-mtls-certificates-hostname-settings",
-        certs.settings().get(zone)
-    );
-    call!(
-        "access-mtls-authentication-update-an-mtls-certificate-settings",
-        certs.settings().update(acc, &access_settings_update())
-    );
-    call!(
-        "zone-level-access-mtls-authentication-update-an-mtls-certificate-settings",
-        certs.settings().update(zone, &access_settings_update())
-    );
-    let mtls = c.mtls_certificates();
-    call!(
-        "m-tls-certificate-management-list-m-tls-certificates",
-        mtls.list(ACCOUNT_ID, MtlsCertificateListParams::default())
-    );
-    call!(
-        "m-tls-certificate-management-get-m-tls-certificate",
-        mtls.get(ACCOUNT_ID, MTLS_CERT_ID)
-    );
-    call!(
-        "m-tls-certificate-management-upload-m-tls-certificate",
-        mtls.create(ACCOUNT_ID, &mtls_certificate_create())
-    );
-    call!(
-        "m-tls-certificate-management-delete-m-tls-certificate",
-        mtls.delete(ACCOUNT_ID, MTLS_CERT_ID)
-    );
-    call!(
-        "m-tls-certificate-management-list-m-tls-certificate-associations",
-        mtls.associations().list(ACCOUNT_ID, MTLS_CERT_ID)
-    );
-    let cc = c.client_certificates();
-    call!(
-        "client-certificate-for-a-zone-list-client-certificates",
-        cc.list(ZONE_ID, Default::default())
-    );
-    call!(
-        "client-certificate-for-a-zone-client-certificate-details",
-        cc.get(ZONE_ID, CLIENT_CERT_ID)
-    );
-    call!(
-        "client-certificate-for-a-zone-create-client-certificate",
-        cc.create(ZONE_ID, &client_certificate_create())
-    );
-    call!(
-        "client-certificate-for-a-zone-edit-client-certificate",
-        cc.edit(
-            ZONE_ID,
-            CLIENT_CERT_ID,
-            &ClientCertificateEdit::new().reactivate(true)
-        )
-    );
-    call!(
-        "client-certificate-for-a-zone-delete-client-certificate",
-        cc.delete(ZONE_ID, CLIENT_CERT_ID)
-    );
-    let aop = c.origin_tls_client_auth();
-    call!(
-        "zone-level-authenticated-origin-pulls-upload-certificate",
-        aop.create(ZONE_ID, &origin_pull_certificate_create())
-    );
-    call!(
-        "zone-level-authenticated-origin-pulls-list-certificates",
-        aop.list(ZONE_ID)
-    );
-    call!(
-        "zone-level-authenticated-origin-pulls-get-certificate-details",
-        aop.get(ZONE_ID, AOP_CERT_ID)
-    );
-    call!(
-        "zone-level-authenticated-origin-pulls-delete-certificate",
-        aop.delete(ZONE_ID, AOP_CERT_ID)
-    );
-    call!(
-        "zone-level-authenticated-origin-pulls-get-enablement-setting-for-zone",
-        aop.settings().get(ZONE_ID)
-    );
-    call!(
-        "zone-level-authenticated-origin-pulls-set-enablement-for-zone",
-        aop.settings()
-            .update(ZONE_ID, &ZoneSettingUpdate::new(true))
-    );
-    let h = aop.hostnames();
-    call!("per-hostname-authenticated-origin-pull-enable-or-disable-a-hostname-for-client-authentication", h.update(ZONE_ID, &hostname_origin_pull_update()));
-    call!(
-        "per-hostname-authenticated-origin-pull-get-the-hostname-status-for-client-authentication",
-        h.get(ZONE_ID, HOSTNAME)
-    );
-    call!(
-        "per-hostname-authenticated-origin-pull-upload-a-hostname-client-certificate",
-        h.certificates()
-            .create(ZONE_ID, &hostname_certificate_create())
-    );
-    call!(
-        "per-hostname-authenticated-origin-pull-list-certificates",
-        h.certificates().list(ZONE_ID)
-    );
-    call!(
-        "per-hostname-authenticated-origin-pull-get-the-hostname-client-certificate",
-        h.certificates().get(ZONE_ID, HOSTNAME_CERT_ID)
-    );
-    call!(
-        "per-hostname-authenticated-origin-pull-delete-hostname-client-certificate",
-        h.certificates().delete(ZONE_ID, HOSTNAME_CERT_ID)
-    );
-    36
+/// Every operation, one call each with the realistic arguments, with `c`; `check` sees each
+/// result. Returns how many calls.
+async fn each_operation_once(
+    c: &Client,
+    check: impl FnMut(&'static str, Result<(), Error>),
+) -> usize {
+    let args = Arguments::realistic(ACCOUNT_ID, ZONE_ID);
+    each_operation(c, &args, |_| {}, check).await.len()
 }
 
 /// Cloudflare's document lists `user_service_key` only at the top level; every one of these
@@ -1217,11 +867,7 @@ async fn user_service_key_is_refused_by_every_operation() {
         .await
         .expect("Prism answers");
     assert_eq!(resp.status(), 401);
-    let v = resp
-        .headers()
-        .get("sl-violations")
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-        .unwrap_or_default();
+    let v = sl_violations(resp.headers()).unwrap_or_default();
     eprintln!("user service key: sl-violations: {v}");
     assert!(v.contains("Invalid security scheme used"), "{v}");
 }
@@ -1335,10 +981,6 @@ async fn the_validator_refuses_bad_requests() {
         .await
         .expect("Prism answers");
     assert_eq!(resp.status(), 422);
-    let v = resp
-        .headers()
-        .get("sl-violations")
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-        .unwrap_or_default();
+    let v = sl_violations(resp.headers()).unwrap_or_default();
     assert!(v.contains("enabled"), "{v}");
 }
