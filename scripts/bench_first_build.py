@@ -39,6 +39,8 @@ import sys
 import time
 import tomllib
 
+from bench_revisions import export_commit
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HEADING = "## First build"
 BEFORE_DEFAULT = "915b93e"
@@ -57,15 +59,7 @@ def export(rev, work):
     """The commit `rev` exported with `git archive` into WORK/src-<sha>; (sha, path)."""
     sha = run(["git", "rev-parse", "--verify", f"{rev}^{{commit}}"], ROOT).strip()
     path = os.path.join(work, f"src-{sha[:12]}")
-    if not os.path.isdir(path):
-        tmp = path + ".partial"
-        shutil.rmtree(tmp, ignore_errors=True)
-        os.makedirs(tmp)
-        archive = subprocess.Popen(["git", "-C", ROOT, "archive", "--format=tar", sha], stdout=subprocess.PIPE)
-        subprocess.run(["tar", "-x", "-C", tmp], stdin=archive.stdout, check=True)
-        if archive.wait() != 0:
-            raise SystemExit(f"git archive {sha} failed")
-        os.rename(tmp, path)
+    export_commit(sha, path)
     return sha, path
 
 

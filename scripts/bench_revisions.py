@@ -51,16 +51,23 @@ def checkout(rev):
                          check=True, text=True, capture_output=True).stdout.strip()
     label = sha[:12]
     path = os.path.join(WORK, label)
-    if not os.path.isdir(path):
-        tmp = path + ".partial"
-        shutil.rmtree(tmp, ignore_errors=True)
-        os.makedirs(tmp)
-        archive = subprocess.Popen(["git", "-C", ROOT, "archive", "--format=tar", sha], stdout=subprocess.PIPE)
-        subprocess.run(["tar", "-x", "-C", tmp], stdin=archive.stdout, check=True)
-        if archive.wait() != 0:
-            sys.exit(f"error: git archive {sha} failed")
-        os.rename(tmp, path)
+    export_commit(sha, path)
     return label, path
+
+
+def export_commit(sha, path):
+    """Commit `sha` exported with `git archive` into `path`, unless already there (extracted
+    beside, then renamed: never half there). Also used by bench_first_build.py."""
+    if os.path.isdir(path):
+        return
+    tmp = path + ".partial"
+    shutil.rmtree(tmp, ignore_errors=True)
+    os.makedirs(tmp)
+    archive = subprocess.Popen(["git", "-C", ROOT, "archive", "--format=tar", sha], stdout=subprocess.PIPE)
+    subprocess.run(["tar", "-x", "-C", tmp], stdin=archive.stdout, check=True)
+    if archive.wait() != 0:
+        sys.exit(f"error: git archive {sha} failed")
+    os.rename(tmp, path)
 
 
 def build(label, src, profile):

@@ -587,6 +587,29 @@ async fn answers_like_cloudflare_for_credentials_routes_and_bodies() {
     assert_eq!(missing_field.status(), 400);
     let body: serde_json::Value = missing_field.json().await.unwrap();
     assert_eq!(body["errors"][0]["message"], "csr: is required");
+    // Out of range, also beyond u32 and with a CSR that does not parse: the days are checked first.
+    for days in [
+        serde_json::json!(0),
+        serde_json::json!(3651),
+        serde_json::json!(u64::MAX),
+    ] {
+        let refused = raw
+            .post(format!(
+                "{}/zones/{ZONE_ID}/client_certificates",
+                s.base_url()
+            ))
+            .bearer_auth(TOKEN)
+            .json(&serde_json::json!({ "csr": "not a CSR", "validity_days": days }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 400);
+        let body: serde_json::Value = refused.json().await.unwrap();
+        assert_eq!(
+            body["errors"][0]["message"], "validity_days: must be an integer from 1 to 3650",
+            "{days}"
+        );
+    }
 
     let bad_pem = client
         .mtls_certificates()

@@ -2,6 +2,7 @@
 
 use super::api::{
     identifier, is_identifier, issue_client_certificate, upload_origin_certificate, uuid,
+    CLIENT_STATUSES,
 };
 use super::api::{AccessCert, AccessSetting, HostnameAssociation, MtlsCert, Owner, State};
 use super::x509;
@@ -342,16 +343,7 @@ impl Seed {
                 status,
             } => {
                 check_id(&zone)?;
-                if !(1..=3650).contains(&days) {
-                    return Err(format!("validity_days {days} is not from 1 to 3650"));
-                }
-                const STATUSES: [&str; 4] = [
-                    "active",
-                    "pending_reactivation",
-                    "pending_revocation",
-                    "revoked",
-                ];
-                if !STATUSES.contains(&status.as_str()) {
+                if !CLIENT_STATUSES.contains(&status.as_str()) {
                     return Err(format!("{status:?} is not a client certificate status"));
                 }
                 let mut cert = issue_client_certificate(state, &zone, &csr, days)

@@ -35,6 +35,8 @@ pub(super) struct CertInfo {
     pub md5_fingerprint: String,
     /// Lower-case hex SHA-256 of the DER.
     pub sha256_fingerprint: String,
+    /// Lower-case hex SHA-1 of the subject public key bits (what API Shield reports as `ski`).
+    pub ski: String,
 }
 
 /// The PEM blocks of `text` labelled `label`, decoded; text around them is ignored.
@@ -89,6 +91,9 @@ pub(super) fn parse_certificates(text: &str) -> Result<CertInfo, String> {
                 .join(":")
         ),
         sha256_fingerprint: hex(&sha2::Sha256::digest(der)),
+        ski: hex(&sha1::Sha1::digest(
+            tbs.subject_public_key_info().subject_public_key.raw_bytes(),
+        )),
     })
 }
 
@@ -174,12 +179,17 @@ impl ManagedCa {
             .map_err(|e| format!("CA name: {e}"))?;
         let spki = spki_of(&key)?;
         let validity = validity(SystemTime::now(), Duration::from_secs(20 * 365 * 86_400))?;
-        let pem = sign(Profile::ca(name.clone()), validity, spki, &key)?;
+        let pem = sign(
+            Profile::self_signed(name.clone(), true),
+            validity,
+            spki,
+            &key,
+        )?;
         Ok(ManagedCa { key, name, pem })
     }
 
     /// Issues a leaf certificate for the CSR's key and subject, valid `days` days from now.
-    pub(super) fn issue(&self, csr: &CsrInfo, days: u32) -> Result<(String, CertInfo), String> {
+    pub(super) fn issue(&self, csr: &CsrInfo, days: u32) -> Result<CertInfo, String> {
         let validity = validity(
             SystemTime::now(),
             Duration::from_secs(u64::from(days) * 86_400),
@@ -190,25 +200,8 @@ impl ManagedCa {
             csr.request.info.public_key.clone(),
             &self.key,
         )?;
-        let info = parse_certificates(&pem)?;
-        Ok((pem, info))
+        parse_certificates(&pem)
     }
-}
-
-/// The SHA-1 of a certificate's public key bits, hex (what API Shield reports as `ski`).
-pub(super) fn ski_of(pem: &str) -> Result<String, String> {
-    let der = blocks(pem, "CERTIFICATE")?
-        .into_iter()
-        .next()
-        .ok_or("no certificate")?;
-    let cert = Certificate::from_der(&der).map_err(|e| e.to_string())?;
-    let bits = cert
-        .tbs_certificate()
-        .subject_public_key_info()
-        .subject_public_key
-        .raw_bytes()
-        .to_vec();
-    Ok(hex(&sha1::Sha1::digest(&bits)))
 }
 
 /// A new P-256 key from the operating system's random source.
@@ -261,14 +254,6 @@ pub(super) struct Profile {
 }
 
 impl Profile {
-    pub(super) fn ca(name: Name) -> Profile {
-        Profile {
-            issuer: name.clone(),
-            subject: name,
-            ca: true,
-        }
-    }
-
     pub(super) fn leaf(issuer: Name, subject: Name) -> Profile {
         Profile {
             issuer,
@@ -419,11 +404,11 @@ mod tests {
             organizational_unit: "Team".into(),
         };
         assert_eq!(request.subject, wanted);
-        let (pem, info) = ca.issue(&request, 7).unwrap();
+        let info = ca.issue(&request, 7).unwrap();
         assert_eq!(info.issuer, "CN=Test Managed CA,O=Cloudflare\\, Inc.,C=US");
         let days = (info.expires_on - chrono::Utc::now()).num_hours();
         assert!((7 * 24 - 1..=7 * 24).contains(&days), "{days} hours");
-        assert_eq!(ski_of(&pem).unwrap().len(), 40);
+        assert_eq!(info.ski.len(), 40);
     }
 
     proptest! {

@@ -8,12 +8,16 @@ use crate::testing::x509;
 use chrono::Utc;
 use serde_json::{json, Value};
 
-const STATUSES: [&str; 4] = [
+/// The statuses of a client certificate.
+pub(in crate::testing) const STATUSES: [&str; 4] = [
     "active",
     "pending_reactivation",
     "pending_revocation",
     "revoked",
 ];
+
+/// The validity a client certificate may be issued for, in days.
+const VALIDITY_DAYS: std::ops::RangeInclusive<u32> = 1..=3650;
 
 pub(super) fn route(state: &mut State, call: &Call, method: &str, tail: &[&str]) -> Reply {
     let Owner::Zone(zone) = &call.owner else {
@@ -66,11 +70,8 @@ fn create(state: &mut State, zone: &str, call: &Call) -> Result<Reply, Reply> {
     let fields = Fields::new(&body);
     let csr = fields.string("csr")?;
     let days = match body.get("validity_days") {
-        Some(Value::Number(n)) => n
-            .as_u64()
-            .filter(|d| (1..=3650).contains(d))
-            .and_then(|d| u32::try_from(d).ok())
-            .ok_or_else(|| Reply::invalid("validity_days: must be an integer from 1 to 3650"))?,
+        // Out of u32's range is out of the validity's range too: `issue` says so.
+        Some(Value::Number(n)) => n.as_u64().map_or(0, |d| u32::try_from(d).unwrap_or(0)),
         None | Some(Value::Null) => return Err(Reply::invalid("validity_days: is required")),
         Some(_) => return Err(Reply::invalid("validity_days: must be an integer")),
     };
@@ -87,19 +88,22 @@ pub(in crate::testing) fn issue(
     csr: &str,
     days: u32,
 ) -> Result<ClientCert, Reply> {
+    if !VALIDITY_DAYS.contains(&days) {
+        return Err(Reply::invalid(
+            "validity_days: must be an integer from 1 to 3650",
+        ));
+    }
     let request = x509::parse_csr(csr).map_err(|why| Reply::bad_pem("csr", &why))?;
-    let (pem, cert) = state
+    let cert = state
         .managed_ca
         .issue(&request, days)
         .map_err(|why| Reply::error(500, 10001, &format!("the managed CA failed: {why}")))?;
-    let ski = x509::ski_of(&pem).map_err(|why| Reply::error(500, 10001, &why))?;
     Ok(ClientCert {
         id: identifier(),
         zone: zone.to_owned(),
         csr: request.pem.clone(),
         subject: request.subject,
         cert,
-        ski,
         status: "active".into(),
         issued_on: Utc::now(),
         validity_days: days,
@@ -168,7 +172,7 @@ fn json_of(state: &State, c: &ClientCert) -> Value {
         "fingerprint_sha256": c.cert.sha256_fingerprint,
         "serial_number": c.cert.serial_number,
         "signature": c.cert.signature,
-        "ski": c.ski,
+        "ski": c.cert.ski,
         "status": c.status,
         "validity_days": c.validity_days,
     })

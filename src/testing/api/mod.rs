@@ -8,7 +8,7 @@ mod origin_pulls;
 mod reply;
 mod state;
 
-pub(super) use client_certs::issue as issue_client_certificate;
+pub(super) use client_certs::{issue as issue_client_certificate, STATUSES as CLIENT_STATUSES};
 pub(super) use origin_pulls::upload as upload_origin_certificate;
 pub(super) use reply::Reply;
 pub(super) use state::{identifier, uuid, Owner, State};

@@ -50,7 +50,6 @@ pub(in crate::testing) struct ClientCert {
     pub csr: String,
     pub subject: Subject,
     pub cert: CertInfo,
-    pub ski: String,
     pub status: String,
     pub issued_on: DateTime<Utc>,
     pub validity_days: u32,
