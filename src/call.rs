@@ -212,6 +212,22 @@ impl<'a, T> Call<'a, T> {
         self
     }
 
+    /// A query parameter that is a list sent as one value, joined with `separator` (OpenAPI's
+    /// `explode: false`); an empty list is left out, as with one key per value.
+    #[doc(hidden)]
+    pub fn query_joined<V: ParamValue>(
+        mut self,
+        name: &str,
+        separator: &str,
+        values: Option<&Vec<V>>,
+    ) -> Self {
+        if let Some(values) = values.filter(|v| !v.is_empty()) {
+            let joined: Vec<String> = values.iter().map(ParamValue::to_param).collect();
+            self.query.push((name.to_string(), joined.join(separator)));
+        }
+        self
+    }
+
     #[doc(hidden)]
     pub fn query_json<V: Serialize>(mut self, name: &str, value: Option<&V>) -> Self {
         if let Some(v) = value {

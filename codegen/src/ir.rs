@@ -207,6 +207,26 @@ pub struct Resource {
     pub children: Vec<Resource>,
     /// Operations, sorted by method name.
     pub operations: Vec<Operation>,
+    /// Old names of operations that moved (the overlay's `deprecated_aliases`), sorted by name:
+    /// `#[deprecated]` methods that call the operation where it is now.
+    pub aliases: Vec<Alias>,
+    /// Set when the resource holds nothing but deprecated aliases (at any depth): the note of
+    /// its accessor's `#[deprecated]` (where its methods went).
+    pub deprecated: Option<String>,
+}
+
+/// A deprecated method that calls an operation under its new name.
+#[derive(Debug, Clone)]
+pub struct Alias {
+    /// The old method name.
+    pub method: String,
+    /// The accessor names from `Client` to the operation's resource
+    /// (`["origin_tls_client_auth", "zone_certificates"]`).
+    pub target: Vec<String>,
+    /// The handle struct of the operation's resource, for doc links.
+    pub target_struct: String,
+    /// The operation (its method name is the new one).
+    pub op: Operation,
 }
 
 /// How the account/zone scope of an operation is given.
@@ -233,6 +253,10 @@ pub struct Param {
     pub ty: Ty,
     /// Required.
     pub required: bool,
+    /// For a list of scalars in the query: the separator its values are joined with into one
+    /// value (`explode: false`: `,` for style `form`, `|` for `pipeDelimited`, a space for
+    /// `spaceDelimited`), or `None` for one key per value (OpenAPI's default, `explode: true`).
+    pub separator: Option<&'static str>,
     /// Doc text.
     pub doc: String,
 }

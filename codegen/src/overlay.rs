@@ -51,6 +51,10 @@ pub enum OperationName {
         /// whatever upstream calls them (`{identifier}`, `{uuid}`, `{zone_identifier}`).
         #[serde(default)]
         path_params: Option<Vec<String>>,
+        /// Old `resource.sub.method` paths of the operation (where it was before a rename),
+        /// kept as `#[deprecated]` methods that call the new one, so users' code keeps compiling.
+        #[serde(default)]
+        deprecated_aliases: Vec<String>,
     },
 }
 
@@ -83,6 +87,16 @@ impl OperationName {
         match self {
             OperationName::Full { path_params, .. } => path_params.as_deref(),
             OperationName::Method(_) => None,
+        }
+    }
+
+    /// The old method paths kept as deprecated aliases.
+    pub fn deprecated_aliases(&self) -> &[String] {
+        match self {
+            OperationName::Full {
+                deprecated_aliases, ..
+            } => deprecated_aliases,
+            OperationName::Method(_) => &[],
         }
     }
 
@@ -124,6 +138,7 @@ impl Overlay {
         };
         for (op, name) in &self.operations {
             let found = method_problem(name.method())
+                .or_else(|| name.deprecated_aliases().iter().find_map(|a| alias_problem(name, a)))
                 .or_else(|| {
                     let args = name.path_params().unwrap_or_default();
                     args.iter().find(|a| !is_snake(a)).map(|a| {
@@ -171,6 +186,17 @@ fn method_problem(method: &str) -> Option<String> {
         });
     (!valid)
         .then(|| format!("`{method}` is not of the form `resource.method` (snake_case segments)"))
+}
+
+/// What is wrong with a deprecated alias of the operation named `name`, if anything.
+fn alias_problem(name: &OperationName, alias: &str) -> Option<String> {
+    match method_problem(alias) {
+        Some(p) => Some(format!("deprecated alias: {p}")),
+        None if alias == name.method() => {
+            Some(format!("deprecated alias `{alias}` is the method's own name"))
+        }
+        None => None,
+    }
 }
 
 /// Whether `name` is a snake_case identifier as it is (what `naming::snake` would keep).

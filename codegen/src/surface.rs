@@ -63,6 +63,16 @@ fn of_model(model: &Model) -> Surface {
                     .insert((ItemKind::Method, format!("{}.{name}", r.path)), sig);
             }
         }
+        // A deprecated alias has its operation's signature under its old name: code calling
+        // it keeps compiling (with a warning), so it is the same API item.
+        for a in &r.aliases {
+            for (name, sig) in method_signatures(model, &a.op) {
+                let old = format!("{}{}", a.method, &name[a.op.method.len()..]);
+                let sig = sig.replacen(&format!("fn {name}("), &format!("fn {old}("), 1);
+                s.items
+                    .insert((ItemKind::Method, format!("{}.{old}", r.path)), sig);
+            }
+        }
         stack.extend(r.children.iter());
     }
     for def in &model.types {

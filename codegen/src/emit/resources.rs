@@ -1,7 +1,7 @@
 //! Emits the resource handles (`client.mtls_certificates().associations()`) and their methods.
 
 use super::{docs, ident, ty_tokens};
-use crate::ir::{Body, Decode, Model, Operation, Param, Resource, Scoping, Ty};
+use crate::ir::{Alias, Body, Decode, Model, Operation, Param, Resource, Scoping, Ty};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -35,8 +35,10 @@ fn accessor(r: &Resource) -> TokenStream {
     let name = ident(&r.name);
     let ty = format_ident!("{}", r.struct_name);
     let doc = docs::attrs(&r.doc);
+    let deprecated = deprecated_attr(r.deprecated.as_deref());
     quote! {
         #doc
+        #deprecated
         pub fn #name(&self) -> resources::#ty<'_> {
             resources::#ty { client: self }
         }
@@ -51,14 +53,17 @@ pub fn item(model: &Model, r: &Resource) -> TokenStream {
         let name = ident(&c.name);
         let cty = format_ident!("{}", c.struct_name);
         let cdoc = docs::attrs(&c.doc);
+        let deprecated = deprecated_attr(c.deprecated.as_deref());
         quote! {
             #cdoc
+            #deprecated
             pub fn #name(&self) -> #cty<'a> {
                 #cty { client: self.client }
             }
         }
     });
     let methods = r.operations.iter().map(|op| method(model, op));
+    let aliases = r.aliases.iter().map(|a| alias_method(model, a));
     quote! {
         #doc
         #[derive(Debug, Clone, Copy)]
@@ -69,14 +74,18 @@ pub fn item(model: &Model, r: &Resource) -> TokenStream {
         impl<'a> #ty<'a> {
             #(#children)*
             #(#methods)*
+            #(#aliases)*
         }
     }
 }
 
-fn method(model: &Model, op: &Operation) -> TokenStream {
-    let name = ident(&op.method);
-    let doc = method_doc(op);
-    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+/// `#[deprecated(note = ...)]`, or nothing.
+fn deprecated_attr(note: Option<&str>) -> Option<TokenStream> {
+    note.map(|n| quote!(#[deprecated(note = #n)]))
+}
+
+/// A method's arguments, its return type, and the type of its result (a page's item).
+fn signature(model: &Model, op: &Operation) -> (Vec<TokenStream>, TokenStream, TokenStream) {
     let mut args = Vec::new();
     if op.scoping == Scoping::Either {
         args.push(quote!(scope: crate::Scope<'_>));
@@ -105,6 +114,65 @@ fn method(model: &Model, op: &Operation) -> TokenStream {
         Decode::Binary => quote!(crate::__private::Bytes),
         _ => result.clone(),
     };
+    (args, output, result)
+}
+
+/// A deprecated old name of an operation that moved: the same signature, calling the operation
+/// where it is now (and its `_all` stream, for a paged list).
+fn alias_method(model: &Model, a: &Alias) -> TokenStream {
+    let op = &a.op;
+    let name = ident(&a.method);
+    let (args, output, result) = signature(model, op);
+    let arg_names = args_names(op);
+    let accessors: Vec<TokenStream> = a
+        .target
+        .iter()
+        .map(|s| {
+            let s = ident(s);
+            quote!(.#s())
+        })
+        .collect();
+    let chain: String = a.target.iter().map(|s| format!("{s}().")).collect();
+    let new_path = format!("{chain}{}", op.method);
+    let note = format!("use `{new_path}` instead");
+    let doc = docs::raw(&format!(
+        "Deprecated: the old name of [`{s}::{m}`], which it calls. Use `{new_path}`.",
+        s = a.target_struct,
+        m = op.method
+    ));
+    let target = ident(&op.method);
+    let mut out = quote! {
+        #doc
+        #[deprecated(note = #note)]
+        pub fn #name(&self, #(#args),*) -> crate::Call<'a, #output> {
+            self.client #(#accessors)* .#target(#(#arg_names),*)
+        }
+    };
+    if op.decode == Decode::EnvelopePage {
+        let all = format_ident!("{}_all", a.method);
+        let target_all = format_ident!("{}_all", op.method);
+        let note = format!("use `{new_path}_all` instead");
+        let doc = docs::raw(&format!(
+            "Deprecated: the old name of [`{s}::{m}_all`], which it calls. Use `{new_path}_all`.",
+            s = a.target_struct,
+            m = op.method
+        ));
+        out.extend(quote! {
+            #doc
+            #[deprecated(note = #note)]
+            pub fn #all(&self, #(#args),*) -> crate::PageStream<'a, #result> {
+                self.client #(#accessors)* .#target_all(#(#arg_names),*)
+            }
+        });
+    }
+    out
+}
+
+fn method(model: &Model, op: &Operation) -> TokenStream {
+    let name = ident(&op.method);
+    let doc = method_doc(op);
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let (args, output, result) = signature(model, op);
     let decode = match op.decode {
         // A list that is not paged: an absent or null `result` is empty.
         Decode::EnvelopeResult if matches!(op.result, Ty::Vec(_)) => quote!(EnvelopeList),
@@ -267,6 +335,15 @@ fn param_call(model: &Model, p: &Param, kind: &str) -> TokenStream {
         _ => "header_param",
     };
     let m = format_ident!("{}", m);
+    if let (true, "query", Some(sep)) = (list, kind, p.separator) {
+        // `explode: false`: the values joined into one.
+        let values = if p.required {
+            quote!(::std::option::Option::Some(&params.#n))
+        } else {
+            quote!(params.#n.as_ref())
+        };
+        return quote!(.query_joined(#api, #sep, #values));
+    }
     if p.required {
         quote!(.#m(#api, ::std::option::Option::Some(&params.#n)))
     } else {

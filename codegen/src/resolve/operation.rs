@@ -47,6 +47,9 @@ pub struct Parameter {
     pub description: Option<String>,
     /// Its schema (a string when it has none).
     pub schema: Schema,
+    /// How a query list's values are joined into one value (`explode: false`), or `None` for
+    /// one key per value: see [`list_separator`].
+    pub separator: Option<&'static str>,
     /// JSON pointer of the parameter object.
     pub pointer: String,
 }
@@ -217,8 +220,28 @@ fn parameter(r: &mut Resolver<'_>, p: &Value, pointer: &str) -> Result<Parameter
             .and_then(Value::as_str)
             .map(str::to_string),
         schema,
+        separator: (place == "query").then(|| list_separator(p)).flatten(),
         pointer: pointer.to_string(),
     })
+}
+
+/// The separator of a query parameter's list values by its `style` and `explode`: `None` (one
+/// key per value) for `explode: true`, the default of style `form`, the default style; with
+/// `explode: false`, `,` for `form`, `|` for `pipeDelimited`, a space for `spaceDelimited`.
+/// Other styles (`deepObject`) have no list form and keep one key per value.
+fn list_separator(p: &Value) -> Option<&'static str> {
+    let style = p.get("style").and_then(Value::as_str).unwrap_or("form");
+    let explode = p
+        .get("explode")
+        .and_then(Value::as_bool)
+        .unwrap_or(style == "form");
+    match (explode, style) {
+        (true, _) => None,
+        (false, "form") => Some(","),
+        (false, "pipeDelimited") => Some("|"),
+        (false, "spaceDelimited") => Some(" "),
+        (false, _) => None,
+    }
 }
 
 fn request_body(r: &mut Resolver<'_>, node: &Value, pointer: &str) -> Result<Option<RequestBody>> {

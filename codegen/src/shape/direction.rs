@@ -107,6 +107,7 @@ mod tests {
                 api_name: "filter".into(),
                 ty: named(5),
                 required: false,
+                separator: None,
                 doc: String::new(),
             }],
             headers: Vec::new(),

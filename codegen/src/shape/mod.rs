@@ -1,10 +1,12 @@
 //! Stage 3: shaping. The resolved document ([`crate::resolve::Resolved`]) becomes the named model
 //! ([`crate::ir::Model`]): `operations` types each operation and names it (overlay or path),
 //! `types` names Rust types, `twins` merges account/zone twins, `tree` builds the resource tree,
-//! `prune` drops the types merged twins left unused, `recursion` makes recursive types
+//! `prune` drops the types merged twins left unused, `aliases` adds the deprecated old names of
+//! operations that moved, `recursion` makes recursive types
 //! expressible, `direction` marks which types are sent and which received. Nothing here reads the
 //! document or follows a `$ref`.
 
+mod aliases;
 pub mod direction;
 pub mod operations;
 mod prune;
@@ -34,6 +36,7 @@ pub fn shape(spec: &Spec, mut resolved: Resolved, overlay: &Overlay) -> Result<M
     prune::prune(&mut defs, &mut resources);
     recursion::box_recursive(&mut defs);
     recursion::untie_aliases(&mut defs, &mut degraded);
+    aliases::add(&mut resources, overlay, &mut degraded);
     degraded.sort();
     degraded.dedup();
     types::describe_by_use(&mut defs, &resources);

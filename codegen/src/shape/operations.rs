@@ -180,6 +180,7 @@ impl<'a, 'o> Shaper<'a, 'o> {
             api_name: p.name.clone(),
             ty,
             required: p.required,
+            separator: p.separator,
             doc,
         })
     }
@@ -229,6 +230,7 @@ impl<'a, 'o> Shaper<'a, 'o> {
                     api_name: name.to_string(),
                     ty: Ty::String,
                     required: true,
+                    separator: None,
                     doc: format!("The `{name}` path parameter."),
                 });
             }

@@ -54,6 +54,7 @@ pub fn same_params(defs: &[TypeDef], a: Option<&[Param]>, b: Option<&[Param]>) -
                     x.name == y.name
                         && x.api_name == y.api_name
                         && x.required == y.required
+                        && x.separator == y.separator
                         && same_ty(defs, &x.ty, &y.ty)
                 })
         }
