@@ -348,10 +348,10 @@ async fn sweep(label: &'static str, client: Client) {
     let aop = c.origin_tls_client_auth();
     s.ok(
         zone_aop_ops::UPLOAD,
-        aop.create(ZONE_ID, &origin_pull_certificate_create()),
+        aop.zone_certificates().create(ZONE_ID, &origin_pull_certificate_create()),
     )
     .await;
-    let list = s.ok(zone_aop_ops::LIST, aop.list(ZONE_ID)).await;
+    let list = s.ok(zone_aop_ops::LIST, aop.zone_certificates().list(ZONE_ID)).await;
     assert_eq!(list.len(), 1);
     assert_eq!(
         list[0].id.as_deref(),
@@ -361,8 +361,8 @@ async fn sweep(label: &'static str, client: Client) {
         list[0].status,
         Some(ZoneAuthenticatedOriginPullStatus::Initializing)
     );
-    s.ok(zone_aop_ops::GET, aop.get(ZONE_ID, AOP_CERT_ID)).await;
-    s.ok(zone_aop_ops::DELETE, aop.delete(ZONE_ID, AOP_CERT_ID))
+    s.ok(zone_aop_ops::GET, aop.zone_certificates().get(ZONE_ID, AOP_CERT_ID)).await;
+    s.ok(zone_aop_ops::DELETE, aop.zone_certificates().delete(ZONE_ID, AOP_CERT_ID))
         .await;
     let setting = s
         .ok(zone_aop_ops::SETTING, aop.settings().get(ZONE_ID))
@@ -398,7 +398,7 @@ async fn sweep(label: &'static str, client: Client) {
         status.cert_status,
         Some(HostnameCertificateStatus::Initializing)
     );
-    let certs = hostnames.certificates();
+    let certs = aop.hostname_certificates();
     let created = s
         .ok(
             hostname_aop_ops::UPLOAD,

@@ -539,8 +539,7 @@ async fn unknown_enum_values_in_lists_decode() {
     let client = client(&server);
     let list = client
         .origin_tls_client_auth()
-        .hostnames()
-        .certificates()
+        .hostname_certificates()
         .list(ZONE_ID)
         .await
         .expect("decodes");
@@ -573,6 +572,7 @@ async fn unknown_zone_origin_pull_status_decodes() {
     let client = client(&server);
     let cert = client
         .origin_tls_client_auth()
+        .zone_certificates()
         .get(ZONE_ID, CERT_ID)
         .await
         .expect("decodes");

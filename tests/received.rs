@@ -76,15 +76,14 @@ async fn list(which: usize, client: &Client) -> usize {
             .update(Scope::Account(ACCOUNT_ID), &settings_update)
             .await
             .map(|v| v.len()),
-        4 => aop.list(ZONE_ID).await.map(|v| v.len()),
+        4 => aop.zone_certificates().list(ZONE_ID).await.map(|v| v.len()),
         5 => aop
             .hostnames()
             .update(ZONE_ID, &hostnames_update)
             .await
             .map(|v| v.len()),
         _ => aop
-            .hostnames()
-            .certificates()
+            .hostname_certificates()
             .list(ZONE_ID)
             .await
             .map(|v| v.len()),

@@ -1458,6 +1458,7 @@ async fn tracing_records_each_request_and_never_a_secret() {
         .await;
     let uploaded = key
         .origin_tls_client_auth()
+        .zone_certificates()
         .create(
             ZONE_ID,
             &OriginPullCertificateCreate::new("PUBLIC", TRACE_PRIVATE_KEY),
@@ -1478,8 +1479,7 @@ async fn tracing_records_each_request_and_never_a_secret() {
         .await;
     let bad_request = service
         .origin_tls_client_auth()
-        .hostnames()
-        .certificates()
+        .hostname_certificates()
         .create(
             ZONE_ID,
             &HostnameCertificateCreate::new("PUBLIC", TRACE_PRIVATE_KEY),
@@ -1499,6 +1499,7 @@ async fn tracing_records_each_request_and_never_a_secret() {
     );
     let refused = refused_client
         .origin_tls_client_auth()
+        .zone_certificates()
         .create(
             ZONE_ID,
             &OriginPullCertificateCreate::new("PUBLIC", TRACE_PRIVATE_KEY),

@@ -259,7 +259,7 @@ async fn call(op: &str, c: &Client, a: &[&str]) -> Option<Result<(), Error>> {
     let cc = c.client_certificates();
     let aop = c.origin_tls_client_auth();
     let h = aop.hostnames();
-    let hc = h.certificates();
+    let hc = aop.hostname_certificates();
     let pair = || OriginPullCertificateCreate::new(PEM, PRIVATE_KEY);
     let hpair = || HostnameCertificateCreate::new(PEM, PRIVATE_KEY);
     macro_rules! send {
@@ -331,15 +331,15 @@ async fn call(op: &str, c: &Client, a: &[&str]) -> Option<Result<(), Error>> {
             &ClientCertificateEdit::new().reactivate(true)
         )),
         "client-certificate-for-a-zone-delete-client-certificate" => send!(cc.delete(a[0], a[1])),
-        "zone-level-authenticated-origin-pulls-list-certificates" => send!(aop.list(a[0])),
+        "zone-level-authenticated-origin-pulls-list-certificates" => send!(aop.zone_certificates().list(a[0])),
         "zone-level-authenticated-origin-pulls-upload-certificate" => {
-            send!(aop.create(a[0], &pair()))
+            send!(aop.zone_certificates().create(a[0], &pair()))
         }
         "zone-level-authenticated-origin-pulls-get-certificate-details" => {
-            send!(aop.get(a[0], a[1]))
+            send!(aop.zone_certificates().get(a[0], a[1]))
         }
         "zone-level-authenticated-origin-pulls-delete-certificate" => {
-            send!(aop.delete(a[0], a[1]))
+            send!(aop.zone_certificates().delete(a[0], a[1]))
         }
         "zone-level-authenticated-origin-pulls-get-enablement-setting-for-zone" => {
             send!(aop.settings().get(a[0]))

@@ -399,9 +399,9 @@ async fn zone_origin_pulls_deploy_and_delete() {
         created.status,
         Some(ZoneAuthenticatedOriginPullStatus::PendingDeployment)
     );
-    let got = aop.get(ZONE_ID, &id).await.unwrap();
+    let got = aop.zone_certificates().get(ZONE_ID, &id).await.unwrap();
     assert_eq!(got.status, Some(ZoneAuthenticatedOriginPullStatus::Active));
-    assert_eq!(aop.list(ZONE_ID).await.unwrap().len(), 1);
+    assert_eq!(aop.zone_certificates().list(ZONE_ID).await.unwrap().len(), 1);
 
     assert_eq!(
         aop.settings().get(ZONE_ID).await.unwrap().enabled,
@@ -414,12 +414,12 @@ async fn zone_origin_pulls_deploy_and_delete() {
         .unwrap();
     assert_eq!(on.enabled, Some(true));
 
-    let deleting = aop.delete(ZONE_ID, &id).await.unwrap();
+    let deleting = aop.zone_certificates().delete(ZONE_ID, &id).await.unwrap();
     assert_eq!(
         deleting.status,
         Some(ZoneAuthenticatedOriginPullStatus::PendingDeletion)
     );
-    assert!(aop.list(ZONE_ID).await.unwrap().is_empty());
+    assert!(aop.zone_certificates().list(ZONE_ID).await.unwrap().is_empty());
 
     // A key that is not a key is refused, naming the field.
     let bad = aop
@@ -438,9 +438,10 @@ async fn per_hostname_origin_pulls_associate_and_void_with_null() {
     let s = StandIn::start().await;
     let client = s.client();
     let hostnames = client.origin_tls_client_auth().hostnames();
+    let hcerts = client.origin_tls_client_auth().hostname_certificates();
     let leaf = TestCertificate::new("CN=app.example.com").build();
-    let cert = hostnames
-        .certificates()
+    let cert = hcerts
+        
         .create(
             ZONE_ID,
             &HostnameCertificateCreate::new(leaf.certificate_pem, leaf.private_key_pem),
@@ -449,11 +450,11 @@ async fn per_hostname_origin_pulls_associate_and_void_with_null() {
         .unwrap();
     let cert_id = cert.id.clone().unwrap();
     assert_eq!(
-        hostnames.certificates().list(ZONE_ID).await.unwrap().len(),
+        hcerts.list(ZONE_ID).await.unwrap().len(),
         1
     );
-    assert!(hostnames
-        .certificates()
+    assert!(hcerts
+        
         .get(ZONE_ID, &cert_id)
         .await
         .is_ok());
@@ -469,8 +470,8 @@ async fn per_hostname_origin_pulls_associate_and_void_with_null() {
     assert_eq!(status.cert_id.as_deref(), Some(cert_id.as_str()));
 
     // In use: the certificate cannot be deleted.
-    let refused = hostnames
-        .certificates()
+    let refused = hcerts
+        
         .delete(ZONE_ID, &cert_id)
         .await
         .unwrap_err();
@@ -485,8 +486,8 @@ async fn per_hostname_origin_pulls_associate_and_void_with_null() {
     assert_eq!(sent["config"][0]["enabled"], serde_json::Value::Null);
     let gone = hostnames.get(ZONE_ID, "app.example.com").await.unwrap_err();
     assert!(gone.is_not_found());
-    hostnames
-        .certificates()
+    hcerts
+        
         .delete(ZONE_ID, &cert_id)
         .await
         .unwrap();
@@ -556,6 +557,7 @@ async fn answers_like_cloudflare_for_credentials_routes_and_bodies() {
     for zone in ["not-a-zone", &ZONE_ID.to_uppercase()] {
         let bad_zone = client
             .origin_tls_client_auth()
+            .zone_certificates()
             .list(zone)
             .await
             .unwrap_err();
@@ -647,6 +649,7 @@ async fn faults_server_errors_html_delays_and_dropped_connections() {
     s.inject(Fault::server_error(503));
     let e = once
         .origin_tls_client_auth()
+        .zone_certificates()
         .list(ZONE_ID)
         .await
         .unwrap_err();
@@ -656,6 +659,7 @@ async fn faults_server_errors_html_delays_and_dropped_connections() {
     s.inject(Fault::bad_gateway_html());
     let e = once
         .origin_tls_client_auth()
+        .zone_certificates()
         .list(ZONE_ID)
         .await
         .unwrap_err();
@@ -674,6 +678,7 @@ async fn faults_server_errors_html_delays_and_dropped_connections() {
         .unwrap();
     let e = impatient
         .origin_tls_client_auth()
+        .zone_certificates()
         .list(ZONE_ID)
         .await
         .unwrap_err();
@@ -682,6 +687,7 @@ async fn faults_server_errors_html_delays_and_dropped_connections() {
     s.inject(Fault::drop_connection());
     let e = once
         .origin_tls_client_auth()
+        .zone_certificates()
         .list(ZONE_ID)
         .await
         .unwrap_err();
@@ -691,6 +697,7 @@ async fn faults_server_errors_html_delays_and_dropped_connections() {
     s.inject(Fault::drop_connection());
     s.client()
         .origin_tls_client_auth()
+        .zone_certificates()
         .list(ZONE_ID)
         .await
         .unwrap();
@@ -703,12 +710,14 @@ async fn faults_server_errors_html_delays_and_dropped_connections() {
     );
     s.client()
         .origin_tls_client_auth()
+        .zone_certificates()
         .list(ZONE_ID)
         .await
         .unwrap();
     for _ in 0..2 {
         let e = once
             .origin_tls_client_auth()
+            .zone_certificates()
             .list(OTHER_ZONE)
             .await
             .unwrap_err();

@@ -37,6 +37,7 @@ pub async fn run(
             let body = OriginPullCertificateCreate::new(certificate, private_key);
             let created = client
                 .origin_tls_client_auth()
+                .zone_certificates()
                 .create(&zone.zone_id, &body)
                 .await?;
             out.one(
@@ -46,13 +47,14 @@ pub async fn run(
         }
         OriginPullsCommand::List { zone } => {
             let client = client::build(global)?;
-            let certs = client.origin_tls_client_auth().list(&zone.zone_id).await?;
+            let certs = client.origin_tls_client_auth().zone_certificates().list(&zone.zone_id).await?;
             out.list(&certs, "No zone-level origin pull certificates.")
         }
         OriginPullsCommand::Get { zone, id } => {
             let client = client::build(global)?;
             let cert = client
                 .origin_tls_client_auth()
+                .zone_certificates()
                 .get(&zone.zone_id, &id)
                 .await?;
             out.one(&cert, None)
@@ -61,6 +63,7 @@ pub async fn run(
             let client = client::build(global)?;
             let deleted = client
                 .origin_tls_client_auth()
+                .zone_certificates()
                 .delete(&zone.zone_id, &id)
                 .await?;
             out.done(
@@ -117,8 +120,7 @@ async fn hostname_certs(
             let body = HostnameCertificateCreate::new(certificate, private_key);
             let created = client
                 .origin_tls_client_auth()
-                .hostnames()
-                .certificates()
+                .hostname_certificates()
                 .create(&zone.zone_id, &body)
                 .await?;
             out.one(
@@ -130,8 +132,7 @@ async fn hostname_certs(
             let client = client::build(global)?;
             let certs = client
                 .origin_tls_client_auth()
-                .hostnames()
-                .certificates()
+                .hostname_certificates()
                 .list(&zone.zone_id)
                 .await?;
             out.list(&certs, "No hostname certificates.")
@@ -140,8 +141,7 @@ async fn hostname_certs(
             let client = client::build(global)?;
             let cert = client
                 .origin_tls_client_auth()
-                .hostnames()
-                .certificates()
+                .hostname_certificates()
                 .get(&zone.zone_id, &id)
                 .await?;
             out.one(&cert, None)
@@ -150,8 +150,7 @@ async fn hostname_certs(
             let client = client::build(global)?;
             let deleted = client
                 .origin_tls_client_auth()
-                .hostnames()
-                .certificates()
+                .hostname_certificates()
                 .delete(&zone.zone_id, &id)
                 .await?;
             out.done(&deleted, &format!("Deleted hostname certificate {id}."))

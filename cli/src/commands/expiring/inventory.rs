@@ -272,6 +272,7 @@ async fn fetch(
         }
         Kind::OriginPull => client
             .origin_tls_client_auth()
+            .zone_certificates()
             .list(id)
             .await?
             .into_iter()
@@ -279,8 +280,7 @@ async fn fetch(
             .collect(),
         Kind::HostnameCert => client
             .origin_tls_client_auth()
-            .hostnames()
-            .certificates()
+            .hostname_certificates()
             .list(id)
             .await?
             .into_iter()
