@@ -1936,10 +1936,10 @@ async fn deprecated_origin_pull_names_call_the_new_operations() {
     let client = client(&server);
     let aop = client.origin_tls_client_auth();
     let body = OriginPullCertificateCreate::new(PEM, PRIVATE_KEY);
-    assert_eq!(aop.create(ZONE_ID, &body).await.unwrap().id.as_deref(), Some(AOP_CERT_ID));
-    assert_eq!(aop.list(ZONE_ID).await.unwrap().len(), 1);
-    aop.get(ZONE_ID, AOP_CERT_ID).await.unwrap();
-    aop.delete(ZONE_ID, AOP_CERT_ID).await.unwrap();
+    assert_eq!(aop.zone_certificates().create(ZONE_ID, &body).await.unwrap().id.as_deref(), Some(AOP_CERT_ID));
+    assert_eq!(aop.zone_certificates().list(ZONE_ID).await.unwrap().len(), 1);
+    aop.zone_certificates().get(ZONE_ID, AOP_CERT_ID).await.unwrap();
+    aop.zone_certificates().delete(ZONE_ID, AOP_CERT_ID).await.unwrap();
     let old = aop.hostnames().certificates();
     let body = HostnameCertificateCreate::new(PEM, PRIVATE_KEY);
     old.create(ZONE_ID, &body).await.unwrap();

@@ -1,4 +1,4 @@
-//! The stand-in (`cloudflare_mtls::testing`) through the public client: state across all 36
+//! The stand-in (`cloudflare_mtls::testing`) through the public client: state across all 38
 //! operations, Cloudflare's envelope, paging and errors, seeding, recorded requests and faults.
 
 use cloudflare_mtls::testing::{
@@ -67,7 +67,7 @@ async fn account_mtls_certificates_keep_state_and_read_the_certificate() {
         .mtls_certificates()
         .list(
             ACCOUNT_ID,
-            MtlsCertificateListParams::new().type_(MtlsCertificateType::GatewayManaged),
+            MtlsCertificateListParams::new().type_(vec![MtlsCertificateType::GatewayManaged]),
         )
         .await
         .unwrap();
@@ -385,6 +385,7 @@ async fn zone_origin_pulls_deploy_and_delete() {
     let aop = client.origin_tls_client_auth();
     let leaf = TestCertificate::new("CN=origin-pull.example.com").build();
     let created = aop
+        .zone_certificates()
         .create(
             ZONE_ID,
             &OriginPullCertificateCreate::new(
@@ -423,6 +424,7 @@ async fn zone_origin_pulls_deploy_and_delete() {
 
     // A key that is not a key is refused, naming the field.
     let bad = aop
+        .zone_certificates()
         .create(
             ZONE_ID,
             &OriginPullCertificateCreate::new(leaf.certificate_pem, "not a key"),
@@ -743,4 +745,188 @@ async fn requests_are_recorded_as_sent() {
         last.header("authorization"),
         Some(format!("Bearer {TOKEN}").as_str())
     );
+}
+
+/// The `type` filter: repeated keys (as the client and Cloudflare's SDKs send it) and
+/// comma-separated values (as Cloudflare's reference describes it) answer the union; an unknown
+/// type is refused with Cloudflare's validation error.
+#[tokio::test]
+async fn mtls_certificate_type_filter_takes_several_types() {
+    let s = StandIn::start().await;
+    let pem = ca("CN=Types");
+    let custom = s.seed(Seed::mtls_certificate(ACCOUNT_ID, &pem));
+    let gateway = s.seed(Seed::mtls_certificate(ACCOUNT_ID, &pem).certificate_type("gateway_managed"));
+    let access = s.seed(Seed::mtls_certificate(ACCOUNT_ID, &pem).certificate_type("access_managed"));
+    let client = s.client();
+    let ids = |certs: Vec<MtlsCertificate>| {
+        let mut v: Vec<String> = certs.into_iter().filter_map(|c| c.id).collect();
+        v.sort();
+        v
+    };
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+    let both = client
+        .mtls_certificates()
+        .list(
+            ACCOUNT_ID,
+            MtlsCertificateListParams::new().type_(vec![
+                MtlsCertificateType::Custom,
+                MtlsCertificateType::GatewayManaged,
+            ]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(ids(both), sorted(vec![custom.clone(), gateway.clone()]));
+    let sent = s.requests().last().and_then(|r| r.query.clone());
+    assert_eq!(sent.as_deref(), Some("type=custom&type=gateway_managed"));
+    // The comma-separated form, and both forms at once.
+    for query in ["gateway_managed,access_managed", "gateway_managed"] {
+        let mut call = client.mtls_certificates().list(ACCOUNT_ID, Default::default());
+        call = call.query("type", query);
+        if query == "gateway_managed" {
+            call = call.query("type", "access_managed");
+        }
+        let got = call.await.unwrap();
+        assert_eq!(ids(got), sorted(vec![gateway.clone(), access.clone()]), "{query}");
+    }
+    let all = client.mtls_certificates().list(ACCOUNT_ID, Default::default()).await.unwrap();
+    assert_eq!(all.len(), 3);
+    let refused = client
+        .mtls_certificates()
+        .list(
+            ACCOUNT_ID,
+            MtlsCertificateListParams::new().type_(vec![
+                MtlsCertificateType::Custom,
+                MtlsCertificateType::Unknown("partner_managed".into()),
+            ]),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(refused.status().map(|s| s.as_u16()), Some(400));
+    assert_eq!(codes(&refused), [1001]);
+    let refused = client
+        .mtls_certificates()
+        .list(ACCOUNT_ID, Default::default())
+        .query("type", "custom,bogus")
+        .await
+        .unwrap_err();
+    assert_eq!(codes(&refused), [1001]);
+}
+
+/// Bring your own CA for API Shield: a CA uploaded through `mtls_certificates` is bound to a
+/// zone's hostnames, listed, moved and unbound; the managed CA's hostnames are the ones without
+/// `mtls_certificate_id`; unknown ids and leaf certificates are refused.
+#[tokio::test]
+async fn hostname_associations_bind_list_and_unbind_a_ca() {
+    let s = StandIn::start().await;
+    let client = s.client();
+    let uploaded = client
+        .mtls_certificates()
+        .create(ACCOUNT_ID, &MtlsCertificateCreate::new(true, ca("CN=BYO CA")).name("byo"))
+        .await
+        .unwrap();
+    let ca_id = uploaded.id.unwrap();
+    let ha = client.certificate_authorities().hostname_associations();
+    let of_ca = || HostnameAssociationGetParams::new().mtls_certificate_id(ca_id.clone());
+    assert_eq!(ha.get(ZONE_ID, of_ca()).await.unwrap().hostnames, Some(Vec::new()));
+
+    let bind = HostnameAssociationUpdate::new()
+        .hostnames(vec!["api.example.com".into(), "admin.example.com".into()])
+        .mtls_certificate_id(ca_id.clone());
+    let bound = ha.update(ZONE_ID, &bind).await.unwrap();
+    let two = vec!["admin.example.com".to_string(), "api.example.com".to_string()];
+    assert_eq!(bound.hostnames.as_ref(), Some(&two));
+    assert_eq!(ha.get(ZONE_ID, of_ca()).await.unwrap().hostnames, Some(two.clone()));
+    // Another zone, and the managed CA, have none.
+    assert_eq!(
+        ha.get(OTHER_ZONE, of_ca()).await.unwrap().hostnames,
+        Some(Vec::new())
+    );
+    assert_eq!(
+        ha.get(ZONE_ID, Default::default()).await.unwrap().hostnames,
+        Some(Vec::new())
+    );
+    // In use: associations show API Shield, and the CA cannot be deleted.
+    let used = client
+        .mtls_certificates()
+        .associations()
+        .list(ACCOUNT_ID, &ca_id)
+        .await
+        .unwrap();
+    assert_eq!(used.len(), 1);
+    assert_eq!(used[0].service.as_deref(), Some("api_shield"));
+    let refused = client.mtls_certificates().delete(ACCOUNT_ID, &ca_id).await.unwrap_err();
+    assert_eq!(refused.status().map(|s| s.as_u16()), Some(400));
+
+    // The managed CA takes one hostname: the CA keeps the other.
+    let managed = ha
+        .update(
+            ZONE_ID,
+            &HostnameAssociationUpdate::new().hostnames(vec!["api.example.com".into()]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(managed.hostnames, Some(vec!["api.example.com".to_string()]));
+    assert_eq!(
+        ha.get(ZONE_ID, of_ca()).await.unwrap().hostnames,
+        Some(vec!["admin.example.com".to_string()])
+    );
+    assert_eq!(
+        ha.get(ZONE_ID, Default::default()).await.unwrap().hostnames,
+        Some(vec!["api.example.com".to_string()])
+    );
+
+    // Unbinding: an empty list.
+    let unbind = HostnameAssociationUpdate::new()
+        .hostnames(Vec::new())
+        .mtls_certificate_id(ca_id.clone());
+    assert_eq!(ha.update(ZONE_ID, &unbind).await.unwrap().hostnames, Some(Vec::new()));
+    assert_eq!(ha.get(ZONE_ID, of_ca()).await.unwrap().hostnames, Some(Vec::new()));
+    client.mtls_certificates().delete(ACCOUNT_ID, &ca_id).await.unwrap();
+
+    // Unknown certificate ids: Cloudflare's not-found error, on both operations.
+    let unknown = "b2134436255545cfbe5b26c48136575e";
+    let err = ha
+        .get(ZONE_ID, HostnameAssociationGetParams::new().mtls_certificate_id(unknown))
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err}");
+    assert_eq!(codes(&err), [1003]);
+    let err = ha
+        .update(
+            ZONE_ID,
+            &HostnameAssociationUpdate::new()
+                .hostnames(vec!["a.example.com".into()])
+                .mtls_certificate_id(ca_id.clone()),
+        )
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err}");
+    // A leaf certificate is no CA; a hostname must be one.
+    let leaf = client
+        .mtls_certificates()
+        .create(
+            ACCOUNT_ID,
+            &MtlsCertificateCreate::new(false, TestCertificate::new("CN=leaf").build().certificate_pem),
+        )
+        .await
+        .unwrap();
+    let err = ha
+        .update(
+            ZONE_ID,
+            &HostnameAssociationUpdate::new().mtls_certificate_id(leaf.id.unwrap()),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(codes(&err), [1001]);
+    let err = ha
+        .update(
+            ZONE_ID,
+            &HostnameAssociationUpdate::new().hostnames(vec!["not a host".into()]),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(codes(&err), [1001]);
 }

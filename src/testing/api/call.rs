@@ -40,6 +40,18 @@ impl Call {
             .map(|(_, v)| v.as_str())
     }
 
+    /// Every value of query parameter `name`, in order: repeated keys (`?type=a&type=b`) and
+    /// comma-separated values (`?type=a,b`) alike, empty ones left out.
+    pub fn query_list(&self, name: &str) -> Vec<&str> {
+        self.query
+            .iter()
+            .filter(|(n, _)| n == name)
+            .flat_map(|(_, v)| v.split(','))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .collect()
+    }
+
     /// A positive integer query parameter (`page=2`, also `2.0` as a `number` parameter sends
     /// it), or a 400.
     fn positive(&self, name: &str) -> Result<Option<usize>, Reply> {

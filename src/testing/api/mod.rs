@@ -2,6 +2,7 @@
 
 mod access;
 mod call;
+mod certificate_authorities;
 mod client_certs;
 mod mtls;
 mod origin_pulls;
@@ -51,6 +52,9 @@ impl State {
             (_, ["access", "certificates", tail @ ..]) => access::route(self, &call, method, tail),
             (Owner::Account(_), ["mtls_certificates", tail @ ..]) => {
                 mtls::route(self, &call, method, tail)
+            }
+            (Owner::Zone(_), ["certificate_authorities", "hostname_associations"]) => {
+                certificate_authorities::hostname_associations(self, &call, method)
             }
             (Owner::Zone(_), ["client_certificates", tail @ ..]) => {
                 client_certs::route(self, &call, method, tail)

@@ -42,19 +42,23 @@ fn find<'s>(state: &'s State, account: &str, id: &str) -> Result<&'s MtlsCert, R
         .ok_or_else(|| Reply::not_found("mTLS certificate"))
 }
 
+/// The types a certificate can have.
+const TYPES: &[&str] = &["custom", "gateway_managed", "access_managed"];
+
+/// Lists the account's certificates; `type` filters by any of the types given, as repeated keys
+/// (`?type=custom&type=gateway_managed`, how Cloudflare's SDKs send the list) or comma-separated
+/// (`?type=custom,gateway_managed`), or both: the union. An unknown type is refused.
 fn list(state: &State, account: &str, call: &Call) -> Result<Reply, Reply> {
-    let kind = call.query("type");
-    if let Some(kind) = kind {
-        if !["custom", "gateway_managed", "access_managed"].contains(&kind) {
-            return Err(Reply::invalid(&format!(
-                "type: must be custom, gateway_managed or access_managed, got {kind:?}"
-            )));
-        }
+    let kinds = call.query_list("type");
+    if let Some(bad) = kinds.iter().find(|k| !TYPES.contains(k)) {
+        return Err(Reply::invalid(&format!(
+            "type: must be custom, gateway_managed or access_managed, got {bad:?}"
+        )));
     }
     let items = state
         .mtls
         .iter()
-        .filter(|c| c.account == account && kind.is_none_or(|k| c.kind == k))
+        .filter(|c| c.account == account && (kinds.is_empty() || kinds.contains(&c.kind.as_str())))
         .map(json_of)
         .collect();
     Ok(Paging::unpaged(items))

@@ -78,6 +78,14 @@ pub(in crate::testing) struct HostnameAssociation {
     pub updated_at: DateTime<Utc>,
 }
 
+/// The hostnames of a zone whose API Shield client certificates a CA checks.
+pub(in crate::testing) struct CaHostnames {
+    pub zone: String,
+    /// The mTLS certificate (a CA uploaded to an account), or `None` for the managed CA.
+    pub mtls_certificate_id: Option<String>,
+    pub hostnames: Vec<String>,
+}
+
 /// Everything the operations create, by kind.
 pub(in crate::testing) struct State {
     pub managed_ca: ManagedCa,
@@ -90,6 +98,7 @@ pub(in crate::testing) struct State {
     pub origin_enabled: BTreeMap<String, bool>,
     pub hostname_certs: Vec<OriginCert>,
     pub hostnames: Vec<HostnameAssociation>,
+    pub ca_hostnames: Vec<CaHostnames>,
     /// Requests handled so far (pending states settle on a later one).
     pub request_number: u64,
 }
@@ -109,6 +118,7 @@ impl State {
             origin_enabled: BTreeMap::new(),
             hostname_certs: Vec::new(),
             hostnames: Vec::new(),
+            ca_hostnames: Vec::new(),
             request_number: 0,
         })
     }
