@@ -348,10 +348,13 @@ async fn sweep(label: &'static str, client: Client) {
     let aop = c.origin_tls_client_auth();
     s.ok(
         zone_aop_ops::UPLOAD,
-        aop.zone_certificates().create(ZONE_ID, &origin_pull_certificate_create()),
+        aop.zone_certificates()
+            .create(ZONE_ID, &origin_pull_certificate_create()),
     )
     .await;
-    let list = s.ok(zone_aop_ops::LIST, aop.zone_certificates().list(ZONE_ID)).await;
+    let list = s
+        .ok(zone_aop_ops::LIST, aop.zone_certificates().list(ZONE_ID))
+        .await;
     assert_eq!(list.len(), 1);
     assert_eq!(
         list[0].id.as_deref(),
@@ -361,9 +364,16 @@ async fn sweep(label: &'static str, client: Client) {
         list[0].status,
         Some(ZoneAuthenticatedOriginPullStatus::Initializing)
     );
-    s.ok(zone_aop_ops::GET, aop.zone_certificates().get(ZONE_ID, AOP_CERT_ID)).await;
-    s.ok(zone_aop_ops::DELETE, aop.zone_certificates().delete(ZONE_ID, AOP_CERT_ID))
-        .await;
+    s.ok(
+        zone_aop_ops::GET,
+        aop.zone_certificates().get(ZONE_ID, AOP_CERT_ID),
+    )
+    .await;
+    s.ok(
+        zone_aop_ops::DELETE,
+        aop.zone_certificates().delete(ZONE_ID, AOP_CERT_ID),
+    )
+    .await;
     let setting = s
         .ok(zone_aop_ops::SETTING, aop.settings().get(ZONE_ID))
         .await;

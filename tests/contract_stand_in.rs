@@ -381,7 +381,7 @@ async fn account_mtls_certificates(run: &mut Run, client: &Client, stand_in: &St
         .ok(LIST, mtls.list(ACCOUNT_ID, Default::default()))
         .await;
     assert_eq!(all.len(), 2);
-    let params = MtlsCertificateListParams::new().type_(MtlsCertificateType::Custom);
+    let params = MtlsCertificateListParams::new().type_(vec![MtlsCertificateType::Custom]);
     assert_eq!(run.ok(LIST, mtls.list(ACCOUNT_ID, params)).await.len(), 2);
 
     let got = run.ok(GET, mtls.get(ACCOUNT_ID, &root_id)).await;
@@ -604,18 +604,24 @@ async fn zone_origin_pulls(run: &mut Run, client: &Client) {
     assert_eq!(setting.enabled, Some(false));
     let setting = run.ok(SET, set(true)).await;
     assert_eq!(setting.enabled, Some(true));
-    assert!(run.ok(LIST, aop.zone_certificates().list(ZONE_ID)).await.is_empty());
+    assert!(run
+        .ok(LIST, aop.zone_certificates().list(ZONE_ID))
+        .await
+        .is_empty());
 
     let cert = TestCertificate::new("CN=origin-pull.example.com,O=Example Corp").build();
     let body = OriginPullCertificateCreate::new(&cert.certificate_pem, &cert.private_key_pem);
-    let uploaded = run.ok(UPLOAD, aop.zone_certificates().create(ZONE_ID, &body)).await;
+    let uploaded = run
+        .ok(UPLOAD, aop.zone_certificates().create(ZONE_ID, &body))
+        .await;
     let id = uploaded.id.clone().expect("the certificate has an id");
     assert_eq!(
         uploaded.status,
         Some(ZoneAuthenticatedOriginPullStatus::PendingDeployment)
     );
     let bad = OriginPullCertificateCreate::new(&cert.certificate_pem, "not a key");
-    run.fails(UPLOAD, 400, aop.zone_certificates().create(ZONE_ID, &bad)).await;
+    run.fails(UPLOAD, 400, aop.zone_certificates().create(ZONE_ID, &bad))
+        .await;
 
     let list = run.ok(LIST, aop.zone_certificates().list(ZONE_ID)).await;
     assert_eq!(list.len(), 1);
@@ -625,14 +631,21 @@ async fn zone_origin_pulls(run: &mut Run, client: &Client) {
     );
     let got = run.ok(GET, aop.zone_certificates().get(ZONE_ID, &id)).await;
     assert!(got.issuer.is_some() && got.serial_number.is_some());
-    let deleting = run.ok(DELETE, aop.zone_certificates().delete(ZONE_ID, &id)).await;
+    let deleting = run
+        .ok(DELETE, aop.zone_certificates().delete(ZONE_ID, &id))
+        .await;
     assert_eq!(
         deleting.status,
         Some(ZoneAuthenticatedOriginPullStatus::PendingDeletion)
     );
-    run.fails(GET, 404, aop.zone_certificates().get(ZONE_ID, &id)).await;
-    run.fails(DELETE, 404, aop.zone_certificates().delete(ZONE_ID, UNKNOWN_ID))
+    run.fails(GET, 404, aop.zone_certificates().get(ZONE_ID, &id))
         .await;
+    run.fails(
+        DELETE,
+        404,
+        aop.zone_certificates().delete(ZONE_ID, UNKNOWN_ID),
+    )
+    .await;
 
     let setting = run.ok(SET, set(false)).await;
     assert_eq!(setting.enabled, Some(false));

@@ -530,8 +530,9 @@ async fn unknown_enum_values_in_lists_decode() {
             "/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates"
         )))
         .respond_with(ResponseTemplate::new(200).set_body_json(envelope(json!([
-            { "hostname": "a.example.com", "status": "active", "cert_status": "migrating" },
-            { "hostname": "b.example.com", "status": "pending_validation" }
+            { "id": "a", "status": "active" },
+            { "id": "b", "status": "migrating" },
+            { "id": "c", "status": "pending_validation" }
         ]))))
         .expect(1)
         .mount(&server)
@@ -545,11 +546,11 @@ async fn unknown_enum_values_in_lists_decode() {
         .expect("decodes");
     assert_eq!(list[0].status, Some(HostnameCertificateStatus::Active));
     assert_eq!(
-        list[0].cert_status,
+        list[1].status,
         Some(HostnameCertificateStatus::Unknown("migrating".into()))
     );
     assert_eq!(
-        list[1].status,
+        list[2].status,
         Some(HostnameCertificateStatus::Unknown(
             "pending_validation".into()
         ))

@@ -831,7 +831,9 @@ async fn mtls_certificates_list_by_types() {
         &format!("/accounts/{ACCOUNT_ID}/mtls_certificates"),
         Auth::KeyAndEmail,
     )
-    .and(query_is("type=custom&type=gateway_managed&type=partner_managed"))
+    .and(query_is(
+        "type=custom&type=gateway_managed&type=partner_managed",
+    ))
     .and(no_body())
     .respond_with(ok(json!([managed, future])))
     .expect(1)
@@ -874,9 +876,19 @@ async fn mtls_certificates_list_by_one_type_and_by_none() {
         .await;
     let client = client(&server);
     let one = MtlsCertificateListParams::new().type_(vec![MtlsCertificateType::AccessManaged]);
-    assert!(client.mtls_certificates().list(ACCOUNT_ID, one).await.unwrap().is_empty());
+    assert!(client
+        .mtls_certificates()
+        .list(ACCOUNT_ID, one)
+        .await
+        .unwrap()
+        .is_empty());
     let none = MtlsCertificateListParams::new().type_(Vec::new());
-    assert!(client.mtls_certificates().list(ACCOUNT_ID, none).await.unwrap().is_empty());
+    assert!(client
+        .mtls_certificates()
+        .list(ACCOUNT_ID, none)
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 #[tokio::test]
@@ -1668,7 +1680,11 @@ async fn origin_tls_client_auth_hostnames_certificates_list() {
         .await
         .expect("list succeeds");
     assert_eq!(certs.len(), 2);
-    assert_hostname_certificate(&certs[0], HOSTNAME_CERT_ID, HostnameCertificateStatus::Active);
+    assert_hostname_certificate(
+        &certs[0],
+        HOSTNAME_CERT_ID,
+        HostnameCertificateStatus::Active,
+    );
     assert_hostname_certificate(
         &certs[1],
         "3458ce5a-0c35-4c7f-82c7-8e9487d3ff61",
@@ -1750,19 +1766,30 @@ async fn certificate_authorities_hostname_associations_get_of_a_ca() {
             "mtls_certificate_id=b2134436-2555-4acf-be5b-26c48136575e",
         ))
         .and(no_body())
-        .respond_with(ok(hostnames_json(&["api.example.com", "admin.example.com"])))
+        .respond_with(ok(hostnames_json(&[
+            "api.example.com",
+            "admin.example.com",
+        ])))
         .expect(1)
         .mount(&server)
         .await;
     let got = client(&server)
         .certificate_authorities()
         .hostname_associations()
-        .get(ZONE_ID, HostnameAssociationGetParams::new().mtls_certificate_id(CA_ID))
+        .get(
+            ZONE_ID,
+            HostnameAssociationGetParams::new().mtls_certificate_id(CA_ID),
+        )
         .await
         .expect("get succeeds");
     assert_eq!(
         got.hostnames.as_deref(),
-        Some(&["api.example.com".to_string(), "admin.example.com".to_string()][..])
+        Some(
+            &[
+                "api.example.com".to_string(),
+                "admin.example.com".to_string()
+            ][..]
+        )
     );
 }
 
@@ -1828,11 +1855,16 @@ async fn certificate_authorities_hostname_associations_update_unbinds_and_manage
     .expect(1)
     .mount(&server)
     .await;
-    expect_json("PUT", &at, Auth::Token, json!({ "hostnames": ["x.example.com"] }))
-        .respond_with(ok(hostnames_json(&["x.example.com"])))
-        .expect(1)
-        .mount(&server)
-        .await;
+    expect_json(
+        "PUT",
+        &at,
+        Auth::Token,
+        json!({ "hostnames": ["x.example.com"] }),
+    )
+    .respond_with(ok(hostnames_json(&["x.example.com"])))
+    .expect(1)
+    .mount(&server)
+    .await;
     let client = client(&server);
     let ha = client.certificate_authorities().hostname_associations();
     let unbound = ha
@@ -1873,11 +1905,16 @@ async fn certificate_authorities_hostname_associations_error_is_the_api_error() 
     let err = client(&server)
         .certificate_authorities()
         .hostname_associations()
-        .update(ZONE_ID, &HostnameAssociationUpdate::new().mtls_certificate_id(CA_ID))
+        .update(
+            ZONE_ID,
+            &HostnameAssociationUpdate::new().mtls_certificate_id(CA_ID),
+        )
         .await
         .expect_err("refused");
     assert!(err.is_not_found(), "{err:?}");
-    let Error::Api(api) = err else { panic!("not an API error") };
+    let Error::Api(api) = err else {
+        panic!("not an API error")
+    };
     assert_eq!(api.errors[0].code, 1418);
 }
 
@@ -1929,17 +1966,23 @@ async fn deprecated_origin_pull_names_call_the_new_operations() {
     .mount(&server)
     .await;
     expect_plain("GET", &hosts_at, Auth::Token)
-        .respond_with(ok(json!([hostname_certificate_json(HOSTNAME_CERT_ID, "active")])))
+        .respond_with(ok(json!([hostname_certificate_json(
+            HOSTNAME_CERT_ID,
+            "active"
+        )])))
         .expect(1)
         .mount(&server)
         .await;
     let client = client(&server);
     let aop = client.origin_tls_client_auth();
     let body = OriginPullCertificateCreate::new(PEM, PRIVATE_KEY);
-    assert_eq!(aop.zone_certificates().create(ZONE_ID, &body).await.unwrap().id.as_deref(), Some(AOP_CERT_ID));
-    assert_eq!(aop.zone_certificates().list(ZONE_ID).await.unwrap().len(), 1);
-    aop.zone_certificates().get(ZONE_ID, AOP_CERT_ID).await.unwrap();
-    aop.zone_certificates().delete(ZONE_ID, AOP_CERT_ID).await.unwrap();
+    assert_eq!(
+        aop.create(ZONE_ID, &body).await.unwrap().id.as_deref(),
+        Some(AOP_CERT_ID)
+    );
+    assert_eq!(aop.list(ZONE_ID).await.unwrap().len(), 1);
+    aop.get(ZONE_ID, AOP_CERT_ID).await.unwrap();
+    aop.delete(ZONE_ID, AOP_CERT_ID).await.unwrap();
     let old = aop.hostnames().certificates();
     let body = HostnameCertificateCreate::new(PEM, PRIVATE_KEY);
     old.create(ZONE_ID, &body).await.unwrap();

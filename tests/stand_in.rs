@@ -402,7 +402,10 @@ async fn zone_origin_pulls_deploy_and_delete() {
     );
     let got = aop.zone_certificates().get(ZONE_ID, &id).await.unwrap();
     assert_eq!(got.status, Some(ZoneAuthenticatedOriginPullStatus::Active));
-    assert_eq!(aop.zone_certificates().list(ZONE_ID).await.unwrap().len(), 1);
+    assert_eq!(
+        aop.zone_certificates().list(ZONE_ID).await.unwrap().len(),
+        1
+    );
 
     assert_eq!(
         aop.settings().get(ZONE_ID).await.unwrap().enabled,
@@ -420,7 +423,12 @@ async fn zone_origin_pulls_deploy_and_delete() {
         deleting.status,
         Some(ZoneAuthenticatedOriginPullStatus::PendingDeletion)
     );
-    assert!(aop.zone_certificates().list(ZONE_ID).await.unwrap().is_empty());
+    assert!(aop
+        .zone_certificates()
+        .list(ZONE_ID)
+        .await
+        .unwrap()
+        .is_empty());
 
     // A key that is not a key is refused, naming the field.
     let bad = aop
@@ -443,7 +451,6 @@ async fn per_hostname_origin_pulls_associate_and_void_with_null() {
     let hcerts = client.origin_tls_client_auth().hostname_certificates();
     let leaf = TestCertificate::new("CN=app.example.com").build();
     let cert = hcerts
-        
         .create(
             ZONE_ID,
             &HostnameCertificateCreate::new(leaf.certificate_pem, leaf.private_key_pem),
@@ -451,15 +458,8 @@ async fn per_hostname_origin_pulls_associate_and_void_with_null() {
         .await
         .unwrap();
     let cert_id = cert.id.clone().unwrap();
-    assert_eq!(
-        hcerts.list(ZONE_ID).await.unwrap().len(),
-        1
-    );
-    assert!(hcerts
-        
-        .get(ZONE_ID, &cert_id)
-        .await
-        .is_ok());
+    assert_eq!(hcerts.list(ZONE_ID).await.unwrap().len(), 1);
+    assert!(hcerts.get(ZONE_ID, &cert_id).await.is_ok());
 
     let associate = HostnameOriginPullUpdate::new(vec![HostnameOriginPullConfig::new()
         .hostname("app.example.com")
@@ -472,11 +472,7 @@ async fn per_hostname_origin_pulls_associate_and_void_with_null() {
     assert_eq!(status.cert_id.as_deref(), Some(cert_id.as_str()));
 
     // In use: the certificate cannot be deleted.
-    let refused = hcerts
-        
-        .delete(ZONE_ID, &cert_id)
-        .await
-        .unwrap_err();
+    let refused = hcerts.delete(ZONE_ID, &cert_id).await.unwrap_err();
     assert_eq!(codes(&refused), [1004]);
 
     let void = HostnameOriginPullUpdate::new(vec![HostnameOriginPullConfig::new()
@@ -488,11 +484,7 @@ async fn per_hostname_origin_pulls_associate_and_void_with_null() {
     assert_eq!(sent["config"][0]["enabled"], serde_json::Value::Null);
     let gone = hostnames.get(ZONE_ID, "app.example.com").await.unwrap_err();
     assert!(gone.is_not_found());
-    hcerts
-        
-        .delete(ZONE_ID, &cert_id)
-        .await
-        .unwrap();
+    hcerts.delete(ZONE_ID, &cert_id).await.unwrap();
 }
 
 #[tokio::test]
@@ -755,8 +747,10 @@ async fn mtls_certificate_type_filter_takes_several_types() {
     let s = StandIn::start().await;
     let pem = ca("CN=Types");
     let custom = s.seed(Seed::mtls_certificate(ACCOUNT_ID, &pem));
-    let gateway = s.seed(Seed::mtls_certificate(ACCOUNT_ID, &pem).certificate_type("gateway_managed"));
-    let access = s.seed(Seed::mtls_certificate(ACCOUNT_ID, &pem).certificate_type("access_managed"));
+    let gateway =
+        s.seed(Seed::mtls_certificate(ACCOUNT_ID, &pem).certificate_type("gateway_managed"));
+    let access =
+        s.seed(Seed::mtls_certificate(ACCOUNT_ID, &pem).certificate_type("access_managed"));
     let client = s.client();
     let ids = |certs: Vec<MtlsCertificate>| {
         let mut v: Vec<String> = certs.into_iter().filter_map(|c| c.id).collect();
@@ -783,15 +777,25 @@ async fn mtls_certificate_type_filter_takes_several_types() {
     assert_eq!(sent.as_deref(), Some("type=custom&type=gateway_managed"));
     // The comma-separated form, and both forms at once.
     for query in ["gateway_managed,access_managed", "gateway_managed"] {
-        let mut call = client.mtls_certificates().list(ACCOUNT_ID, Default::default());
+        let mut call = client
+            .mtls_certificates()
+            .list(ACCOUNT_ID, Default::default());
         call = call.query("type", query);
         if query == "gateway_managed" {
             call = call.query("type", "access_managed");
         }
         let got = call.await.unwrap();
-        assert_eq!(ids(got), sorted(vec![gateway.clone(), access.clone()]), "{query}");
+        assert_eq!(
+            ids(got),
+            sorted(vec![gateway.clone(), access.clone()]),
+            "{query}"
+        );
     }
-    let all = client.mtls_certificates().list(ACCOUNT_ID, Default::default()).await.unwrap();
+    let all = client
+        .mtls_certificates()
+        .list(ACCOUNT_ID, Default::default())
+        .await
+        .unwrap();
     assert_eq!(all.len(), 3);
     let refused = client
         .mtls_certificates()
@@ -824,21 +828,33 @@ async fn hostname_associations_bind_list_and_unbind_a_ca() {
     let client = s.client();
     let uploaded = client
         .mtls_certificates()
-        .create(ACCOUNT_ID, &MtlsCertificateCreate::new(true, ca("CN=BYO CA")).name("byo"))
+        .create(
+            ACCOUNT_ID,
+            &MtlsCertificateCreate::new(true, ca("CN=BYO CA")).name("byo"),
+        )
         .await
         .unwrap();
     let ca_id = uploaded.id.unwrap();
     let ha = client.certificate_authorities().hostname_associations();
     let of_ca = || HostnameAssociationGetParams::new().mtls_certificate_id(ca_id.clone());
-    assert_eq!(ha.get(ZONE_ID, of_ca()).await.unwrap().hostnames, Some(Vec::new()));
+    assert_eq!(
+        ha.get(ZONE_ID, of_ca()).await.unwrap().hostnames,
+        Some(Vec::new())
+    );
 
     let bind = HostnameAssociationUpdate::new()
         .hostnames(vec!["api.example.com".into(), "admin.example.com".into()])
         .mtls_certificate_id(ca_id.clone());
     let bound = ha.update(ZONE_ID, &bind).await.unwrap();
-    let two = vec!["admin.example.com".to_string(), "api.example.com".to_string()];
+    let two = vec![
+        "admin.example.com".to_string(),
+        "api.example.com".to_string(),
+    ];
     assert_eq!(bound.hostnames.as_ref(), Some(&two));
-    assert_eq!(ha.get(ZONE_ID, of_ca()).await.unwrap().hostnames, Some(two.clone()));
+    assert_eq!(
+        ha.get(ZONE_ID, of_ca()).await.unwrap().hostnames,
+        Some(two.clone())
+    );
     // Another zone, and the managed CA, have none.
     assert_eq!(
         ha.get(OTHER_ZONE, of_ca()).await.unwrap().hostnames,
@@ -857,7 +873,11 @@ async fn hostname_associations_bind_list_and_unbind_a_ca() {
         .unwrap();
     assert_eq!(used.len(), 1);
     assert_eq!(used[0].service.as_deref(), Some("api_shield"));
-    let refused = client.mtls_certificates().delete(ACCOUNT_ID, &ca_id).await.unwrap_err();
+    let refused = client
+        .mtls_certificates()
+        .delete(ACCOUNT_ID, &ca_id)
+        .await
+        .unwrap_err();
     assert_eq!(refused.status().map(|s| s.as_u16()), Some(400));
 
     // The managed CA takes one hostname: the CA keeps the other.
@@ -882,14 +902,27 @@ async fn hostname_associations_bind_list_and_unbind_a_ca() {
     let unbind = HostnameAssociationUpdate::new()
         .hostnames(Vec::new())
         .mtls_certificate_id(ca_id.clone());
-    assert_eq!(ha.update(ZONE_ID, &unbind).await.unwrap().hostnames, Some(Vec::new()));
-    assert_eq!(ha.get(ZONE_ID, of_ca()).await.unwrap().hostnames, Some(Vec::new()));
-    client.mtls_certificates().delete(ACCOUNT_ID, &ca_id).await.unwrap();
+    assert_eq!(
+        ha.update(ZONE_ID, &unbind).await.unwrap().hostnames,
+        Some(Vec::new())
+    );
+    assert_eq!(
+        ha.get(ZONE_ID, of_ca()).await.unwrap().hostnames,
+        Some(Vec::new())
+    );
+    client
+        .mtls_certificates()
+        .delete(ACCOUNT_ID, &ca_id)
+        .await
+        .unwrap();
 
     // Unknown certificate ids: Cloudflare's not-found error, on both operations.
     let unknown = "b2134436255545cfbe5b26c48136575e";
     let err = ha
-        .get(ZONE_ID, HostnameAssociationGetParams::new().mtls_certificate_id(unknown))
+        .get(
+            ZONE_ID,
+            HostnameAssociationGetParams::new().mtls_certificate_id(unknown),
+        )
         .await
         .unwrap_err();
     assert!(err.is_not_found(), "{err}");
@@ -909,7 +942,10 @@ async fn hostname_associations_bind_list_and_unbind_a_ca() {
         .mtls_certificates()
         .create(
             ACCOUNT_ID,
-            &MtlsCertificateCreate::new(false, TestCertificate::new("CN=leaf").build().certificate_pem),
+            &MtlsCertificateCreate::new(
+                false,
+                TestCertificate::new("CN=leaf").build().certificate_pem,
+            ),
         )
         .await
         .unwrap();

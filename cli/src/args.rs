@@ -151,6 +151,14 @@ pub enum Command {
     /// or per hostname.
     #[command(subcommand, name = "origin-pulls", visible_alias = "aop")]
     OriginPulls(OriginPullsCommand),
+    /// API Shield: which hostnames of a zone a CA checks client certificates for (a CA uploaded
+    /// with `mtls upload --ca`, or the Cloudflare managed CA).
+    #[command(
+        subcommand,
+        name = "hostname-associations",
+        visible_alias = "ca-hostnames"
+    )]
+    HostnameAssociations(HostnameAssociationsCommand),
     /// Every certificate of some accounts and zones by expiry date; exit code 6 when one expires
     /// within --within.
     #[command(after_long_help = EXPIRING_HELP)]
@@ -252,10 +260,10 @@ pub enum MtlsCommand {
     List {
         #[command(flatten)]
         account: AccountArg,
-        /// Only certificates of this type: custom, gateway_managed, access_managed (several
-        /// comma-separated)
-        #[arg(long = "type", value_name = "TYPE")]
-        kind: Option<String>,
+        /// Only certificates of these types: custom, gateway_managed, access_managed (repeat
+        /// the option or separate them with commas: any of them)
+        #[arg(long = "type", value_name = "TYPE", value_delimiter = ',')]
+        kind: Vec<String>,
     },
     /// Show one mTLS certificate.
     Get {
@@ -281,6 +289,31 @@ pub enum MtlsCommand {
         account: AccountArg,
         /// Certificate id.
         id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HostnameAssociationsCommand {
+    /// List the hostnames associated with a CA (without --mtls-certificate-id: with the
+    /// Cloudflare managed CA).
+    List {
+        #[command(flatten)]
+        zone: ZoneArg,
+        /// The CA: an mTLS certificate id (`mtls upload --ca`). Without it, the managed CA.
+        #[arg(long = "mtls-certificate-id", visible_alias = "ca", value_name = "ID")]
+        ca: Option<String>,
+    },
+    /// Associate exactly these hostnames with a CA (any other it had is no longer); with no
+    /// hostname, remove all of its hostnames.
+    Set {
+        #[command(flatten)]
+        zone: ZoneArg,
+        /// The CA: an mTLS certificate id (`mtls upload --ca`). Without it, the managed CA.
+        #[arg(long = "mtls-certificate-id", visible_alias = "ca", value_name = "ID")]
+        ca: Option<String>,
+        /// The hostnames (none: unbind them all).
+        #[arg(value_name = "HOSTNAME")]
+        hostnames: Vec<String>,
     },
 }
 

@@ -40,6 +40,36 @@ fn ca_or_leaf(ca: Option<bool>) -> String {
     }
 }
 
+/// A hostname of a zone, as a table row (`--json`: a string).
+pub struct Hostname(pub String);
+
+impl serde::Serialize for Hostname {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl Hostname {
+    /// The hostnames of a result (`None` is none).
+    pub fn all(hostnames: Option<Vec<String>>) -> Vec<Hostname> {
+        hostnames
+            .unwrap_or_default()
+            .into_iter()
+            .map(Hostname)
+            .collect()
+    }
+}
+
+impl View for Hostname {
+    const HEADERS: &'static [&'static str] = &["HOSTNAME"];
+    fn row(&self) -> Vec<String> {
+        vec![self.0.clone()]
+    }
+    fn fields(&self) -> Vec<(&'static str, String)> {
+        vec![("hostname", self.0.clone())]
+    }
+}
+
 impl View for MtlsCertificate {
     const HEADERS: &'static [&'static str] = &["ID", "NAME", "TYPE", "ISSUER", "EXPIRES"];
     fn row(&self) -> Vec<String> {

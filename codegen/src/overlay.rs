@@ -138,7 +138,11 @@ impl Overlay {
         };
         for (op, name) in &self.operations {
             let found = method_problem(name.method())
-                .or_else(|| name.deprecated_aliases().iter().find_map(|a| alias_problem(name, a)))
+                .or_else(|| {
+                    name.deprecated_aliases()
+                        .iter()
+                        .find_map(|a| alias_problem(name, a))
+                })
                 .or_else(|| {
                     let args = name.path_params().unwrap_or_default();
                     args.iter().find(|a| !is_snake(a)).map(|a| {
@@ -192,9 +196,9 @@ fn method_problem(method: &str) -> Option<String> {
 fn alias_problem(name: &OperationName, alias: &str) -> Option<String> {
     match method_problem(alias) {
         Some(p) => Some(format!("deprecated alias: {p}")),
-        None if alias == name.method() => {
-            Some(format!("deprecated alias `{alias}` is the method's own name"))
-        }
+        None if alias == name.method() => Some(format!(
+            "deprecated alias `{alias}` is the method's own name"
+        )),
         None => None,
     }
 }

@@ -368,10 +368,16 @@ pub async fn each_operation(
 
     let aop = client.origin_tls_client_auth();
     let id = args.aop_cert_id;
-    call!(zone_aop_ops::UPLOAD, aop.zone_certificates().create(zone, &args.aop_create));
+    call!(
+        zone_aop_ops::UPLOAD,
+        aop.zone_certificates().create(zone, &args.aop_create)
+    );
     call!(zone_aop_ops::LIST, aop.zone_certificates().list(zone));
     call!(zone_aop_ops::GET, aop.zone_certificates().get(zone, id));
-    call!(zone_aop_ops::DELETE, aop.zone_certificates().delete(zone, id));
+    call!(
+        zone_aop_ops::DELETE,
+        aop.zone_certificates().delete(zone, id)
+    );
     call!(zone_aop_ops::SETTING, aop.settings().get(zone));
     let enable = ZoneSettingUpdate::new(true);
     call!(zone_aop_ops::SET, aop.settings().update(zone, &enable));

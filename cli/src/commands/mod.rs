@@ -3,6 +3,7 @@
 mod access;
 mod client_certs;
 pub mod expiring;
+mod hostname_associations;
 mod mtls;
 mod origin_pulls;
 
@@ -20,6 +21,7 @@ pub async fn run(cli: Cli) -> Result<u8, CliError> {
         Command::Access(cmd) => access::run(cmd, global, out).await,
         Command::ClientCerts(cmd) => client_certs::run(cmd, global, out).await,
         Command::OriginPulls(cmd) => origin_pulls::run(cmd, global, out).await,
+        Command::HostnameAssociations(cmd) => hostname_associations::run(cmd, global, out).await,
         Command::Expiring(args) => return expiring::run(args, global, out).await,
     };
     done.map(|()| 0)

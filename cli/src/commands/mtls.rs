@@ -41,7 +41,13 @@ pub async fn run(cmd: MtlsCommand, global: &GlobalArgs, out: Output) -> Result<(
         MtlsCommand::List { account, kind } => {
             let client = client::build(global)?;
             let mut params = MtlsCertificateListParams::default();
-            params.type_ = kind.as_deref().map(MtlsCertificateType::from);
+            if !kind.is_empty() {
+                params.type_ = Some(
+                    kind.iter()
+                        .map(|k| MtlsCertificateType::from(k.as_str()))
+                        .collect(),
+                );
+            }
             let certs = client
                 .mtls_certificates()
                 .list(&account.account_id, params)

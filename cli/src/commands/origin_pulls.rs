@@ -47,7 +47,11 @@ pub async fn run(
         }
         OriginPullsCommand::List { zone } => {
             let client = client::build(global)?;
-            let certs = client.origin_tls_client_auth().zone_certificates().list(&zone.zone_id).await?;
+            let certs = client
+                .origin_tls_client_auth()
+                .zone_certificates()
+                .list(&zone.zone_id)
+                .await?;
             out.list(&certs, "No zone-level origin pull certificates.")
         }
         OriginPullsCommand::Get { zone, id } => {

@@ -14,8 +14,10 @@ use std::collections::{BTreeMap, BTreeSet};
 pub fn add(resources: &mut Vec<Resource>, overlay: &Overlay, degraded: &mut Vec<String>) {
     // The old path → (target resource path, target struct, operation); twins give one alias.
     let mut wanted: BTreeMap<String, (Vec<String>, String, Operation)> = BTreeMap::new();
-    let mut stack: Vec<(Vec<String>, &Resource)> =
-        resources.iter().map(|r| (vec![r.name.clone()], r)).collect();
+    let mut stack: Vec<(Vec<String>, &Resource)> = resources
+        .iter()
+        .map(|r| (vec![r.name.clone()], r))
+        .collect();
     while let Some((path, r)) = stack.pop() {
         for op in &r.operations {
             let aliases = op
@@ -127,7 +129,10 @@ fn finish(node: &mut Resource, overlay: &Overlay) {
         return;
     }
     let accessors = |t: &Vec<String>| -> String {
-        t.iter().map(|s| format!("{s}()")).collect::<Vec<_>>().join(".")
+        t.iter()
+            .map(|s| format!("{s}()"))
+            .collect::<Vec<_>>()
+            .join(".")
     };
     let note = match targets.len() {
         1 => targets

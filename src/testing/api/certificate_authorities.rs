@@ -31,7 +31,9 @@ fn get(state: &State, zone: &str, call: &Call) -> Result<Reply, Reply> {
     if let Some(id) = &ca {
         check_ca(state, id)?;
     }
-    Ok(Reply::ok(json!({ "hostnames": hostnames_of(state, zone, ca.as_deref()) })))
+    Ok(Reply::ok(
+        json!({ "hostnames": hostnames_of(state, zone, ca.as_deref()) }),
+    ))
 }
 
 fn replace(state: &mut State, zone: &str, call: &Call) -> Result<Reply, Reply> {
@@ -72,7 +74,9 @@ fn replace(state: &mut State, zone: &str, call: &Call) -> Result<Reply, Reply> {
     }
     state.ca_hostnames.retain(|e| !e.hostnames.is_empty());
     sync_associations(state);
-    Ok(Reply::ok(json!({ "hostnames": hostnames_of(state, zone, ca.as_deref()) })))
+    Ok(Reply::ok(
+        json!({ "hostnames": hostnames_of(state, zone, ca.as_deref()) }),
+    ))
 }
 
 /// The CA's hostnames in `zone`, sorted.

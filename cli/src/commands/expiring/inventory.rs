@@ -6,7 +6,7 @@ use crate::progress;
 use chrono::{DateTime, Utc};
 use cloudflare_mtls::types::{
     AccessCertificate, AccessCertificateListParams, ClientCertificate, ClientCertificateListParams,
-    ClientCertificateStatus, ClientCertificateStatusFilter, HostnameAuthenticatedOriginPull,
+    ClientCertificateStatus, ClientCertificateStatusFilter, HostnameCertificate,
     HostnameCertificateStatus, MtlsCertificate, MtlsCertificateListParams,
     ZoneAuthenticatedOriginPull, ZoneAuthenticatedOriginPullStatus,
 };
@@ -355,19 +355,16 @@ fn from_origin_pull(owner: &Owner, c: ZoneAuthenticatedOriginPull) -> Certificat
     }
 }
 
-fn from_hostname_cert(owner: &Owner, c: HostnameAuthenticatedOriginPull) -> Certificate {
+fn from_hostname_cert(owner: &Owner, c: HostnameCertificate) -> Certificate {
     use HostnameCertificateStatus as S;
-    // The certificate form has `id` and `status`; the hostname association form `cert_id` and
-    // `cert_status`.
-    let status = c.status.or(c.cert_status);
-    let retired = matches!(status, Some(S::Deleted | S::PendingDeletion));
+    let retired = matches!(c.status, Some(S::Deleted | S::PendingDeletion));
     Certificate {
         kind: Kind::HostnameCert,
         owner: owner.clone(),
-        name: name_of(c.hostname, c.certificate.as_deref()),
-        id: c.id.or(c.cert_id),
+        name: name_of(None, c.certificate.as_deref()),
+        id: c.id,
         expires_on: c.expires_on,
-        status: status.as_ref().map(|s| s.as_str().to_string()),
+        status: c.status.as_ref().map(|s| s.as_str().to_string()),
         retired,
         unread_expiry: None,
     }
