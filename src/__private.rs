@@ -129,18 +129,9 @@ impl DecodeFailure {
     }
 }
 
+/// A JSON body as `T`, by the client's one decode policy ([`crate::lenient::decode`]).
 fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeFailure> {
-    // The fast path; only a body that fails is decoded again to find the path of the failure.
-    if let Ok(value) = crate::lenient::decode(body) {
-        return Ok(value);
-    }
-    crate::lenient::quietly(|| {
-        let mut de = serde_json::Deserializer::from_slice(body);
-        serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let path = e.path().to_string();
-            DecodeFailure::Invalid(path, e.into_inner().to_string())
-        })
-    })
+    crate::lenient::decode(body).map_err(|e| DecodeFailure::Invalid(e.path, e.message))
 }
 
 /// A failed typed decode of an envelope: `success: false` wins over the type mismatch.
@@ -380,7 +371,177 @@ pub use crate::__tagged_union as tagged_union;
 
 #[cfg(test)]
 mod tests {
-    use super::encode_path;
+    use super::*;
+    use proptest::prelude::*;
+    use serde::Deserialize;
+    use serde_json::json;
+
+    /// A received type as the generator emits it: a required field and a date, both lenient.
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Item {
+        #[serde(default = "Item::missing_name")]
+        name: String,
+        #[serde(default, deserialize_with = "Item::date")]
+        on: Option<chrono::DateTime<chrono::Utc>>,
+    }
+
+    impl Item {
+        fn missing_name() -> String {
+            missing("Item.name")
+        }
+        fn date<'de, D: serde::Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<chrono::DateTime<chrono::Utc>>, D::Error> {
+            lenient_date(d, "Item.on")
+        }
+    }
+
+    /// Every kind of body the generated client decodes as JSON.
+    #[derive(Debug, Clone, Copy)]
+    enum Kind {
+        /// Cloudflare's envelope around one object (`Decode::Envelope`).
+        Object,
+        /// The envelope around a list that is not paged (`Decode::EnvelopeList`).
+        List,
+        /// The envelope around a page of a list (`Page<T>`).
+        Page,
+        /// No envelope (`Decode::Whole`).
+        Bare,
+    }
+
+    /// A body of `kind` holding `items`; degraded items leave out the name and spoil the date.
+    fn body(kind: Kind, items: usize, degraded: bool) -> Vec<u8> {
+        let item = if degraded {
+            json!({ "on": 12345 })
+        } else {
+            json!({ "name": "ca", "on": "2030-01-01T00:00:00Z" })
+        };
+        let list = serde_json::Value::Array(vec![item.clone(); items]);
+        let value = match kind {
+            Kind::Object => {
+                json!({ "success": true, "errors": [], "messages": [], "result": item })
+            }
+            Kind::List => json!({ "success": true, "errors": [], "messages": [], "result": list }),
+            Kind::Page => json!({
+                "success": true, "errors": [], "messages": [], "result": list,
+                "result_info": { "page": 1, "per_page": 20, "count": items, "total_count": items }
+            }),
+            Kind::Bare => item,
+        };
+        serde_json::to_vec(&value).expect("serializes")
+    }
+
+    /// Decodes `body` as the generated client decodes `kind`: the items, or the failure's path and
+    /// message.
+    fn decode(kind: Kind, body: &[u8]) -> Result<Vec<Item>, (String, String)> {
+        let result = match kind {
+            Kind::Object => Item::from_body(Decode::Envelope, body).map(|e| vec![e.result]),
+            Kind::List => Vec::<Item>::from_body(Decode::EnvelopeList, body).map(|e| e.result),
+            Kind::Page => Page::<Item>::from_body(Decode::Page, body).map(|e| e.result.items),
+            Kind::Bare => Item::from_body(Decode::Whole, body).map(|e| vec![e.result]),
+        };
+        result.map_err(|failure| match failure {
+            DecodeFailure::Invalid(path, message) => (path, message),
+            DecodeFailure::Unsuccessful(status) => (
+                "(unsuccessful)".into(),
+                format!("success: {:?}", status.success),
+            ),
+        })
+    }
+
+    fn kind() -> impl Strategy<Value = Kind> {
+        prop_oneof![
+            Just(Kind::Object),
+            Just(Kind::List),
+            Just(Kind::Page),
+            Just(Kind::Bare)
+        ]
+    }
+
+    /// What may follow a body: whitespace, then NULs, more JSON (a second envelope saying
+    /// `success: false` among it), or any bytes at all.
+    fn suffix() -> impl Strategy<Value = (Vec<u8>, Vec<u8>)> {
+        let whitespace = proptest::collection::vec(
+            prop_oneof![Just(b' '), Just(b'\t'), Just(b'\n'), Just(b'\r')],
+            0..4,
+        );
+        let tail = prop_oneof![
+            Just(Vec::new()),
+            proptest::collection::vec(Just(0u8), 1..4),
+            prop_oneof![
+                Just(
+                    br#"{"success": false, "errors": [{"code": 10000, "message": "no"}]}"#.to_vec()
+                ),
+                Just(br#"{"success": true, "result": null}"#.to_vec()),
+                Just(b"[1, 2]".to_vec()),
+                Just(b"null".to_vec()),
+                Just(b"7".to_vec()),
+                Just(br#""x""#.to_vec()),
+            ],
+            Just(b" garbage".to_vec()),
+            proptest::collection::vec(any::<u8>(), 1..24),
+        ];
+        (whitespace, tail)
+    }
+
+    proptest! {
+        /// Bytes after a complete body: whitespace changes nothing; anything else is a decode
+        /// error at the root giving the offset of the first such byte, for every kind of body,
+        /// with or without degraded fields (the second decode path), and never the value read.
+        #[test]
+        fn a_body_is_exactly_one_json_value(
+            kind in kind(),
+            items in 0usize..3,
+            degraded in any::<bool>(),
+            (spaces, tail) in suffix(),
+        ) {
+            let base = body(kind, items, degraded);
+            let expected = decode(kind, &base).expect("the body alone decodes");
+            let mut sent = base.clone();
+            sent.extend_from_slice(&spaces);
+            sent.extend_from_slice(&tail);
+            // JSON's whitespace, which is not all of ASCII's (no form feed).
+            let json_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+            let only_whitespace = tail.iter().all(json_space);
+            match decode(kind, &sent) {
+                Ok(got) => {
+                    prop_assert!(only_whitespace, "decoded despite {:?}", tail);
+                    prop_assert_eq!(got, expected);
+                }
+                Err((path, message)) => {
+                    prop_assert!(!only_whitespace, "{} {}", path, message);
+                    let first = tail.iter().position(|b| !json_space(b)).unwrap_or(0);
+                    let offset = base.len() + spaces.len() + first;
+                    prop_assert_eq!(path, ".");
+                    prop_assert!(
+                        message.contains(&format!("from byte offset {offset} of {}", sent.len())),
+                        "{}", message
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn trailing_bytes_on_a_later_line_give_the_byte_offset() {
+        let body = b"{\"success\": true,\n \"result\": {\"name\": \"a\"}\n}\n\n  x";
+        let (path, message) = decode(Kind::Object, body).expect_err("trailing x");
+        assert_eq!(path, ".");
+        assert_eq!(
+            message,
+            format!(
+                "1 byte after the JSON value, from byte offset {} of {}: `x`",
+                body.len() - 1,
+                body.len()
+            )
+        );
+    }
+
+    #[test]
+    fn a_wrong_type_with_trailing_bytes_names_the_field() {
+        let (path, _) = decode(Kind::Object, br#"{"result": {"name": 5}} xx"#).expect_err("type");
+        assert_eq!(path, "result.name");
+    }
 
     #[test]
     fn backslashes_are_encoded_and_plain_segments_kept() {

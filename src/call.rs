@@ -6,7 +6,9 @@ use crate::error::{ApiError, Error};
 use crate::retry::{Decision, Outcome};
 use crate::{Client, PageStream, ResponseValue};
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, LOCATION};
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_TYPE, LOCATION,
+};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -408,6 +410,8 @@ impl<'a, T> Call<'a, T> {
             tracing::debug!(error = %crate::error::Chain(&e), "request failed");
             let outcome = if e.is_connect() {
                 Outcome::ConnectFailed
+            } else if malformed(&e) {
+                Outcome::Malformed
             } else if e.is_timeout() || e.is_request() {
                 Outcome::NoResponse
             } else {
@@ -438,6 +442,10 @@ impl<'a, T> Call<'a, T> {
             };
             return Err(Failed::new(Outcome::Final, Some(headers), error));
         }
+        // A body in an encoding the client cannot read is not read at all.
+        if let Some(encoding) = unreadable_encoding(&headers) {
+            return Err(self.encoded(status, headers, &encoding));
+        }
         // An error's body is read only as far as its envelope or snippet needs.
         let limit = if status.is_success() {
             inner.max_response_size
@@ -466,6 +474,40 @@ impl<'a, T> Call<'a, T> {
                     Error::from_transport(e),
                 ))
             }
+        }
+    }
+
+    /// The failure of a response whose body is in an encoding the client cannot read: a 2xx is an
+    /// [`Error::Decode`] (final), another status its [`Error::Api`] with the encoding in place of
+    /// the snippet (retried as that status is).
+    fn encoded(&self, status: StatusCode, headers: HeaderMap, encoding: &str) -> Failed {
+        let asked = self.client.inner.headers.contains_key(ACCEPT_ENCODING)
+            || self.headers.iter().any(|(k, _)| k == ACCEPT_ENCODING);
+        let why = if asked {
+            "an `Accept-Encoding` header was set on this client or call, but the client decodes \
+             no encoding: leave the header out"
+        } else {
+            "the client did not ask for one (it sends no `Accept-Encoding`) and decodes none"
+        };
+        let message =
+            format!("the body is `Content-Encoding: {encoding}`, which it cannot read: {why}");
+        if status.is_success() {
+            let error = Error::Decode {
+                status,
+                path: ".".into(),
+                message,
+                ray_id: ray_id(&headers),
+            };
+            Failed::new(Outcome::Final, Some(headers), error)
+        } else {
+            let error = Error::Api(Box::new(ApiError {
+                status,
+                errors: Vec::new(),
+                messages: Vec::new(),
+                ray_id: ray_id(&headers),
+                body_snippet: Some(format!("({message})")),
+            }));
+            Failed::new(Outcome::Status(status), Some(headers), error)
         }
     }
 
@@ -654,6 +696,36 @@ impl<'a, T: FromBody + Send + 'a> IntoFuture for Call<'a, T> {
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
+}
+
+/// The `Content-Encoding` of a response, when it names an encoding other than `identity`: the
+/// client (reqwest as this crate builds it) decodes none and asks for none. A client given with
+/// [`http_client`](crate::ClientBuilder::http_client) that decodes a body removes the header.
+fn unreadable_encoding(headers: &HeaderMap) -> Option<String> {
+    let mut codings = headers
+        .get_all(CONTENT_ENCODING)
+        .iter()
+        .flat_map(|v| v.as_bytes().split(|b| *b == b','))
+        .map(|c| String::from_utf8_lossy(c.trim_ascii()).into_owned())
+        .filter(|c| !c.is_empty() && !c.eq_ignore_ascii_case("identity"))
+        .peekable();
+    codings.peek()?;
+    Some(codings.collect::<Vec<_>>().join(", "))
+}
+
+/// Whether a transport error is a response that came but is not HTTP as hyper reads it: a head
+/// too large (too many headers, a header over the size limit), two different `Content-Length`s,
+/// a status line that does not parse.
+fn malformed(error: &reqwest::Error) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = cause {
+        if let Some(h) = e.downcast_ref::<hyper::Error>() {
+            // Every parse error of a response head: too large, a bad header, a bad status line.
+            return h.is_parse();
+        }
+        cause = e.source();
+    }
+    false
 }
 
 fn ray_id(headers: &HeaderMap) -> Option<String> {

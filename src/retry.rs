@@ -41,7 +41,11 @@ pub(crate) enum Outcome {
     NoResponse,
     /// The status (and headers) arrived, the rest of the body did not.
     BodyLost(StatusCode),
-    /// A failure that trying again cannot mend (a body over the size limit, a malformed response).
+    /// A response came that is not HTTP as the client reads it (too many headers, a header over
+    /// the size limit, two different `Content-Length`s, a status line that does not parse).
+    Malformed,
+    /// A failure that trying again cannot mend (a body over the size limit or in an encoding the
+    /// client cannot read, a redirect).
     Final,
 }
 
@@ -92,6 +96,9 @@ impl RetryPolicy {
     ///   method: the server did not act on the request;
     /// - a 408 or 5xx, a request that got no response, or a response cut short, only for methods
     ///   other than POST and PATCH, which may have been processed and are never sent twice;
+    /// - a malformed response is never retried, whatever the method: a response came, so the
+    ///   request reached the server and may have been processed, and a server or proxy that
+    ///   answers with a broken head answers the next attempt the same way, at the same cost;
     /// - other statuses (4xx, 3xx) and [`Outcome::Final`] are never retried;
     /// - the wait is the server's `Retry-After` when it sent one (a longer wait than
     ///   `max_retry_after` means no retry), else the backoff;
@@ -114,11 +121,13 @@ impl RetryPolicy {
             | Outcome::BodyLost(StatusCode::TOO_MANY_REQUESTS) => true,
             Outcome::Status(status) => retryable_status(status) && !unprocessed_only,
             Outcome::NoResponse | Outcome::BodyLost(_) => !unprocessed_only,
+            Outcome::Malformed => false,
             Outcome::Final => false,
         };
         if !retryable {
             return Decision::Stop(match outcome {
                 Outcome::Status(_) => "the status is final for this method",
+                Outcome::Malformed => "a malformed response is final",
                 Outcome::Final => "the failure is final",
                 _ => "the request may have been processed: not sent twice",
             });
@@ -307,6 +316,9 @@ mod tests {
             (Method::GET, Status(s(307)), 1, &none, long, None),
             (Method::GET, Final, 1, &none, long, None),
             (Method::POST, Final, 1, &none, long, None),
+            (Method::GET, Malformed, 1, &none, long, None),
+            (Method::DELETE, Malformed, 1, &none, long, None),
+            (Method::POST, Malformed, 1, &none, long, None),
             // Retries run out.
             (Method::GET, Status(s(500)), 3, &none, long, None),
             (Method::POST, ConnectFailed, 3, &none, long, None),

@@ -10,7 +10,7 @@ use cloudflare_mtls::{Client, Credentials, Error, Scope};
 use common::*;
 use serde_json::json;
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, ResponseTemplate};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const CERT_ID: &str = "2458ce5a0c354c7f82c78e9487d3ff60";
 const RAY: &str = "8c1f0e2b3a4d5e6f-SJC";
@@ -469,6 +469,181 @@ async fn non_json_200_is_a_decode_error() {
         .expect_err("a decode error");
     assert!(matches!(err, Error::Decode { .. }), "{err:?}");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
+}
+
+/// What an edge or a proxy may leave after a complete envelope: NUL padding, an appended error
+/// page, a second envelope (one that says `success: false`, so taking the first for the answer
+/// would take an error for a success).
+const AFTER_THE_ENVELOPE: [&[u8]; 3] = [
+    b"\0\0\0",
+    b" garbage",
+    br#"{"success": false, "errors": [{"code": 10000, "message": "Authentication error"}]}"#,
+];
+
+/// A 200 whose body is `body` followed by `after`, on `route`.
+async fn answers_with_suffix(route: &str, body: serde_json::Value, after: &[u8]) -> MockServer {
+    let server = server().await;
+    let mut bytes = serde_json::to_vec(&body).expect("serializes");
+    bytes.extend_from_slice(after);
+    Mock::given(method("GET"))
+        .and(path(route))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(bytes, "application/json"))
+        .mount(&server)
+        .await;
+    server
+}
+
+/// Asserts `err` is the decode error of bytes after the envelope, the first at offset `at`.
+fn assert_trailing(err: &Error, at: usize, what: &str) {
+    let Error::Decode { path, message, .. } = err else {
+        panic!("{what}: expected Error::Decode, got {err:?}")
+    };
+    assert_eq!(path, ".", "{what}");
+    assert!(
+        message.contains(&format!("after the JSON value, from byte offset {at} of ")),
+        "{what}: {message}"
+    );
+}
+
+/// Bytes after a complete envelope are an error, never a success: for an object, a list that is
+/// not paged, a page, and a page stream.
+#[tokio::test]
+async fn bytes_after_the_envelope_are_a_decode_error() {
+    let cert = json!({ "id": CERT_ID, "name": "ca", "ca": true });
+    let list_route = format!("/accounts/{ACCOUNT_ID}/mtls_certificates");
+    let page_route = format!("/accounts/{ACCOUNT_ID}/access/certificates");
+    let info = json!({ "page": 1, "per_page": 20, "count": 1, "total_count": 1, "total_pages": 1 });
+    for after in AFTER_THE_ENVELOPE {
+        let what = String::from_utf8_lossy(after).into_owned();
+        let spaces = after.iter().take_while(|b| **b == b' ').count();
+
+        let body = envelope(cert.clone());
+        let len = body.to_string().len() + spaces;
+        let server = answers_with_suffix(&mtls_path(), body, after).await;
+        let err = client(&server)
+            .mtls_certificates()
+            .get(ACCOUNT_ID, CERT_ID)
+            .await
+            .expect_err("bytes after the object's envelope");
+        assert_trailing(&err, len, &what);
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
+
+        let body = envelope(json!([cert]));
+        let len = body.to_string().len() + spaces;
+        let server = answers_with_suffix(&list_route, body, after).await;
+        let err = client(&server)
+            .mtls_certificates()
+            .list(ACCOUNT_ID, MtlsCertificateListParams::default())
+            .await
+            .expect_err("bytes after the list's envelope");
+        assert_trailing(&err, len, &what);
+
+        let body = envelope_with_info(json!([{ "id": CERT_ID, "name": "ca" }]), info.clone());
+        let len = body.to_string().len() + spaces;
+        let server = answers_with_suffix(&page_route, body, after).await;
+        let client = client(&server);
+        let err = client
+            .access()
+            .certificates()
+            .list(Scope::Account(ACCOUNT_ID), Default::default())
+            .await
+            .expect_err("bytes after the page's envelope");
+        assert_trailing(&err, len, &what);
+        let mut stream = client
+            .access()
+            .certificates()
+            .list_all(Scope::Account(ACCOUNT_ID), Default::default());
+        let err = futures::TryStreamExt::try_next(&mut stream)
+            .await
+            .expect_err("bytes after the streamed page's envelope");
+        assert_trailing(&err, len, &what);
+    }
+}
+
+/// Whitespace after the envelope is still the envelope.
+#[tokio::test]
+async fn whitespace_after_the_envelope_is_fine() {
+    let body = envelope(json!({ "id": CERT_ID, "name": "ca" }));
+    let server = answers_with_suffix(&mtls_path(), body, b" \r\n\t\n").await;
+    let cert = client(&server)
+        .mtls_certificates()
+        .get(ACCOUNT_ID, CERT_ID)
+        .await
+        .expect("decodes");
+    assert_eq!(cert.name.as_deref(), Some("ca"));
+}
+
+/// The start of a gzip stream (magic, method, flags, mtime, xfl, os): what a compressed body
+/// begins with.
+const GZIP_START: &[u8] = &[0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0x03, 0xab, 0x56];
+
+/// A body in a `Content-Encoding` the client did not ask for is an error that names the encoding
+/// (not "expected value at line 1 column 1"); the client sent no `Accept-Encoding`. A 2xx is a
+/// decode error; an error status keeps its status, with the encoding in place of the snippet.
+#[tokio::test]
+async fn a_compressed_body_nobody_asked_for_names_the_encoding() {
+    for (status, encoding) in [
+        (200, "gzip"),
+        (200, "br"),
+        (200, "gzip, identity"),
+        (503, "gzip"),
+    ] {
+        let server = server().await;
+        Mock::given(method("GET"))
+            .and(path(mtls_path()))
+            .respond_with(
+                ResponseTemplate::new(status)
+                    .insert_header("content-encoding", encoding)
+                    .set_body_raw(GZIP_START, "application/json"),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+        let err = client(&server)
+            .mtls_certificates()
+            .get(ACCOUNT_ID, CERT_ID)
+            .await
+            .expect_err("an encoded body");
+        let named = format!(
+            "`Content-Encoding: {}`",
+            encoding.trim_end_matches(", identity")
+        );
+        match &err {
+            Error::Decode { path, message, .. } if status == 200 => {
+                assert_eq!(path, ".");
+                assert!(message.contains(&named), "{message}");
+                assert!(message.contains("no `Accept-Encoding`"), "{message}");
+            }
+            Error::Api(api) if status != 200 => {
+                assert_eq!(api.status.as_u16(), status);
+                let snippet = api.body_snippet.as_deref().unwrap_or_default();
+                assert!(snippet.contains(&named), "{snippet}");
+            }
+            other => panic!("{status} {encoding}: {other:?}"),
+        }
+        assert!(err.to_string().contains(&named), "{err}");
+        let requests = server.received_requests().await.expect("recorded");
+        assert!(requests
+            .iter()
+            .all(|r| !r.headers.contains_key("accept-encoding")));
+    }
+}
+
+/// `Content-Encoding: identity` is no encoding.
+#[tokio::test]
+async fn content_encoding_identity_is_read() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(mtls_path()))
+        .respond_with(ok(json!({ "id": CERT_ID })).insert_header("content-encoding", "identity"))
+        .mount(&server)
+        .await;
+    let cert = client(&server)
+        .mtls_certificates()
+        .get(ACCOUNT_ID, CERT_ID)
+        .await
+        .expect("decodes");
+    assert_eq!(cert.id.as_deref(), Some(CERT_ID));
 }
 
 // ---------------------------------------------------------------------------------------------

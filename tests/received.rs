@@ -6,7 +6,7 @@
 mod common;
 
 use cloudflare_mtls::types::*;
-use cloudflare_mtls::{Client, Scope};
+use cloudflare_mtls::{Client, Error, Scope};
 use common::*;
 use serde_json::{json, Value};
 use std::sync::OnceLock;
@@ -236,4 +236,76 @@ async fn each_degraded_item_is_named_by_its_index_and_a_long_tail_is_counted() {
         );
     }
     assert!(log.contains("more=14"), "the other 14 are counted: {log}");
+}
+
+/// One decode policy on every path: each degraded field is logged exactly once whether the call
+/// is awaited, sent with its response, or read as a page stream; and a body that is not one JSON
+/// value (bytes after the envelope) is an error, with nothing logged as degraded.
+#[tokio::test]
+async fn each_degraded_field_is_logged_once_on_every_path() {
+    let capture = warnings();
+    let lines = |marker: &str| {
+        capture
+            .text()
+            .lines()
+            .filter(|l| l.contains(marker))
+            .count()
+    };
+    let cert_route = format!("/accounts/{ACCOUNT_ID}/mtls_certificates/c1");
+    let page_route = format!("/accounts/{ACCOUNT_ID}/access/certificates");
+    for trailing in [&b""[..], b" garbage"] {
+        let suffix = String::from_utf8_lossy(trailing).trim().to_string();
+        let marker = |path: &str| format!("once-{path}-{}", suffix.len());
+        let server = server().await;
+        let cert = json!({ "id": "c1", "uploaded_on": marker("get"), "expires_on": 12345 });
+        let page = json!([{ "id": "a1", "name": "ca", "expires_on": marker("page") }]);
+        let info =
+            json!({ "page": 1, "per_page": 20, "count": 1, "total_count": 1, "total_pages": 1 });
+        for (route, body) in [
+            (cert_route.as_str(), envelope(cert)),
+            (page_route.as_str(), envelope_with_info(page, info)),
+        ] {
+            let mut bytes = serde_json::to_vec(&body).expect("serializes");
+            bytes.extend_from_slice(trailing);
+            Mock::given(method("GET"))
+                .and(path(route))
+                .respond_with(ResponseTemplate::new(200).set_body_raw(bytes, "application/json"))
+                .mount(&server)
+                .await;
+        }
+        let client = client(&server);
+        let certs = client.mtls_certificates();
+        let sent = certs.get(ACCOUNT_ID, "c1").await.map(|c| c.uploaded_on);
+        let with_response = certs
+            .get(ACCOUNT_ID, "c1")
+            .send_with_response()
+            .await
+            .map(|r| r.into_inner().result.uploaded_on);
+        let access = client.access();
+        let mut stream = access
+            .certificates()
+            .list_all(Scope::Account(ACCOUNT_ID), Default::default());
+        let streamed = futures::TryStreamExt::try_next(&mut stream).await;
+        if trailing.is_empty() {
+            assert_eq!(sent.expect("decodes"), None);
+            assert_eq!(with_response.expect("decodes"), None);
+            assert!(streamed.expect("decodes").is_some());
+            // Two calls, each with its warning for `uploaded_on` (and one for `expires_on`).
+            assert_eq!(lines(&marker("get")), 2, "{}", capture.text());
+            assert_eq!(lines(&marker("page")), 1, "{}", capture.text());
+        } else {
+            for err in [
+                sent.expect_err("trailing"),
+                with_response.expect_err("trailing"),
+            ] {
+                assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+            }
+            assert!(
+                matches!(streamed, Err(Error::Decode { .. })),
+                "{streamed:?}"
+            );
+            assert_eq!(lines(&marker("get")), 0, "{}", capture.text());
+            assert_eq!(lines(&marker("page")), 0, "{}", capture.text());
+        }
+    }
 }

@@ -814,6 +814,40 @@ async fn body_cut_short_is_retried_only_for_idempotent_methods() {
     }
 }
 
+/// A response whose head the client cannot read (10,000 headers, a header of 1 MiB, two different
+/// `Content-Length`s) is final: a transport error after one request, whatever the method, though
+/// the client may retry twice (the `Malformed` row of `decide`).
+#[tokio::test]
+async fn a_malformed_response_head_is_not_retried() {
+    let body = r#"{"success":true,"errors":[],"messages":[],"result":{}}"#;
+    let many: String = (0..10_000)
+        .map(|i| format!("x-header-{i}: v\r\n"))
+        .collect();
+    let large = format!("x-large: {}\r\n", "a".repeat(1 << 20));
+    let lengths = format!("content-length: {}\r\n", body.len() + 1);
+    for (what, extra) in [
+        ("10,000 headers", many),
+        ("a 1 MiB header", large),
+        ("two Content-Lengths", lengths),
+    ] {
+        let response = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n{extra}connection: close\r\n\r\n{body}",
+            body.len()
+        );
+        let server = CannedServer::start(response.into_bytes());
+        let client = client_for(server.uri(), no_wait(2));
+        for op in [Op::Get, Op::Delete, Op::Post] {
+            let before = server.requests();
+            let err = op
+                .send(&client, Opts::default())
+                .await
+                .expect_err("a malformed head");
+            assert!(matches!(err, Error::Http(_)), "{what}, {op:?}: {err:?}");
+            assert_eq!(server.requests() - before, 1, "{what}, {op:?}: not retried");
+        }
+    }
+}
+
 /// The connect timeout set on the builder applies: a listener whose accept queue is full never
 /// completes the handshake, and a 150 ms connect timeout ends the call with `Error::Timeout` (the
 /// total timeout is 30 s). A connect timeout is a connect failure: even an upload is retried

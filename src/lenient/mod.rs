@@ -87,20 +87,88 @@ fn in_session<R>(tracking: bool, f: impl FnOnce() -> R) -> (R, Session) {
     (result, session)
 }
 
-/// Decodes a JSON body as `T`, with degraded fields logged by path. The first reading is serde
-/// straight from the bytes; only when a field degraded is the body read again to find the paths.
-pub(crate) fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
-    let (result, session) = in_session(false, || serde_json::from_slice::<T>(body));
-    let value = result?;
-    if session.count > 0 {
-        report::<T>(body, session.count);
-    }
-    Ok(value)
+/// Why a JSON body is not a `T`: the JSON path of the failure (`result[3].expires_on`, `.` for the
+/// root) and what was wrong.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Invalid {
+    pub(crate) path: String,
+    pub(crate) message: String,
 }
 
-/// Runs `f` with the hooks counting, not logging: for a reading whose result is an error anyway.
-pub(crate) fn quietly<R>(f: impl FnOnce() -> R) -> R {
-    in_session(false, f).0
+/// Decodes a JSON body as `T`: exactly one JSON value, then nothing but whitespace. The one decode
+/// policy of the client, whatever the result type and the envelope:
+///
+/// - the first reading is serde straight from the bytes, and it is the only reading whose value
+///   is ever returned;
+/// - when a field of that value degraded, each one is logged once with its path ([`report`]);
+/// - when the body is not a `T`, it is read once more, only to find the path of the failure
+///   ([`locate`]): that reading's value, if any, is dropped, and with no result nothing is logged
+///   as degraded.
+pub(crate) fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, Invalid> {
+    let (result, session) = in_session(false, || serde_json::from_slice::<T>(body));
+    match result {
+        Ok(value) => {
+            if session.count > 0 {
+                report::<T>(body, session.count);
+            }
+            Ok(value)
+        }
+        Err(error) => Err(locate::<T>(body, &error)),
+    }
+}
+
+/// Where a body that is not a `T` goes wrong: read again through `serde_path_to_error` for the
+/// JSON path, the hooks counting in a session of their own (the caller returns an error, so
+/// nothing degraded is logged). A body whose value reads but is followed by more than whitespace
+/// is named as such, with the offset of the first byte after the value.
+fn locate<T: DeserializeOwned>(body: &[u8], first: &serde_json::Error) -> Invalid {
+    in_session(false, || {
+        let mut de = serde_json::Deserializer::from_slice(body);
+        match serde_path_to_error::deserialize::<_, T>(&mut de) {
+            Err(e) => Invalid {
+                path: e.path().to_string(),
+                message: e.into_inner().to_string(),
+            },
+            // The value is dropped here: it is never a result.
+            Ok(_) => match de.end() {
+                Err(end) => trailing(body, &end),
+                Ok(()) => Invalid {
+                    path: ".".into(),
+                    message: first.to_string(),
+                },
+            },
+        }
+    })
+    .0
+}
+
+/// How many bytes after the JSON value are shown in the error.
+const TRAILING_SHOWN: usize = 32;
+
+/// The failure of a body that holds a complete JSON value followed by more than whitespace (a
+/// second envelope, an error page an edge appended, NUL padding); `error` is serde_json's, whose
+/// line and column are those of the first byte after the value.
+fn trailing(body: &[u8], error: &serde_json::Error) -> Invalid {
+    let line_start = match error.line() {
+        0 | 1 => 0,
+        line => memchr::memchr_iter(b'\n', body)
+            .nth(line - 2)
+            .map_or(body.len(), |i| i + 1),
+    };
+    let from = (line_start + error.column().saturating_sub(1)).min(body.len());
+    let rest = &body[from..];
+    let shown = &rest[..rest.len().min(TRAILING_SHOWN)];
+    let more = if rest.len() > shown.len() { "…" } else { "" };
+    Invalid {
+        path: ".".into(),
+        message: format!(
+            "{} byte{} after the JSON value, from byte offset {from} of {}: `{}{more}`",
+            rest.len(),
+            if rest.len() == 1 { "" } else { "s" },
+            body.len(),
+            shown.escape_ascii(),
+        ),
+    }
 }
 
 /// Logs the degraded fields of a body that decoded, with their paths.

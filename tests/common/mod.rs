@@ -236,6 +236,67 @@ impl RawServer {
     }
 }
 
+/// A thread-per-connection HTTP/1.1 server on 127.0.0.1 that reads each request whole (head, then
+/// body by `Content-Length`) and answers it with `response`, bytes exactly as given (a malformed
+/// head is sent as it is), then closes the connection. Counts the requests it answered.
+pub struct CannedServer {
+    uri: String,
+    requests: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl CannedServer {
+    /// Starts the server. Its thread lives until the test process exits.
+    pub fn start(response: Vec<u8>) -> CannedServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let uri = format!("http://{}", listener.local_addr().expect("local addr"));
+        let requests = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let (count, response) = (requests.clone(), Arc::new(response));
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { continue };
+                let (count, response) = (count.clone(), response.clone());
+                std::thread::spawn(move || {
+                    let mut reader = BufReader::new(stream);
+                    let mut content_length = 0usize;
+                    loop {
+                        let mut line = String::new();
+                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                            return;
+                        }
+                        if line == "\r\n" {
+                            break;
+                        }
+                        if let Some((name, value)) = line.split_once(':') {
+                            if name.eq_ignore_ascii_case("content-length") {
+                                content_length = value.trim().parse().unwrap_or(0);
+                            }
+                        }
+                    }
+                    let mut body = vec![0u8; content_length];
+                    if reader.read_exact(&mut body).is_err() {
+                        return;
+                    }
+                    count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let mut stream = reader.into_inner();
+                    let _ = stream.write_all(&response);
+                    let _ = stream.flush();
+                });
+            }
+        });
+        CannedServer { uri, requests }
+    }
+
+    /// The base URL to point a client at.
+    pub fn uri(&self) -> &str {
+        &self.uri
+    }
+
+    /// How many requests it has answered.
+    pub fn requests(&self) -> usize {
+        self.requests.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
 /// Log output collected in memory: the writer a test binary's `tracing_subscriber` writes to.
 #[derive(Clone, Default)]
 pub struct Capture(Arc<Mutex<Vec<u8>>>);
