@@ -21,9 +21,12 @@
 //!    through [`Scope`]);
 //! 5. have the Cloudflare managed CA issue an API Shield client certificate from a CSR, stream the
 //!    zone's active client certificates page after page (`list_all`), and revoke it;
-//! 6. delete the uploaded certificate, and show that fetching it now fails with a "not found" API
+//! 6. bring your own CA to API Shield: bind two of the zone's hostnames to the CA uploaded in
+//!    step 1 (`certificate_authorities().hostname_associations().update`), list them, see the CA's
+//!    associations name `api_shield`, and unbind them again with an empty list;
+//! 7. delete the uploaded certificate, and show that fetching it now fails with a "not found" API
 //!    error carrying Cloudflare's error code and message;
-//! 7. show that the stand-in, like the API, refuses a request without credentials or with a wrong
+//! 8. show that the stand-in, like the API, refuses a request without credentials or with a wrong
 //!    token.
 //!
 //! **Against the real API (read-only).** With credentials set, the example uses
@@ -45,7 +48,8 @@ use cloudflare_mtls::testing::{csr, Seed, StandIn, TestCertificate, ACCOUNT_ID, 
 use cloudflare_mtls::types::{
     AccessCertificate, AccessCertificateCreate, AccessCertificateUpdate, ClientCertificate,
     ClientCertificateCreate, ClientCertificateListParams, ClientCertificateStatusFilter,
-    MtlsCertificate, MtlsCertificateCreate, MtlsCertificateListParams,
+    HostnameAssociationGetParams, HostnameAssociationUpdate, MtlsCertificate,
+    MtlsCertificateCreate, MtlsCertificateListParams,
 };
 use cloudflare_mtls::{Client, Credentials, Scope};
 use futures::TryStreamExt;
@@ -343,13 +347,61 @@ async fn walk(stand_in: &StandIn) -> Result<(), BoxError> {
         status(&later)
     );
 
-    // 6. Delete the uploaded certificate; fetching it again is a "not found" API error.
+    // 6. Bring your own CA to API Shield: the zone's hostnames whose client certificates are
+    //    checked against the CA uploaded in step 1 instead of the Cloudflare managed CA.
+    let hostnames = client.certificate_authorities().hostname_associations();
+    let bound = hostnames
+        .update(
+            zone_id,
+            &HostnameAssociationUpdate::new()
+                .hostnames(vec!["api.example.com".into(), "mtls.example.com".into()])
+                .mtls_certificate_id(&cert_id),
+        )
+        .await?;
+    println!(
+        "6. bind hostnames to CA {cert_id} for API Shield -> {}",
+        bound.hostnames.unwrap_or_default().join(", ")
+    );
+    let listed = hostnames
+        .get(
+            zone_id,
+            HostnameAssociationGetParams::new().mtls_certificate_id(&cert_id),
+        )
+        .await?;
+    let services: Vec<String> = client
+        .mtls_certificates()
+        .associations()
+        .list(account_id, &cert_id)
+        .await?
+        .iter()
+        .map(|a| text(&a.service).to_string())
+        .collect();
+    println!(
+        "   list -> {}; the CA's associations -> {}",
+        listed.hostnames.unwrap_or_default().join(", "),
+        services.join(", ")
+    );
+    // Replacing the CA's hostnames with none unbinds them; the CA can then be deleted.
+    let unbound = hostnames
+        .update(
+            zone_id,
+            &HostnameAssociationUpdate::new()
+                .hostnames(Vec::new())
+                .mtls_certificate_id(&cert_id),
+        )
+        .await?;
+    println!(
+        "   unbind (empty list) -> {} hostname(s) left",
+        unbound.hostnames.map_or(0, |h| h.len())
+    );
+
+    // 7. Delete the uploaded certificate; fetching it again is a "not found" API error.
     let gone = client
         .mtls_certificates()
         .delete(account_id, &cert_id)
         .await?;
     println!(
-        "6. delete mTLS certificate {cert_id} (\"{}\")",
+        "7. delete mTLS certificate {cert_id} (\"{}\")",
         text(&gone.name)
     );
     match client.mtls_certificates().get(account_id, &cert_id).await {
@@ -363,7 +415,7 @@ async fn walk(stand_in: &StandIn) -> Result<(), BoxError> {
         Err(e) => return Err(e.into()),
     }
 
-    // 7. Like the API, the stand-in refuses a request without credentials (HTTP 400, Cloudflare
+    // 8. Like the API, the stand-in refuses a request without credentials (HTTP 400, Cloudflare
     //    error 9106) and one with credentials it does not know (HTTP 403, error 10000).
     let anonymous = Client::builder()
         .base_url(stand_in.base_url())
@@ -374,7 +426,7 @@ async fn walk(stand_in: &StandIn) -> Result<(), BoxError> {
         .credentials(Credentials::Token("not-the-right-token".into()))
         .build()?;
     for (step, what, client) in [
-        ("7.", "no credentials", anonymous),
+        ("8.", "no credentials", anonymous),
         ("  ", "wrong token", wrong_token),
     ] {
         match client

@@ -26,7 +26,7 @@
 //! them these tests fail, they never skip.
 //!
 //! What is checked (`every_operation_of_the_stand_in_validates`):
-//! - all 36 operations of `spec/cloudflare-mtls.json`, in a stateful order (create, list, get,
+//! - all 38 operations of `spec/cloudflare-mtls.json`, in a stateful order (create, list, get,
 //!   update, delete; the client certificate lifecycle; hostname associations made and voided;
 //!   Access certificates and settings on both scopes), each call checked to be the operation it
 //!   claims (method and path against the spec);
@@ -331,6 +331,7 @@ async fn every_operation_of_the_stand_in_validates() {
     let mut run = Run::new();
 
     account_mtls_certificates(&mut run, &client, &stand_in).await;
+    ca_hostname_associations(&mut run, &client).await;
     for scope in [Scope::Account(ACCOUNT_ID), Scope::Zone(ZONE_ID)] {
         access_certificates(&mut run, &client, scope).await;
     }
@@ -425,6 +426,98 @@ async fn account_mtls_certificates(run: &mut Run, client: &Client, stand_in: &St
         "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n",
     );
     run.fails(UPLOAD, 400, mtls.create(ACCOUNT_ID, &bad)).await;
+}
+
+/// API Shield hostname associations of a CA: a CA uploaded to the account bound to two hostnames
+/// (bring your own CA), listed, in use by `api_shield` and so not deletable; a hostname for the
+/// managed CA (no `mtls_certificate_id`); unbound with an empty list; an unknown id, a leaf.
+async fn ca_hostname_associations(run: &mut Run, client: &Client) {
+    use ca_hostname_ops::{LIST, PUT};
+    let mtls = client.mtls_certificates();
+    let hostnames = client.certificate_authorities().hostname_associations();
+
+    let ca = TestCertificate::new("CN=API Shield CA,O=Example Corp")
+        .ca(true)
+        .build();
+    let body = MtlsCertificateCreate::new(true, &ca.certificate_pem).name("api-shield-ca");
+    let ca_id = run
+        .ok(mtls_ops::UPLOAD, mtls.create(ACCOUNT_ID, &body))
+        .await
+        .id
+        .expect("the upload has an id");
+    let of_ca = || HostnameAssociationGetParams::new().mtls_certificate_id(&ca_id);
+    let empty = run.ok(LIST, hostnames.get(ZONE_ID, of_ca())).await;
+    assert_eq!(empty.hostnames.as_deref(), Some(&[][..]));
+
+    let bound = run
+        .ok(PUT, hostnames.update(ZONE_ID, &ca_hostnames_update(&ca_id)))
+        .await;
+    assert_eq!(bound.hostnames.map(|h| h.len()), Some(2));
+    let listed = run.ok(LIST, hostnames.get(ZONE_ID, of_ca())).await;
+    assert_eq!(
+        listed.hostnames.as_deref(),
+        Some(&["api.example.com".to_string(), HOSTNAME.to_string()][..])
+    );
+    let associations = run
+        .ok(
+            mtls_ops::ASSOCIATIONS,
+            mtls.associations().list(ACCOUNT_ID, &ca_id),
+        )
+        .await;
+    assert_eq!(associations.len(), 1);
+    assert_eq!(associations[0].service.as_deref(), Some("api_shield"));
+    run.fails(mtls_ops::DELETE, 400, mtls.delete(ACCOUNT_ID, &ca_id))
+        .await;
+
+    // The managed CA: no `mtls_certificate_id`. The hostname moves to it from the uploaded CA.
+    let managed = HostnameAssociationUpdate::new().hostnames(vec![HOSTNAME.into()]);
+    let moved = run.ok(PUT, hostnames.update(ZONE_ID, &managed)).await;
+    assert_eq!(
+        moved.hostnames.as_deref(),
+        Some(&[HOSTNAME.to_string()][..])
+    );
+    let listed = run.ok(LIST, hostnames.get(ZONE_ID, of_ca())).await;
+    assert_eq!(
+        listed.hostnames.as_deref(),
+        Some(&["api.example.com".to_string()][..])
+    );
+
+    // Unbinding: an empty list for the CA; then it can be deleted.
+    let unbind = HostnameAssociationUpdate::new()
+        .hostnames(Vec::new())
+        .mtls_certificate_id(&ca_id);
+    let unbound = run.ok(PUT, hostnames.update(ZONE_ID, &unbind)).await;
+    assert_eq!(unbound.hostnames.as_deref(), Some(&[][..]));
+    let none = HostnameAssociationUpdate::new().hostnames(Vec::new());
+    run.ok(PUT, hostnames.update(ZONE_ID, &none)).await;
+
+    // Cloudflare's refusals: an id no account has, a leaf certificate.
+    let unknown = HostnameAssociationGetParams::new().mtls_certificate_id(UNKNOWN_ID);
+    run.fails(LIST, 404, hostnames.get(ZONE_ID, unknown)).await;
+    run.fails(
+        PUT,
+        404,
+        hostnames.update(ZONE_ID, &ca_hostnames_update(UNKNOWN_ID)),
+    )
+    .await;
+    let leaf = TestCertificate::new("CN=leaf.example.com").build();
+    let body =
+        MtlsCertificateCreate::new(false, &leaf.certificate_pem).private_key(&leaf.private_key_pem);
+    let leaf_id = run
+        .ok(mtls_ops::UPLOAD, mtls.create(ACCOUNT_ID, &body))
+        .await
+        .id
+        .expect("the upload has an id");
+    run.fails(
+        PUT,
+        400,
+        hostnames.update(ZONE_ID, &ca_hostnames_update(&leaf_id)),
+    )
+    .await;
+    run.ok(mtls_ops::DELETE, mtls.delete(ACCOUNT_ID, &leaf_id))
+        .await;
+    run.ok(mtls_ops::DELETE, mtls.delete(ACCOUNT_ID, &ca_id))
+        .await;
 }
 
 /// Access mTLS certificates and hostname settings on one scope: add, list (paged), get, update,
@@ -887,6 +980,8 @@ fn probe_arguments() -> Arguments {
             .cert_id(UNKNOWN_ID)
             .enabled(true)]),
         hostname_cert_create: HostnameCertificateCreate::new(pem, key),
+        ca_id: UNKNOWN_ID,
+        ca_hostnames: ca_hostnames_update(UNKNOWN_ID),
     }
 }
 

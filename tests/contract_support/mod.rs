@@ -142,6 +142,12 @@ pub mod hostname_aop_ops {
         "per-hostname-authenticated-origin-pull-delete-hostname-client-certificate";
 }
 
+/// The operationIds of the API Shield hostname associations of a CA.
+pub mod ca_hostname_ops {
+    pub const LIST: &str = "client-certificate-for-a-zone-list-hostname-associations";
+    pub const PUT: &str = "client-certificate-for-a-zone-put-hostname-associations";
+}
+
 /// The method and the path (as sent, percent-encoded) of a call, from its `Debug` output (which
 /// prints both and never a secret).
 pub fn method_and_path<T>(call: &Call<'_, T>) -> (String, String) {
@@ -280,6 +286,9 @@ pub struct Arguments {
     pub aop_create: OriginPullCertificateCreate,
     pub hostnames_update: HostnameOriginPullUpdate,
     pub hostname_cert_create: HostnameCertificateCreate,
+    /// The CA (an account mTLS certificate's id) the hostname associations are read and set for.
+    pub ca_id: &'static str,
+    pub ca_hostnames: HostnameAssociationUpdate,
 }
 
 impl Arguments {
@@ -302,11 +311,20 @@ impl Arguments {
             aop_create: origin_pull_certificate_create(),
             hostnames_update: hostname_origin_pull_update(),
             hostname_cert_create: hostname_certificate_create(),
+            ca_id: MTLS_CERT_ID,
+            ca_hostnames: ca_hostnames_update(MTLS_CERT_ID),
         }
     }
 }
 
-/// Sends one call of every operation (36: both scopes of the Access ones) with `args`, one at a
+/// Two hostnames bound to the CA `ca_id`.
+pub fn ca_hostnames_update(ca_id: &str) -> HostnameAssociationUpdate {
+    HostnameAssociationUpdate::new()
+        .hostnames(vec![HOSTNAME.into(), "api.example.com".into()])
+        .mtls_certificate_id(ca_id)
+}
+
+/// Sends one call of every operation (38: both scopes of the Access ones) with `args`, one at a
 /// time: `before(op)` just before each is sent, `after(op, result)` once it is answered. Returns
 /// the operationId, method and path of each, in the order sent.
 pub async fn each_operation(
@@ -397,6 +415,14 @@ pub async fn each_operation(
     call!(hostname_aop_ops::LIST, hcerts.list(zone));
     call!(hostname_aop_ops::GET, hcerts.get(zone, id));
     call!(hostname_aop_ops::DELETE, hcerts.delete(zone, id));
+
+    let ca_hostnames = client.certificate_authorities().hostname_associations();
+    let params = HostnameAssociationGetParams::new().mtls_certificate_id(args.ca_id);
+    call!(ca_hostname_ops::LIST, ca_hostnames.get(zone, params));
+    call!(
+        ca_hostname_ops::PUT,
+        ca_hostnames.update(zone, &args.ca_hostnames)
+    );
     sent
 }
 

@@ -9,6 +9,7 @@ mod access;
 mod client_certs;
 mod errors;
 mod expiring;
+mod hostname_associations;
 mod key_check;
 mod keys;
 mod mtls;
