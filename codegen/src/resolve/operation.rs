@@ -4,7 +4,10 @@
 use super::resolver::Resolver;
 use super::schema::{Kind, Schema};
 use crate::error::{join, Result};
+use crate::load::Spec;
+use crate::select::METHODS;
 use serde_json::Value;
+use std::collections::BTreeSet;
 
 /// An operation of the document, resolved.
 #[derive(Debug, Clone)]
@@ -103,12 +106,9 @@ pub enum ResponseBody {
     Empty,
 }
 
-const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
-/// Every operation of the document, in (path, method) order.
-pub fn all(r: &mut Resolver<'_>) -> Result<Vec<Operation>> {
+/// The operations of the document, in (path, method) order: all of them, or those whose
+/// operationId is in `selected`.
+pub fn all(r: &mut Resolver<'_>, selected: Option<&BTreeSet<String>>) -> Result<Vec<Operation>> {
     let spec = r.spec();
     let mut out = Vec::new();
     let Some(paths) = spec.doc.get("paths").and_then(Value::as_object) else {
@@ -116,10 +116,21 @@ pub fn all(r: &mut Resolver<'_>) -> Result<Vec<Operation>> {
     };
     let mut keys: Vec<&String> = paths.keys().collect();
     keys.sort();
+    let wanted = |node: &Value| match selected {
+        None => true,
+        Some(ids) => node
+            .get("operationId")
+            .and_then(Value::as_str)
+            .is_some_and(|id| ids.contains(id)),
+    };
     for path in keys {
-        let (path_ptr, item) = spec.deref(&join("/paths", path), &paths[path.as_str()])?;
+        let node = &paths[path.as_str()];
+        if selected.is_some() && !has_selected(spec, path, node, &wanted) {
+            continue;
+        }
+        let (path_ptr, item) = spec.deref(&join("/paths", path), node)?;
         for method in METHODS {
-            if let Some(node) = item.get(*method) {
+            if let Some(node) = item.get(*method).filter(|n| wanted(n)) {
                 let at = Location {
                     path,
                     item,
@@ -131,6 +142,13 @@ pub fn all(r: &mut Resolver<'_>) -> Result<Vec<Operation>> {
         }
     }
     Ok(out)
+}
+
+/// Whether the path item holds a selected operation; one that cannot be read holds none (a
+/// defect outside the selection never fails a build).
+fn has_selected(spec: &Spec, path: &str, node: &Value, wanted: &dyn Fn(&Value) -> bool) -> bool {
+    spec.deref(&join("/paths", path), node)
+        .is_ok_and(|(_, item)| METHODS.iter().any(|m| item.get(*m).is_some_and(wanted)))
 }
 
 /// Where an operation is: its path, path item and method.
