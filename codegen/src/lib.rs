@@ -91,6 +91,17 @@ pub fn plan(spec: &Spec, settings: &Settings) -> Plan {
     }
 }
 
+/// The structural check of what `settings` generate from `spec` (the selected operations and
+/// the components they reach): the harmless defects, each located by its pointer, or the first
+/// defect that stops generation.
+///
+/// # Errors
+///
+/// A node generation reads that is not what OpenAPI 3.0 says, named by its JSON pointer.
+pub fn check(spec: &Spec, settings: &Settings) -> Result<Vec<Error>, Error> {
+    check::check(spec, plan(spec, settings).selected.as_ref())
+}
+
 /// The named model of the operations `plan` selects of `spec`: resolved, then shaped.
 pub(crate) fn model(spec: &Spec, settings: &Settings, plan: &Plan) -> Result<ir::Model, Error> {
     let resolved = resolve::resolve(spec, plan.selected.as_ref(), settings.strict)?;
