@@ -230,9 +230,12 @@ fn parameter(r: &mut Resolver<'_>, p: &Value, pointer: &str) -> Result<Parameter
         name: name.to_string(),
         place: place.to_string(),
         required: place == "path" || p.get("required").and_then(Value::as_bool).unwrap_or(false),
+        // A blank description is none (the field then gets a placeholder doc).
         description: p
             .get("description")
             .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
             .map(str::to_string),
         schema,
         pointer: pointer.to_string(),
