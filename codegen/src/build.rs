@@ -379,6 +379,58 @@ mod tests {
     }
 
     #[test]
+    fn patches_apply_always_upstream_patches_only_to_an_override_and_unmatched_ones_warn() {
+        let d = dir();
+        let spec = d.join("p.json");
+        std::fs::write(&spec, SPEC).expect("write");
+        let patches = d.join("patches.json");
+        let doc = r#"{"overlay": "1.0.0", "info": {"title": "t", "version": "1"}, "actions": [
+            {"target": "$.info", "description": "retitled", "update": {"title": "u"}},
+            {"target": "$.paths['/gone']", "description": "fixed upstream", "remove": true}]}"#;
+        std::fs::write(&patches, doc).expect("write");
+        let g = Builder::new(&spec)
+            .upstream_patches(&patches)
+            .generate()
+            .expect("generates");
+        assert!(
+            g.patched.is_none(),
+            "upstream patches apply only to the spec_env override"
+        );
+        assert_eq!(g.files, vec![spec.clone()]);
+        let g = Builder::new(&spec)
+            .patches(&patches)
+            .patches_env("CFMTLS_TEST_UNSET_PATCHES_VAR")
+            .generate()
+            .expect("generates");
+        let applied = g.patched.as_ref().expect("patched");
+        assert_eq!(applied.matched, [1, 0]);
+        assert_eq!(g.files, vec![spec.clone(), patches.clone()]);
+        assert!(g.env.contains(&"CFMTLS_TEST_UNSET_PATCHES_VAR".to_string()));
+        let warnings = g.cargo_directives();
+        assert!(
+            warnings.iter().any(|w| w.starts_with("cargo:warning=")
+                && w.contains("patch matches nothing")
+                && w.contains("fixed upstream")),
+            "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn the_selection_reports_missing_operations() {
+        let d = dir();
+        let spec = d.join("s.json");
+        std::fs::write(&spec, SPEC).expect("write");
+        let overlay = d.join("s.toml");
+        std::fs::write(&overlay, "[selection]\noperations = [\"not-there\"]\n").expect("write");
+        let g = Builder::new(&spec)
+            .overlay(&overlay)
+            .generate()
+            .expect("generates");
+        assert_eq!(g.output.plan.missing, ["not-there"]);
+        assert!(g.warnings().iter().any(|w| w.contains("not-there")));
+    }
+
+    #[test]
     fn a_missing_input_is_an_error_naming_the_file() {
         let d = dir();
         let e = Builder::new(d.join("missing.json"))

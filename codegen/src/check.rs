@@ -5,7 +5,8 @@
 //! Inside, a defect that does not change the generated code is a warning with its pointer: a
 //! response without its `description`, an `example` or `default` of another JSON type than the
 //! schema's, a `type` name in the wrong case (`String`, read as `string`), a `description`,
-//! `summary` or `title` that is not a string (left out of the docs). Anything else the generator
+//! `summary` or `title` that is not a string (left out of the docs), `required: true` on a
+//! schema (Swagger 2.0's spelling, meaningless in OpenAPI 3.0). Anything else the generator
 //! reads that is not what OpenAPI 3.0 says is an error naming the exact node.
 
 use crate::error::{join, Error, Result};
@@ -252,7 +253,13 @@ impl Checker<'_> {
                 self.schema(&join(&pat, name), p)?;
             }
         }
-        if let Some(req) = obj.get("required") {
+        if let Some(req) = obj.get("required").filter(|r| r.is_boolean()) {
+            // Swagger 2.0's and a parameter's spelling, on a property: OpenAPI 3.0 gives it no
+            // meaning there, and the code is what it is without it.
+            let message =
+                format!("`required: {req}` on a schema is not a list of property names; ignored");
+            self.warn(&join(at, "required"), message);
+        } else if let Some(req) = obj.get("required") {
             let ok = req
                 .as_array()
                 .is_some_and(|r| r.iter().all(Value::is_string));

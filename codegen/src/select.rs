@@ -230,8 +230,8 @@ mod tests {
         assert_eq!(
             plan.left_out,
             [
-                "new-thing (POST /zones/{zone_id}/things)",
                 "parts (GET /zones/{zone_identifier}/things/{id}/parts)",
+                "new-thing (POST /zones/{zone_id}/things)",
                 "widgets (GET /zones/{zone_id}/widgets)",
             ]
         );

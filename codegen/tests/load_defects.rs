@@ -1,7 +1,8 @@
 //! Property test of loading (`check`): documents with defects drawn at random.
 //!
 //! - A harmless defect (a response without `description`, an `example` or `default` of another
-//!   JSON type than its schema's, a `type` name in another case) inside what the vendored
+//!   JSON type than its schema's, a `type` name in another case, `required: true` on a
+//!   property) inside what the vendored
 //!   document generates from: the code is byte-identical to the unmutated document's, and a
 //!   warning names the exact pointer of the node.
 //! - A defect the generator cannot read past (a node of the wrong JSON type, an unknown type
@@ -55,7 +56,10 @@ fn base() -> &'static Value {
 fn code(doc: Value) -> Result<(String, Vec<String>), cloudflare_mtls_codegen::Error> {
     let spec = Spec::from_value("doc.json", doc)?;
     let out = generate(&spec, settings())?;
-    Ok((out.code, out.warnings.iter().map(|w| w.pointer.clone()).collect()))
+    Ok((
+        out.code,
+        out.warnings.iter().map(|w| w.pointer.clone()).collect(),
+    ))
 }
 
 fn plain() -> &'static String {
@@ -71,8 +75,13 @@ fn escape(t: &str) -> String {
 fn walk(v: &Value, at: &str, out: &mut Vec<String>) {
     out.push(at.to_string());
     match v {
-        Value::Object(m) => m.iter().for_each(|(k, c)| walk(c, &format!("{at}/{}", escape(k)), out)),
-        Value::Array(a) => a.iter().enumerate().for_each(|(i, c)| walk(c, &format!("{at}/{i}"), out)),
+        Value::Object(m) => m
+            .iter()
+            .for_each(|(k, c)| walk(c, &format!("{at}/{}", escape(k)), out)),
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .for_each(|(i, c)| walk(c, &format!("{at}/{i}"), out)),
         _ => {}
     }
 }
@@ -118,7 +127,11 @@ fn regions() -> &'static Regions {
         for p in &reached {
             walk(doc.pointer(p).expect("reached"), p, &mut inside);
         }
-        walk(&doc["components"]["schemas"]["unrelated_thing"], "/components/schemas/unrelated_thing", &mut outside);
+        walk(
+            &doc["components"]["schemas"]["unrelated_thing"],
+            "/components/schemas/unrelated_thing",
+            &mut outside,
+        );
         inside.sort();
         inside.dedup();
         Regions { inside, outside }
@@ -128,7 +141,12 @@ fn regions() -> &'static Regions {
 /// Schema nodes (objects with a string `type`) among `of`.
 fn typed<'a>(of: &'a [String]) -> Vec<&'a String> {
     of.iter()
-        .filter(|p| base().pointer(p).and_then(|n| n.get("type")).is_some_and(Value::is_string))
+        .filter(|p| {
+            base()
+                .pointer(p)
+                .and_then(|n| n.get("type"))
+                .is_some_and(Value::is_string)
+        })
         .filter(|p| !p.ends_with("/properties") && !p.contains("/example"))
         .collect()
 }
@@ -136,19 +154,45 @@ fn typed<'a>(of: &'a [String]) -> Vec<&'a String> {
 /// Response objects (under `responses`, with a `description`) among `of`.
 fn responses<'a>(of: &'a [String]) -> Vec<&'a String> {
     of.iter()
-        .filter(|p| p.rsplit_once('/').is_some_and(|(parent, _)| parent.ends_with("/responses")))
-        .filter(|p| base().pointer(p).and_then(|n| n.get("description")).is_some())
+        .filter(|p| {
+            p.rsplit_once('/')
+                .is_some_and(|(parent, _)| parent.ends_with("/responses"))
+        })
+        .filter(|p| {
+            base()
+                .pointer(p)
+                .and_then(|n| n.get("description"))
+                .is_some()
+        })
         .collect()
 }
 
 /// A harmless defect at a node of `of`: the document and the pointer a warning must name.
 fn harmless(of: &[String], kind: usize, pick: usize) -> Option<(Value, String)> {
     let mut doc = base().clone();
-    match kind % 3 {
+    match kind % 4 {
+        3 => {
+            // `required: true` on a property that is not an object (Swagger 2.0's spelling).
+            let list: Vec<&String> = typed(of)
+                .into_iter()
+                .filter(|p| {
+                    p.rsplit_once('/')
+                        .is_some_and(|(parent, _)| parent.ends_with("/properties"))
+                })
+                .filter(|p| base().pointer(p).and_then(|n| n.get("type")) != Some(&json!("object")))
+                .collect();
+            let p = list.get(pick % list.len().max(1))?;
+            doc.pointer_mut(p)?
+                .as_object_mut()?
+                .insert("required".into(), json!(true));
+            Some((doc, format!("{p}/required")))
+        }
         0 => {
             let list = responses(of);
             let p = list.get(pick % list.len().max(1))?;
-            doc.pointer_mut(p)?.as_object_mut()?.shift_remove("description");
+            doc.pointer_mut(p)?
+                .as_object_mut()?
+                .shift_remove("description");
             Some((doc, p.to_string()))
         }
         1 => {
@@ -200,7 +244,10 @@ fn harmful(of: &[String], kind: usize, pick: usize) -> Option<(Value, String)> {
         .filter(|p| key != "parameters" || doc.pointer(p).is_some_and(Value::is_array))
         .filter(|p| !p.contains("/example") && !p.contains("/enum/"))
         // `type`, `in`, `items` as property names are not the keywords.
-        .filter(|p| !p.rsplit_once('/').is_some_and(|(parent, _)| parent.ends_with("/properties")))
+        .filter(|p| {
+            !p.rsplit_once('/')
+                .is_some_and(|(parent, _)| parent.ends_with("/properties"))
+        })
         .collect();
     let p = list.get(pick % list.len().max(1))?;
     let mut doc = doc.clone();
@@ -214,7 +261,7 @@ proptest! {
     ))]
 
     #[test]
-    fn a_harmless_defect_inside_is_a_warning_with_its_pointer(kind in 0usize..3, pick in any::<usize>()) {
+    fn a_harmless_defect_inside_is_a_warning_with_its_pointer(kind in 0usize..4, pick in any::<usize>()) {
         let Some((doc, pointer)) = harmless(&regions().inside, kind, pick) else {
             return Ok(());
         };
@@ -238,13 +285,13 @@ proptest! {
     }
 
     #[test]
-    fn defects_outside_the_selection_change_nothing(kinds in proptest::collection::vec((0usize..11, any::<usize>()), 1..4)) {
+    fn defects_outside_the_selection_change_nothing(kinds in proptest::collection::vec((0usize..12, any::<usize>()), 1..4)) {
         let mut doc = base().clone();
         let outside = &regions().outside;
         for (kind, pick) in kinds {
             let mutated = match kind {
-                0..=2 => harmless(outside, kind, pick),
-                _ => harmful(outside, kind - 3, pick),
+                0..=3 => harmless(outside, kind, pick),
+                _ => harmful(outside, kind - 4, pick),
             };
             // Apply the same change to the accumulated document.
             if let Some((one, pointer)) = mutated {
@@ -266,7 +313,10 @@ fn the_regions_are_not_empty() {
     let r = regions();
     assert!(responses(&r.inside).len() > 30 && typed(&r.inside).len() > 100);
     for kind in 0..8 {
-        assert!(harmful(&r.inside, kind, 0).is_some(), "no node for harmful kind {kind}");
+        assert!(
+            harmful(&r.inside, kind, 0).is_some(),
+            "no node for harmful kind {kind}"
+        );
     }
     assert!(!r.outside.is_empty());
 }

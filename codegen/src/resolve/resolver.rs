@@ -417,7 +417,8 @@ impl<'a> Resolver<'a> {
                 out.properties.push((name.clone(), s));
             }
         }
-        if let Some(req) = obj.get("required") {
+        // `required: true` on a schema means nothing in OpenAPI 3.0 (`check` warns).
+        if let Some(req) = obj.get("required").filter(|r| !r.is_boolean()) {
             let rp = join(pointer, "required");
             let req = self.array(req, &rp)?;
             for r in req {
