@@ -1,5 +1,8 @@
 //! Generates the client from the vendored OpenAPI document into `OUT_DIR` (see `spec/README.md`).
-//! Set `CLOUDFLARE_MTLS_SPEC` (and `CLOUDFLARE_MTLS_OVERLAY`) to generate from other files.
+//! Set `CLOUDFLARE_MTLS_SPEC` (and `CLOUDFLARE_MTLS_OVERLAY`) to generate from other files; an
+//! upstream document named by `CLOUDFLARE_MTLS_SPEC` is corrected by `spec/upstream-patches.json`
+//! first (`CLOUDFLARE_MTLS_PATCHES` names other patches, `none` applies none).
+//! `CLOUDFLARE_MTLS_ALL_OPERATIONS=1` generates every operation, not only the overlay's selection.
 
 use cloudflare_mtls_codegen::build::Builder;
 
@@ -11,8 +14,11 @@ fn main() {
         .unwrap_or(0);
     let generated = Builder::new("spec/cloudflare-mtls.json")
         .overlay("spec/overlay.toml")
+        .upstream_patches("spec/upstream-patches.json")
         .spec_env("CLOUDFLARE_MTLS_SPEC")
         .overlay_env("CLOUDFLARE_MTLS_OVERLAY")
+        .patches_env("CLOUDFLARE_MTLS_PATCHES")
+        .all_operations_env("CLOUDFLARE_MTLS_ALL_OPERATIONS")
         .jobs(jobs)
         .generate()
         .and_then(|g| g.write_to_out_dir("cloudflare_mtls.rs").map(|_| g));

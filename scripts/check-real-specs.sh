@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The generator on Cloudflare's real published documents (../shared/specs: the three full documents
 # of 2023-01-31, 2023-11-30 and 2024-08-06 and their mTLS slices): every operation is
-# generated (none dropped), degradations are counted, and the crate compiles warning-free when built
-# from each of them with CLOUDFLARE_MTLS_SPEC. Needs ../shared beside the checkout; fails loudly
+# generated (none dropped, empty overlay: no selection), degradations are counted, and the crate
+# compiles warning-free when built from each of them with CLOUDFLARE_MTLS_SPEC; then as users build
+# it from the full documents (selection, patches) and with CLOUDFLARE_MTLS_ALL_OPERATIONS=1. Needs ../shared beside the checkout; fails loudly
 # without it. Usage: bash scripts/check-real-specs.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -64,6 +65,25 @@ for d in "${documents[@]}"; do
   echo "    ($((SECONDS - started)) s)"
 done
 
+# The crate as users build it from Cloudflare's full documents: the overlay's selection and the
+# upstream patches (build.rs applies spec/upstream-patches.json to CLOUDFLARE_MTLS_SPEC), and once
+# every operation with the overlay's names (CLOUDFLARE_MTLS_ALL_OPERATIONS=1).
+for d in "${documents[@]}"; do
+  read -r name file _ <<< "$d"
+  case "$name" in full-*) ;; *) continue ;; esac
+  echo "--- $name: cargo check through the selection, with the patches (warnings are errors)"
+  started=$SECONDS
+  CARGO_TARGET_DIR="$target/check" CLOUDFLARE_MTLS_SPEC="$specs/$file" RUSTFLAGS="-D warnings" \
+    cargo check --locked --quiet --lib -p cloudflare-mtls
+  echo "    ($((SECONDS - started)) s)"
+done
+echo "--- full-2024-08-06: every operation with the overlay's names (CLOUDFLARE_MTLS_ALL_OPERATIONS=1)"
+started=$SECONDS
+CARGO_TARGET_DIR="$target/check" CLOUDFLARE_MTLS_SPEC="$specs/cloudflare-openapi-2024-08-06.json" \
+  CLOUDFLARE_MTLS_ALL_OPERATIONS=1 RUSTFLAGS="-D warnings" \
+  cargo check --locked --quiet --lib -p cloudflare-mtls
+echo "    ($((SECONDS - started)) s)"
+
 # What regenerating from each of Cloudflare's mTLS documents would change in the public API
 # (exit 1 means breaking changes, reported; 2 means a document that does not generate: a failure).
 cargo build --locked --quiet --release -p cloudflare-mtls-codegen --example api-diff
@@ -73,7 +93,8 @@ for d in "${documents[@]}"; do
   echo "--- api-diff: spec/cloudflare-mtls.json -> $file (spec/overlay.toml)"
   status=0
   "$root/target/release/examples/api-diff" "$root/spec/cloudflare-mtls.json" "$specs/$file" \
-    --overlay "$root/spec/overlay.toml" > "$target/api-diff-$name.txt" || status=$?
+    --overlay "$root/spec/overlay.toml" --patches "$root/spec/upstream-patches.json" \
+    > "$target/api-diff-$name.txt" || status=$?
   if [ "$status" -gt 1 ]; then
     cat "$target/api-diff-$name.txt" >&2
     echo "error: api-diff failed on $file" >&2

@@ -68,6 +68,22 @@ impl<T> Nullable<T> {
             Nullable::Absent | Nullable::Null => None,
         }
     }
+
+    /// The value passed through `f`; absent and `null` stay as they are.
+    ///
+    /// ```
+    /// use cloudflare_mtls::Nullable;
+    ///
+    /// assert_eq!(Nullable::Value(2).map(|n| n * 2), Nullable::Value(4));
+    /// assert_eq!(Nullable::<i32>::Null.map(Box::new), Nullable::Null);
+    /// ```
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Nullable<U> {
+        match self {
+            Nullable::Value(v) => Nullable::Value(f(v)),
+            Nullable::Null => Nullable::Null,
+            Nullable::Absent => Nullable::Absent,
+        }
+    }
 }
 
 impl<T> From<T> for Nullable<T> {

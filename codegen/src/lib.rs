@@ -3,7 +3,10 @@
 //! The pipeline has one module per stage, data flowing one way:
 //!
 //! ```text
-//! load     parse + structural check; the one `$ref` reader; errors carry JSON pointers
+//! load     parse; the one `$ref` reader; errors carry JSON pointers
+//!   (patch)  upstream's defects corrected by an OpenAPI Overlay 1.0 document, when asked
+//!   select   the overlay's `[selection]`: which operations are generated, what was left out
+//!   check    the structure of what generation reads (warnings for harmless defects)
 //!   -> resolve  every $ref followed, allOf flattened, anyOf/oneOf classified, each operation's
 //!               parameters, body and response read: the resolved schema graph
 //!   -> shape    Rust types and names (naming + overlay), envelopes, shared identical types,
@@ -20,19 +23,24 @@
 //! surface is what `build.rs`, the examples and the benchmarks use.
 
 pub mod build;
+mod check;
 mod emit;
 mod error;
 mod ir;
 mod load;
 mod naming;
 mod overlay;
+pub mod patch;
 mod resolve;
+mod select;
 mod shape;
 pub mod surface;
 
 pub use error::Error;
 pub use load::Spec;
-pub use overlay::Overlay;
+pub use overlay::{Overlay, Selection, Spellings};
+pub use patch::Patches;
+pub use select::Plan;
 
 /// What to generate with.
 #[derive(Debug, Clone, Default)]
@@ -46,6 +54,9 @@ pub struct Settings {
     /// Threads to format the output on; 0 (the default) means one per available core. The output
     /// is the same whatever the number.
     pub jobs: usize,
+    /// Generate every operation of the document, whatever the overlay's `[selection]` says (the
+    /// robustness check over Cloudflare's whole API). Off by default.
+    pub all_operations: bool,
 }
 
 /// The generated code and a summary of what it holds.
@@ -63,11 +74,37 @@ pub struct Output {
     /// parameters with no text form taken as strings, path parameters missing from their
     /// template left out.
     pub degraded: Vec<String>,
+    /// Harmless defects in what was generated from (a response without its `description`, an
+    /// `example` of the wrong type, `type: String`), each located by its JSON pointer.
+    pub warnings: Vec<Error>,
+    /// What the selection did not find, and what it left out of the operations' families.
+    pub plan: Plan,
 }
 
-/// The named model of `spec`: resolved, then shaped.
-pub(crate) fn model(spec: &Spec, settings: &Settings) -> Result<ir::Model, Error> {
-    let resolved = resolve::resolve(spec, settings.strict)?;
+/// The operations of `spec` that `settings` select (the overlay's `[selection]`, unless
+/// [`Settings::all_operations`]), with the entries the document lacks and the operations of the
+/// same families left out.
+pub fn plan(spec: &Spec, settings: &Settings) -> Plan {
+    match settings.all_operations {
+        true => Plan::default(),
+        false => select::plan(spec, settings.overlay.selection.as_ref()),
+    }
+}
+
+/// The structural check of what `settings` generate from `spec` (the selected operations and
+/// the components they reach): the harmless defects, each located by its pointer, or the first
+/// defect that stops generation.
+///
+/// # Errors
+///
+/// A node generation reads that is not what OpenAPI 3.0 says, named by its JSON pointer.
+pub fn check(spec: &Spec, settings: &Settings) -> Result<Vec<Error>, Error> {
+    check::check(spec, plan(spec, settings).selected.as_ref())
+}
+
+/// The named model of the operations `plan` selects of `spec`: resolved, then shaped.
+pub(crate) fn model(spec: &Spec, settings: &Settings, plan: &Plan) -> Result<ir::Model, Error> {
+    let resolved = resolve::resolve(spec, plan.selected.as_ref(), settings.strict)?;
     shape::shape(spec, resolved, &settings.overlay)
 }
 
@@ -77,25 +114,25 @@ pub fn generate(spec: &Spec, settings: &Settings) -> Result<Output, Error> {
         0 => std::thread::available_parallelism().map_or(1, usize::from),
         n => n,
     };
-    let build_model = || model(spec, settings);
-    let model = if jobs > 1 {
+    let plan = plan(spec, settings);
+    let selected = plan.selected.as_ref();
+    let build_model = || model(spec, settings, &plan);
+    let (model, warnings) = if jobs > 1 {
         // The structural check only reads the document: it runs beside resolving and shaping.
         let (model, valid) = std::thread::scope(|scope| {
-            let valid = scope.spawn(|| spec.validate());
+            let valid = scope.spawn(|| check::check(spec, selected));
             let model = build_model();
             let valid = valid
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             (model, valid)
         });
-        // The model's errors first, as when run one after the other.
-        let model = model?;
-        valid?;
-        model
+        // The structural check's errors first: they name the node the problem starts at.
+        let warnings = valid?;
+        (model?, warnings)
     } else {
-        let model = build_model()?;
-        spec.validate()?;
-        model
+        let warnings = check::check(spec, selected)?;
+        (build_model()?, warnings)
     };
     let code = emit::emit(&model, jobs).map_err(|e| {
         Error::new(
@@ -111,6 +148,8 @@ pub fn generate(spec: &Spec, settings: &Settings) -> Result<Output, Error> {
         operations: ops.iter().map(|o| o.operation_ids.len().max(1)).sum(),
         types: model.types.len(),
         degraded: model.degraded,
+        warnings,
+        plan,
     })
 }
 
@@ -132,14 +171,17 @@ pub fn generate_in_stages(
     let spec = Spec::parse(spec_path, text)?;
     lap("parse", t);
     let t = std::time::Instant::now();
-    let resolved = resolve::resolve(&spec, false)?;
+    let plan = select::plan(&spec, overlay.selection.as_ref());
+    lap("select", t);
+    let t = std::time::Instant::now();
+    let resolved = resolve::resolve(&spec, plan.selected.as_ref(), false)?;
     lap("resolve", t);
     let t = std::time::Instant::now();
     let model = shape::shape(&spec, resolved, overlay)?;
     lap("shape", t);
     let t = std::time::Instant::now();
-    spec.validate()?;
-    lap("validate", t);
+    check::check(&spec, plan.selected.as_ref())?;
+    lap("check", t);
     let t = std::time::Instant::now();
     let code = emit::emit(&model, 1)
         .map_err(|e| Error::new(&spec.file, "", format!("internal error: {e}")))?;

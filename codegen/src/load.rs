@@ -1,13 +1,13 @@
 //! Stage 1: read and parse the OpenAPI document and check its structure.
 //!
 //! The document is kept as raw JSON so that every later stage can name the JSON pointer of the node it
-//! is looking at; its structure is first checked by deserializing it into `openapiv3::OpenAPI`, with
-//! `serde_path_to_error` turning a failure into a pointer.
+//! is looking at. Its structure is checked only where generation reads it (`check`, after the
+//! selection): a defect in an operation the crate does not have never fails a build.
 
-use crate::error::{escape_token, Error, Result};
+use crate::error::{Error, Result};
 use serde_json::Value;
 
-/// A parsed, structurally valid OpenAPI 3.0 document.
+/// A parsed OpenAPI 3.0 document (its structure is checked where generation reads it).
 #[derive(Debug, Clone)]
 pub struct Spec {
     /// The file name used in error messages.
@@ -59,22 +59,6 @@ impl Spec {
             file: file.to_string(),
             doc,
         })
-    }
-
-    /// Checks the whole document against OpenAPI 3.0's structure (`openapiv3`). The generator's
-    /// own stages report problems in the nodes they read with exact pointers; this catches the
-    /// rest, with the pointer `serde_path_to_error` can give.
-    pub fn validate(&self) -> Result<()> {
-        serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&self.doc)
-            .map(drop)
-            .map_err(|e| {
-                let pointer = to_pointer(e.path());
-                Error::new(
-                    &self.file,
-                    &pointer,
-                    format!("not a valid OpenAPI 3.0 document: {}", e.into_inner()),
-                )
-            })
     }
 
     /// The node at `pointer`, or an error naming `from`, the pointer that led there.
@@ -147,19 +131,6 @@ impl Spec {
     }
 }
 
-fn to_pointer(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let mut out = String::new();
-    for seg in path.iter() {
-        match seg {
-            Segment::Seq { index } => out.push_str(&format!("/{index}")),
-            Segment::Map { key } => out.push_str(&format!("/{}", escape_token(key))),
-            Segment::Enum { .. } | Segment::Unknown => {}
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,13 +140,6 @@ mod tests {
         let e = Spec::parse("x.json", "{ nope").unwrap_err();
         assert_eq!(e.file, "x.json");
         assert!(e.message.contains("not valid JSON"), "{e}");
-    }
-
-    #[test]
-    fn structural_check_names_a_pointer() {
-        let text = r#"{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{"/a":5}}"#;
-        let e = Spec::parse("x.json", text).unwrap().validate().unwrap_err();
-        assert_eq!(e.pointer, "/paths", "{e}");
     }
 
     #[test]

@@ -26,6 +26,40 @@ pub struct Overlay {
     /// link to Cloudflare's docs), the doc of its handle and accessor.
     #[serde(default)]
     pub resources: BTreeMap<String, String>,
+    /// The operations the crate has (`[selection]`); without it every operation of the document
+    /// is generated.
+    #[serde(default)]
+    pub selection: Option<Selection>,
+}
+
+/// The `[selection]` table: which operations of a document are generated.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Selection {
+    /// One entry per operation: its operationId, or the list of the operationIds it has had
+    /// (Cloudflare respells some between versions of its document). An operation the document
+    /// has under any of them is generated; an entry the document has under none is reported.
+    pub operations: Vec<Spellings>,
+}
+
+/// The operationIds of one selected operation.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Spellings {
+    /// One operationId.
+    One(String),
+    /// The operationIds it has had, current first.
+    Many(Vec<String>),
+}
+
+impl Spellings {
+    /// Every spelling, current first.
+    pub fn ids(&self) -> &[String] {
+        match self {
+            Spellings::One(id) => std::slice::from_ref(id),
+            Spellings::Many(ids) => ids,
+        }
+    }
 }
 
 /// The overlay entry of one operation.
@@ -155,6 +189,17 @@ impl Overlay {
                 });
             if let Some(message) = found {
                 return Some(("/operations", op.clone(), message));
+            }
+        }
+        for (i, entry) in self
+            .selection
+            .iter()
+            .flat_map(|s| &s.operations)
+            .enumerate()
+        {
+            if entry.ids().is_empty() || entry.ids().iter().any(String::is_empty) {
+                let message = "an entry names no operationId (an empty string or list)";
+                return Some(("/selection/operations", i.to_string(), message.to_string()));
             }
         }
         for (key, name) in &self.types {

@@ -45,7 +45,7 @@ pub struct Surface {
 
 /// Generates `spec` with `settings` (in memory, nothing formatted) and lists its public API.
 pub fn surface(spec: &Spec, settings: &Settings) -> Result<Surface, Error> {
-    let model = crate::model(spec, settings)?;
+    let model = crate::model(spec, settings, &crate::plan(spec, settings))?;
     Ok(of_model(&model))
 }
 

@@ -9,9 +9,15 @@
 //! pointed at random nodes deep in the document (escaped and percent-encoded) or at pointers that
 //! do not resolve; parameter schemas replaced by random schemas.
 //!
+//! Two mutations aim at lint classes: blank or missing descriptions of query and header
+//! parameters (the fields of parameter structs need docs under `#![deny(missing_docs)]`), and a
+//! recursive component added as an optional, nullable or not, field of a request body (a boxed
+//! type inside a three-state field of a sent type).
+//!
 //! `a_sample_of_the_outputs_compiles` draws cases from a seed of its own (printed; set
-//! `MUTATION_SEED` to replay), keeps the first few that generate, and compiles them together in one
-//! crate with `-D warnings`.
+//! `MUTATION_SEED` to replay), keeps the first few that generate, plus a few that hold one
+//! mutation of each lint class, and compiles them together in one crate under the library's own
+//! lints (`src/lib.rs`'s, `#![deny(missing_docs)]`) with `-D warnings`.
 
 use cloudflare_mtls_codegen::{generate, Settings, Spec};
 use proptest::prelude::*;
@@ -261,6 +267,14 @@ enum Mutation {
     RefNowhere(usize, String),
     /// A parameter's schema replaced.
     ParamSchema(usize, Value),
+    /// A query or header parameter's description (and its schema's) made blank (`""`, spaces,
+    /// newlines) or removed: the fields of parameter structs still need docs.
+    Undescribe(usize, usize),
+    /// A recursive component (`next` and `child` refer to the component itself, optional,
+    /// nullable and not, through `allOf` or a plain `$ref`) added as an optional field, nullable
+    /// or not, of a request body: a recursive type in a sent type, boxed inside a three-state
+    /// field.
+    Recursive(usize, bool, bool),
 }
 
 fn mutation_strategy() -> impl Strategy<Value = Mutation> {
@@ -272,7 +286,28 @@ fn mutation_strategy() -> impl Strategy<Value = Mutation> {
             .prop_map(|(a, t, e)| Mutation::RefTo(a, t, e)),
         (any::<usize>(), "[a-z/~%é0-9]{0,12}").prop_map(|(a, j)| Mutation::RefNowhere(a, j)),
         (any::<usize>(), schema_strategy()).prop_map(|(a, s)| Mutation::ParamSchema(a, s)),
+        (any::<usize>(), 0usize..4).prop_map(|(a, k)| Mutation::Undescribe(a, k)),
+        (any::<usize>(), any::<bool>(), any::<bool>())
+            .prop_map(|(a, n, all_of)| Mutation::Recursive(a, n, all_of)),
     ]
+}
+
+/// The mutations of the lint classes ([`Mutation::Undescribe`] with a blank description,
+/// [`Mutation::Recursive`]), one of each, for samples that must hold them.
+fn lint_class_strategy() -> impl Strategy<Value = Vec<Mutation>> {
+    (
+        any::<usize>(),
+        0usize..3,
+        any::<usize>(),
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(|(a, k, b, n, all_of)| {
+            vec![
+                Mutation::Undescribe(a, k),
+                Mutation::Recursive(b, n, all_of),
+            ]
+        })
 }
 
 /// Every pointer of `doc` (document order), recomputed after each mutation.
@@ -332,6 +367,10 @@ fn apply(doc: &mut Value, m: &Mutation) {
                 );
             }
         }
+        Mutation::Undescribe(at, kind) => undescribe(doc, &all, *at, *kind),
+        Mutation::Recursive(at, nullable, all_of) => {
+            recursive(doc, &all, *at, *nullable, *all_of);
+        }
         Mutation::ParamSchema(at, schema) => {
             let params: Vec<String> = all
                 .iter()
@@ -342,6 +381,95 @@ fn apply(doc: &mut Value, m: &Mutation) {
                 set(doc, &p, schema.clone());
             }
         }
+    }
+}
+
+/// See [`Mutation::Undescribe`].
+fn undescribe(doc: &mut Value, all: &[String], at: usize, kind: usize) {
+    let params: Vec<&String> = all
+        .iter()
+        .filter(|p| {
+            let place = doc
+                .pointer(p)
+                .and_then(|n| n.get("in"))
+                .and_then(Value::as_str);
+            p.contains("/parameters/") && matches!(place, Some("query" | "header"))
+        })
+        .collect();
+    let Some(p) = params.get(at % params.len().max(1)) else {
+        return;
+    };
+    let text = ["", "   ", "\n\n", ""][kind % 4];
+    for node in [p.to_string(), format!("{p}/schema")] {
+        if let Some(Value::Object(m)) = doc.pointer_mut(&node) {
+            match kind % 4 {
+                3 => {
+                    m.shift_remove("description");
+                }
+                _ => {
+                    m.insert("description".into(), json!(text));
+                }
+            }
+        }
+    }
+}
+
+/// See [`Mutation::Recursive`].
+fn recursive(doc: &mut Value, all: &[String], at: usize, nullable: bool, all_of: bool) {
+    const NAME: &str = "RecursiveNode";
+    let bodies: Vec<&String> = all
+        .iter()
+        .filter(|p| p.contains("/requestBody/content/") && p.ends_with("/schema"))
+        .collect();
+    let Some(body) = bodies.get(at % bodies.len().max(1)) else {
+        return;
+    };
+    // The body's own object: the component it refers to, if it does.
+    let mut target = body.to_string();
+    if let Some(r) = doc
+        .pointer(&target)
+        .and_then(|s| s.get("$ref"))
+        .and_then(Value::as_str)
+    {
+        match r.strip_prefix('#') {
+            Some(p) if doc.pointer(p).is_some() => target = p.to_string(),
+            _ => return,
+        }
+    }
+    let self_ref = |nullable: bool| {
+        let r = json!({"$ref": format!("#/components/schemas/{NAME}")});
+        match (all_of, nullable) {
+            (true, true) => json!({"allOf": [r], "nullable": true}),
+            (true, false) => json!({"allOf": [r]}),
+            (false, true) => {
+                json!({"$ref": format!("#/components/schemas/{NAME}"), "nullable": true})
+            }
+            (false, false) => r,
+        }
+    };
+    let component = json!({
+        "type": "object",
+        "properties": {
+            "name": {"type": "string"},
+            "next": self_ref(true),
+            "child": self_ref(false)
+        }
+    });
+    let Some(Value::Object(schema)) = doc.pointer_mut(&target) else {
+        return;
+    };
+    let props = schema.entry("properties").or_insert_with(|| json!({}));
+    let Value::Object(props) = props else {
+        return;
+    };
+    props.insert("recursive_node".into(), self_ref(nullable));
+    if let Some(Value::Object(m)) = doc.pointer_mut("/components/schemas") {
+        m.insert(NAME.into(), component);
+    } else if let Some(Value::Object(root)) = Some(&mut *doc) {
+        root.entry("components")
+            .or_insert_with(|| json!({}))
+            .as_object_mut()
+            .map(|c| c.insert("schemas".into(), json!({NAME: component})));
     }
 }
 
@@ -505,8 +633,10 @@ proptest! {
     }
 }
 
-/// How many successful outputs are compiled per run.
+/// How many successful outputs are compiled per run: drawn from every mutation, and drawn with
+/// one mutation of each lint class ([`lint_class_strategy`]) on top.
 const SAMPLES: usize = 6;
+const LINT_CLASS_SAMPLES: usize = 3;
 
 /// Draws cases from a seed of its own until [`SAMPLES`] of them generate code that differs from
 /// the unmutated document's, then compiles those outputs together in one crate, warnings as
@@ -543,11 +673,25 @@ fn a_sample_of_the_outputs_compiles() {
         0usize..64,
         proptest::collection::vec(mutation_strategy(), 1..4),
     );
+    let lint_classes = (
+        0usize..64,
+        lint_class_strategy(),
+        proptest::collection::vec(mutation_strategy(), 0..2),
+    );
     let mut samples: Vec<(String, Vec<Mutation>, String)> = Vec::new();
     let (mut tried, mut failed) = (0, 0);
-    while samples.len() < SAMPLES && tried < 5_000 {
+    while samples.len() < SAMPLES + LINT_CLASS_SAMPLES && tried < 5_000 {
         tried += 1;
-        let (file, mutations) = strategy.new_tree(&mut runner).expect("a case").current();
+        let (file, mutations) = if samples.len() < SAMPLES {
+            strategy.new_tree(&mut runner).expect("a case").current()
+        } else {
+            let (file, mut classes, more) = lint_classes
+                .new_tree(&mut runner)
+                .expect("a case")
+                .current();
+            classes.extend(more);
+            (file, classes)
+        };
         let (name, doc) = mutated(file, &mutations);
         match run(name, doc) {
             Err(panicked) => panic!("{panicked}: {mutations:?}"),
@@ -564,7 +708,11 @@ fn a_sample_of_the_outputs_compiles() {
         "{tried} cases drawn, {failed} refused with an error, {} compiled",
         samples.len()
     );
-    assert_eq!(samples.len(), SAMPLES, "too few mutated documents generate");
+    assert_eq!(
+        samples.len(),
+        SAMPLES + LINT_CLASS_SAMPLES,
+        "too few mutated documents generate"
+    );
     compile_together(&samples);
 }
 
@@ -644,6 +792,14 @@ fn compile_together(samples: &[(String, Vec<Mutation>, String)]) {
         ));
     }
     out.push_str("}\n");
+    // The samples live under the library's own lints (`#![deny(missing_docs)]`, ...): its
+    // inner attributes are copied with the rest of `src/lib.rs`.
+    for lint in lib_rs
+        .lines()
+        .filter(|l| l.starts_with("#![deny") || l.starts_with("#![warn"))
+    {
+        assert!(out.contains(lint), "the samples' crate lacks `{lint}`");
+    }
     std::fs::write(dir.join("lib.rs"), out).expect("write lib.rs");
 
     // With the default features (serde derives one way) and with both ways. The workspace's

@@ -107,19 +107,24 @@ fn setter(def: &TypeDef, f: &Field, arg_ty: TokenStream, convert: TokenStream) -
 
 /// The argument type for field `f` of `def` and the expression that turns the argument (named as
 /// the field) into the field's value (`Some` aside): strings take `impl Into<String>`, three-state
-/// fields anything that converts into a `Nullable` (`true`, `Nullable::Null`), boxed fields the
-/// value itself.
+/// fields anything that converts into a `Nullable` (`true`, `Nullable::Null`; the value boxed
+/// when the field is), other boxed fields the value itself.
 fn argument(model: &Model, def: &TypeDef, f: &Field) -> (TokenStream, TokenStream) {
     let fname = ident(&f.name);
     let inner = ty_tokens(model, &f.ty, false);
-    if f.boxed {
-        return (inner, quote!(::std::boxed::Box::new(#fname)));
-    }
     if three_state(def, f) {
+        // A recursive type is boxed inside the `Nullable`: the value, or `null`, boxed here.
+        let convert = match f.boxed {
+            true => quote!(#fname.into().map(::std::boxed::Box::new)),
+            false => quote!(#fname.into()),
+        };
         return (
             quote!(impl ::std::convert::Into<crate::Nullable<#inner>>),
-            quote!(#fname.into()),
+            convert,
         );
+    }
+    if f.boxed {
+        return (inner, quote!(::std::boxed::Box::new(#fname)));
     }
     match &f.ty {
         Ty::String => (

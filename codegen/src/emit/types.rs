@@ -149,10 +149,15 @@ fn emit_struct(model: &Model, def: &TypeDef, fields: &[Field]) -> TokenStream {
     derives.extend(serde_derives);
     let field_tokens = fields.iter().map(|f| {
         let fname = ident(&f.name);
+        // `missing_docs` holds for every field: a doc that cleans to nothing gets the placeholder.
+        let own = match docs::clean(&f.doc).is_empty() {
+            true => format!("The `{}` field.", f.api_name),
+            false => f.doc.clone(),
+        };
         let fdoc = if three_state(def, f) {
-            docs::attrs(&format!("{}\n\n{THREE_STATE_DOC}", f.doc))
+            docs::attrs(&format!("{own}\n\n{THREE_STATE_DOC}"))
         } else {
-            docs::attrs(&f.doc)
+            docs::attrs(&own)
         };
         let mut t = ty_tokens(model, &f.ty, false);
         if f.boxed {

@@ -23,8 +23,11 @@ pub struct Resolved {
     /// The resolved body of every named component the operations reach, directly or through
     /// other components.
     pub components: BTreeMap<String, Schema>,
-    /// Every component schema name of the document, reached or not (names are given up front,
-    /// so a component's name never depends on which others are used).
+    /// The component schema names of the document, in document order; with a selection, only
+    /// those its operations can reach through `$ref`s. Names are given up front from these, so a
+    /// component's name never depends on which of them a later stage uses, nor, with a
+    /// selection, on the rest of the document (Cloudflare's full document holds other products'
+    /// components with the same short names).
     pub component_names: Vec<String>,
     /// What degraded to untyped values while resolving, one line each.
     pub degraded: Vec<String>,
@@ -42,10 +45,11 @@ impl Resolved {
     }
 }
 
-/// Resolves `spec`. `strict`: `allOf` members that disagree are errors rather than untyped values.
-pub fn resolve(spec: &Spec, strict: bool) -> Result<Resolved> {
+/// Resolves `spec`: every operation, or those whose operationId is in `selected`. `strict`:
+/// `allOf` members that disagree are errors rather than untyped values.
+pub fn resolve(spec: &Spec, selected: Option<&BTreeSet<String>>, strict: bool) -> Result<Resolved> {
     let mut r = resolver::Resolver::new(spec, strict);
-    let operations = operation::all(&mut r)?;
+    let operations = operation::all(&mut r, selected)?;
     let mut pending = VecDeque::new();
     for op in &operations {
         for p in &op.params {
@@ -71,11 +75,19 @@ pub fn resolve(spec: &Spec, strict: bool) -> Result<Resolved> {
     }
     let (mut components, degraded) = r.finish();
     components.retain(|name, _| reached.contains(name));
+    // Names are given among the components the selected operations can reach through `$ref`s
+    // (all of them without a selection), in document order.
+    let reachable = selected.map(|_| crate::select::reachable_components(spec, &operations));
     let component_names = spec
         .doc
         .pointer("/components/schemas")
         .and_then(|v| v.as_object())
-        .map(|o| o.keys().cloned().collect())
+        .map(|o| {
+            o.keys()
+                .filter(|k| reachable.as_ref().is_none_or(|r| r.contains(*k)))
+                .cloned()
+                .collect()
+        })
         .unwrap_or_default();
     Ok(Resolved {
         operations,

@@ -4,7 +4,10 @@
 use super::resolver::Resolver;
 use super::schema::{Kind, Schema};
 use crate::error::{join, Result};
+use crate::load::Spec;
+use crate::select::METHODS;
 use serde_json::Value;
+use std::collections::BTreeSet;
 
 /// An operation of the document, resolved.
 #[derive(Debug, Clone)]
@@ -106,12 +109,9 @@ pub enum ResponseBody {
     Empty,
 }
 
-const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
-/// Every operation of the document, in (path, method) order.
-pub fn all(r: &mut Resolver<'_>) -> Result<Vec<Operation>> {
+/// The operations of the document, in (path, method) order: all of them, or those whose
+/// operationId is in `selected`.
+pub fn all(r: &mut Resolver<'_>, selected: Option<&BTreeSet<String>>) -> Result<Vec<Operation>> {
     let spec = r.spec();
     let mut out = Vec::new();
     let Some(paths) = spec.doc.get("paths").and_then(Value::as_object) else {
@@ -119,10 +119,21 @@ pub fn all(r: &mut Resolver<'_>) -> Result<Vec<Operation>> {
     };
     let mut keys: Vec<&String> = paths.keys().collect();
     keys.sort();
+    let wanted = |node: &Value| match selected {
+        None => true,
+        Some(ids) => node
+            .get("operationId")
+            .and_then(Value::as_str)
+            .is_some_and(|id| ids.contains(id)),
+    };
     for path in keys {
-        let (path_ptr, item) = spec.deref(&join("/paths", path), &paths[path.as_str()])?;
+        let node = &paths[path.as_str()];
+        if selected.is_some() && !has_selected(spec, path, node, &wanted) {
+            continue;
+        }
+        let (path_ptr, item) = spec.deref(&join("/paths", path), node)?;
         for method in METHODS {
-            if let Some(node) = item.get(*method) {
+            if let Some(node) = item.get(*method).filter(|n| wanted(n)) {
                 let at = Location {
                     path,
                     item,
@@ -134,6 +145,13 @@ pub fn all(r: &mut Resolver<'_>) -> Result<Vec<Operation>> {
         }
     }
     Ok(out)
+}
+
+/// Whether the path item holds a selected operation; one that cannot be read holds none (a
+/// defect outside the selection never fails a build).
+fn has_selected(spec: &Spec, path: &str, node: &Value, wanted: &dyn Fn(&Value) -> bool) -> bool {
+    spec.deref(&join("/paths", path), node)
+        .is_ok_and(|(_, item)| METHODS.iter().any(|m| item.get(*m).is_some_and(wanted)))
 }
 
 /// Where an operation is: its path, path item and method.
@@ -215,9 +233,12 @@ fn parameter(r: &mut Resolver<'_>, p: &Value, pointer: &str) -> Result<Parameter
         name: name.to_string(),
         place: place.to_string(),
         required: place == "path" || p.get("required").and_then(Value::as_bool).unwrap_or(false),
+        // A blank description is none (the field then gets a placeholder doc).
         description: p
             .get("description")
             .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
             .map(str::to_string),
         schema,
         separator: (place == "query").then(|| list_separator(p)).flatten(),

@@ -327,17 +327,23 @@ impl<'a> Resolver<'a> {
     }
 
     fn resolve_typed(&mut self, obj: &Map<String, Value>, pointer: &str) -> Result<Schema> {
+        // A type name in the wrong case (`String`) is read in lower case (`check` warns).
         let ty = match obj.get("type") {
             None => None,
-            Some(Value::String(t)) => Some(t.as_str()),
+            Some(Value::String(t)) => Some(t.to_ascii_lowercase()),
             // `type: [..]` is OpenAPI 3.1; take the first non-null entry.
-            Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).find(|t| *t != "null"),
+            Some(Value::Array(ts)) => ts
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_ascii_lowercase)
+                .find(|t| t != "null"),
             Some(_) => {
                 return Err(self
                     .spec
                     .error(&join(pointer, "type"), "`type` is not a string"));
             }
         };
+        let ty = ty.as_deref();
         if let Some(values) = obj.get("enum") {
             let values = self.array(values, &join(pointer, "enum"))?;
             if !values.is_empty() && values.iter().all(Value::is_null) {
@@ -411,7 +417,8 @@ impl<'a> Resolver<'a> {
                 out.properties.push((name.clone(), s));
             }
         }
-        if let Some(req) = obj.get("required") {
+        // `required: true` on a schema means nothing in OpenAPI 3.0 (`check` warns).
+        if let Some(req) = obj.get("required").filter(|r| !r.is_boolean()) {
             let rp = join(pointer, "required");
             let req = self.array(req, &rp)?;
             for r in req {
