@@ -24,6 +24,9 @@
 #     36` (a UUID), which contradicts the same document's id of an mTLS certificate (an
 #     `_identifier`, at most 32 characters, example `023e105f…`): no id the upload returns could
 #     be sent (spec/README.md, "Irregularities");
+#   - the items of the hostname-certificate list are the certificate object that get and create
+#     return (`schemas-certificateObject`), as Cloudflare's SDKs and reference have them since
+#     2026-02, not the hostname association (spec/README.md, revision .5);
 #   - the three deletes that declare a required `requestBody` with no schema
 #     (`mtls_certificates/{id}`, `origin_tls_client_auth/{id}`,
 #     `origin_tls_client_auth/hostnames/certificates/{id}`) declare none: Cloudflare's SDKs send
@@ -109,7 +112,7 @@ tmp_spec=$workdir/cloudflare-mtls.json
 log=$workdir/prism.log
 
 echo "==> temporary spec: every operation accepts {api_token} or {api_email, api_key};" \
-  "the hostname associations from the full document; bodiless deletes; the reactivate PATCH declares its body; the 4XX envelopes are repaired"
+  "the hostname associations from the full document; certificate items in the hostname-certificate list; bodiless deletes; the reactivate PATCH declares its body; the 4XX envelopes are repaired"
 python3 - "$spec" "$tmp_spec" "$full_spec" <<'PY'
 import json, sys
 
@@ -161,6 +164,15 @@ body = components["schemas"].get("tls-certificates-and-hostnames_hostname_associ
 relax(body.get("properties", {}).get("mtls_certificate_id", {}))
 if relaxed == 0:
     sys.exit("contract.sh: no length of mtls_certificate_id to relax: drop the rewrite")
+# Hostname-certificate list items: the certificate object that get and create return (Cloudflare's
+# SDKs and reference since 2026-02; spec/README.md, revision .5), not the hostname association.
+collection = components["schemas"].get(
+    "tls-certificates-and-hostnames_hostname-authenticated-origin-pull_components-schemas-certificate_response_collection", {})
+try:
+    items = collection["allOf"][1]["properties"]["result"]["items"]
+except (KeyError, IndexError, TypeError):
+    sys.exit("contract.sh: the hostname-certificate list has no `result.items` to rewrite: drop the rewrite")
+items["$ref"] = "#/components/schemas/tls-certificates-and-hostnames_schemas-certificateObject"
 # Deletes that require a body without a schema: none is sent.
 bodiless = 0
 for item in doc.get("paths", {}).values():

@@ -677,7 +677,7 @@ async fn examples_decode_without_losing_fields() {
         (
             "DELETE",
             format!("/accounts/{a}/mtls_certificates/{MTLS_CERT_ID}"),
-            Some(json!({})),
+            None,
             roundtrip::<MtlsCertificate>,
         ),
         (
@@ -737,7 +737,7 @@ async fn examples_decode_without_losing_fields() {
         (
             "DELETE",
             format!("/zones/{z}/origin_tls_client_auth/{AOP_CERT_ID}"),
-            Some(json!({})),
+            None,
             roundtrip::<ZoneAuthenticatedOriginPull>,
         ),
         (
@@ -774,7 +774,7 @@ async fn examples_decode_without_losing_fields() {
             "GET",
             format!("/zones/{z}/origin_tls_client_auth/hostnames/certificates"),
             None,
-            roundtrip::<Vec<HostnameAuthenticatedOriginPull>>,
+            roundtrip::<Vec<HostnameCertificate>>,
         ),
         (
             "GET",
@@ -785,8 +785,20 @@ async fn examples_decode_without_losing_fields() {
         (
             "DELETE",
             format!("/zones/{z}/origin_tls_client_auth/hostnames/certificates/{HOSTNAME_CERT_ID}"),
-            Some(json!({})),
+            None,
             roundtrip::<HostnameCertificate>,
+        ),
+        (
+            "GET",
+            format!("/zones/{z}/certificate_authorities/hostname_associations"),
+            None,
+            roundtrip::<HostnameAssociations>,
+        ),
+        (
+            "PUT",
+            format!("/zones/{z}/certificate_authorities/hostname_associations"),
+            Some(json(&ca_hostnames_update(MTLS_CERT_ID))),
+            roundtrip::<HostnameAssociations>,
         ),
     ];
     // One case per operation of Cloudflare's document.
