@@ -236,9 +236,8 @@ impl Checker<'_> {
         }
         for key in ["example", "default"] {
             if let (Some(ty), Some(v)) = (ty.as_deref(), obj.get(key)) {
-                if !fits(ty, v)
-                    && !(v.is_null() && node.get("nullable") == Some(&Value::Bool(true)))
-                {
+                let null_allowed = v.is_null() && node.get("nullable") == Some(&Value::Bool(true));
+                if !(fits(ty, v) || null_allowed) {
                     self.warn(
                         &join(at, key),
                         format!("`{key}` is not of type `{ty}`; not used"),

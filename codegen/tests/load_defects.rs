@@ -139,7 +139,7 @@ fn regions() -> &'static Regions {
 }
 
 /// Schema nodes (objects with a string `type`) among `of`.
-fn typed<'a>(of: &'a [String]) -> Vec<&'a String> {
+fn typed(of: &[String]) -> Vec<&String> {
     of.iter()
         .filter(|p| {
             base()
@@ -152,7 +152,7 @@ fn typed<'a>(of: &'a [String]) -> Vec<&'a String> {
 }
 
 /// Response objects (under `responses`, with a `description`) among `of`.
-fn responses<'a>(of: &'a [String]) -> Vec<&'a String> {
+fn responses(of: &[String]) -> Vec<&String> {
     of.iter()
         .filter(|p| {
             p.rsplit_once('/')
@@ -203,7 +203,7 @@ fn harmless(of: &[String], kind: usize, pick: usize) -> Option<(Value, String)> 
                 Some("string") => json!(42),
                 _ => json!("forty-two"),
             };
-            let key = if pick % 2 == 0 { "example" } else { "default" };
+            let key = if pick.is_multiple_of(2) { "example" } else { "default" };
             node.insert(key.into(), wrong);
             Some((doc, format!("{p}/{key}")))
         }
