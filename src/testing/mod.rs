@@ -111,16 +111,19 @@
 //! fixed codes above. Test the kind ([`Error::is_not_found`](crate::Error::is_not_found), the HTTP
 //! status) rather than a code.
 
+mod admin;
 mod api;
 mod faults;
 mod material;
 mod seed;
+mod seed_file;
 mod server;
 mod x509;
 
 pub use faults::Fault;
 pub use material::{csr, TestCertificate, TestCredentials};
 pub use seed::Seed;
+pub use seed_file::{SeedFile, SeedFileError, Seeded};
 pub use server::{RecordedRequest, StandIn};
 
 /// The API token the stand-in accepts (`Authorization: Bearer`).

@@ -5,6 +5,7 @@ mod client_certs;
 pub mod expiring;
 mod mtls;
 mod origin_pulls;
+pub mod stand_in;
 
 use crate::args::{Cli, Command};
 use crate::errors::CliError;
@@ -21,6 +22,7 @@ pub async fn run(cli: Cli) -> Result<u8, CliError> {
         Command::ClientCerts(cmd) => client_certs::run(cmd, global, out).await,
         Command::OriginPulls(cmd) => origin_pulls::run(cmd, global, out).await,
         Command::Expiring(args) => return expiring::run(args, global, out).await,
+        Command::StandIn(args) => stand_in::run(args).await,
     };
     done.map(|()| 0)
 }
