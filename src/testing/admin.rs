@@ -260,11 +260,13 @@ enum KindSpec {
         code: i64,
         message: String,
     },
-    BadGatewayHtml,
+    // Empty struct variants, not unit ones: serde ignores unknown fields beside the tag of a
+    // unit variant, even with `deny_unknown_fields`.
+    BadGatewayHtml {},
     Delay {
         seconds: f64,
     },
-    DropConnection,
+    DropConnection {},
 }
 
 impl FaultSpec {
@@ -307,9 +309,9 @@ impl FaultSpec {
                 code,
                 message,
             } => Fault::api_error(status(s)?, code, &message),
-            KindSpec::BadGatewayHtml => Fault::bad_gateway_html(),
+            KindSpec::BadGatewayHtml {} => Fault::bad_gateway_html(),
             KindSpec::Delay { seconds: s } => Fault::delay(seconds("seconds", s)?),
-            KindSpec::DropConnection => Fault::drop_connection(),
+            KindSpec::DropConnection {} => Fault::drop_connection(),
         };
         let Matching {
             method,

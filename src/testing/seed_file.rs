@@ -1,7 +1,7 @@
 //! Seed files: a whole starting state (accounts, zones and what they hold) in TOML or JSON, read
 //! into the [`Seed`]s that [`StandIn::seed`](super::StandIn::seed) takes.
 
-use super::api::State;
+use super::api::{is_identifier, State};
 use super::material::{try_csr, TestCertificate};
 use super::seed::Seed;
 use super::{ACCOUNT_ID, ZONE_ID};
@@ -311,6 +311,7 @@ impl SeedFile {
         for (i, account) in self.accounts.iter().enumerate() {
             let at = format!("accounts[{i}]");
             let id = account.id.as_str();
+            check_id(&at, "account", id)?;
             for (j, e) in account.mtls_certificates.iter().enumerate() {
                 let entry = format!("{at}.mtls_certificates[{j}]");
                 let cert = self.material(&e.certificate, e.ca, &entry, "certificate")?;
@@ -331,6 +332,7 @@ impl SeedFile {
         for (i, zone) in self.zones.iter().enumerate() {
             let at = format!("zones[{i}]");
             let id = zone.id.as_str();
+            check_id(&at, "zone", id)?;
             if let Some(enabled) = zone.origin_pulls_enabled {
                 out.push(Entry::new(
                     format!("{at}.origin_pulls_enabled"),
@@ -484,6 +486,18 @@ impl SeedFile {
             }
             _ => Err(format!("{at}: give exactly one of file, pem and generate")),
         }
+    }
+}
+
+/// The `id` of entry `at` is an account or zone id, as the stand-in routes them.
+fn check_id(at: &str, what: &str, id: &str) -> Result<(), String> {
+    if is_identifier(id) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{at}.id: {id:?} is not a{} {what} id (32 lower-case hex characters)",
+            if what == "account" { "n" } else { "" }
+        ))
     }
 }
 
