@@ -96,30 +96,21 @@ pub(super) fn answer(parts: &hyper::http::request::Parts, body: &[u8], shared: &
             .and_then(|spec| try_csr(&spec.subject))
             .map(|csr| json!({ "csr": csr })),
         ("" | "/requests" | "/faults" | "/seed" | "/reset" | "/certificates" | "/csr", _) => {
-            return reply(
+            return Reply::json(
                 405,
                 &json!({ "error": format!("{method} is not served on {path}") }),
             );
         }
         _ => {
-            return reply(
+            return Reply::json(
                 404,
                 &json!({ "error": format!("no admin route {path} (see GET {PREFIX})") }),
             );
         }
     };
     match result {
-        Ok(value) => reply(200, &value),
-        Err(error) => reply(400, &json!({ "error": error })),
-    }
-}
-
-fn reply(status: u16, body: &Value) -> Reply {
-    Reply {
-        status,
-        headers: vec![("content-type".into(), "application/json".into())],
-        body: body.to_string().into_bytes(),
-        message: String::new(),
+        Ok(value) => Reply::json(200, &value),
+        Err(error) => Reply::json(400, &json!({ "error": error })),
     }
 }
 

@@ -16,6 +16,13 @@
 //! Every response it gives validates against Cloudflare's published OpenAPI document: the
 //! project's contract suite runs Stoplight Prism as a validating proxy in front of it.
 //!
+//! It also runs as a server process for clients in any language (`cfmtls stand-in`, on
+//! [`StandIn::bind`]), with an admin API under `/__admin` ([`StandIn::admin_url`]) that does what
+//! [`inject`](StandIn::inject), [`clear_faults`](StandIn::clear_faults),
+//! [`requests`](StandIn::requests), [`seed_file`](StandIn::seed_file) and
+//! [`reset`](StandIn::reset) do, through the same code. A whole starting state can be read from
+//! a TOML or JSON [`SeedFile`].
+//!
 //! # Example: a rotation function, tested with a fault
 //!
 //! ```

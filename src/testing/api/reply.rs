@@ -12,7 +12,8 @@ pub(in crate::testing) struct Reply {
 }
 
 impl Reply {
-    fn json(status: u16, body: &Value) -> Reply {
+    /// `status` with `body` as JSON (no envelope: the admin API's answers use it too).
+    pub fn json(status: u16, body: &Value) -> Reply {
         Reply {
             status,
             headers: vec![("content-type".into(), "application/json".into())],
