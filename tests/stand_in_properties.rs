@@ -31,7 +31,8 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
     /// `list_all` yields every item once, in as many requests as there are pages; a single page
-    /// reports the totals.
+    /// reports the totals as Cloudflare does: a page past the last one is empty, with the page
+    /// asked for, `count: 0` and the real totals; an empty list has `total_pages: 0`.
     #[test]
     fn paging_covers_every_item_once(count in 0usize..30, per_page in 1i64..8, page in 1i64..6) {
         runtime().block_on(async {
@@ -61,7 +62,10 @@ proptest! {
             prop_assert_eq!(one.items.len(), count.saturating_sub(skipped).min(per));
             let info = one.result_info.unwrap();
             prop_assert_eq!(info.total_count, Some(count as u64));
-            prop_assert_eq!(info.total_pages, Some(count.div_ceil(per).max(1) as u64));
+            prop_assert_eq!(info.total_pages, Some(count.div_ceil(per) as u64));
+            prop_assert_eq!(info.page, Some(page as u64));
+            prop_assert_eq!(info.per_page, Some(per_page as u64));
+            prop_assert_eq!(info.count, Some(one.items.len() as u64));
             Ok(())
         })?;
     }

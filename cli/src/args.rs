@@ -117,7 +117,13 @@ pub struct GlobalArgs {
     pub base_url: String,
     /// Allow a plain-http --base-url. For local test servers only: credentials would travel
     /// unencrypted.
-    #[arg(long, global = true, help_heading = "Connection")]
+    #[arg(
+        long,
+        global = true,
+        env = "CFMTLS_ALLOW_HTTP",
+        hide_env_values = true,
+        help_heading = "Connection"
+    )]
     pub allow_http: bool,
     /// Seconds allowed for each request attempt [default: 60]
     #[arg(
@@ -163,6 +169,55 @@ pub enum Command {
     /// within --within.
     #[command(after_long_help = EXPIRING_HELP)]
     Expiring(ExpiringArgs),
+    /// Run a local stand-in of Cloudflare's mTLS API, for any client (Cloudflare's SDKs,
+    /// Terraform, curl, cfmtls), with an admin API under /__admin. No credentials are used.
+    #[command(name = "stand-in", after_long_help = STAND_IN_HELP)]
+    StandIn(StandInArgs),
+}
+
+/// `cfmtls stand-in --help`: what is printed, the admin API, stopping.
+const STAND_IN_HELP: &str = "\
+It serves the 36 operations of this tool and library, keeping what they create in memory, with
+Cloudflare's envelope, paging and errors; it takes the token and API key it prints (any email
+goes with the key). The first lines on stdout are the base URL, the token, the account and zone
+ids and the admin URL, or with --env the lines to export:
+
+  export CLOUDFLARE_BASE_URL=http://127.0.0.1:8799/client/v4
+  export CLOUDFLARE_API_TOKEN=cloudflare-mtls-stand-in-token
+  export CLOUDFLARE_ACCOUNT_ID=023e105f4ecef8ad9ca31a8372d0c353
+  export CLOUDFLARE_ZONE_ID=7c5dae5552338874e5053f2534d2767a
+  export CFMTLS_ALLOW_HTTP=true
+
+Admin API (JSON, no credentials): GET /__admin, GET|DELETE /__admin/requests,
+GET|POST|DELETE /__admin/faults, POST /__admin/seed, POST /__admin/reset,
+POST /__admin/certificates, POST /__admin/csr. See the README, \"Testing without Cloudflare, from
+any language\".
+
+It stops on SIGINT (Ctrl-C) or SIGTERM, and with --stop-on-stdin-close when stdin closes,
+exiting 0. Exit codes: 1 the address cannot be bound, 5 the seed file is unreadable or invalid
+(the message names the file and the entry).";
+
+/// `cfmtls stand-in`.
+#[derive(Debug, Args)]
+pub struct StandInArgs {
+    /// The address to listen on. Anything that reaches it can use the API and the admin API:
+    /// keep it on loopback unless the network is yours.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub host: std::net::IpAddr,
+    /// The port (0: a free one, printed)
+    #[arg(long, value_name = "PORT", default_value_t = crate::commands::stand_in::DEFAULT_PORT)]
+    pub port: u16,
+    /// A seed file (TOML, or JSON when it ends in .json) with accounts, zones and their
+    /// certificates, applied before the first request.
+    #[arg(long, value_name = "FILE")]
+    pub seed: Option<PathBuf>,
+    /// Print only the `export` lines (CLOUDFLARE_BASE_URL, CLOUDFLARE_API_TOKEN,
+    /// CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_ZONE_ID, CFMTLS_ALLOW_HTTP) on stdout.
+    #[arg(long)]
+    pub env: bool,
+    /// Stop when stdin is closed (for test harnesses that start it as a child process).
+    #[arg(long)]
+    pub stop_on_stdin_close: bool,
 }
 
 /// `cfmtls expiring`.

@@ -139,6 +139,47 @@ impl Fault {
     }
 }
 
+impl Fault {
+    /// What the admin API's `GET /__admin/faults` shows of a queued fault.
+    pub(super) fn describe(&self) -> serde_json::Value {
+        let mut out = match &self.kind {
+            FaultKind::RateLimited(after) => {
+                serde_json::json!({ "kind": "rate_limited", "retry_after": after.as_secs_f64() })
+            }
+            FaultKind::ApiError {
+                status,
+                code,
+                message,
+            } => {
+                serde_json::json!({ "kind": "api_error", "status": status, "code": code, "message": message })
+            }
+            FaultKind::BadGatewayHtml => serde_json::json!({ "kind": "bad_gateway_html" }),
+            FaultKind::Delay(delay) => {
+                serde_json::json!({ "kind": "delay", "seconds": delay.as_secs_f64() })
+            }
+            FaultKind::DropConnection => serde_json::json!({ "kind": "drop_connection" }),
+        };
+        out["method"] = self.method.clone().into();
+        out["path"] = self
+            .path
+            .as_ref()
+            .map(|p| format!("/{}", p.join("/")))
+            .into();
+        if self.remaining > usize::MAX / 2 {
+            out["always"] = true.into();
+        } else {
+            out["times"] = self.remaining.into();
+        }
+        out
+    }
+}
+
+/// Whether `path` matches the pattern `pattern` (as [`Fault::on_path`] takes it).
+pub(super) fn matches_pattern(pattern: &str, path: &str) -> bool {
+    let pattern: Vec<String> = segments(pattern).map(str::to_owned).collect();
+    path_matches(&pattern, path)
+}
+
 fn segments(path: &str) -> impl Iterator<Item = &str> {
     path.split('/').filter(|s| !s.is_empty())
 }

@@ -91,7 +91,8 @@ impl TestCertificate {
         }
     }
 
-    fn try_build(&self) -> Result<TestCredentials, String> {
+    /// Makes the key and the certificate, or says why it cannot.
+    pub(super) fn try_build(&self) -> Result<TestCredentials, String> {
         let name: Name = self.subject.parse().map_err(|e| format!("subject: {e}"))?;
         let length = self
             .not_after
@@ -120,20 +121,22 @@ impl TestCertificate {
 ///
 /// When the subject is not an RFC 4514 name.
 pub fn csr(subject: &str) -> String {
-    let made = subject
-        .parse::<Name>()
-        .map_err(|e| format!("subject: {e}"))
-        .and_then(|name| {
-            let key = x509::new_key();
-            RequestBuilder::new(name)
-                .map_err(|e| format!("CSR: {e}"))?
-                .build::<_, p256::ecdsa::DerSignature>(&key)
-                .map_err(|e| format!("CSR: {e}"))?
-                .to_pem(LineEnding::LF)
-                .map_err(|e| format!("CSR: {e}"))
-        });
-    match made {
+    match try_csr(subject) {
         Ok(pem) => pem,
         Err(e) => panic!("cannot make a CSR for {subject:?}: {e}"),
     }
+}
+
+/// [`csr`], or why it cannot be made.
+pub(super) fn try_csr(subject: &str) -> Result<String, String> {
+    let name = subject
+        .parse::<Name>()
+        .map_err(|e| format!("subject: {e}"))?;
+    let key = x509::new_key();
+    RequestBuilder::new(name)
+        .map_err(|e| format!("CSR: {e}"))?
+        .build::<_, p256::ecdsa::DerSignature>(&key)
+        .map_err(|e| format!("CSR: {e}"))?
+        .to_pem(LineEnding::LF)
+        .map_err(|e| format!("CSR: {e}"))
 }

@@ -16,6 +16,13 @@
 //! Every response it gives validates against Cloudflare's published OpenAPI document: the
 //! project's contract suite runs Stoplight Prism as a validating proxy in front of it.
 //!
+//! It also runs as a server process for clients in any language (`cfmtls stand-in`, on
+//! [`StandIn::bind`]), with an admin API under `/__admin` ([`StandIn::admin_url`]) that does what
+//! [`inject`](StandIn::inject), [`clear_faults`](StandIn::clear_faults),
+//! [`requests`](StandIn::requests), [`seed_file`](StandIn::seed_file) and
+//! [`reset`](StandIn::reset) do, through the same code. A whole starting state can be read from
+//! a TOML or JSON [`SeedFile`].
+//!
 //! # Example: a rotation function, tested with a fault
 //!
 //! ```
@@ -111,16 +118,19 @@
 //! fixed codes above. Test the kind ([`Error::is_not_found`](crate::Error::is_not_found), the HTTP
 //! status) rather than a code.
 
+mod admin;
 mod api;
 mod faults;
 mod material;
 mod seed;
+mod seed_file;
 mod server;
 mod x509;
 
 pub use faults::Fault;
 pub use material::{csr, TestCertificate, TestCredentials};
 pub use seed::Seed;
+pub use seed_file::{SeedFile, SeedFileError, Seeded};
 pub use server::{RecordedRequest, StandIn};
 
 /// The API token the stand-in accepts (`Authorization: Bearer`).

@@ -260,6 +260,14 @@ impl Seed {
         self
     }
 
+    /// Whether the China network is on for an Access hostname setting.
+    pub fn china_network(mut self, value: bool) -> Seed {
+        if let Kind::AccessSetting { china_network, .. } = &mut self.kind {
+            *china_network = value;
+        }
+        self
+    }
+
     /// Whether a hostname association is enabled.
     pub fn enabled(mut self, value: bool) -> Seed {
         if let Kind::Hostname { enabled, .. } = &mut self.kind {

@@ -4,12 +4,14 @@
 use super::api::{Reply, State};
 use super::faults::{Fault, FaultKind};
 use super::seed::Seed;
-use super::TOKEN;
+use super::seed_file::{SeedFile, SeedFileError, Seeded};
+use super::{admin, TOKEN};
 use crate::{Client, Credentials};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::service::service_fn;
+use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use tokio::sync::oneshot;
 
@@ -56,10 +58,60 @@ impl RecordedRequest {
     pub fn json(&self) -> Option<serde_json::Value> {
         serde_json::from_slice(&self.body).ok()
     }
+
+    /// This request with its secrets replaced by `[redacted]`: the values of the credential
+    /// headers (`authorization`, `x-auth-key`, `x-auth-user-service-key`, `cookie`) and the
+    /// `private_key` fields of a JSON body. The admin API's `/__admin/requests` lists requests so.
+    pub fn redacted(&self) -> RecordedRequest {
+        let mut out = self.clone();
+        for (name, value) in &mut out.headers {
+            if SECRET_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
+                *value = REDACTED.to_owned();
+            }
+        }
+        if let Some(mut json) = self.json() {
+            if redact_keys(&mut json) {
+                out.body = json.to_string().into_bytes();
+            }
+        }
+        out
+    }
 }
 
-/// What the server's tasks and the test share.
+/// The headers that carry credentials.
+const SECRET_HEADERS: [&str; 4] = [
+    "authorization",
+    "x-auth-key",
+    "x-auth-user-service-key",
+    "cookie",
+];
+
+const REDACTED: &str = "[redacted]";
+
+/// Replaces every `private_key` string in `value`; whether one was.
+fn redact_keys(value: &mut serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::Object(map) => {
+            let mut changed = false;
+            for (name, field) in map.iter_mut() {
+                if name == "private_key" && field.is_string() {
+                    *field = serde_json::Value::String(REDACTED.to_owned());
+                    changed = true;
+                } else {
+                    changed |= redact_keys(field);
+                }
+            }
+            changed
+        }
+        serde_json::Value::Array(items) => items.iter_mut().fold(false, |c, v| redact_keys(v) | c),
+        _ => false,
+    }
+}
+
+/// What the server's tasks and the test share. Each [`StandIn`] method and each admin API
+/// handler calls the one method of this type that does the work.
 pub(super) struct Shared {
+    pub base_url: String,
     state: Mutex<State>,
     faults: Mutex<Vec<Fault>>,
     requests: Mutex<Vec<RecordedRequest>>,
@@ -67,6 +119,46 @@ pub(super) struct Shared {
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Shared {
+    pub fn seed(&self, seed: Seed) -> Result<String, String> {
+        seed.apply(&mut lock(&self.state))
+    }
+
+    pub fn seed_file(&self, file: &SeedFile) -> Result<Seeded, SeedFileError> {
+        file.apply(&mut lock(&self.state))
+    }
+
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        lock(&self.requests).clone()
+    }
+
+    pub fn clear_requests(&self) {
+        lock(&self.requests).clear();
+    }
+
+    pub fn inject(&self, fault: Fault) {
+        lock(&self.faults).push(fault);
+    }
+
+    pub fn faults(&self) -> Vec<Fault> {
+        lock(&self.faults).clone()
+    }
+
+    pub fn clear_faults(&self) {
+        lock(&self.faults).clear();
+    }
+
+    pub fn reset(&self) {
+        lock(&self.state).clear();
+        self.clear_faults();
+        self.clear_requests();
+    }
+
+    pub fn managed_ca_pem(&self) -> String {
+        lock(&self.state).managed_ca_pem().to_owned()
+    }
 }
 
 impl StandIn {
@@ -84,10 +176,28 @@ impl StandIn {
 
     /// Starts a stand-in on a free loopback port, or says why it cannot.
     pub async fn try_start() -> std::io::Result<StandIn> {
-        let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
+        StandIn::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await
+    }
+
+    /// Starts a stand-in on `addr` (port 0: a free port), or says why it cannot: the server
+    /// process (`cfmtls stand-in`) is this. On an unspecified address (`0.0.0.0`, `::`), the
+    /// [base URL](StandIn::base_url) names the loopback address.
+    ///
+    /// Anything that can reach the address can use the API and the admin API (`/__admin`), which
+    /// take no credentials of their own: keep it on loopback unless the network is yours.
+    pub async fn bind(addr: SocketAddr) -> std::io::Result<StandIn> {
+        let listener = std::net::TcpListener::bind(addr)?;
         listener.set_nonblocking(true)?;
-        let addr = listener.local_addr()?;
+        let mut addr = listener.local_addr()?;
+        if addr.ip().is_unspecified() {
+            addr.set_ip(match addr {
+                SocketAddr::V4(_) => Ipv4Addr::LOCALHOST.into(),
+                SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+            });
+        }
+        let base_url = format!("http://{addr}/client/v4");
         let shared = Arc::new(Shared {
+            base_url: base_url.clone(),
             state: Mutex::new(State::new()?),
             faults: Mutex::new(Vec::new()),
             requests: Mutex::new(Vec::new()),
@@ -101,7 +211,7 @@ impl StandIn {
             .name("cloudflare-mtls-stand-in".into())
             .spawn(move || runtime.block_on(serve(listener, serving, stopped)))?;
         Ok(StandIn {
-            base_url: format!("http://{addr}/client/v4"),
+            base_url,
             shared,
             stop: Some(stop),
             thread: Some(thread),
@@ -112,6 +222,13 @@ impl StandIn {
     /// `/client/v4` prefix are served too).
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// The base URL of the admin API (`http://127.0.0.1:PORT/__admin`): the methods of
+    /// `StandIn` over HTTP, for tests in other languages (see the README, "Testing without
+    /// Cloudflare, from any language").
+    pub fn admin_url(&self) -> String {
+        admin::url(&self.base_url)
     }
 
     /// A client of the stand-in: its base URL, plain http allowed, the token [`TOKEN`].
@@ -139,31 +256,49 @@ impl StandIn {
     /// association naming no uploaded certificate, an id that is not 32 hex characters): a seed is
     /// the test's own input.
     pub fn seed(&self, seed: Seed) -> String {
-        match seed.apply(&mut lock(&self.shared.state)) {
+        match self.shared.seed(seed) {
             Ok(id) => id,
             Err(e) => panic!("invalid stand-in seed: {e}"),
         }
     }
 
-    /// Every request received so far, oldest first.
+    /// Adds every entry of a seed file (see [`SeedFile`]), all or none: an error names the file
+    /// and the entry, and leaves the stand-in as it was. Each entry's path
+    /// (`zones[0].client_certificates[1]`) with the id of what it made.
+    pub fn seed_file(&self, file: &SeedFile) -> Result<Seeded, SeedFileError> {
+        self.shared.seed_file(file)
+    }
+
+    /// Every request received so far, oldest first (not those of the admin API).
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        lock(&self.shared.requests).clone()
+        self.shared.requests()
     }
 
     /// Forgets the requests received so far.
     pub fn clear_requests(&self) {
-        lock(&self.shared.requests).clear();
+        self.shared.clear_requests();
     }
 
     /// Queues a fault for the next requests it matches (see [`Fault`]). Faults are tried in the
     /// order injected; the first that matches a request is used and counts down.
     pub fn inject(&self, fault: Fault) {
-        lock(&self.shared.faults).push(fault);
+        self.shared.inject(fault);
+    }
+
+    /// Removes every queued fault.
+    pub fn clear_faults(&self) {
+        self.shared.clear_faults();
+    }
+
+    /// Back to the state of a stand-in just started: every item, fault and recorded request is
+    /// forgotten. The managed CA stays, so clients that trust it keep working.
+    pub fn reset(&self) {
+        self.shared.reset();
     }
 
     /// The PEM certificate of the managed CA that issues API Shield client certificates.
     pub fn managed_ca_pem(&self) -> String {
-        lock(&self.shared.state).managed_ca_pem().to_owned()
+        self.shared.managed_ca_pem()
     }
 }
 
@@ -236,6 +371,9 @@ async fn answer(
         Err(_) => return Ok(render(Reply::too_large())),
     };
     let raw_path = parts.uri.path();
+    if admin::is_admin(raw_path) {
+        return Ok(render(admin::answer(&parts, &body, &shared)));
+    }
     let path = raw_path
         .strip_prefix("/client/v4")
         .filter(|rest| rest.is_empty() || rest.starts_with('/'))

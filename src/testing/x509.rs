@@ -165,6 +165,7 @@ pub(super) fn parse_csr(text: &str) -> Result<CsrInfo, String> {
 }
 
 /// A P-256 key pair and the self-signed CA certificate of the managed CA.
+#[derive(Clone)]
 pub(super) struct ManagedCa {
     key: p256::ecdsa::SigningKey,
     name: Name,

@@ -6,6 +6,7 @@ pub mod expiring;
 mod hostname_associations;
 mod mtls;
 mod origin_pulls;
+pub mod stand_in;
 
 use crate::args::{Cli, Command};
 use crate::errors::CliError;
@@ -23,6 +24,7 @@ pub async fn run(cli: Cli) -> Result<u8, CliError> {
         Command::OriginPulls(cmd) => origin_pulls::run(cmd, global, out).await,
         Command::HostnameAssociations(cmd) => hostname_associations::run(cmd, global, out).await,
         Command::Expiring(args) => return expiring::run(args, global, out).await,
+        Command::StandIn(args) => stand_in::run(args).await,
     };
     done.map(|()| 0)
 }

@@ -15,3 +15,4 @@ mod keys;
 mod mtls;
 mod origin_pulls;
 mod safety;
+mod stand_in;

@@ -12,7 +12,8 @@ pub(in crate::testing) struct Reply {
 }
 
 impl Reply {
-    fn json(status: u16, body: &Value) -> Reply {
+    /// `status` with `body` as JSON (no envelope: the admin API's answers use it too).
+    pub fn json(status: u16, body: &Value) -> Reply {
         Reply {
             status,
             headers: vec![("content-type".into(), "application/json".into())],
@@ -113,7 +114,9 @@ pub(in crate::testing) struct Paging {
 }
 
 impl Paging {
-    /// The page of `items` and its `result_info`.
+    /// The page of `items` and its `result_info`, as Cloudflare sends them: a page past the last
+    /// one is an empty `result` (Cloudflare's SDKs stop on an empty page, and only there), with
+    /// the `page` asked for, `count: 0` and the real totals; an empty list has `total_pages: 0`.
     pub fn apply(&self, items: Vec<Value>) -> Reply {
         let total = items.len();
         let start = match self.offset {
@@ -126,17 +129,18 @@ impl Paging {
             "per_page": self.per_page,
             "count": page.len(),
             "total_count": total,
-            "total_pages": total.div_ceil(self.per_page).max(1),
+            "total_pages": total.div_ceil(self.per_page),
         });
         Reply::list(page, info)
     }
 
-    /// Every item on one page (lists Cloudflare does not page).
+    /// Every item on one page (lists Cloudflare does not page); none: `total_pages: 0`, as
+    /// Cloudflare answers an empty list.
     pub fn unpaged(items: Vec<Value>) -> Reply {
         let count = items.len();
         let info = json!({
             "page": 1, "per_page": count.max(1), "count": count,
-            "total_count": count, "total_pages": 1,
+            "total_count": count, "total_pages": usize::from(count > 0),
         });
         Reply::list(items, info)
     }

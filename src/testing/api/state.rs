@@ -107,9 +107,14 @@ impl State {
     pub fn new() -> std::io::Result<State> {
         let managed_ca =
             ManagedCa::new("Cloudflare Managed CA for account").map_err(std::io::Error::other)?;
-        Ok(State {
+        Ok(State::empty(managed_ca, uuid()))
+    }
+
+    /// The state of a stand-in that has just started, with this managed CA.
+    fn empty(managed_ca: ManagedCa, managed_ca_id: String) -> State {
+        State {
             managed_ca,
-            managed_ca_id: uuid(),
+            managed_ca_id,
             mtls: Vec::new(),
             access: Vec::new(),
             access_settings: Vec::new(),
@@ -120,7 +125,12 @@ impl State {
             hostnames: Vec::new(),
             ca_hostnames: Vec::new(),
             request_number: 0,
-        })
+        }
+    }
+
+    /// Forgets every item; the managed CA stays (clients that trust it keep working).
+    pub fn clear(&mut self) {
+        *self = State::empty(self.managed_ca.clone(), self.managed_ca_id.clone());
     }
 
     pub fn managed_ca_pem(&self) -> &str {
