@@ -163,8 +163,11 @@ async fn check_full(s: &StandIn) {
         aop.settings().get(ZONE_ID).await.unwrap().enabled,
         Some(true)
     );
-    assert_eq!(aop.list(ZONE_ID).await.unwrap().len(), 1);
-    let hostname_certs = aop.hostnames().certificates().list(ZONE_ID).await.unwrap();
+    assert_eq!(
+        aop.zone_certificates().list(ZONE_ID).await.unwrap().len(),
+        1
+    );
+    let hostname_certs = aop.hostname_certificates().list(ZONE_ID).await.unwrap();
     assert_eq!(hostname_certs.len(), 1);
     let app = aop
         .hostnames()

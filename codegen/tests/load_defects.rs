@@ -203,7 +203,11 @@ fn harmless(of: &[String], kind: usize, pick: usize) -> Option<(Value, String)> 
                 Some("string") => json!(42),
                 _ => json!("forty-two"),
             };
-            let key = if pick.is_multiple_of(2) { "example" } else { "default" };
+            let key = if pick.is_multiple_of(2) {
+                "example"
+            } else {
+                "default"
+            };
             node.insert(key.into(), wrong);
             Some((doc, format!("{p}/{key}")))
         }

@@ -129,6 +129,40 @@ def mtls_certificates(s, cf):
 
 
 @check
+def hostname_associations(s, cf):
+    """Bring your own CA: a CA uploaded to the account bound to a zone's hostnames, listed,
+    unbound; the managed CA without `mtls_certificate_id`; an unknown CA refused. And the `type`
+    filter of the mTLS list as the SDK sends a list."""
+    pem, _ = s.certificate("CN=API Shield CA", ca=True)
+    ca = cf.mtls_certificates.create(account_id=s.account, ca=True, certificates=pem).id
+    assoc = cf.certificate_authorities.hostname_associations
+    bound = assoc.update(zone_id=s.zone, hostnames=["api.example.com", "mtls.example.com"],
+                         mtls_certificate_id=ca)
+    assert sorted(bound.hostnames) == ["api.example.com", "mtls.example.com"], bound
+    got = assoc.get(zone_id=s.zone, mtls_certificate_id=ca)
+    assert sorted(got.hostnames) == ["api.example.com", "mtls.example.com"], got
+    used = list(cf.mtls_certificates.associations.get(ca, account_id=s.account))
+    assert [a.service for a in used] == ["api_shield"], used
+    managed = assoc.update(zone_id=s.zone, hostnames=["managed.example.com"])
+    assert managed.hostnames == ["managed.example.com"], managed
+    assert assoc.get(zone_id=s.zone).hostnames == ["managed.example.com"]
+    unbound = assoc.update(zone_id=s.zone, hostnames=[], mtls_certificate_id=ca)
+    assert not unbound.hostnames, unbound
+    expect_error(cloudflare.NotFoundError, 404,
+                 lambda: assoc.get(zone_id=s.zone, mtls_certificate_id="0" * 32))
+    s.ok("POST", "/seed", {"accounts": [{"mtls_certificates": [{
+        "certificate": {"generate": "CN=Gateway CA"}, "ca": True, "type": "gateway_managed"}]}]})
+    every = list(cf.mtls_certificates.list(account_id=s.account))
+    either = list(cf.mtls_certificates.list(account_id=s.account, type=["custom", "gateway_managed"]))
+    assert [c.id for c in either] == [c.id for c in every], (either, every)
+    gateway = list(cf.mtls_certificates.list(account_id=s.account, type=["gateway_managed"]))
+    assert [c.type for c in gateway] == ["gateway_managed"], gateway
+    custom = list(cf.mtls_certificates.list(account_id=s.account, type=["custom"]))
+    assert len(custom) == len(every) - 1 and all(c.type == "custom" for c in custom), custom
+    cf.mtls_certificates.delete(ca, account_id=s.account)
+
+
+@check
 def client_certificates(s, cf):
     cc = cf.client_certificates
     created = cc.create(zone_id=s.zone, csr=s.csr("CN=billing,O=Example,C=US"), validity_days=30)

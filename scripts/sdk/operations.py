@@ -47,8 +47,12 @@ OPERATIONS += [
     ("origin_tls_client_auth.hostnames.certificates.list", "GET", rf"{AOP}/hostnames/certificates"),
     ("origin_tls_client_auth.hostnames.certificates.get", "GET", rf"{AOP}/hostnames/certificates/{ID}"),
     ("origin_tls_client_auth.hostnames.certificates.delete", "DELETE", rf"{AOP}/hostnames/certificates/{ID}"),
+    ("certificate_authorities.hostname_associations.get", "GET",
+     rf"/zones/{ID}/certificate_authorities/hostname_associations"),
+    ("certificate_authorities.hostname_associations.update", "PUT",
+     rf"/zones/{ID}/certificate_authorities/hostname_associations"),
 ]
-assert len(OPERATIONS) == 36, len(OPERATIONS)
+assert len(OPERATIONS) == 38, len(OPERATIONS)
 
 
 def operation(method, path):
