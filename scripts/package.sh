@@ -36,8 +36,8 @@ check_list() { # package allowed-regex
 check_list cloudflare-mtls-codegen \
   '^(Cargo\.toml|Cargo\.toml\.orig|Cargo\.lock|\.cargo_vcs_info\.json|README\.md|LICENSE-(MIT|APACHE)|src/.*\.rs)$'
 check_list cloudflare-mtls \
-  '^(Cargo\.toml|Cargo\.toml\.orig|Cargo\.lock|\.cargo_vcs_info\.json|README\.md|LICENSE-(MIT|APACHE)|build\.rs|spec/(cloudflare-mtls\.json|overlay\.toml|README\.md)|src/.*\.rs)$'
-for must in build.rs spec/cloudflare-mtls.json spec/overlay.toml src/lib.rs README.md; do
+  '^(Cargo\.toml|Cargo\.toml\.orig|Cargo\.lock|\.cargo_vcs_info\.json|README\.md|LICENSE-(MIT|APACHE)|build\.rs|spec/(cloudflare-mtls\.json|overlay\.toml|upstream-patches\.json|README\.md)|src/.*\.rs)$'
+for must in build.rs spec/cloudflare-mtls.json spec/overlay.toml spec/upstream-patches.json src/lib.rs README.md; do
   grep -qx "$must" target/package/cloudflare-mtls.txt || { echo "error: $must is not packaged" >&2; exit 1; }
 done
 
