@@ -42,5 +42,12 @@ for must in build.rs spec/cloudflare-mtls.json spec/overlay.toml spec/upstream-p
 done
 
 echo "--- cargo package (verify: the packaged library built against the packaged generator)"
+# cargo verifies the library against the generator through a local registry in target/package and
+# unpacks the generator into $CARGO_HOME/registry/src/<hash of that path>/. An unpacked copy of an
+# earlier run with the same version is reused as it is, so the library would be verified against a
+# stale generator: remove our own packages' unpacked copies (crates.io's are left alone).
+for stale in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/cloudflare-mtls-*; do
+  [ -e "$stale" ] && rm -rf "$stale"
+done
 cargo package --locked -p cloudflare-mtls-codegen -p cloudflare-mtls
 ls -l target/package/*.crate
