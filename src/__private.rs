@@ -205,16 +205,20 @@ fn whole<T: DeserializeOwned>(body: &[u8]) -> Result<Envelope<T>, DecodeFailure>
 /// A segment that is `.` or `..` cannot be made safe by encoding (URL parsers remove `%2E%2E` too),
 /// nor can an empty one: [`crate::Call`] refuses such a request before it is sent.
 pub fn encode_path(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    push_encoded_path(&mut out, segment);
+    out
+}
+
+/// Appends `segment` to `out`, percent-encoded as [`encode_path`] does.
+pub(crate) fn push_encoded_path(out: &mut String, segment: &str) {
     // Ids are nearly always unreserved characters, which no encoding changes: copied as they are.
     if segment.bytes().all(|b| UNRESERVED[b as usize]) {
-        return segment.to_string();
+        out.push_str(segment);
+        return;
     }
     let encoded = progenitor_client::encode_path(segment);
-    if encoded.contains('\\') {
-        encoded.replace('\\', "%5C")
-    } else {
-        encoded
-    }
+    out.push_str(&encoded.replace('\\', "%5C"));
 }
 
 /// RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`), which percent-encoding leaves alone.
@@ -260,114 +264,6 @@ impl<T> fmt::Debug for Redacted<'_, T> {
         f.write_str("<redacted>")
     }
 }
-
-/// The functions serde calls for the lenient fields of a received type: `missing` ones give the
-/// default of a required field the response left out, `date` ones read a `date-time` field
-/// leniently. Each names its field for the warning.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __lenient_fields {
-    ($name:ident {
-        $(missing $mf:ident: $mt:ty = $mpath:literal;)*
-        $(date $df:ident: $dt:ty = $dpath:literal;)*
-    }) => {
-        impl $name {
-            $(
-                fn $mf() -> $mt {
-                    $crate::__private::missing($mpath)
-                }
-            )*
-            $(
-                fn $df<'de, D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<$dt, D::Error> {
-                    $crate::__private::lenient_date(d, $dpath)
-                }
-            )*
-        }
-    };
-}
-pub use crate::__lenient_fields as lenient_fields;
-
-/// The impls of a forward-compatible string enum (the enum itself is generated, with an
-/// `Unknown(String)` variant for values this version does not know).
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __string_enum {
-    ($name:ident { $($variant:ident = $value:literal),* $(,)? }) => {
-        impl $name {
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $(Self::$variant => $value,)*
-                    Self::Unknown(v) => v,
-                }
-            }
-        }
-
-        impl ::std::fmt::Display for $name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::std::convert::From<&str> for $name {
-            fn from(value: &str) -> Self {
-                match value {
-                    $($value => Self::$variant,)*
-                    other => Self::Unknown(other.to_string()),
-                }
-            }
-        }
-
-        impl ::std::str::FromStr for $name {
-            type Err = ::std::convert::Infallible;
-            // `Infallible`, not `Self::Err`, and `Ok` in full: a variant may be named `Err` or `Ok`.
-            fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-                ::std::result::Result::Ok(<Self as ::std::convert::From<&str>>::from(s))
-            }
-        }
-
-        impl ::serde::Serialize for $name {
-            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                let s = <::std::string::String as ::serde::Deserialize>::deserialize(d)?;
-                ::std::result::Result::Ok(<Self as ::std::convert::From<&str>>::from(s.as_str()))
-            }
-        }
-
-        impl $crate::__private::ParamValue for $name {
-            fn to_param(&self) -> ::std::string::String {
-                self.as_str().to_string()
-            }
-        }
-    };
-}
-pub use crate::__string_enum as string_enum;
-
-/// The `Deserialize` impl of a union told apart by a string property (the enum is generated, with
-/// an `Unknown(serde_json::Value)` variant for tags this version does not know).
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __tagged_union {
-    ($name:ident, $tag:literal, { $($value:literal => $variant:ident),* $(,)? }) => {
-        impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(d)?;
-                match value.get($tag).and_then(::serde_json::Value::as_str) {
-                    $(::std::option::Option::Some($value) => ::serde_json::from_value(value)
-                        .map(Self::$variant)
-                        .map_err(::serde::de::Error::custom),)*
-                    _ => ::std::result::Result::Ok(Self::Unknown(value)),
-                }
-            }
-        }
-    };
-}
-pub use crate::__tagged_union as tagged_union;
 
 #[cfg(test)]
 mod tests {

@@ -117,14 +117,17 @@ impl<T> std::fmt::Debug for Call<'_, T> {
 }
 
 impl<'a, T> Call<'a, T> {
+    /// A call of the operation at `template`, whose `{parameters}` are filled, in order, with
+    /// `args` percent-encoded (the generated methods are the callers).
     #[doc(hidden)]
     pub fn new(
         client: &'a Client,
         method: Method,
         template: &'static str,
-        path: String,
+        args: &[&str],
         decode: Decode,
     ) -> Self {
+        let path = crate::path::fill(template, args);
         // An empty, blank or dot-segment id would send the request to another resource.
         let problem = crate::path::problem(template, &path);
         Call {

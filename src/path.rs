@@ -8,6 +8,27 @@
 
 use std::borrow::Cow;
 
+/// `template` with its `{parameters}` replaced, in order, by `args`, each percent-encoded into its
+/// segment. A parameter without a value is left empty, which [`problem`] then names.
+pub(crate) fn fill(template: &str, args: &[&str]) -> String {
+    let mut path =
+        String::with_capacity(template.len() + args.iter().map(|a| a.len()).sum::<usize>());
+    let mut args = args.iter();
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        path.push_str(&rest[..start]);
+        if let Some(value) = args.next() {
+            crate::__private::push_encoded_path(&mut path, value);
+        }
+        rest = &rest[start + len + 1..];
+    }
+    path.push_str(rest);
+    path
+}
+
 /// What is wrong with `path`, made from `template`, if anything: the message names the parameter.
 pub(crate) fn problem(template: &str, path: &str) -> Option<String> {
     // Most requests are cleared here: when each parameter is a whole segment, none is empty (no
@@ -152,7 +173,21 @@ fn decode(s: &str) -> Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
-    use super::problem;
+    use super::{fill, problem};
+
+    #[test]
+    fn a_template_is_filled_in_order_with_encoded_values() {
+        assert_eq!(fill(T, &["a", "b"]), "/accounts/a/mtls_certificates/b");
+        assert_eq!(
+            fill(T, &["a/b", "c d\\"]),
+            "/accounts/a%2Fb/mtls_certificates/c%20d%5C"
+        );
+        assert_eq!(fill("/{x}/{x}.pem", &["1", "1"]), "/1/1.pem");
+        // A value left out is empty, which `problem` names.
+        assert_eq!(fill(T, &["a"]), "/accounts/a/mtls_certificates/");
+        assert!(problem(T, &fill(T, &["a"])).is_some());
+        assert_eq!(fill("/plain", &[]), "/plain");
+    }
 
     const T: &str = "/accounts/{account_id}/mtls_certificates/{mtls_certificate_id}";
 

@@ -158,6 +158,39 @@ pub fn three_state(def: &TypeDef, f: &Field) -> bool {
     def.sent && f.nullable && !f.required && !f.api_name.is_empty()
 }
 
+/// How a field's type is wrapped in the generated struct. Decided here once; the emitter spells it
+/// as tokens and the API surface as text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wrap {
+    /// The type itself.
+    Plain,
+    /// `Option<T>`.
+    Option,
+    /// `Nullable<T>` ([`three_state`]).
+    Nullable,
+}
+
+impl Field {
+    /// How this field of `def` is wrapped.
+    pub fn wrap(&self, def: &TypeDef) -> Wrap {
+        if three_state(def, self) {
+            Wrap::Nullable
+        } else if self.optional {
+            Wrap::Option
+        } else {
+            Wrap::Plain
+        }
+    }
+}
+
+impl TypeDef {
+    /// Whether users build values of this type (a request body's type or a parameter struct), so
+    /// that it gets `new` and setters. Received-only types are built by the client from JSON.
+    pub fn built_by_users(&self) -> bool {
+        self.sent || !self.received
+    }
+}
+
 /// The whole model.
 #[derive(Debug, Clone, Default)]
 pub struct Model {
@@ -270,13 +303,17 @@ pub struct Body {
     pub content_type: String,
 }
 
-/// How a response is decoded.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// How a response is decoded: the runtime's `__private::Decode` has the same variants, so that
+/// the emitter only names the one the model chose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decode {
     /// Cloudflare's envelope: `success` checked, `result` returned.
-    EnvelopeResult,
+    Envelope,
+    /// Cloudflare's envelope around a list that is not paged: an absent or `null` `result` is an
+    /// empty list.
+    EnvelopeList,
     /// Cloudflare's envelope with `result_info`: a page of `Page<T>`.
-    EnvelopePage,
+    Page,
     /// The whole JSON body is the result.
     Whole,
     /// A `text/*` body, as a `String`.
@@ -310,7 +347,7 @@ pub struct Operation {
     pub params_struct: Option<String>,
     /// The request body.
     pub body: Option<Body>,
-    /// The result type (the envelope's `result`, a page's item for `EnvelopePage`).
+    /// The result type (the envelope's `result`, a page's item for `Decode::Page`).
     pub result: Ty,
     /// How the response is decoded.
     pub decode: Decode,
@@ -326,7 +363,96 @@ pub struct Operation {
     pub notes: Vec<String>,
 }
 
+/// A method's signature as the model decides it: the emitter spells it as tokens and the API
+/// surface as text, so the two cannot disagree on what a method takes and returns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Signature<'m> {
+    /// The arguments after `&self`, in order.
+    pub args: Vec<Arg<'m>>,
+    /// What the method's call gives.
+    pub output: Output<'m>,
+}
+
+/// One argument of a method.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Arg<'m> {
+    /// The Rust name (perhaps `r#` raw).
+    pub name: &'m str,
+    /// Its type.
+    pub ty: ArgTy<'m>,
+}
+
+/// The type of a method's argument.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ArgTy<'m> {
+    /// `Scope<'_>`: an account or a zone.
+    Scope,
+    /// A scalar taken by value (`i64`, `f64`, `bool`).
+    Value(&'m Ty),
+    /// `&str`.
+    Str,
+    /// A reference to a named type or a request body (`&T`).
+    Ref(&'m Ty),
+    /// Raw request bytes: `impl Into<Bytes>`.
+    Bytes,
+    /// The struct of the query and header parameters, by value.
+    Params(&'m str),
+}
+
+/// What a method's call gives.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Output<'m> {
+    /// One value of the result type.
+    One(&'m Ty),
+    /// One page of the result type (with a `_all` stream beside the method).
+    Page(&'m Ty),
+    /// The raw response bytes.
+    Bytes,
+}
+
 impl Operation {
+    /// The method's signature.
+    pub fn signature(&self) -> Signature<'_> {
+        let mut args = Vec::new();
+        if self.scoping == Scoping::Either {
+            args.push(Arg {
+                name: "scope",
+                ty: ArgTy::Scope,
+            });
+        }
+        for p in &self.path_params {
+            let ty = match &p.ty {
+                t @ (Ty::Integer | Ty::Number | Ty::Bool) => ArgTy::Value(t),
+                t @ Ty::Named(_) => ArgTy::Ref(t),
+                _ => ArgTy::Str,
+            };
+            args.push(Arg { name: &p.name, ty });
+        }
+        match self.body.as_ref().map(|b| &b.ty) {
+            None | Some(Some(Ty::Unit)) => {}
+            Some(Some(t)) => args.push(Arg {
+                name: "body",
+                ty: ArgTy::Ref(t),
+            }),
+            Some(None) => args.push(Arg {
+                name: "body",
+                ty: ArgTy::Bytes,
+            }),
+        }
+        if let Some(ps) = &self.params_struct {
+            args.push(Arg {
+                name: "params",
+                ty: ArgTy::Params(ps),
+            });
+        }
+        let output = match self.decode {
+            Decode::Page => Output::Page(&self.result),
+            Decode::Binary => Output::Bytes,
+            _ => Output::One(&self.result),
+        };
+        Signature { args, output }
+    }
+
     /// The types the method takes and returns: result, body, path, query and header parameters.
     pub fn tys(&self) -> Vec<&Ty> {
         let body = self.body.as_ref().and_then(|b| b.ty.as_ref());

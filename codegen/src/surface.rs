@@ -2,7 +2,7 @@
 //! changes between two of them (`examples/api-diff.rs`): what regenerating from a new document
 //! would do to users' code.
 
-use crate::ir::{Body, Decode, Model, Operation, Resource, Scoping, Ty, TypeKind};
+use crate::ir::{ArgTy, Field, Model, Operation, Output, Resource, Ty, TypeDef, TypeKind, Wrap};
 use crate::{Error, Settings, Spec};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -78,7 +78,7 @@ fn of_model(model: &Model) -> Surface {
     for def in &model.types {
         let (kind, members) = match &def.kind {
             TypeKind::Struct(fields) => (
-                if crate::emit::built_by_users(def) {
+                if def.built_by_users() {
                     BUILT_STRUCT.to_string()
                 } else {
                     "struct".to_string()
@@ -86,14 +86,7 @@ fn of_model(model: &Model) -> Surface {
                 fields
                     .iter()
                     .map(|f| {
-                        let t = ty(model, &f.ty);
-                        let t = if crate::ir::three_state(def, f) {
-                            format!("Nullable<{t}>")
-                        } else if f.optional {
-                            format!("Option<{t}>")
-                        } else {
-                            t
-                        };
+                        let t = field_ty(model, def, f);
                         (
                             ItemKind::Field,
                             format!("{}.{}", def.name, f.name),
@@ -149,51 +142,59 @@ fn of_model(model: &Model) -> Surface {
     s
 }
 
-/// The signature of an operation's method, and of its `_all` stream for a paged list.
+/// The signature of an operation's method, and of its `_all` stream for a paged list, spelled
+/// from the model's [`Signature`](crate::ir::Signature) as a user writes it.
 fn method_signatures(model: &Model, op: &Operation) -> Vec<(String, String)> {
-    let mut args = Vec::new();
-    if op.scoping == Scoping::Either {
-        args.push("scope: Scope".to_string());
-    }
-    for p in &op.path_params {
-        let t = match &p.ty {
-            Ty::Integer => "i64".to_string(),
-            Ty::Number => "f64".to_string(),
-            Ty::Bool => "bool".to_string(),
-            Ty::Named(_) => format!("&{}", ty(model, &p.ty)),
-            _ => "&str".to_string(),
-        };
-        args.push(format!("{}: {t}", p.name));
-    }
-    if let Some(Body { ty: body, .. }) = &op.body {
-        match body {
-            Some(Ty::Unit) => {}
-            Some(t) => args.push(format!("body: &{}", ty(model, t))),
-            None => args.push("body: impl Into<Bytes>".to_string()),
-        }
-    }
-    if let Some(p) = &op.params_struct {
-        args.push(format!("params: {p}"));
-    }
-    let result = ty(model, &op.result);
-    let output = match op.decode {
-        Decode::EnvelopePage => format!("Page<{result}>"),
-        Decode::Binary => "Bytes".to_string(),
-        _ => result.clone(),
+    let sig = op.signature();
+    let args = sig
+        .args
+        .iter()
+        .map(|a| format!("{}: {}", a.name, arg_ty(model, &a.ty)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let output = match sig.output {
+        Output::One(t) => ty(model, t),
+        Output::Page(t) => format!("Page<{}>", ty(model, t)),
+        Output::Bytes => "Bytes".to_string(),
     };
-    let args = args.join(", ");
     let mut out = vec![(
         op.method.clone(),
         format!("fn {}({args}) -> {output}", op.method),
     )];
-    if op.decode == Decode::EnvelopePage {
+    if let Output::Page(item) = sig.output {
         let all = format!("{}_all", op.method);
+        let item = ty(model, item);
         out.push((
             all.clone(),
-            format!("fn {all}({args}) -> PageStream<{result}>"),
+            format!("fn {all}({args}) -> PageStream<{item}>"),
         ));
     }
     out
+}
+
+/// An argument's type as a user writes it.
+fn arg_ty(model: &Model, t: &ArgTy) -> String {
+    match t {
+        ArgTy::Scope => "Scope".to_string(),
+        ArgTy::Value(t) => ty(model, t),
+        ArgTy::Str => "&str".to_string(),
+        ArgTy::Ref(t) => format!("&{}", ty(model, t)),
+        ArgTy::Bytes => "impl Into<Bytes>".to_string(),
+        ArgTy::Params(name) => name.to_string(),
+    }
+}
+
+/// A field's type as a user writes it: the model's [`Wrap`] around its type.
+fn field_ty(model: &Model, def: &TypeDef, f: &Field) -> String {
+    let mut t = ty(model, &f.ty);
+    if f.boxed {
+        t = format!("Box<{t}>");
+    }
+    match f.wrap(def) {
+        Wrap::Plain => t,
+        Wrap::Option => format!("Option<{t}>"),
+        Wrap::Nullable => format!("Nullable<{t}>"),
+    }
 }
 
 /// A type as a user writes it.

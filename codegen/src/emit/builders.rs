@@ -4,15 +4,9 @@
 //! keeps compiling.
 
 use super::{docs, ident, ty_tokens};
-use crate::ir::{three_state, Field, Model, Ty, TypeDef};
+use crate::ir::{three_state, Field, Model, Ty, TypeDef, Wrap};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-
-/// Whether users build values of `def` (a request body's type or a parameter struct), so that it
-/// gets `new` and setters. Received-only types are built by the client from JSON.
-pub fn built_by_users(def: &TypeDef) -> bool {
-    def.sent || !def.received
-}
 
 /// The `impl` with `new` and the setters of a struct users build.
 pub fn constructor_and_setters(model: &Model, def: &TypeDef, fields: &[Field]) -> TokenStream {
@@ -41,6 +35,7 @@ pub fn constructor_and_setters(model: &Model, def: &TypeDef, fields: &[Field]) -
             };
             inits.push(quote!(#fname: #unset));
             setters.push(setter(def, f, arg_ty, convert));
+            setters.extend(option_setter(model, def, f));
         }
     }
     let required: Vec<String> = fields
@@ -103,6 +98,33 @@ fn setter(def: &TypeDef, f: &Field, arg_ty: TokenStream, convert: TokenStream) -
             self
         }
     }
+}
+
+/// The setter of the optional field `f` that takes the `Option` itself (`set_name(Option<String>)`,
+/// as smithy-rs's builders have): for code that holds an optional value already, such as a CLI's
+/// optional flag. Three-state fields have none: their setter takes a `Nullable` already.
+fn option_setter(model: &Model, def: &TypeDef, f: &Field) -> Option<TokenStream> {
+    if f.wrap(def) != Wrap::Option {
+        return None;
+    }
+    let fname = ident(&f.name);
+    let plain = f.name.trim_start_matches("r#");
+    let method = format_ident!("set_{}", plain);
+    let inner = ty_tokens(model, &f.ty, false);
+    let value = match f.boxed {
+        true => quote!(#fname.map(::std::boxed::Box::new)),
+        false => quote!(#fname),
+    };
+    let doc = docs::raw(&format!(
+        "Sets or clears `{plain}`: the setter for a value that is already an `Option`."
+    ));
+    Some(quote! {
+        #doc
+        pub fn #method(mut self, #fname: ::std::option::Option<#inner>) -> Self {
+            self.#fname = #value;
+            self
+        }
+    })
 }
 
 /// The argument type for field `f` of `def` and the expression that turns the argument (named as

@@ -18,21 +18,9 @@ pub fn attrs(text: &str) -> TokenStream {
     quote!(#(#attrs)*)
 }
 
-/// `#[doc = "…"]` attributes for text written by the generator itself (links kept).
+/// `#[doc = "…"]` attributes for text written by the generator itself (links kept), one per line.
 pub fn raw(text: &str) -> TokenStream {
-    let mut lines = Vec::new();
-    let mut in_fence = false;
-    for line in text.lines() {
-        if line.trim_start().starts_with("```") {
-            in_fence = !in_fence;
-        }
-        if in_fence || line.trim_start().starts_with("```") {
-            lines.push(line.to_string());
-        } else {
-            lines.extend(wrap(line));
-        }
-    }
-    let attrs = lines.iter().map(|l| {
+    let attrs = text.lines().map(|l| {
         let l = if l.is_empty() {
             String::new()
         } else {
@@ -75,7 +63,7 @@ pub fn clean(text: &str) -> Vec<String> {
         if in_fence {
             out.push(line.to_string());
         } else {
-            out.extend(wrap(&escape_line(trimmed)));
+            out.push(escape_line(trimmed));
         }
     }
     if in_fence {
@@ -90,17 +78,16 @@ pub fn clean(text: &str) -> Vec<String> {
     out
 }
 
-/// The width doc text is wrapped at (the text itself; the comment's indentation comes on top).
-const WIDTH: usize = 96;
-
-/// `line` wrapped at [`WIDTH`], breaking only where Markdown reads the next line as going on:
+/// `line` wrapped at `width` columns, breaking only where Markdown reads the next line as going on:
 /// never before a word that would start a list, a heading, a quote or a table row. A list item's
 /// lines after the first are indented to its text. Tables, headings and indented lines are left
 /// whole.
 ///
 /// Hand-written rather than `textwrap`, which does not know which breaks change Markdown.
-fn wrap(line: &str) -> Vec<String> {
-    if line.chars().count() <= WIDTH || line.starts_with(['|', '#', ' ']) {
+/// The doc attributes hold each line whole: the layout step wraps them at the width their
+/// indentation leaves ([`super::layout`]).
+pub fn wrap(line: &str, width: usize) -> Vec<String> {
+    if line.chars().count() <= width || line.starts_with(['|', '#', ' ']) {
         return vec![line.to_string()];
     }
     let indent = " ".repeat(list_marker_len(line));
@@ -112,7 +99,7 @@ fn wrap(line: &str) -> Vec<String> {
             current.push_str(word);
             continue;
         }
-        let fits = current.chars().count() + 1 + word.chars().count() <= WIDTH;
+        let fits = current.chars().count() + 1 + word.chars().count() <= width;
         if fits || word.is_empty() || starts_block(word) {
             current.push(' ');
             current.push_str(word);
@@ -281,6 +268,9 @@ fn url_at(s: &str) -> Option<usize> {
 mod tests {
     use super::*;
 
+    /// A width to wrap at in these tests.
+    const WIDTH: usize = 96;
+
     #[test]
     fn escapes_markdown_and_wraps_urls() {
         assert_eq!(
@@ -303,13 +293,13 @@ mod tests {
             "word ".repeat(17).trim(),
             "more ".repeat(10).trim()
         );
-        for line in clean(&long) {
+        for line in wrap(&clean(&long)[0], WIDTH) {
             assert!(line.chars().count() <= WIDTH, "{line}");
             assert!(!line.starts_with(['-', '#']), "{line}");
         }
-        assert_eq!(clean(&long).join(" "), long);
+        assert_eq!(wrap(&clean(&long)[0], WIDTH).join(" "), long);
         let item = format!("- {}", "word ".repeat(30).trim());
-        let lines = clean(&item);
+        let lines = wrap(&clean(&item)[0], WIDTH);
         assert!(
             lines.len() > 1 && lines[1..].iter().all(|l| l.starts_with("  w")),
             "{lines:?}"
@@ -319,7 +309,7 @@ mod tests {
             "{} [a b c](https://x.y/z) `d e f` [g h",
             "word ".repeat(18).trim()
         );
-        let lines = clean(&linked);
+        let lines = wrap(&clean(&linked)[0], WIDTH);
         assert_eq!(
             lines[1], "[a b c](https://x.y/z) `d e f` \\[g h",
             "{lines:?}"
@@ -348,7 +338,7 @@ mod tests {
             item in proptest::bool::ANY,
         ) {
             let line = format!("{}{}", if item { "- " } else { "" }, words.join(" "));
-            let lines = wrap(&line);
+            let lines = wrap(&line, WIDTH);
             let indent = list_marker_len(&line);
             let rejoined: Vec<&str> = lines
                 .iter()

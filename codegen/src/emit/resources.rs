@@ -1,7 +1,9 @@
 //! Emits the resource handles (`client.mtls_certificates().associations()`) and their methods.
 
 use super::{docs, ident, ty_tokens};
-use crate::ir::{Alias, Body, Decode, Model, Operation, Param, Resource, Scoping, Ty};
+use crate::ir::{
+    template_params, Alias, ArgTy, Decode, Model, Operation, Output, Param, Resource, Scoping, Ty,
+};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -84,37 +86,52 @@ fn deprecated_attr(note: Option<&str>) -> Option<TokenStream> {
     note.map(|n| quote!(#[deprecated(note = #n)]))
 }
 
-/// A method's arguments, its return type, and the type of its result (a page's item).
+/// A method's arguments, its return type, and the type of its result (a page's item), spelled from
+/// the model's [`Signature`](crate::ir::Signature).
 fn signature(model: &Model, op: &Operation) -> (Vec<TokenStream>, TokenStream, TokenStream) {
-    let mut args = Vec::new();
-    if op.scoping == Scoping::Either {
-        args.push(quote!(scope: crate::Scope<'_>));
-    }
-    for p in &op.path_params {
-        let n = ident(&p.name);
-        let t = path_param_type(model, p);
-        args.push(quote!(#n: #t));
-    }
-    let body_arg = op.body.as_ref().and_then(|b| match &b.ty {
-        Some(Ty::Unit) => None,
-        Some(t) => {
+    let sig = op.signature();
+    let args = sig
+        .args
+        .iter()
+        .map(|a| {
+            let n = ident(a.name);
+            let t = arg_ty(model, &a.ty);
+            quote!(#n: #t)
+        })
+        .collect();
+    let (output, result) = match sig.output {
+        Output::One(t) => {
             let t = ty_tokens(model, t, true);
-            Some(quote!(body: &#t))
+            (t.clone(), t)
         }
-        None => Some(quote!(body: impl ::std::convert::Into<crate::__private::Bytes>)),
-    });
-    args.extend(body_arg);
-    if let Some(ps) = &op.params_struct {
-        let ps = format_ident!("{}", ps);
-        args.push(quote!(params: super::types::#ps));
-    }
-    let result = ty_tokens(model, &op.result, true);
-    let output = match op.decode {
-        Decode::EnvelopePage => quote!(crate::Page<#result>),
-        Decode::Binary => quote!(crate::__private::Bytes),
-        _ => result.clone(),
+        Output::Page(t) => {
+            let t = ty_tokens(model, t, true);
+            (quote!(crate::Page<#t>), t)
+        }
+        Output::Bytes => {
+            let t = ty_tokens(model, &op.result, true);
+            (quote!(crate::__private::Bytes), t)
+        }
     };
     (args, output, result)
+}
+
+/// An argument's type as tokens.
+fn arg_ty(model: &Model, t: &ArgTy) -> TokenStream {
+    match t {
+        ArgTy::Scope => quote!(crate::Scope<'_>),
+        ArgTy::Value(t) => ty_tokens(model, t, true),
+        ArgTy::Str => quote!(&str),
+        ArgTy::Ref(t) => {
+            let t = ty_tokens(model, t, true);
+            quote!(&#t)
+        }
+        ArgTy::Bytes => quote!(impl ::std::convert::Into<crate::__private::Bytes>),
+        ArgTy::Params(name) => {
+            let name = format_ident!("{}", name);
+            quote!(super::types::#name)
+        }
+    }
 }
 
 /// A deprecated old name of an operation that moved: the same signature, calling the operation
@@ -148,7 +165,7 @@ fn alias_method(model: &Model, a: &Alias) -> TokenStream {
             self.client #(#accessors)* .#target(#(#arg_names),*)
         }
     };
-    if op.decode == Decode::EnvelopePage {
+    if op.decode == Decode::Page {
         let all = format_ident!("{}_all", a.method);
         let target_all = format_ident!("{}_all", op.method);
         let note = format!("use `{new_path}_all` instead");
@@ -173,18 +190,10 @@ fn method(model: &Model, op: &Operation) -> TokenStream {
     let doc = method_doc(op);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let (args, output, result) = signature(model, op);
-    let decode = match op.decode {
-        // A list that is not paged: an absent or null `result` is empty.
-        Decode::EnvelopeResult if matches!(op.result, Ty::Vec(_)) => quote!(EnvelopeList),
-        Decode::EnvelopeResult => quote!(Envelope),
-        Decode::EnvelopePage => quote!(Page),
-        Decode::Whole => quote!(Whole),
-        Decode::Text => quote!(Text),
-        Decode::Binary => quote!(Binary),
-        Decode::Empty => quote!(Empty),
-    };
+    // The runtime's `Decode` has the model's variants, by the same names.
+    let decode = format_ident!("{}", format!("{:?}", op.decode));
     let http = format_ident!("{}", op.http_method);
-    let (template, lets, path_expr) = path_tokens(op);
+    let (template, values) = path_tokens(op);
     let mut chain = Vec::new();
     for q in &op.query {
         chain.push(param_call(model, q, "query"));
@@ -204,18 +213,17 @@ fn method(model: &Model, op: &Operation) -> TokenStream {
         #doc
         #deprecated
         pub fn #name(&self, #(#args),*) -> crate::Call<'a, #output> {
-            #lets
             crate::Call::new(
                 self.client,
                 crate::__private::Method::#http,
                 #template,
-                #path_expr,
+                &[#(#values),*],
                 crate::__private::Decode::#decode,
             )
             #(#chain)*
         }
     };
-    if op.decode == Decode::EnvelopePage {
+    if op.decode == Decode::Page {
         let all = format_ident!("{}_all", op.method);
         let allow = op.deprecated.then(|| quote!(#[allow(deprecated)]));
         let arg_names: Vec<TokenStream> = args_names(op);
@@ -235,85 +243,42 @@ fn method(model: &Model, op: &Operation) -> TokenStream {
     out
 }
 
+/// The argument names of a method, to pass them on.
 fn args_names(op: &Operation) -> Vec<TokenStream> {
-    let mut v = Vec::new();
-    if op.scoping == Scoping::Either {
-        v.push(quote!(scope));
-    }
-    for p in &op.path_params {
-        let n = ident(&p.name);
-        v.push(quote!(#n));
-    }
-    if let Some(Body { ty, .. }) = &op.body {
-        if ty.as_ref() != Some(&Ty::Unit) {
-            v.push(quote!(body));
-        }
-    }
-    if op.params_struct.is_some() {
-        v.push(quote!(params));
-    }
-    v
+    op.signature()
+        .args
+        .iter()
+        .map(|a| {
+            let n = ident(a.name);
+            quote!(#n)
+        })
+        .collect()
 }
 
-fn path_param_type(model: &Model, p: &Param) -> TokenStream {
-    match &p.ty {
-        Ty::Integer => quote!(i64),
-        Ty::Number => quote!(f64),
-        Ty::Bool => quote!(bool),
-        Ty::Named(_) => {
-            let t = ty_tokens(model, &p.ty, true);
-            quote!(&#t)
-        }
-        _ => quote!(&str),
-    }
-}
-
-/// The path template literal, the statements that percent-encode each path value into a local of
-/// the same name, and the `format!` expression that fills the template from those locals.
-fn path_tokens(op: &Operation) -> (TokenStream, TokenStream, TokenStream) {
-    let mut fmt = String::new();
-    let mut lets = Vec::new();
+/// The path template literal (with the scope's segments first, for `Scoping::Either`) and the
+/// values of its parameters in template order ([`template_params`]), which the runtime
+/// percent-encodes into them.
+fn path_tokens(op: &Operation) -> (String, Vec<TokenStream>) {
     let mut template = op.path.clone();
+    let mut values = Vec::new();
     if op.scoping == Scoping::Either {
-        fmt.push_str("/{accounts_or_zones}/{account_or_zone_id}");
-        lets.push(quote! {
-            let accounts_or_zones = scope.segment();
-            let account_or_zone_id = crate::__private::encode_path(scope.id());
-        });
         template = format!("/{{accounts_or_zones}}/{{account_or_zone_id}}{template}");
+        values.push(quote!(scope.segment()));
+        values.push(quote!(scope.id()));
     }
-    let mut rest = op.path.as_str();
-    let mut encoded = std::collections::BTreeSet::new();
-    while let Some(start) = rest.find('{') {
-        fmt.push_str(&rest[..start].replace('}', "}}"));
-        let Some(len) = rest[start..].find('}') else {
-            break;
+    for name in template_params(&op.path) {
+        // The shaping stage gives every parameter of the template a `Param`.
+        let Some(p) = op.path_params.iter().find(|p| p.api_name == name) else {
+            values.push(quote!(""));
+            continue;
         };
-        let pname = &rest[start + 1..start + len];
-        let p = op.path_params.iter().find(|p| p.api_name == pname);
-        let rust = p
-            .map(|p| p.name.clone())
-            .unwrap_or_else(|| crate::naming::snake(pname));
-        let n = ident(&rust);
-        fmt.push_str(&format!("{{{}}}", rust.trim_start_matches("r#")));
-        rest = &rest[start + len + 1..];
-        if !encoded.insert(rust.clone()) {
-            continue; // the same parameter twice in one path
-        }
-        lets.push(match p.map(|p| &p.ty) {
-            Some(Ty::String) | Some(Ty::Any) | None => {
-                quote!(let #n = crate::__private::encode_path(#n);)
-            }
-            _ => quote!(let #n = crate::__private::encode_path(&#n.to_string());),
+        let n = ident(&p.name);
+        values.push(match p.ty {
+            Ty::String | Ty::Any => quote!(#n),
+            _ => quote!(&#n.to_string()),
         });
     }
-    fmt.push_str(&rest.replace('{', "{{").replace('}', "}}"));
-    let path = if lets.is_empty() {
-        quote!(::std::string::String::from(#fmt))
-    } else {
-        quote!(::std::format!(#fmt))
-    };
-    (quote!(#template), quote!(#(#lets)*), path)
+    (template, values)
 }
 
 fn param_call(model: &Model, p: &Param, kind: &str) -> TokenStream {
@@ -368,11 +333,11 @@ fn method_doc(op: &Operation) -> TokenStream {
         ours.push(format!("`{} {}`.", op.http_method, op.path));
     }
     match op.decode {
-        Decode::EnvelopePage => ours.push(format!(
+        Decode::Page => ours.push(format!(
             "Returns one page; [`{m}_all`](Self::{m}_all) streams every item.",
             m = op.method
         )),
-        Decode::EnvelopeResult if matches!(op.result, Ty::Vec(_)) => {
+        Decode::EnvelopeList => {
             ours.push("The API does not page this list: every item comes in one response.".into())
         }
         _ => {}

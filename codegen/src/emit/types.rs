@@ -1,9 +1,9 @@
 //! Emits the `types` module: structs, forward-compatible enums, unions and aliases.
 
-use super::builders::{built_by_users, constructor_and_setters};
+use super::builders::constructor_and_setters;
 use super::{docs, ident, ty_tokens};
-use crate::ir::{three_state, Field, Model, Ty, TypeDef, TypeKind};
-use proc_macro2::TokenStream;
+use crate::ir::{three_state, Field, Model, Ty, TypeDef, TypeKind, Wrap};
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 /// The types of the `types` module in the order they are emitted: sorted by name.
@@ -24,27 +24,7 @@ pub fn item(model: &Model, def: &TypeDef) -> TokenStream {
     let doc = type_doc(def);
     match &def.kind {
         TypeKind::Struct(fields) => emit_struct(model, def, fields),
-        TypeKind::Enum(variants) => {
-            let vs = variants.iter().map(|(v, wire)| {
-                let v = format_ident!("{}", v);
-                let vdoc = docs::attrs(&format!("`{wire}`"));
-                quote!(#vdoc #v,)
-            });
-            let pairs = variants.iter().map(|(v, wire)| {
-                let v = format_ident!("{}", v);
-                quote!(#v = #wire)
-            });
-            quote! {
-                #doc
-                #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-                pub enum #name {
-                    #(#vs)*
-                    /// A value this version of the client does not know, kept as received.
-                    Unknown(::std::string::String),
-                }
-                crate::__private::string_enum!(#name { #(#pairs),* });
-            }
-        }
+        TypeKind::Enum(variants) => string_enum(&name, doc, variants),
         TypeKind::Union(variants) => {
             let vs = variants.iter().map(|(v, t)| {
                 let v = format_ident!("{}", v);
@@ -70,11 +50,15 @@ pub fn item(model: &Model, def: &TypeDef) -> TokenStream {
             });
             let pairs = variants.iter().map(|(v, value, _)| {
                 let v = format_ident!("{}", v);
-                quote!(#value => #v)
+                quote! {
+                    ::std::option::Option::Some(#value) => {
+                        ::serde_json::from_value(value).map(Self::#v)
+                    }
+                }
             });
             let unknown_doc =
                 format!(" A `{tag}` this version of the client does not know, kept as received.");
-            // `tagged_union!` implements `Deserialize` (the tag decides, unknown tags are kept).
+            // `Deserialize` is written out below: the tag decides, unknown tags are kept.
             let derives = if def.sent {
                 quote!(#[derive(Debug, Clone, PartialEq, ::serde::Serialize)] #[serde(untagged)])
             } else {
@@ -94,12 +78,105 @@ pub fn item(model: &Model, def: &TypeDef) -> TokenStream {
                     Unknown(::serde_json::Value),
                 }
                 #decodes
-                crate::__private::tagged_union!(#name, #tag, { #(#pairs),* });
+                impl<'de> ::serde::Deserialize<'de> for #name {
+                    fn deserialize<D>(d: D) -> ::std::result::Result<Self, D::Error>
+                    where
+                        D: ::serde::Deserializer<'de>,
+                    {
+                        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(d)?;
+                        let variant = match value.get(#tag).and_then(::serde_json::Value::as_str) {
+                            #(#pairs,)*
+                            _ => return ::std::result::Result::Ok(Self::Unknown(value)),
+                        };
+                        variant.map_err(::serde::de::Error::custom)
+                    }
+                }
             }
         }
         TypeKind::Alias(t) => {
             let t = ty_tokens(model, t, false);
             quote! { #doc pub type #name = #t; }
+        }
+    }
+}
+
+/// A forward-compatible string enum: its variants, an `Unknown(String)` variant for values this
+/// version does not know, and its impls written out (the wire value both ways, `Display`,
+/// `FromStr`, serde, and sending it as a parameter).
+fn string_enum(name: &Ident, doc: TokenStream, variants: &[(String, String)]) -> TokenStream {
+    let idents: Vec<Ident> = variants
+        .iter()
+        .map(|(v, _)| format_ident!("{}", v))
+        .collect();
+    let wires: Vec<&String> = variants.iter().map(|(_, wire)| wire).collect();
+    let vdocs = wires.iter().map(|wire| docs::attrs(&format!("`{wire}`")));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(#vdocs #idents,)*
+            /// A value this version of the client does not know, kept as received.
+            Unknown(::std::string::String),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#idents => #wires,)*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl ::std::convert::From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#wires => Self::#idents,)*
+                    other => Self::Unknown(other.to_string()),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::convert::Infallible;
+
+            // `Infallible` rather than `Self::Err`, and `Ok` in full: a variant may be named `Err`
+            // or `Ok`.
+            fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
+                ::std::result::Result::Ok(Self::from(s))
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error>
+            where
+                S: ::serde::Serializer,
+            {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D>(d: D) -> ::std::result::Result<Self, D::Error>
+            where
+                D: ::serde::Deserializer<'de>,
+            {
+                let value = <::std::string::String as ::serde::Deserialize>::deserialize(d)?;
+                ::std::result::Result::Ok(Self::from(value.as_str()))
+            }
+        }
+
+        impl crate::__private::ParamValue for #name {
+            fn to_param(&self) -> ::std::string::String {
+                self.as_str().to_string()
+            }
         }
     }
 }
@@ -134,108 +211,137 @@ const THREE_STATE_DOC: &str = "Three-state: `Nullable::Absent` (the default) lea
 fn emit_struct(model: &Model, def: &TypeDef, fields: &[Field]) -> TokenStream {
     let name = format_ident!("{}", def.name);
     let doc = type_doc(def);
-    let secret = fields.iter().any(|f| f.secret);
-    let default = fields
+    let derives = struct_derives(def, fields);
+    let (_, serde_other_way) = serde_derives(def);
+    let fields_tokens = fields.iter().map(|f| field(model, def, f));
+    let builders = def
+        .built_by_users()
+        .then(|| constructor_and_setters(model, def, fields));
+    let debug = fields
         .iter()
-        .all(|f| f.optional || matches!(f.ty, Ty::Map(_)));
-    let mut derives = vec![quote!(Clone), quote!(PartialEq)];
-    if !secret {
-        derives.insert(0, quote!(Debug));
-    }
-    if default {
-        derives.push(quote!(Default));
-    }
-    let (serde_derives, serde_other_way) = serde_derives(def);
-    derives.extend(serde_derives);
-    let field_tokens = fields.iter().map(|f| {
-        let fname = ident(&f.name);
-        // `missing_docs` holds for every field: a doc that cleans to nothing gets the placeholder.
-        let own = match docs::clean(&f.doc).is_empty() {
-            true => format!("The `{}` field.", f.api_name),
-            false => f.doc.clone(),
-        };
-        let fdoc = if three_state(def, f) {
-            docs::attrs(&format!("{own}\n\n{THREE_STATE_DOC}"))
-        } else {
-            docs::attrs(&own)
-        };
-        let mut t = ty_tokens(model, &f.ty, false);
-        if f.boxed {
-            t = quote!(::std::boxed::Box<#t>);
-        }
-        let nullable = three_state(def, f);
-        if nullable {
-            t = quote!(crate::Nullable<#t>);
-        } else if f.optional {
-            t = quote!(::std::option::Option<#t>);
-        }
-        let serde = if !(def.sent || def.received) {
-            quote!()
-        } else if f.api_name.is_empty() {
-            quote!(#[serde(flatten)])
-        } else {
-            let mut parts = Vec::new();
-            if f.name.trim_start_matches("r#") != f.api_name {
-                let api = &f.api_name;
-                parts.push(quote!(rename = #api));
-            }
-            let lenient = lenient(def, f);
-            if let Some(date) = &lenient.date {
-                let with = format!("{}::{date}", def.name);
-                parts.push(quote!(deserialize_with = #with));
-            }
-            if let Some(missing) = &lenient.missing {
-                let default = format!("{}::{missing}", def.name);
-                parts.push(quote!(default = #default));
-            } else if nullable {
-                parts.push(quote!(default));
-                parts.push(quote!(skip_serializing_if = "crate::Nullable::is_absent"));
-            } else if f.optional {
-                parts.push(quote!(default));
-                if !f.required {
-                    parts.push(quote!(
-                        skip_serializing_if = "::std::option::Option::is_none"
-                    ));
-                }
-            }
-            if parts.is_empty() {
-                quote!()
-            } else {
-                quote!(#[serde(#(#parts),*)])
-            }
-        };
-        quote! { #fdoc #serde pub #fname: #t, }
-    });
-    let debug = secret.then(|| {
-        let name_str = &def.name;
-        let entries = fields.iter().map(|f| {
-            let fname = ident(&f.name);
-            let label = &f.name;
-            if f.secret {
-                quote!(.field(#label, &crate::__private::Redacted(&self.#fname)))
-            } else {
-                quote!(.field(#label, &self.#fname))
-            }
-        });
-        quote! {
-            impl ::std::fmt::Debug for #name {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.debug_struct(#name_str) #(#entries)* .finish()
-                }
-            }
-        }
-    });
+        .any(|f| f.secret)
+        .then(|| redacting_debug(def, fields));
     let lenient_fns = lenient_fns(model, def, fields);
-    let builders = built_by_users(def).then(|| constructor_and_setters(model, def, fields));
     quote! {
         #doc
         #[derive(#(#derives),*)]
         #serde_other_way
         #[non_exhaustive]
-        pub struct #name { #(#field_tokens)* }
+        pub struct #name { #(#fields_tokens)* }
         #builders
         #debug
         #lenient_fns
+    }
+}
+
+/// The derives of a struct: `Debug` unless a field is a secret (it gets [`redacting_debug`]),
+/// `Default` when every field has one, and its serde derives.
+fn struct_derives(def: &TypeDef, fields: &[Field]) -> Vec<TokenStream> {
+    let mut derives = Vec::new();
+    if !fields.iter().any(|f| f.secret) {
+        derives.push(quote!(Debug));
+    }
+    derives.extend([quote!(Clone), quote!(PartialEq)]);
+    if fields
+        .iter()
+        .all(|f| f.optional || matches!(f.ty, Ty::Map(_)))
+    {
+        derives.push(quote!(Default));
+    }
+    derives.extend(serde_derives(def).0);
+    derives
+}
+
+/// One field of a struct: its doc, its serde attribute and its type.
+fn field(model: &Model, def: &TypeDef, f: &Field) -> TokenStream {
+    let fname = ident(&f.name);
+    // `missing_docs` holds for every field: a doc that cleans to nothing gets the placeholder.
+    let own = match docs::clean(&f.doc).is_empty() {
+        true => format!("The `{}` field.", f.api_name),
+        false => f.doc.clone(),
+    };
+    let wrap = f.wrap(def);
+    let fdoc = match wrap {
+        Wrap::Nullable => docs::attrs(&format!("{own}\n\n{THREE_STATE_DOC}")),
+        Wrap::Plain | Wrap::Option => docs::attrs(&own),
+    };
+    let mut t = ty_tokens(model, &f.ty, false);
+    if f.boxed {
+        t = quote!(::std::boxed::Box<#t>);
+    }
+    let t = match wrap {
+        Wrap::Plain => t,
+        Wrap::Option => quote!(::std::option::Option<#t>),
+        Wrap::Nullable => quote!(crate::Nullable<#t>),
+    };
+    let serde = serde_attr(def, f);
+    quote! { #fdoc #serde pub #fname: #t, }
+}
+
+/// The `#[serde(...)]` attribute of a field, if it needs one: its wire name, its lenient
+/// functions, and how an absent value reads and is left out.
+fn serde_attr(def: &TypeDef, f: &Field) -> TokenStream {
+    if !(def.sent || def.received) {
+        return quote!();
+    }
+    if f.api_name.is_empty() {
+        return quote!(#[serde(flatten)]);
+    }
+    let mut parts = Vec::new();
+    if f.name.trim_start_matches("r#") != f.api_name {
+        let api = &f.api_name;
+        parts.push(quote!(rename = #api));
+    }
+    let lenient = lenient(def, f);
+    if let Some(date) = &lenient.date {
+        let with = format!("{}::{date}", def.name);
+        parts.push(quote!(deserialize_with = #with));
+    }
+    match (&lenient.missing, f.wrap(def)) {
+        (Some(missing), _) => {
+            let default = format!("{}::{missing}", def.name);
+            parts.push(quote!(default = #default));
+        }
+        (None, Wrap::Nullable) => {
+            parts.push(quote!(default));
+            parts.push(quote!(skip_serializing_if = "crate::Nullable::is_absent"));
+        }
+        (None, Wrap::Option) => {
+            parts.push(quote!(default));
+            if !f.required {
+                parts.push(quote!(
+                    skip_serializing_if = "::std::option::Option::is_none"
+                ));
+            }
+        }
+        (None, Wrap::Plain) => {}
+    }
+    if parts.is_empty() {
+        quote!()
+    } else {
+        quote!(#[serde(#(#parts),*)])
+    }
+}
+
+/// `Debug` for a struct with a secret field: the secret printed as `<redacted>`.
+fn redacting_debug(def: &TypeDef, fields: &[Field]) -> TokenStream {
+    let name = format_ident!("{}", def.name);
+    let name_str = &def.name;
+    let entries = fields.iter().map(|f| {
+        let fname = ident(&f.name);
+        let label = &f.name;
+        if f.secret {
+            quote!(.field(#label, &crate::__private::Redacted(&self.#fname)))
+        } else {
+            quote!(.field(#label, &self.#fname))
+        }
+    });
+    quote! {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#name_str) #(#entries)* .finish()
+            }
+        }
     }
 }
 
@@ -272,17 +378,23 @@ fn lenient(def: &TypeDef, f: &Field) -> Lenient {
     }
 }
 
-/// The `lenient_fields!` invocation of a received struct, if any field needs one.
+/// The functions serde calls for the lenient fields of a received struct (its `default = ` and
+/// `deserialize_with = ` attributes name them), if any field needs one.
 fn lenient_fns(model: &Model, def: &TypeDef, fields: &[Field]) -> TokenStream {
-    let mut missing = Vec::new();
-    let mut dates = Vec::new();
+    let mut fns = Vec::new();
     for f in fields {
         let l = lenient(def, f);
         let path = format!("{}.{}", def.name, f.api_name);
         let t = ty_tokens(model, &f.ty, false);
         if let Some(m) = l.missing {
             let m = format_ident!("{}", m);
-            missing.push(quote!(missing #m: #t = #path;));
+            let doc = format!(" The value of `{path}` when a response leaves it out (logged).");
+            fns.push(quote! {
+                #[doc = #doc]
+                fn #m() -> #t {
+                    crate::__private::missing(#path)
+                }
+            });
         }
         if let Some(d) = l.date {
             let d = format_ident!("{}", d);
@@ -291,12 +403,25 @@ fn lenient_fns(model: &Model, def: &TypeDef, fields: &[Field]) -> TokenStream {
             } else {
                 t
             };
-            dates.push(quote!(date #d: #t = #path;));
+            let doc = format!(" Reads `{path}` leniently: a date that does not parse is logged.");
+            fns.push(quote! {
+                #[doc = #doc]
+                fn #d<'de, D>(d: D) -> ::std::result::Result<#t, D::Error>
+                where
+                    D: ::serde::Deserializer<'de>,
+                {
+                    crate::__private::lenient_date(d, #path)
+                }
+            });
         }
     }
-    if missing.is_empty() && dates.is_empty() {
+    if fns.is_empty() {
         return quote!();
     }
     let name = format_ident!("{}", def.name);
-    quote!(crate::__private::lenient_fields!(#name { #(#missing)* #(#dates)* });)
+    quote! {
+        impl #name {
+            #(#fns)*
+        }
+    }
 }

@@ -50,12 +50,11 @@ pub fn add(resources: &mut Vec<Resource>, overlay: &Overlay, degraded: &mut Vec<
         let mut segs: Vec<String> = old.split('.').map(naming::snake).collect();
         let method = segs.pop().unwrap_or_default();
         let node = node_at(&mut root, &segs, &mut struct_names);
-        let paged = op.decode == crate::ir::Decode::EnvelopePage;
+        let paged = op.decode == crate::ir::Decode::Page;
         let taken = |name: &str| {
             node.operations.iter().any(|o| {
                 o.method == name
-                    || (o.decode == crate::ir::Decode::EnvelopePage
-                        && format!("{}_all", o.method) == name)
+                    || (o.decode == crate::ir::Decode::Page && format!("{}_all", o.method) == name)
             }) || node.children.iter().any(|c| c.name == name)
                 || node.aliases.iter().any(|a| a.method == name)
         };

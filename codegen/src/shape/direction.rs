@@ -117,7 +117,7 @@ mod tests {
                 content_type: "application/json".into(),
             }),
             result: named(2),
-            decode: Decode::EnvelopeResult,
+            decode: Decode::Envelope,
             summary: None,
             description: None,
             deprecated: false,

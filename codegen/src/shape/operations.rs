@@ -305,19 +305,24 @@ impl<'a, 'o> Shaper<'a, 'o> {
                 self.types.ty(schema, &format!("{ctx}Response"), false)?,
                 Decode::Whole,
             ),
-            ResponseBody::Envelope { result: None, .. } => (Ty::Unit, Decode::EnvelopeResult),
+            ResponseBody::Envelope { result: None, .. } => (Ty::Unit, Decode::Envelope),
             ResponseBody::Envelope {
                 result: Some(result),
                 result_info,
             } => match &result.kind {
                 Kind::Array(items) if has_page && *result_info => (
                     self.types.ty(items, &format!("{ctx}Item"), false)?,
-                    Decode::EnvelopePage,
+                    Decode::Page,
                 ),
-                _ => (
-                    self.types.ty(result, &format!("{ctx}Result"), false)?,
-                    Decode::EnvelopeResult,
-                ),
+                _ => {
+                    let ty = self.types.ty(result, &format!("{ctx}Result"), false)?;
+                    // A list that is not paged: an absent or null `result` is empty.
+                    let decode = match ty {
+                        Ty::Vec(_) => Decode::EnvelopeList,
+                        _ => Decode::Envelope,
+                    };
+                    (ty, decode)
+                }
             },
         })
     }

@@ -28,7 +28,7 @@ pub fn describe(defs: &mut [TypeDef], resources: &[Resource]) {
         for op in &r.operations {
             let method = link(&r.struct_name, &op.method, "super::resources");
             if let Some(id) = op.result.named_inside() {
-                let list = op.decode == Decode::EnvelopePage || matches!(op.result, Ty::Vec(_));
+                let list = op.decode == Decode::Page || matches!(op.result, Ty::Vec(_));
                 let u = uses.entry(id).or_default();
                 push(if list { &mut u.listed } else { &mut u.returned }, &method);
             }

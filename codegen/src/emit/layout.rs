@@ -1,0 +1,186 @@
+//! The last step of emitting: items formatted with prettyplease where they will stand (so that
+//! lines are broken at their real indentation), a blank line between items, and doc comments
+//! wrapped to the width that is left at their indentation.
+
+use super::docs;
+
+/// The column no generated line goes past, unless it holds one unit of doc text that cannot be
+/// broken (a link to a long URL).
+pub const MAX_WIDTH: usize = 100;
+
+/// A stand-in item that marks where a blank line goes (the items `spread` puts in): prettyplease
+/// prints it on a line of its own, which is then emptied. Nothing else in generated code has this
+/// name.
+const BLANK_MARK: &str = "const __BLANK_LINE_MARK: () = ();";
+
+/// `file`'s items formatted as they stand `depth` modules deep, with a blank line between them
+/// (and between the items of each `impl` and inline module), and their doc comments wrapped.
+pub fn format_items(mut file: syn::File, depth: usize) -> String {
+    spread(&mut file.items);
+    for _ in 0..depth {
+        let items = std::mem::take(&mut file.items);
+        file.items = vec![syn::Item::Mod(wrapper(items))];
+    }
+    let text = prettyplease::unparse(&file);
+    let lines: Vec<&str> = text.lines().collect();
+    // The wrapper modules' own lines: `mod __layout {` at the top and `}` at the bottom.
+    let inner = lines
+        .get(depth..lines.len().saturating_sub(depth))
+        .unwrap_or_default();
+    let mut out = String::with_capacity(text.len());
+    let mut fence = false;
+    for line in inner {
+        if line.trim() == BLANK_MARK {
+            out.push('\n');
+            continue;
+        }
+        push_line(&mut out, line, &mut fence);
+    }
+    out
+}
+
+/// An inline module around `items`, for formatting only.
+fn wrapper(items: Vec<syn::Item>) -> syn::ItemMod {
+    syn::ItemMod {
+        attrs: Vec::new(),
+        vis: syn::Visibility::Inherited,
+        unsafety: None,
+        mod_token: Default::default(),
+        ident: syn::Ident::new("__layout", proc_macro2::Span::call_site()),
+        content: Some((Default::default(), items)),
+        semi: None,
+    }
+}
+
+/// Puts a blank-line mark between the items of `items`, of every `impl` and of every inline
+/// module among them.
+fn spread(items: &mut Vec<syn::Item>) {
+    for item in items.iter_mut() {
+        match item {
+            syn::Item::Impl(imp) => spread_impl(&mut imp.items),
+            syn::Item::Mod(m) => {
+                if let Some((_, inner)) = &mut m.content {
+                    spread(inner);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mark: syn::Item = syn::parse_quote!(
+        const __BLANK_LINE_MARK: () = ();
+    );
+    interleave(items, || mark.clone());
+}
+
+fn spread_impl(items: &mut Vec<syn::ImplItem>) {
+    let mark: syn::ImplItem = syn::parse_quote!(
+        const __BLANK_LINE_MARK: () = ();
+    );
+    interleave(items, || mark.clone());
+}
+
+/// `items` with `mark()` between each two.
+fn interleave<T>(items: &mut Vec<T>, mark: impl Fn() -> T) {
+    let old = std::mem::take(items);
+    let n = old.len();
+    for (i, item) in old.into_iter().enumerate() {
+        items.push(item);
+        if i + 1 < n {
+            items.push(mark());
+        }
+    }
+}
+
+/// Appends `line`; a doc comment line too wide for [`MAX_WIDTH`] is wrapped at its indentation
+/// (never inside a fenced block, which `fence` tracks).
+fn push_line(out: &mut String, line: &str, fence: &mut bool) {
+    let text = line.trim_start();
+    let indent = &line[..line.len() - text.len()];
+    let Some(doc) = text.strip_prefix("///") else {
+        *fence = false;
+        out.push_str(line);
+        out.push('\n');
+        return;
+    };
+    let doc = doc.strip_prefix(' ').unwrap_or(doc);
+    if doc.trim_start().starts_with("```") {
+        *fence = !*fence;
+    }
+    let width = MAX_WIDTH.saturating_sub(indent.len() + 4);
+    if *fence || line.chars().count() <= MAX_WIDTH {
+        out.push_str(line);
+        out.push('\n');
+        return;
+    }
+    for part in docs::wrap(doc, width) {
+        out.push_str(indent);
+        out.push_str("///");
+        if !part.is_empty() {
+            out.push(' ');
+            out.push_str(&part);
+        }
+        out.push('\n');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn format(src: &str, depth: usize) -> String {
+        format_items(syn::parse_str(src).expect("test source parses"), depth)
+    }
+
+    #[test]
+    fn items_and_methods_are_separated_by_one_blank_line() {
+        let out = format("struct A; impl A { fn a() {} fn b() {} } struct B;", 0);
+        assert_eq!(
+            out,
+            "struct A;\n\nimpl A {\n    fn a() {}\n\n    fn b() {}\n}\n\nstruct B;\n"
+        );
+    }
+
+    #[test]
+    fn items_are_laid_out_at_their_depth() {
+        let out = format("fn f() { g(aaaaaaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbbbbbbbbbbbb, cccccccccccccccccccccccccc); }", 2);
+        assert!(out.starts_with("        fn f() {\n"), "{out}");
+        assert!(out.lines().all(|l| l.len() <= MAX_WIDTH), "{out}");
+    }
+
+    #[test]
+    fn long_doc_lines_are_wrapped_at_their_indentation() {
+        let words = "word ".repeat(40);
+        let src = format!("#[doc = \" {words}\"] struct A;");
+        let out = format(&src, 3);
+        assert!(out.lines().count() > 2, "{out}");
+        for line in out.lines() {
+            assert!(line.len() <= MAX_WIDTH, "{line}");
+            assert!(line.starts_with("            ///") || line.starts_with("            struct"));
+        }
+    }
+
+    #[test]
+    fn a_word_that_cannot_be_broken_stands_alone() {
+        let url = format!("https://example.com/{}", "a".repeat(120));
+        let src = format!("#[doc = \" See [the page]({url}) for more.\"] struct A;");
+        let out = format(&src, 1);
+        let long: Vec<&str> = out.lines().filter(|l| l.len() > MAX_WIDTH).collect();
+        assert_eq!(long.len(), 1, "{out}");
+        // The link is one unit: its text is not broken from its target.
+        assert_eq!(
+            long[0].trim_start(),
+            format!("/// [the page]({url})"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn fenced_blocks_are_left_as_they_are() {
+        let long = "x".repeat(120);
+        let src = format!(
+            "#[doc = \" ```text\"] #[doc = \" {long} {long}\"] #[doc = \" ```\"] struct A;"
+        );
+        let out = format(&src, 0);
+        assert!(out.contains(&format!("/// {long} {long}\n")), "{out}");
+    }
+}
