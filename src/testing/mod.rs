@@ -122,16 +122,19 @@ mod admin;
 mod api;
 mod faults;
 mod material;
+mod record;
 mod seed;
 mod seed_file;
 mod server;
+mod shared;
 mod x509;
 
 pub use faults::Fault;
 pub use material::{csr, TestCertificate, TestCredentials};
+pub use record::RecordedRequest;
 pub use seed::Seed;
 pub use seed_file::{SeedFile, SeedFileError, Seeded};
-pub use server::{RecordedRequest, StandIn};
+pub use server::StandIn;
 
 /// The API token the stand-in accepts (`Authorization: Bearer`).
 pub const TOKEN: &str = "cloudflare-mtls-stand-in-token";
