@@ -11,7 +11,6 @@
 //! ends), so text around the blocks (`openssl x509 -text` output, say) never reaches the API.
 
 use crate::errors::CliError;
-use crypto_bigint::{BoxedUint, ConcatenatingMul, NonZero};
 use der::asn1::OctetStringRef;
 use der::oid::ObjectIdentifier;
 use der::pem::LineEnding;
@@ -291,7 +290,7 @@ enum Refusal {
 }
 
 /// Checks that `key` belongs to the first certificate of `certs` (the leaf): the public key is
-/// derived from the private part (RSA: n is the product of the primes and e inverts d; EC P-256
+/// derived from the private part (RSA: the `rsa` crate validates the key; EC P-256
 /// and P-384: the scalar times the base point; Ed25519: from the seed), every copy of the public
 /// key the key file also holds must equal it, and so must the certificate's `subjectPublicKey`.
 /// Keys of another algorithm or curve are refused: they cannot be checked.
@@ -396,34 +395,48 @@ fn refusal(certs: &Certificates, key: &PrivateKey) -> Option<Refusal> {
 }
 
 /// The public key of a PKCS#1 private key, DER (`RSAPublicKey`, as in a certificate), once the
-/// private part is found to go with it: n = p·q (·r₃…) and e·d ≡ 1 modulo each prime − 1.
+/// `rsa` crate has validated the key (`rsa::PrivateKey::from_components`, in constant time on
+/// the secret parts): n is the product of the primes, e·d ≡ 1 modulo each prime − 1, d < n, the
+/// primes distinct and above 1, e within RFC 8017's bounds.
 fn rsa_public(pkcs1: &[u8]) -> Result<Vec<u8>, Refusal> {
     let invalid = |e: der::Error| Refusal::InvalidKey(format!("not a valid RSA key: {e}"));
     let key = pkcs1::RsaPrivateKeyRef::from_der(pkcs1).map_err(invalid)?;
-    let uint = |u: pkcs1::UintRef<'_>| BoxedUint::from_be_slice_vartime(u.as_bytes());
-    let mut primes = vec![uint(key.prime1), uint(key.prime2)];
+    rsa_validate(&key)?;
+    key.public_key().to_der().map_err(invalid)
+}
+
+/// Validates the parts of a PKCS#1 key with the `rsa` crate; what is wrong, in a key file's
+/// terms.
+fn rsa_validate(key: &pkcs1::RsaPrivateKeyRef<'_>) -> Result<(), Refusal> {
+    let bits = u32::try_from(key.modulus.as_bytes().len().saturating_mul(8)).unwrap_or(u32::MAX);
+    let uint = |u: pkcs1::UintRef<'_>| {
+        rsa::BoxedUint::from_be_slice(u.as_bytes(), bits)
+            .map_err(|_| Refusal::InvalidKey("not a valid RSA key: a number is too long".into()))
+    };
+    let mut primes = vec![uint(key.prime1)?, uint(key.prime2)?];
     if let Some(others) = &key.other_prime_infos {
-        primes.extend(others.iter().map(|info| uint(info.prime)));
-    }
-    let product = primes
-        .iter()
-        .fold(BoxedUint::one(), |acc, prime| acc.concatenating_mul(prime));
-    if product != uint(key.modulus) {
-        return Err(Refusal::Inconsistent(
-            "its modulus is not the product of its primes",
-        ));
-    }
-    let ed = uint(key.public_exponent).concatenating_mul(&uint(key.private_exponent));
-    let one = BoxedUint::one();
-    for prime in &primes {
-        let order = NonZero::new(prime.wrapping_sub(&one)).into_option();
-        if order.is_none_or(|order| ed.rem(&order) != one) {
-            return Err(Refusal::Inconsistent(
-                "its public exponent does not go with its private exponent",
-            ));
+        for info in others.iter() {
+            primes.push(uint(info.prime)?);
         }
     }
-    key.public_key().to_der().map_err(invalid)
+    let (n, e, d) = (
+        uint(key.modulus)?,
+        uint(key.public_exponent)?,
+        uint(key.private_exponent)?,
+    );
+    match rsa::PrivateKey::from_components(n, e, d, primes) {
+        Ok(_) => Ok(()),
+        Err(rsa::Error::InvalidModulus) => Err(Refusal::Inconsistent(
+            "its modulus is not the product of its primes",
+        )),
+        Err(rsa::Error::InvalidExponent) => Err(Refusal::Inconsistent(
+            "its public exponent does not go with its private exponent",
+        )),
+        Err(rsa::Error::InvalidPrime) => Err(Refusal::Inconsistent(
+            "its prime factors are not distinct primes above 1",
+        )),
+        Err(e) => Err(Refusal::InvalidKey(format!("not a valid RSA key: {e}"))),
+    }
 }
 
 /// Derives the public point of an EC private scalar on curve `C` and compares it with the
@@ -932,6 +945,24 @@ mod tests {
             &pem("RSA PRIVATE KEY", &exponent.to_der().unwrap()),
             "its public exponent does not go with its private exponent",
         );
+
+        // A private exponent not below the modulus (RFC 8017 §3.2), and an even public exponent.
+        let big_d = pkcs1::RsaPrivateKeyRef {
+            private_exponent: mine_parts.modulus,
+            ..mine_parts.clone()
+        };
+        let even_e = pkcs1::RsaPrivateKeyRef {
+            public_exponent: pkcs1::UintRef::new(&[4]).unwrap(),
+            ..mine_parts.clone()
+        };
+        for (name, key) in [("d.key", big_d), ("even.key", even_e)] {
+            assert_inconsistent(
+                &cert,
+                name,
+                &pem("RSA PRIVATE KEY", &key.to_der().unwrap()),
+                "its public exponent does not go with its private exponent",
+            );
+        }
 
         let e = refusal_of(
             &ec_key(P256).certificate(false),
