@@ -92,7 +92,7 @@
 //! - **Per-hostname Authenticated Origin Pulls**: `PUT …/hostnames` associates hostnames with
 //!   uploaded hostname certificates; `enabled: null` voids an association. A hostname certificate in
 //!   use cannot be deleted; neither can an account mTLS certificate with associations (seeded with
-//!   [`Seed::association`]) or an Access certificate with associated hostnames.
+//!   [`MtlsCertificateSeed::association`]) or an Access certificate with associated hostnames.
 //! - **Paging**: lists that Cloudflare pages honour `page` and `per_page` (API Shield client
 //!   certificates also `limit`/`offset`) and answer `result_info` with `count`, `total_count` and
 //!   `total_pages`.
@@ -132,7 +132,10 @@ mod x509;
 pub use faults::Fault;
 pub use material::{csr, TestCertificate, TestCredentials};
 pub use record::RecordedRequest;
-pub use seed::Seed;
+pub use seed::{
+    AccessCertificateSeed, AccessHostnameSettingSeed, ClientCertificateSeed,
+    HostnameAssociationSeed, MtlsCertificateSeed, Seed,
+};
 pub use seed_file::{SeedFile, SeedFileError, Seeded};
 pub use server::StandIn;
 

@@ -119,8 +119,8 @@ impl StandIn {
     /// When the seed is not valid (a certificate or CSR that does not parse, a hostname
     /// association naming no uploaded certificate, an id that is not 32 hex characters): a seed is
     /// the test's own input.
-    pub fn seed(&self, seed: Seed) -> String {
-        match self.shared.seed(seed) {
+    pub fn seed(&self, seed: impl Into<Seed>) -> String {
+        match self.shared.seed(seed.into()) {
             Ok(id) => id,
             Err(e) => panic!("invalid stand-in seed: {e}"),
         }
