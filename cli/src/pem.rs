@@ -11,9 +11,9 @@
 //! ends), so text around the blocks (`openssl x509 -text` output, say) never reaches the API.
 
 use crate::errors::CliError;
+use cloudflare_mtls::testing::pem::{self, Block, PemError};
 use der::asn1::OctetStringRef;
 use der::oid::ObjectIdentifier;
-use der::pem::LineEnding;
 use der::{Decode, Encode};
 use elliptic_curve::sec1::{FromSec1Point, ModulusSize, ToSec1Point};
 use elliptic_curve::{AffinePoint, CurveArithmetic, FieldBytesSize};
@@ -40,12 +40,6 @@ const P521: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.35");
 const SECP256K1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.10");
 
 const KEY_LABELS: &str = "PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY";
-
-/// One decoded PEM block.
-struct Block {
-    label: String,
-    der: Vec<u8>,
-}
 
 /// The certificates of a `--cert` file, checked.
 pub struct Certificates {
@@ -582,17 +576,16 @@ fn with_article(words: &str) -> String {
     format!("{} {words}", if vowel_sound { "an" } else { "a" })
 }
 
+/// Why an encrypted key is refused, and what to do.
+const ENCRYPTED: &str = "the private key is encrypted; Cloudflare needs it unencrypted (decrypt a \
+                         copy with `openssl pkey -in KEY -out PLAIN.pem`)";
+
 fn encrypted(path: &str) -> CliError {
-    input(
-        path,
-        "the private key is encrypted; Cloudflare needs it unencrypted \
-         (decrypt a copy with `openssl pkey -in KEY -out PLAIN.pem`)",
-    )
+    input(path, ENCRYPTED)
 }
 
 fn encode(label: &str, der: &[u8]) -> String {
-    // Only fails for an invalid label; ours are fixed strings or labels that just decoded.
-    der::pem::encode_string(label, LineEnding::LF, der).unwrap_or_default()
+    pem::encode(label, der)
 }
 
 /// Reads a file and decodes every PEM block in it (text around blocks is ignored, as RFC 7468
@@ -603,72 +596,17 @@ fn read_blocks(path: &Path, expected: &str) -> Result<Vec<Block>, CliError> {
     parse_blocks(&bytes, expected).map_err(|problem| input(&shown, problem))
 }
 
-/// The blocks of a PEM text. Base64 lines of any width are accepted (they are re-wrapped before
-/// decoding); RFC 1421 headers are not, and mark a legacy encrypted key.
+/// The blocks of a PEM text, read by the project's one PEM reader (the stand-in's:
+/// `cloudflare_mtls::testing::pem`, RFC 7468's lax rules), its errors in a file's terms.
+/// `expected` is the label named when there is no block at all.
 fn parse_blocks(bytes: &[u8], expected: &str) -> Result<Vec<Block>, String> {
     let no_block = || format!("no PEM block found (expected -----BEGIN {expected}-----)");
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| format!("{} (the file is binary: DER?)", no_block()))?;
-    let mut blocks = Vec::new();
-    let mut lines = text.lines().map(str::trim).enumerate();
-    while let Some((line_no, line)) = lines.next() {
-        let Some(label) = line
-            .strip_prefix("-----BEGIN ")
-            .and_then(|l| l.strip_suffix("-----"))
-        else {
-            continue;
-        };
-        let n = blocks.len() + 1;
-        let at = format!("PEM block {n} ({label}, line {})", line_no + 1);
-        let end = format!("-----END {label}-----");
-        let mut body = String::new();
-        let mut closed = false;
-        for (_, line) in lines.by_ref() {
-            if line == end {
-                closed = true;
-                break;
-            }
-            if line.starts_with("-----") {
-                break;
-            }
-            if line.contains(':') {
-                return Err(
-                    if line.starts_with("Proc-Type:") && line.contains("ENCRYPTED") {
-                        "the private key is encrypted; Cloudflare needs it unencrypted (decrypt a \
-                     copy with `openssl pkey -in KEY -out PLAIN.pem`)"
-                            .to_string()
-                    } else {
-                        format!("{at} has headers, which PEM (RFC 7468) does not allow")
-                    },
-                );
-            }
-            body.push_str(line);
-        }
-        if !closed {
-            return Err(format!("{at} has no `{end}` line"));
-        }
-        if body.is_empty() || !body.is_ascii() {
-            return Err(format!("{at} is not base64"));
-        }
-        let mut pem = format!("-----BEGIN {label}-----\n");
-        for chunk in body.as_bytes().chunks(64) {
-            // ASCII, checked above.
-            pem.push_str(std::str::from_utf8(chunk).unwrap_or_default());
-            pem.push('\n');
-        }
-        pem.push_str(&end);
-        pem.push('\n');
-        let (_, der) =
-            der::pem::decode_vec(pem.as_bytes()).map_err(|e| format!("{at} is not valid: {e}"))?;
-        blocks.push(Block {
-            label: label.to_string(),
-            der,
-        });
-    }
-    if blocks.is_empty() {
-        return Err(no_block());
-    }
-    Ok(blocks)
+    pem::blocks(bytes).map_err(|e| match e {
+        PemError::NoBlock => no_block(),
+        PemError::Binary => format!("{} (the file is binary: DER?)", no_block()),
+        PemError::Encrypted => ENCRYPTED.to_owned(),
+        other => other.to_string(),
+    })
 }
 
 #[cfg(test)]

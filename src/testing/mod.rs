@@ -122,6 +122,7 @@ mod admin;
 mod api;
 mod faults;
 mod material;
+pub mod pem;
 mod record;
 mod seed;
 mod seed_file;
