@@ -47,9 +47,9 @@
 use cloudflare_mtls::testing::{csr, Seed, StandIn, TestCertificate, ACCOUNT_ID, ZONE_ID};
 use cloudflare_mtls::types::{
     AccessCertificate, AccessCertificateCreate, AccessCertificateUpdate, ClientCertificate,
-    ClientCertificateCreate, ClientCertificateListParams, ClientCertificateStatusFilter,
-    HostnameAssociationGetParams, HostnameAssociationUpdate, MtlsCertificate,
-    MtlsCertificateCreate, MtlsCertificateListParams,
+    ClientCertificateCreate, ClientCertificateListParams, ClientCertificateStatus,
+    ClientCertificateStatusFilter, HostnameAssociationGetParams, HostnameAssociationUpdate,
+    MtlsCertificate, MtlsCertificateCreate, MtlsCertificateListParams,
 };
 use cloudflare_mtls::{Client, Credentials, Scope};
 use futures::TryStreamExt;
@@ -150,12 +150,12 @@ fn seed(stand_in: &StandIn) {
             .name("corp-root-ca"),
     );
     for (service, status) in [
-        ("billing-service", "active"),
-        ("inventory-sync", "active"),
-        ("payments-gateway", "active"),
-        ("reporting-export", "active"),
-        ("search-indexer", "active"),
-        ("legacy-batch-job", "revoked"),
+        ("billing-service", ClientCertificateStatus::Active),
+        ("inventory-sync", ClientCertificateStatus::Active),
+        ("payments-gateway", ClientCertificateStatus::Active),
+        ("reporting-export", ClientCertificateStatus::Active),
+        ("search-indexer", ClientCertificateStatus::Active),
+        ("legacy-batch-job", ClientCertificateStatus::Revoked),
     ] {
         let subject = format!(
             "CN={service},OU=API Clients,O=Example Corp,L=San Francisco,ST=California,C=US"

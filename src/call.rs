@@ -3,7 +3,7 @@
 use crate::__private::{Decode, FromBody, ParamValue};
 use crate::envelope::{Envelope, Page};
 use crate::error::{ApiError, Error};
-use crate::retry::{Decision, Outcome};
+use crate::retry::{classify, Decision, Outcome};
 use crate::{Client, PageStream, ResponseValue};
 use bytes::Bytes;
 use reqwest::header::{
@@ -322,8 +322,9 @@ impl<'a, T> Call<'a, T> {
 
     /// Sends the request, retrying as the policy allows; returns a 2xx response's parts or an error.
     ///
-    /// What is retried is decided by [`RetryPolicy::decide`](crate::RetryPolicy) from the method
-    /// and what each attempt came to. Each attempt has the per-attempt timeout, cut short at the
+    /// What is retried is decided in `src/retry.rs`: `classify` says whether what an attempt came
+    /// to is worth another try (from the method and the outcome), the [`RetryPolicy`](crate::RetryPolicy)
+    /// whether a retry is left and how long to wait. Each attempt has the per-attempt timeout, cut short at the
     /// call's deadline; waits follow the backoff or the server's `Retry-After`.
     async fn execute(&self) -> Result<(StatusCode, HeaderMap, Bytes), Error> {
         if let Some(p) = &self.problem {
@@ -341,7 +342,7 @@ impl<'a, T> Call<'a, T> {
             .checked_add(total)
             .unwrap_or(now + Duration::from_secs(365 * 24 * 3600));
         let max_retries = self.max_retries.unwrap_or(inner.retry.max_retries);
-        let mut delays = inner.retry.backoff(max_retries);
+        let mut retries = inner.retry.backoff(max_retries);
         let url = self.url()?;
         let mut attempt: u32 = 0;
         loop {
@@ -372,16 +373,9 @@ impl<'a, T> Call<'a, T> {
                 Ok(response) => return Ok(response),
                 Err(failure) => failure,
             };
-            let backoff = delays.next().unwrap_or(inner.retry.max_delay);
-            let decision = inner.retry.decide(
-                &self.method,
-                failure.outcome,
-                attempt,
-                max_retries,
-                failure.headers.as_ref(),
-                backoff,
-                deadline.saturating_duration_since(Instant::now()),
-            );
+            let class = classify(&self.method, failure.outcome, failure.headers.as_ref());
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            let decision = inner.retry.decide(class, &mut retries, remaining);
             match decision {
                 Decision::Stop(reason) => {
                     span.in_scope(|| tracing::debug!(error = %failure.error, reason, "giving up"));

@@ -58,11 +58,93 @@ pub(crate) enum Decision {
     Stop(&'static str),
 }
 
+/// What the classifier makes of a failed attempt: worth another try or not, whatever the count
+/// of attempts, the backoff or the deadline (those are [`RetryPolicy::decide`]'s).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Class {
+    /// Trying again may succeed; the wait the server asked for (`Retry-After`), if it sent one
+    /// with a status (`Duration::MAX` when too long to represent).
+    Retryable { retry_after: Option<Duration> },
+    /// Trying again cannot succeed, or could act on the request twice; why (for the debug log).
+    Final(&'static str),
+}
+
 /// Statuses that are worth retrying: 408, 429 and 5xx.
 pub(crate) fn retryable_status(status: StatusCode) -> bool {
     status == StatusCode::REQUEST_TIMEOUT
         || status == StatusCode::TOO_MANY_REQUESTS
         || status.is_server_error()
+}
+
+/// Classifies what an attempt of a `method` request came to; `headers` are the response's, if
+/// one came (for `Retry-After`). The rules:
+/// - a connection that could not be made, and a 429 (refused unprocessed), are retryable for
+///   every method: the server did not act on the request;
+/// - a 408 or 5xx, a request that got no response, or a response cut short, only for methods
+///   other than POST and PATCH, which may have been processed and are never sent twice;
+/// - a malformed response is final, whatever the method: a response came, so the request
+///   reached the server and may have been processed, and a server or proxy that answers with a
+///   broken head answers the next attempt the same way, at the same cost;
+/// - other statuses (4xx, 3xx) and [`Outcome::Final`] are final;
+/// - the server's `Retry-After` counts on a whole response only ([`Outcome::Status`]).
+pub(crate) fn classify(method: &Method, outcome: Outcome, headers: Option<&HeaderMap>) -> Class {
+    if !retryable(method, outcome) {
+        return Class::Final(final_reason(outcome));
+    }
+    let retry_after = match outcome {
+        Outcome::Status(_) => headers.and_then(server_wait),
+        _ => None,
+    };
+    Class::Retryable { retry_after }
+}
+
+/// Whether `outcome` is worth another attempt of a `method` request (the rules of [`classify`]).
+fn retryable(method: &Method, outcome: Outcome) -> bool {
+    let unprocessed_only = matches!(*method, Method::POST | Method::PATCH);
+    match outcome {
+        Outcome::ConnectFailed => true,
+        Outcome::Status(StatusCode::TOO_MANY_REQUESTS)
+        | Outcome::BodyLost(StatusCode::TOO_MANY_REQUESTS) => true,
+        Outcome::Status(status) => retryable_status(status) && !unprocessed_only,
+        Outcome::NoResponse | Outcome::BodyLost(_) => !unprocessed_only,
+        Outcome::Malformed | Outcome::Final => false,
+    }
+}
+
+/// Why an outcome that is not [`retryable`] is final.
+fn final_reason(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Status(_) => "the status is final for this method",
+        Outcome::Malformed => "a malformed response is final",
+        Outcome::Final => "the failure is final",
+        _ => "the request may have been processed: not sent twice",
+    }
+}
+
+/// The wait a response asks for: `retry-after-ms`, else `Retry-After` in seconds or as an HTTP
+/// date. A value too large for a `Duration` (`1e30`, `inf`) is `Duration::MAX`, a negative one
+/// or a date past is zero; one that does not parse is no wait asked for.
+pub(crate) fn server_wait(headers: &HeaderMap) -> Option<Duration> {
+    let get = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
+    let number = |v: &str| v.parse::<f64>().ok().filter(|n| !n.is_nan());
+    let secs = |s: f64| Duration::try_from_secs_f64(s.max(0.0)).unwrap_or(Duration::MAX);
+    if let Some(ms) = get("retry-after-ms").and_then(number) {
+        return Some(secs(ms / 1000.0));
+    }
+    let value = get("retry-after")?;
+    if let Some(s) = number(value) {
+        return Some(secs(s));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(
+        when.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 impl RetryPolicy {
@@ -85,101 +167,37 @@ impl RetryPolicy {
             .map(move |d| d.min(cap))
     }
 
-    /// Whether and when to retry after attempt number `attempt` (1 for the first) of a `method`
-    /// request came to `outcome`. A pure function of its inputs: `headers` are the response's (for
-    /// `Retry-After`), `backoff` is this retry's computed backoff delay (drawn by the caller, as it is
-    /// random), `remaining` the time left before the call's deadline.
+    /// Whether and when to retry after a failed attempt the classifier found to be `class`.
+    /// `retries` are the retries left, one backoff delay each ([`RetryPolicy::backoff`]: it
+    /// counts the attempts); `remaining` is the time left before the call's deadline.
     ///
-    /// The rules:
-    /// - at most `max_retries` retries;
-    /// - a connection that could not be made, and a 429 (refused unprocessed), are retried for every
-    ///   method: the server did not act on the request;
-    /// - a 408 or 5xx, a request that got no response, or a response cut short, only for methods
-    ///   other than POST and PATCH, which may have been processed and are never sent twice;
-    /// - a malformed response is never retried, whatever the method: a response came, so the
-    ///   request reached the server and may have been processed, and a server or proxy that
-    ///   answers with a broken head answers the next attempt the same way, at the same cost;
-    /// - other statuses (4xx, 3xx) and [`Outcome::Final`] are never retried;
-    /// - the wait is the server's `Retry-After` when it sent one (a longer wait than
-    ///   `max_retry_after` means no retry), else the backoff;
-    /// - no retry starts when its wait would reach the deadline.
-    #[allow(clippy::too_many_arguments)]
+    /// A final class stops; so does a call with no retry left. The wait is the server's
+    /// `Retry-After` when it sent one (longer than `max_retry_after`: no retry), else the next
+    /// backoff delay; no retry starts when its wait would reach the deadline.
     pub(crate) fn decide(
         &self,
-        method: &Method,
-        outcome: Outcome,
-        attempt: u32,
-        max_retries: u32,
-        headers: Option<&HeaderMap>,
-        backoff: Duration,
+        class: Class,
+        retries: &mut impl Iterator<Item = Duration>,
         remaining: Duration,
     ) -> Decision {
-        let unprocessed_only = matches!(*method, Method::POST | Method::PATCH);
-        let retryable = match outcome {
-            Outcome::ConnectFailed => true,
-            Outcome::Status(StatusCode::TOO_MANY_REQUESTS)
-            | Outcome::BodyLost(StatusCode::TOO_MANY_REQUESTS) => true,
-            Outcome::Status(status) => retryable_status(status) && !unprocessed_only,
-            Outcome::NoResponse | Outcome::BodyLost(_) => !unprocessed_only,
-            Outcome::Malformed => false,
-            Outcome::Final => false,
+        let retry_after = match class {
+            Class::Final(reason) => return Decision::Stop(reason),
+            Class::Retryable { retry_after } => retry_after,
         };
-        if !retryable {
-            return Decision::Stop(match outcome {
-                Outcome::Status(_) => "the status is final for this method",
-                Outcome::Malformed => "a malformed response is final",
-                Outcome::Final => "the failure is final",
-                _ => "the request may have been processed: not sent twice",
-            });
-        }
-        if attempt > max_retries {
+        let Some(backoff) = retries.next() else {
             return Decision::Stop("no retries left");
-        }
-        let wait = match (outcome, headers.map(|h| self.retry_after(h))) {
-            (Outcome::Status(_), Some(Err(()))) => {
+        };
+        let wait = match retry_after {
+            Some(wait) if wait > self.max_retry_after => {
                 return Decision::Stop("Retry-After is beyond the cap (max_retry_after)")
             }
-            (Outcome::Status(_), Some(Ok(Some(wait)))) => wait,
-            _ => backoff,
+            Some(wait) => wait,
+            None => backoff,
         };
         if wait >= remaining {
             return Decision::Stop("the deadline would pass before the retry");
         }
         Decision::Retry(wait)
-    }
-
-    /// The wait a response asks for (`retry-after-ms`, `Retry-After` in seconds or as an HTTP
-    /// date), if within the cap. `Err(())` when the server asks for longer than the cap.
-    pub(crate) fn retry_after(&self, headers: &HeaderMap) -> Result<Option<Duration>, ()> {
-        let get = |name: &str| {
-            headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::trim)
-        };
-        // A value too large for a `Duration` (`1e30`, `inf`) is beyond any cap; a negative one is 0.
-        let number = |v: &str| v.parse::<f64>().ok().filter(|n| !n.is_nan());
-        let secs = |s: f64| Duration::try_from_secs_f64(s.max(0.0)).map_err(|_| ());
-        let wait = if let Some(ms) = get("retry-after-ms").and_then(number) {
-            Some(secs(ms / 1000.0)?)
-        } else if let Some(v) = get("retry-after") {
-            if let Some(s) = number(v) {
-                Some(secs(s)?)
-            } else if let Ok(when) = httpdate::parse_http_date(v) {
-                Some(
-                    when.duration_since(SystemTime::now())
-                        .unwrap_or(Duration::ZERO),
-                )
-            } else {
-                None
-            }
-        } else {
-            None
-        };
-        match wait {
-            Some(w) if w > self.max_retry_after => Err(()),
-            other => Ok(other),
-        }
     }
 }
 
@@ -224,31 +242,27 @@ mod tests {
 
     #[test]
     fn retry_after_forms() {
-        let p = RetryPolicy::default();
-        assert_eq!(p.retry_after(&HeaderMap::new()), Ok(None));
+        assert_eq!(server_wait(&HeaderMap::new()), None);
         assert_eq!(
-            p.retry_after(&headers("retry-after", "3")),
-            Ok(Some(Duration::from_secs(3)))
+            server_wait(&headers("retry-after", "3")),
+            Some(Duration::from_secs(3))
         );
         assert_eq!(
-            p.retry_after(&headers("retry-after", "-3")),
-            Ok(Some(Duration::ZERO))
+            server_wait(&headers("retry-after", "-3")),
+            Some(Duration::ZERO)
         );
         assert_eq!(
-            p.retry_after(&headers("retry-after-ms", "250")),
-            Ok(Some(Duration::from_millis(250)))
+            server_wait(&headers("retry-after-ms", "250")),
+            Some(Duration::from_millis(250))
         );
-        assert_eq!(p.retry_after(&headers("retry-after", "soon")), Ok(None));
+        assert_eq!(server_wait(&headers("retry-after", "soon")), None);
         let past = httpdate::fmt_http_date(SystemTime::now() - Duration::from_secs(60));
         assert_eq!(
-            p.retry_after(&headers("retry-after", &past)),
-            Ok(Some(Duration::ZERO))
+            server_wait(&headers("retry-after", &past)),
+            Some(Duration::ZERO)
         );
         let soon = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(30));
-        let wait = p
-            .retry_after(&headers("retry-after", &soon))
-            .unwrap()
-            .unwrap();
+        let wait = server_wait(&headers("retry-after", &soon)).unwrap();
         assert!(
             wait > Duration::from_secs(28) && wait <= Duration::from_secs(30),
             "{wait:?}"
@@ -258,14 +272,46 @@ mod tests {
     #[test]
     fn retry_after_beyond_the_cap_or_absurd_is_refused_without_panicking() {
         let p = RetryPolicy::default();
+        let refused = |h: HeaderMap| {
+            let class = classify(
+                &Method::GET,
+                Outcome::Status(StatusCode::BAD_GATEWAY),
+                Some(&h),
+            );
+            let mut retries = std::iter::repeat(Duration::from_secs(1));
+            p.decide(class, &mut retries, Duration::MAX)
+                == Decision::Stop("Retry-After is beyond the cap (max_retry_after)")
+        };
         for v in ["61", "3600", "1e30", "inf", "1e400"] {
-            assert_eq!(p.retry_after(&headers("retry-after", v)), Err(()), "{v}");
+            assert!(refused(headers("retry-after", v)), "{v}");
         }
-        assert_eq!(p.retry_after(&headers("retry-after-ms", "1e300")), Err(()));
+        assert!(refused(headers("retry-after-ms", "1e300")));
         let later = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(3600));
-        assert_eq!(p.retry_after(&headers("retry-after", &later)), Err(()));
-        assert_eq!(p.retry_after(&headers("retry-after", "NaN")), Ok(None));
+        assert!(refused(headers("retry-after", &later)));
+        assert_eq!(server_wait(&headers("retry-after", "NaN")), None);
+        assert!(!refused(headers("retry-after", "NaN")));
+        assert!(!refused(headers("retry-after", "60")));
     }
+
+    /// The classifier and the policy together, as the client runs them: attempt `attempt` (1 for
+    /// the first) of a call allowed `max_retries` retries, each with a `backoff` delay.
+    #[allow(clippy::too_many_arguments)]
+    fn decide(
+        p: &RetryPolicy,
+        method: &Method,
+        outcome: Outcome,
+        attempt: u32,
+        max_retries: u32,
+        headers: Option<&HeaderMap>,
+        backoff: Duration,
+        remaining: Duration,
+    ) -> Decision {
+        let mut retries = std::iter::repeat_n(backoff, max_retries as usize);
+        // The retries earlier attempts used.
+        retries.by_ref().take(attempt as usize - 1).for_each(drop);
+        p.decide(classify(method, outcome, headers), &mut retries, remaining)
+    }
+
     /// The retry rules as a table: (method, outcome, attempt, headers) → decision, with 2 retries
     /// allowed, a 1 s backoff and 30 s left before the deadline unless the row says otherwise.
     #[test]
@@ -369,7 +415,8 @@ mod tests {
             (Method::GET, ConnectFailed, 1, &none, Duration::ZERO, None),
         ];
         for (method, outcome, attempt, headers, remaining, want) in rows {
-            let got = p.decide(
+            let got = decide(
+                &p,
                 &method,
                 outcome,
                 attempt,
@@ -388,7 +435,7 @@ mod tests {
         }
         // Retries disabled: nothing is retried.
         assert!(matches!(
-            p.decide(&Method::GET, ConnectFailed, 1, 0, None, backoff, long),
+            decide(&p, &Method::GET, ConnectFailed, 1, 0, None, backoff, long),
             Stop(_)
         ));
     }

@@ -1167,7 +1167,7 @@ async fn client_certificates_list_all_three_pages() {
             stand_in.seed(
                 Seed::client_certificate(ZONE_ID, &csr(&format!("CN=old-{i}")))
                     .validity_days(30)
-                    .status("revoked"),
+                    .status(ClientCertificateStatus::Revoked),
             )
         })
         .collect();

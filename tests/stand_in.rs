@@ -344,7 +344,7 @@ async fn client_certificate_lists_filter_and_page_by_page_or_offset() {
     for i in 0..12 {
         let seed = Seed::client_certificate(ZONE_ID, &csr(&format!("CN=client-{i}")));
         s.seed(if i % 4 == 0 {
-            seed.status("revoked")
+            seed.status(ClientCertificateStatus::Revoked)
         } else {
             seed
         });
@@ -747,10 +747,14 @@ async fn mtls_certificate_type_filter_takes_several_types() {
     let s = StandIn::start().await;
     let pem = ca("CN=Types");
     let custom = s.seed(Seed::mtls_certificate(ACCOUNT_ID, &pem));
-    let gateway =
-        s.seed(Seed::mtls_certificate(ACCOUNT_ID, &pem).certificate_type("gateway_managed"));
-    let access =
-        s.seed(Seed::mtls_certificate(ACCOUNT_ID, &pem).certificate_type("access_managed"));
+    let gateway = s.seed(
+        Seed::mtls_certificate(ACCOUNT_ID, &pem)
+            .certificate_type(MtlsCertificateType::GatewayManaged),
+    );
+    let access = s.seed(
+        Seed::mtls_certificate(ACCOUNT_ID, &pem)
+            .certificate_type(MtlsCertificateType::AccessManaged),
+    );
     let client = s.client();
     let ids = |certs: Vec<MtlsCertificate>| {
         let mut v: Vec<String> = certs.into_iter().filter_map(|c| c.id).collect();

@@ -45,12 +45,17 @@ rest are still listed; the exit code is then the failure's (3 API error, 4 netwo
 answer that could not be read; the first failed listing's, accounts before zones, in the order
 given), even when something expires: the inventory is incomplete.";
 
+/// The port without `--port` (stripe-mock's way: a fixed port, so a shell profile or a CI file
+/// can name the URL).
+pub const DEFAULT_PORT: u16 = 8799;
+
 /// Manage Cloudflare mTLS certificates: account mTLS certificates, Access mTLS certificates and
 /// hostname settings, API Shield client certificates, and Authenticated Origin Pulls.
 ///
 /// Credentials come from the options below or the same environment variables as Cloudflare's
 /// SDKs. Output is a table by default, JSON with --json. Certificates, keys and CSRs are checked
 /// locally before anything is sent; private keys are never printed.
+
 #[derive(Debug, Parser)]
 #[command(name = "cfmtls", version, after_help = EXIT_CODES, max_term_width = 100)]
 pub struct Cli {
@@ -205,7 +210,7 @@ pub struct StandInArgs {
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
     pub host: std::net::IpAddr,
     /// The port (0: a free one, printed)
-    #[arg(long, value_name = "PORT", default_value_t = crate::commands::stand_in::DEFAULT_PORT)]
+    #[arg(long, value_name = "PORT", default_value_t = DEFAULT_PORT)]
     pub port: u16,
     /// A seed file (TOML, or JSON when it ends in .json) with accounts, zones and their
     /// certificates, applied before the first request.
@@ -229,9 +234,9 @@ pub struct ExpiringArgs {
         long,
         value_name = "DURATION",
         default_value = "30d",
-        value_parser = crate::commands::expiring::parse_within
+        value_parser = crate::within::parse_within
     )]
-    pub within: crate::commands::expiring::Within,
+    pub within: crate::within::Within,
     /// An account to list (repeatable) [or: CLOUDFLARE_ACCOUNT_ID, without --account and --zone]
     #[arg(long = "account", visible_alias = "account-id", value_name = "ID")]
     pub accounts: Vec<String>,

@@ -9,6 +9,7 @@ mod output;
 mod pem;
 mod progress;
 mod views;
+mod within;
 
 /// Keys and certificates made at test time (shared with the end-to-end tests).
 #[cfg(test)]

@@ -11,10 +11,9 @@
 //! ends), so text around the blocks (`openssl x509 -text` output, say) never reaches the API.
 
 use crate::errors::CliError;
-use crypto_bigint::{BoxedUint, ConcatenatingMul, NonZero};
+use cloudflare_mtls::testing::pem::{self, Block, PemError};
 use der::asn1::OctetStringRef;
 use der::oid::ObjectIdentifier;
-use der::pem::LineEnding;
 use der::{Decode, Encode};
 use elliptic_curve::sec1::{FromSec1Point, ModulusSize, ToSec1Point};
 use elliptic_curve::{AffinePoint, CurveArithmetic, FieldBytesSize};
@@ -41,12 +40,6 @@ const P521: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.35");
 const SECP256K1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.10");
 
 const KEY_LABELS: &str = "PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY";
-
-/// One decoded PEM block.
-struct Block {
-    label: String,
-    der: Vec<u8>,
-}
 
 /// The certificates of a `--cert` file, checked.
 pub struct Certificates {
@@ -291,7 +284,7 @@ enum Refusal {
 }
 
 /// Checks that `key` belongs to the first certificate of `certs` (the leaf): the public key is
-/// derived from the private part (RSA: n is the product of the primes and e inverts d; EC P-256
+/// derived from the private part (RSA: the `rsa` crate validates the key; EC P-256
 /// and P-384: the scalar times the base point; Ed25519: from the seed), every copy of the public
 /// key the key file also holds must equal it, and so must the certificate's `subjectPublicKey`.
 /// Keys of another algorithm or curve are refused: they cannot be checked.
@@ -396,34 +389,48 @@ fn refusal(certs: &Certificates, key: &PrivateKey) -> Option<Refusal> {
 }
 
 /// The public key of a PKCS#1 private key, DER (`RSAPublicKey`, as in a certificate), once the
-/// private part is found to go with it: n = p·q (·r₃…) and e·d ≡ 1 modulo each prime − 1.
+/// `rsa` crate has validated the key (`rsa::PrivateKey::from_components`, in constant time on
+/// the secret parts): n is the product of the primes, e·d ≡ 1 modulo each prime − 1, d < n, the
+/// primes distinct and above 1, e within RFC 8017's bounds.
 fn rsa_public(pkcs1: &[u8]) -> Result<Vec<u8>, Refusal> {
     let invalid = |e: der::Error| Refusal::InvalidKey(format!("not a valid RSA key: {e}"));
     let key = pkcs1::RsaPrivateKeyRef::from_der(pkcs1).map_err(invalid)?;
-    let uint = |u: pkcs1::UintRef<'_>| BoxedUint::from_be_slice_vartime(u.as_bytes());
-    let mut primes = vec![uint(key.prime1), uint(key.prime2)];
+    rsa_validate(&key)?;
+    key.public_key().to_der().map_err(invalid)
+}
+
+/// Validates the parts of a PKCS#1 key with the `rsa` crate; what is wrong, in a key file's
+/// terms.
+fn rsa_validate(key: &pkcs1::RsaPrivateKeyRef<'_>) -> Result<(), Refusal> {
+    let bits = u32::try_from(key.modulus.as_bytes().len().saturating_mul(8)).unwrap_or(u32::MAX);
+    let uint = |u: pkcs1::UintRef<'_>| {
+        rsa::BoxedUint::from_be_slice(u.as_bytes(), bits)
+            .map_err(|_| Refusal::InvalidKey("not a valid RSA key: a number is too long".into()))
+    };
+    let mut primes = vec![uint(key.prime1)?, uint(key.prime2)?];
     if let Some(others) = &key.other_prime_infos {
-        primes.extend(others.iter().map(|info| uint(info.prime)));
-    }
-    let product = primes
-        .iter()
-        .fold(BoxedUint::one(), |acc, prime| acc.concatenating_mul(prime));
-    if product != uint(key.modulus) {
-        return Err(Refusal::Inconsistent(
-            "its modulus is not the product of its primes",
-        ));
-    }
-    let ed = uint(key.public_exponent).concatenating_mul(&uint(key.private_exponent));
-    let one = BoxedUint::one();
-    for prime in &primes {
-        let order = NonZero::new(prime.wrapping_sub(&one)).into_option();
-        if order.is_none_or(|order| ed.rem(&order) != one) {
-            return Err(Refusal::Inconsistent(
-                "its public exponent does not go with its private exponent",
-            ));
+        for info in others.iter() {
+            primes.push(uint(info.prime)?);
         }
     }
-    key.public_key().to_der().map_err(invalid)
+    let (n, e, d) = (
+        uint(key.modulus)?,
+        uint(key.public_exponent)?,
+        uint(key.private_exponent)?,
+    );
+    match rsa::PrivateKey::from_components(n, e, d, primes) {
+        Ok(_) => Ok(()),
+        Err(rsa::Error::InvalidModulus) => Err(Refusal::Inconsistent(
+            "its modulus is not the product of its primes",
+        )),
+        Err(rsa::Error::InvalidExponent) => Err(Refusal::Inconsistent(
+            "its public exponent does not go with its private exponent",
+        )),
+        Err(rsa::Error::InvalidPrime) => Err(Refusal::Inconsistent(
+            "its prime factors are not distinct primes above 1",
+        )),
+        Err(e) => Err(Refusal::InvalidKey(format!("not a valid RSA key: {e}"))),
+    }
 }
 
 /// Derives the public point of an EC private scalar on curve `C` and compares it with the
@@ -569,17 +576,16 @@ fn with_article(words: &str) -> String {
     format!("{} {words}", if vowel_sound { "an" } else { "a" })
 }
 
+/// Why an encrypted key is refused, and what to do.
+const ENCRYPTED: &str = "the private key is encrypted; Cloudflare needs it unencrypted (decrypt a \
+                         copy with `openssl pkey -in KEY -out PLAIN.pem`)";
+
 fn encrypted(path: &str) -> CliError {
-    input(
-        path,
-        "the private key is encrypted; Cloudflare needs it unencrypted \
-         (decrypt a copy with `openssl pkey -in KEY -out PLAIN.pem`)",
-    )
+    input(path, ENCRYPTED)
 }
 
 fn encode(label: &str, der: &[u8]) -> String {
-    // Only fails for an invalid label; ours are fixed strings or labels that just decoded.
-    der::pem::encode_string(label, LineEnding::LF, der).unwrap_or_default()
+    pem::encode(label, der)
 }
 
 /// Reads a file and decodes every PEM block in it (text around blocks is ignored, as RFC 7468
@@ -590,72 +596,17 @@ fn read_blocks(path: &Path, expected: &str) -> Result<Vec<Block>, CliError> {
     parse_blocks(&bytes, expected).map_err(|problem| input(&shown, problem))
 }
 
-/// The blocks of a PEM text. Base64 lines of any width are accepted (they are re-wrapped before
-/// decoding); RFC 1421 headers are not, and mark a legacy encrypted key.
+/// The blocks of a PEM text, read by the project's one PEM reader (the stand-in's:
+/// `cloudflare_mtls::testing::pem`, RFC 7468's lax rules), its errors in a file's terms.
+/// `expected` is the label named when there is no block at all.
 fn parse_blocks(bytes: &[u8], expected: &str) -> Result<Vec<Block>, String> {
     let no_block = || format!("no PEM block found (expected -----BEGIN {expected}-----)");
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| format!("{} (the file is binary: DER?)", no_block()))?;
-    let mut blocks = Vec::new();
-    let mut lines = text.lines().map(str::trim).enumerate();
-    while let Some((line_no, line)) = lines.next() {
-        let Some(label) = line
-            .strip_prefix("-----BEGIN ")
-            .and_then(|l| l.strip_suffix("-----"))
-        else {
-            continue;
-        };
-        let n = blocks.len() + 1;
-        let at = format!("PEM block {n} ({label}, line {})", line_no + 1);
-        let end = format!("-----END {label}-----");
-        let mut body = String::new();
-        let mut closed = false;
-        for (_, line) in lines.by_ref() {
-            if line == end {
-                closed = true;
-                break;
-            }
-            if line.starts_with("-----") {
-                break;
-            }
-            if line.contains(':') {
-                return Err(
-                    if line.starts_with("Proc-Type:") && line.contains("ENCRYPTED") {
-                        "the private key is encrypted; Cloudflare needs it unencrypted (decrypt a \
-                     copy with `openssl pkey -in KEY -out PLAIN.pem`)"
-                            .to_string()
-                    } else {
-                        format!("{at} has headers, which PEM (RFC 7468) does not allow")
-                    },
-                );
-            }
-            body.push_str(line);
-        }
-        if !closed {
-            return Err(format!("{at} has no `{end}` line"));
-        }
-        if body.is_empty() || !body.is_ascii() {
-            return Err(format!("{at} is not base64"));
-        }
-        let mut pem = format!("-----BEGIN {label}-----\n");
-        for chunk in body.as_bytes().chunks(64) {
-            // ASCII, checked above.
-            pem.push_str(std::str::from_utf8(chunk).unwrap_or_default());
-            pem.push('\n');
-        }
-        pem.push_str(&end);
-        pem.push('\n');
-        let (_, der) =
-            der::pem::decode_vec(pem.as_bytes()).map_err(|e| format!("{at} is not valid: {e}"))?;
-        blocks.push(Block {
-            label: label.to_string(),
-            der,
-        });
-    }
-    if blocks.is_empty() {
-        return Err(no_block());
-    }
-    Ok(blocks)
+    pem::blocks(bytes).map_err(|e| match e {
+        PemError::NoBlock => no_block(),
+        PemError::Binary => format!("{} (the file is binary: DER?)", no_block()),
+        PemError::Encrypted => ENCRYPTED.to_owned(),
+        other => other.to_string(),
+    })
 }
 
 #[cfg(test)]
@@ -932,6 +883,24 @@ mod tests {
             &pem("RSA PRIVATE KEY", &exponent.to_der().unwrap()),
             "its public exponent does not go with its private exponent",
         );
+
+        // A private exponent not below the modulus (RFC 8017 §3.2), and an even public exponent.
+        let big_d = pkcs1::RsaPrivateKeyRef {
+            private_exponent: mine_parts.modulus,
+            ..mine_parts.clone()
+        };
+        let even_e = pkcs1::RsaPrivateKeyRef {
+            public_exponent: pkcs1::UintRef::new(&[4]).unwrap(),
+            ..mine_parts.clone()
+        };
+        for (name, key) in [("d.key", big_d), ("even.key", even_e)] {
+            assert_inconsistent(
+                &cert,
+                name,
+                &pem("RSA PRIVATE KEY", &key.to_der().unwrap()),
+                "its public exponent does not go with its private exponent",
+            );
+        }
 
         let e = refusal_of(
             &ec_key(P256).certificate(false),

@@ -24,8 +24,9 @@
 use super::api::Reply;
 use super::faults::{matches_pattern, Fault};
 use super::material::{try_csr, TestCertificate};
+use super::record::RecordedRequest;
 use super::seed_file::SeedFile;
-use super::server::{RecordedRequest, Shared};
+use super::shared::Shared;
 use super::{API_KEY, TOKEN};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};

@@ -1,7 +1,7 @@
 //! Faults on demand: what the next matching requests get instead of the API's answer.
 
 use super::api::Reply;
-use super::server::RecordedRequest;
+use super::record::RecordedRequest;
 use std::time::Duration;
 
 /// A fault for the next requests that match it, queued with [`StandIn::inject`](super::StandIn::inject).

@@ -92,7 +92,7 @@
 //! - **Per-hostname Authenticated Origin Pulls**: `PUT …/hostnames` associates hostnames with
 //!   uploaded hostname certificates; `enabled: null` voids an association. A hostname certificate in
 //!   use cannot be deleted; neither can an account mTLS certificate with associations (seeded with
-//!   [`Seed::association`]) or an Access certificate with associated hostnames.
+//!   [`MtlsCertificateSeed::association`]) or an Access certificate with associated hostnames.
 //! - **Paging**: lists that Cloudflare pages honour `page` and `per_page` (API Shield client
 //!   certificates also `limit`/`offset`) and answer `result_info` with `count`, `total_count` and
 //!   `total_pages`.
@@ -122,16 +122,23 @@ mod admin;
 mod api;
 mod faults;
 mod material;
+pub mod pem;
+mod record;
 mod seed;
 mod seed_file;
 mod server;
+mod shared;
 mod x509;
 
 pub use faults::Fault;
 pub use material::{csr, TestCertificate, TestCredentials};
-pub use seed::Seed;
+pub use record::RecordedRequest;
+pub use seed::{
+    AccessCertificateSeed, AccessHostnameSettingSeed, ClientCertificateSeed,
+    HostnameAssociationSeed, MtlsCertificateSeed, Seed,
+};
 pub use seed_file::{SeedFile, SeedFileError, Seeded};
-pub use server::{RecordedRequest, StandIn};
+pub use server::StandIn;
 
 /// The API token the stand-in accepts (`Authorization: Bearer`).
 pub const TOKEN: &str = "cloudflare-mtls-stand-in-token";

@@ -320,7 +320,7 @@ impl SeedFile {
                     seed = seed.name(name);
                 }
                 if let Some(kind) = &e.kind {
-                    seed = seed.certificate_type(kind);
+                    seed = seed.certificate_type(kind.as_str().into());
                 }
                 for a in &e.associations {
                     seed = seed.association(&a.service, &a.status);
@@ -348,7 +348,7 @@ impl SeedFile {
                     seed = seed.validity_days(days);
                 }
                 if let Some(status) = &e.status {
-                    seed = seed.status(status);
+                    seed = seed.status(status.as_str().into());
                 }
                 out.push(Entry::new(entry, seed));
             }
@@ -542,10 +542,10 @@ struct Hostname {
 }
 
 impl Entry {
-    fn new(path: String, seed: Seed) -> Entry {
+    fn new(path: String, seed: impl Into<Seed>) -> Entry {
         Entry {
             path,
-            seed,
+            seed: seed.into(),
             hostnames: Vec::new(),
         }
     }
@@ -558,8 +558,7 @@ impl Entry {
             .apply(state)
             .map_err(|e| format!("{}: {e}", self.path))?;
         for h in &self.hostnames {
-            Seed::hostname(&h.zone, &h.hostname, &id)
-                .enabled(h.enabled)
+            Seed::from(Seed::hostname(&h.zone, &h.hostname, &id).enabled(h.enabled))
                 .apply(state)
                 .map_err(|e| format!("{}: {e}", h.entry))?;
         }

@@ -1,10 +1,12 @@
 //! The loopback HTTP server: one thread with its own runtime, a task per connection, faults
 //! applied before a request reaches the API, every request recorded.
 
-use super::api::{Reply, State};
+use super::api::Reply;
 use super::faults::{Fault, FaultKind};
+use super::record::RecordedRequest;
 use super::seed::Seed;
 use super::seed_file::{SeedFile, SeedFileError, Seeded};
+use super::shared::Shared;
 use super::{admin, TOKEN};
 use crate::{Client, Credentials};
 use bytes::Bytes;
@@ -12,7 +14,7 @@ use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::service::service_fn;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::Arc;
 use tokio::sync::oneshot;
 
 /// Request bodies above this size are refused (413) without being read further.
@@ -26,139 +28,6 @@ pub struct StandIn {
     shared: Arc<Shared>,
     stop: Option<oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
-}
-
-/// A request the stand-in received, as it arrived (before any fault).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct RecordedRequest {
-    /// The HTTP method (`GET`, `POST`, …).
-    pub method: String,
-    /// The path, without Cloudflare's `/client/v4` prefix when it had one (`/zones/…/client_certificates`).
-    pub path: String,
-    /// The query string, without `?`, if any.
-    pub query: Option<String>,
-    /// The headers, names in lower case, in the order received (credentials included: this is the
-    /// test's own server).
-    pub headers: Vec<(String, String)>,
-    /// The body.
-    pub body: Vec<u8>,
-}
-
-impl RecordedRequest {
-    /// The value of header `name` (case-insensitive), if present.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// The body as JSON, if it is JSON.
-    pub fn json(&self) -> Option<serde_json::Value> {
-        serde_json::from_slice(&self.body).ok()
-    }
-
-    /// This request with its secrets replaced by `[redacted]`: the values of the credential
-    /// headers (`authorization`, `x-auth-key`, `x-auth-user-service-key`, `cookie`) and the
-    /// `private_key` fields of a JSON body. The admin API's `/__admin/requests` lists requests so.
-    pub fn redacted(&self) -> RecordedRequest {
-        let mut out = self.clone();
-        for (name, value) in &mut out.headers {
-            if SECRET_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
-                *value = REDACTED.to_owned();
-            }
-        }
-        if let Some(mut json) = self.json() {
-            if redact_keys(&mut json) {
-                out.body = json.to_string().into_bytes();
-            }
-        }
-        out
-    }
-}
-
-/// The headers that carry credentials.
-const SECRET_HEADERS: [&str; 4] = [
-    "authorization",
-    "x-auth-key",
-    "x-auth-user-service-key",
-    "cookie",
-];
-
-const REDACTED: &str = "[redacted]";
-
-/// Replaces every `private_key` string in `value`; whether one was.
-fn redact_keys(value: &mut serde_json::Value) -> bool {
-    match value {
-        serde_json::Value::Object(map) => {
-            let mut changed = false;
-            for (name, field) in map.iter_mut() {
-                if name == "private_key" && field.is_string() {
-                    *field = serde_json::Value::String(REDACTED.to_owned());
-                    changed = true;
-                } else {
-                    changed |= redact_keys(field);
-                }
-            }
-            changed
-        }
-        serde_json::Value::Array(items) => items.iter_mut().fold(false, |c, v| redact_keys(v) | c),
-        _ => false,
-    }
-}
-
-/// What the server's tasks and the test share. Each [`StandIn`] method and each admin API
-/// handler calls the one method of this type that does the work.
-pub(super) struct Shared {
-    pub base_url: String,
-    state: Mutex<State>,
-    faults: Mutex<Vec<Fault>>,
-    requests: Mutex<Vec<RecordedRequest>>,
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-impl Shared {
-    pub fn seed(&self, seed: Seed) -> Result<String, String> {
-        seed.apply(&mut lock(&self.state))
-    }
-
-    pub fn seed_file(&self, file: &SeedFile) -> Result<Seeded, SeedFileError> {
-        file.apply(&mut lock(&self.state))
-    }
-
-    pub fn requests(&self) -> Vec<RecordedRequest> {
-        lock(&self.requests).clone()
-    }
-
-    pub fn clear_requests(&self) {
-        lock(&self.requests).clear();
-    }
-
-    pub fn inject(&self, fault: Fault) {
-        lock(&self.faults).push(fault);
-    }
-
-    pub fn faults(&self) -> Vec<Fault> {
-        lock(&self.faults).clone()
-    }
-
-    pub fn clear_faults(&self) {
-        lock(&self.faults).clear();
-    }
-
-    pub fn reset(&self) {
-        lock(&self.state).clear();
-        self.clear_faults();
-        self.clear_requests();
-    }
-
-    pub fn managed_ca_pem(&self) -> String {
-        lock(&self.state).managed_ca_pem().to_owned()
-    }
 }
 
 impl StandIn {
@@ -196,12 +65,7 @@ impl StandIn {
             });
         }
         let base_url = format!("http://{addr}/client/v4");
-        let shared = Arc::new(Shared {
-            base_url: base_url.clone(),
-            state: Mutex::new(State::new()?),
-            faults: Mutex::new(Vec::new()),
-            requests: Mutex::new(Vec::new()),
-        });
+        let shared = Arc::new(Shared::new(base_url.clone())?);
         let (stop, stopped) = oneshot::channel();
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -255,8 +119,8 @@ impl StandIn {
     /// When the seed is not valid (a certificate or CSR that does not parse, a hostname
     /// association naming no uploaded certificate, an id that is not 32 hex characters): a seed is
     /// the test's own input.
-    pub fn seed(&self, seed: Seed) -> String {
-        match self.shared.seed(seed) {
+    pub fn seed(&self, seed: impl Into<Seed>) -> String {
+        match self.shared.seed(seed.into()) {
             Ok(id) => id,
             Err(e) => panic!("invalid stand-in seed: {e}"),
         }
@@ -374,30 +238,8 @@ async fn answer(
     if admin::is_admin(raw_path) {
         return Ok(render(admin::answer(&parts, &body, &shared)));
     }
-    let path = raw_path
-        .strip_prefix("/client/v4")
-        .filter(|rest| rest.is_empty() || rest.starts_with('/'))
-        .unwrap_or(raw_path)
-        .to_owned();
-    let recorded = RecordedRequest {
-        method: parts.method.as_str().to_owned(),
-        path,
-        query: parts.uri.query().map(str::to_owned),
-        headers: parts
-            .headers
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.as_str().to_owned(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect(),
-        body: body.to_vec(),
-    };
-    lock(&shared.requests).push(recorded.clone());
-
-    let fault = take_fault(&shared, &recorded);
+    let recorded = RecordedRequest::of(&parts, &body);
+    let fault = shared.record(&recorded);
     if let Some(kind) = fault {
         match kind {
             FaultKind::Delay(delay) => tokio::time::sleep(delay).await,
@@ -405,20 +247,8 @@ async fn answer(
             other => return Ok(render(other.reply())),
         }
     }
-    let reply = lock(&shared.state).handle(&recorded);
+    let reply = shared.handle(&recorded);
     Ok(render(reply))
-}
-
-/// The first injected fault that matches `req`, counted down.
-fn take_fault(shared: &Shared, req: &RecordedRequest) -> Option<FaultKind> {
-    let mut faults = lock(&shared.faults);
-    let index = faults.iter().position(|f| f.matches(req))?;
-    let kind = faults[index].kind.clone();
-    faults[index].remaining -= 1;
-    if faults[index].remaining == 0 {
-        faults.remove(index);
-    }
-    Some(kind)
 }
 
 /// The HTTP response of a reply.

@@ -39,23 +39,15 @@ pub(super) struct CertInfo {
     pub ski: String,
 }
 
-/// The PEM blocks of `text` labelled `label`, decoded; text around them is ignored.
+/// The PEM blocks of `text` labelled `label`, decoded (by the project's one reader,
+/// [`pem`](super::pem)); text and blocks of other labels around them are ignored.
 fn blocks(text: &str, label: &str) -> Result<Vec<Vec<u8>>, String> {
-    let begin = format!("-----BEGIN {label}-----");
-    let end = format!("-----END {label}-----");
-    let mut found = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find(&begin) {
-        let after = &rest[start..];
-        let Some(stop) = after.find(&end) else {
-            return Err(format!("a {label} block has no END line"));
-        };
-        let block = &after[..stop + end.len()];
-        let (_, der) = der::pem::decode_vec(block.as_bytes())
-            .map_err(|e| format!("a {label} block is not valid PEM: {e}"))?;
-        found.push(der);
-        rest = &after[stop + end.len()..];
-    }
+    let found: Vec<Vec<u8>> = super::pem::blocks(text.as_bytes())
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .filter(|block| block.label == label)
+        .map(|block| block.der)
+        .collect();
     if found.is_empty() {
         return Err(format!("no PEM {label} block"));
     }
@@ -99,17 +91,21 @@ pub(super) fn parse_certificates(text: &str) -> Result<CertInfo, String> {
 
 /// Checks that `text` holds a private key block (PKCS#8, PKCS#1 RSA or SEC1 EC) that decodes.
 pub(super) fn check_private_key(text: &str) -> Result<(), String> {
-    for label in ["PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY"] {
-        if text.contains(&format!("-----BEGIN {label}-----")) {
-            let ders = blocks(text, label)?;
-            // Every one of these is a DER SEQUENCE.
-            return match ders.first().and_then(|d| d.first()) {
-                Some(0x30) => Ok(()),
-                _ => Err("the private key is not DER".into()),
-            };
-        }
+    const LABELS: [&str; 3] = ["PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY"];
+    let missing = || "no PEM private key block (PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY)";
+    let blocks = super::pem::blocks(text.as_bytes()).map_err(|e| match e {
+        super::pem::PemError::NoBlock | super::pem::PemError::Binary => missing().to_owned(),
+        other => other.to_string(),
+    })?;
+    let key = blocks
+        .iter()
+        .find(|b| LABELS.contains(&b.label.as_str()))
+        .ok_or_else(missing)?;
+    // Every one of these is a DER SEQUENCE.
+    match key.der.first() {
+        Some(0x30) => Ok(()),
+        _ => Err("the private key is not DER".into()),
     }
-    Err("no PEM private key block (PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY)".into())
 }
 
 /// The subject fields API Shield reports of a client certificate (empty when absent).

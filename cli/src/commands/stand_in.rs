@@ -8,10 +8,6 @@ use std::io::Read;
 use std::net::SocketAddr;
 use tokio::sync::oneshot;
 
-/// The port without `--port` (stripe-mock's way: a fixed port, so a shell profile or a CI file
-/// can name the URL).
-pub const DEFAULT_PORT: u16 = 8799;
-
 pub async fn run(args: StandInArgs) -> Result<(), CliError> {
     // The seed file is read first: a bad one fails before anything listens.
     let seed = args

@@ -23,7 +23,7 @@ fn seed_cert(s: &StandIn, cn: &str, status: &str) -> String {
     s.seed(
         Seed::client_certificate(ZONE_ID, &csr(&format!("CN={cn},O=Example Corp,C=US")))
             .validity_days(365)
-            .status(status),
+            .status(status.into()),
     )
 }
 

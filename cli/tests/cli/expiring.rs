@@ -6,6 +6,7 @@ use assert_cmd::Command;
 use cloudflare_mtls::testing::{
     csr, Fault, Seed, StandIn, TestCertificate, TestCredentials, ACCOUNT_ID, ZONE_ID,
 };
+use cloudflare_mtls::types::ClientCertificateStatus;
 use cloudflare_mtls::Scope;
 use serde_json::Value;
 use std::time::Duration;
@@ -29,7 +30,7 @@ impl Api {
         Api { _rt: rt, stand_in }
     }
 
-    fn seed(&self, seed: Seed) -> String {
+    fn seed(&self, seed: impl Into<Seed>) -> String {
         self.stand_in.seed(seed)
     }
 
@@ -334,12 +335,12 @@ fn revoked_client_certificates_are_listed_but_not_counted() {
     api.seed(
         Seed::client_certificate(ZONE_ID, &csr("CN=revoked-client"))
             .validity_days(5)
-            .status("revoked"),
+            .status(ClientCertificateStatus::Revoked),
     );
     api.seed(
         Seed::client_certificate(ZONE_ID, &csr("CN=leaving-client"))
             .validity_days(3)
-            .status("pending_revocation"),
+            .status(ClientCertificateStatus::PendingRevocation),
     );
     let ran = api.expiring(&["--zone", ZONE_ID]);
     assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);

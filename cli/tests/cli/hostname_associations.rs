@@ -3,6 +3,7 @@
 
 use crate::common::*;
 use cloudflare_mtls::testing::{RecordedRequest, Seed, StandIn, ACCOUNT_ID, ZONE_ID};
+use cloudflare_mtls::types::MtlsCertificateType;
 use serde_json::{json, Value};
 
 /// The JSON body the stand-in received.
@@ -152,7 +153,7 @@ async fn mtls_list_takes_several_types() {
     s.seed(
         Seed::mtls_certificate(ACCOUNT_ID, &read("leaf.pem"))
             .name("gateway")
-            .certificate_type("gateway_managed"),
+            .certificate_type(MtlsCertificateType::GatewayManaged),
     );
     for args in [
         &["--type", "custom", "--type", "gateway_managed"][..],

@@ -1,7 +1,7 @@
 //! One request as the operations read it: its owner, query and JSON body.
 
 use super::{Owner, Paging, Reply};
-use crate::testing::server::RecordedRequest;
+use crate::testing::record::RecordedRequest;
 use serde_json::{Map, Value};
 
 /// A request routed to an account or zone.

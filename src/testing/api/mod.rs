@@ -18,7 +18,7 @@ pub(super) use state::{AccessCert, AccessSetting, HostnameAssociation, MtlsCert}
 use call::Call;
 use reply::Paging;
 
-use super::server::RecordedRequest;
+use super::record::RecordedRequest;
 use super::{API_KEY, TOKEN};
 
 impl State {
