@@ -2,7 +2,6 @@
 
 use crate::envelope::{Envelope, EnvelopeStatus, Page, RawEnvelope};
 use crate::error::{ApiError, Error};
-use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde::de::value::{BytesDeserializer, StrDeserializer, UnitDeserializer};
 use serde::de::DeserializeOwned;
@@ -104,13 +103,7 @@ pub enum DecodeFailure {
 }
 
 impl DecodeFailure {
-    pub(crate) fn into_error(
-        self,
-        status: StatusCode,
-        _headers: &HeaderMap,
-        _body: &[u8],
-        ray_id: Option<String>,
-    ) -> Error {
+    pub(crate) fn into_error(self, status: StatusCode, ray_id: Option<String>) -> Error {
         match self {
             DecodeFailure::Unsuccessful(env) => Error::Api(Box::new(ApiError {
                 status,

@@ -573,7 +573,7 @@ impl<'a, T: FromBody> Call<'a, T> {
         body: &[u8],
     ) -> Result<Envelope<T>, Error> {
         T::from_body(self.decode, body)
-            .map_err(|failure| failure.into_error(status, headers, body, ray_id(headers)))
+            .map_err(|failure| failure.into_error(status, ray_id(headers)))
     }
 
     /// Sends the request and returns the typed result; awaiting the call does the same.

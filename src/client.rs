@@ -415,7 +415,7 @@ impl ClientBuilder {
             )));
         }
         let mut headers = HeaderMap::new();
-        let ua = self.user_agent.unwrap_or_else(|| {
+        let ua = self.user_agent.clone().unwrap_or_else(|| {
             format!(
                 "cloudflare-mtls/{} (spec {})",
                 env!("CARGO_PKG_VERSION"),
@@ -436,29 +436,7 @@ impl ClientBuilder {
         if let Some(c) = &self.credentials {
             c.apply(&mut headers)?;
         }
-        let builder = match self.http {
-            Some(Http::Client(c)) => Ok(c),
-            Some(Http::Builder(b)) => {
-                Err(b.lock().ok().and_then(|mut b| b.take()).ok_or_else(|| {
-                    Error::Config("the http_client_builder was already used by a build".into())
-                })?)
-            }
-            None => Err(reqwest::Client::builder()),
-        };
-        let http = match builder {
-            Ok(client) => client,
-            // Never follow a redirect: reqwest's default policy would send the credentials (all
-            // but `Authorization`) and a re-POSTed body to whatever origin it names.
-            Err(builder) => {
-                install_tls_provider();
-                builder
-                    .redirect(reqwest::redirect::Policy::none())
-                    .connect_timeout(self.connect_timeout)
-                    .https_only(!self.allow_http)
-                    .build()
-                    .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?
-            }
-        };
+        let http = self.build_http()?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -472,6 +450,33 @@ impl ClientBuilder {
                 max_pages: self.max_pages,
             }),
         })
+    }
+}
+
+impl ClientBuilder {
+    /// The HTTP client: the user's as it is, or one built from the user's builder or from
+    /// scratch, which never follows a redirect.
+    fn build_http(&self) -> Result<reqwest::Client, Error> {
+        let builder = match &self.http {
+            Some(Http::Client(client)) => return Ok(client.clone()),
+            Some(Http::Builder(shared)) => shared
+                .lock()
+                .ok()
+                .and_then(|mut b| b.take())
+                .ok_or_else(|| {
+                    Error::Config("the http_client_builder was already used by a build".into())
+                })?,
+            None => reqwest::Client::builder(),
+        };
+        install_tls_provider();
+        // Never follow a redirect: reqwest's default policy would send the credentials (all but
+        // `Authorization`) and a re-POSTed body to whatever origin it names.
+        builder
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(self.connect_timeout)
+            .https_only(!self.allow_http)
+            .build()
+            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
     }
 }
 
