@@ -902,6 +902,34 @@ mod tests {
             );
         }
 
+        // Prime factors that are not distinct, or not above 1, whose product is still the
+        // modulus: p·p with the primes (p, p), and the certificate's modulus as (1, n).
+        let p = mine_parts.prime1.as_bytes();
+        let bits = u32::try_from(p.len() * 16).unwrap();
+        let p_uint = rsa::BoxedUint::from_be_slice(p, bits).unwrap();
+        let square = (&p_uint * &p_uint).to_be_bytes();
+        let first = square.iter().position(|b| *b != 0).unwrap();
+        let square = pkcs1::UintRef::new(&square[first..]).unwrap();
+        let repeated = pkcs1::RsaPrivateKeyRef {
+            modulus: square,
+            prime2: mine_parts.prime1,
+            ..mine_parts.clone()
+        };
+        let one = pkcs1::UintRef::new(&[1]).unwrap();
+        let unit = pkcs1::RsaPrivateKeyRef {
+            prime1: one,
+            prime2: mine_parts.modulus,
+            ..mine_parts.clone()
+        };
+        for (name, key) in [("repeated.key", repeated), ("one.key", unit)] {
+            assert_inconsistent(
+                &cert,
+                name,
+                &pem("RSA PRIVATE KEY", &key.to_der().unwrap()),
+                "its prime factors are not distinct primes above 1",
+            );
+        }
+
         let e = refusal_of(
             &ec_key(P256).certificate(false),
             "rsa.key",

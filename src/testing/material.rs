@@ -140,3 +140,87 @@ pub(super) fn try_csr(subject: &str) -> Result<String, String> {
         .to_pem(LineEnding::LF)
         .map_err(|e| format!("CSR: {e}"))
 }
+
+#[cfg(test)]
+mod tests {
+    //! What this module makes reads back through the stand-in's X.509 reading (`x509`): kept here,
+    //! not in `x509`, so that `x509` never depends on `material` (no import circle).
+    use super::x509::{check_private_key, parse_certificates, parse_csr, ManagedCa, Subject};
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn a_chain_is_kept_and_read_from_its_first_certificate() {
+        let leaf = TestCertificate::new("CN=leaf.example.com").build();
+        let root = TestCertificate::new("CN=Root").ca(true).build();
+        let text = format!(
+            "subject=CN=leaf\n{}\nsome text\n{}",
+            leaf.certificate_pem, root.certificate_pem
+        );
+        let info = parse_certificates(&text).unwrap();
+        assert_eq!(info.issuer, "CN=leaf.example.com");
+        assert_eq!(info.pem.matches("BEGIN CERTIFICATE").count(), 2);
+        assert!(!info.pem.contains("some text"));
+        assert_eq!(info.signature, "ECDSAWithSHA256");
+        assert_eq!(info.sha256_fingerprint.len(), 64);
+        assert!(info.md5_fingerprint.starts_with("MD5 Fingerprint="));
+    }
+
+    #[test]
+    fn what_is_not_a_certificate_is_refused_with_a_reason() {
+        let key = TestCertificate::new("CN=x").build().private_key_pem;
+        assert!(parse_certificates(&key)
+            .unwrap_err()
+            .contains("no PEM CERTIFICATE"));
+        assert!(parse_certificates("").is_err());
+        let truncated = "-----BEGIN CERTIFICATE-----\nMIIB\n";
+        assert!(parse_certificates(truncated).unwrap_err().contains("END"));
+        let not_der = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+        assert!(parse_certificates(not_der).unwrap_err().contains("X.509"));
+        assert!(check_private_key(&key).is_ok());
+        assert!(check_private_key("not a key").is_err());
+        assert!(parse_csr(&key).is_err());
+    }
+
+    #[test]
+    fn issued_certificates_carry_the_csr_subject_and_the_ca_as_issuer() {
+        let ca = ManagedCa::new("Test Managed CA").unwrap();
+        let request = parse_csr(&csr("CN=svc,OU=Team,O=Corp,L=Town,ST=State,C=US")).unwrap();
+        let wanted = Subject {
+            common_name: "svc".into(),
+            country: "US".into(),
+            state: "State".into(),
+            location: "Town".into(),
+            organization: "Corp".into(),
+            organizational_unit: "Team".into(),
+        };
+        assert_eq!(request.subject, wanted);
+        let info = ca.issue(&request, 7).unwrap();
+        assert_eq!(info.issuer, "CN=Test Managed CA,O=Cloudflare\\, Inc.,C=US");
+        let days = (info.expires_on - chrono::Utc::now()).num_hours();
+        assert!((7 * 24 - 1..=7 * 24).contains(&days), "{days} hours");
+        assert_eq!(info.ski.len(), 40);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+        /// Any subject and validity made by `TestCertificate` reads back as uploaded.
+        #[test]
+        fn test_certificates_read_back(
+            cn in "[A-Za-z0-9][A-Za-z0-9 .-]{0,30}[A-Za-z0-9]",
+            org in "[A-Za-z0-9]{1,20}",
+            days in 0u64..20_000,
+        ) {
+            let subject = format!("CN={cn},O={org}");
+            let made = TestCertificate::new(&subject)
+                .expires_in(Duration::from_secs(days * 86_400))
+                .build();
+            let info = parse_certificates(&made.certificate_pem).unwrap();
+            prop_assert_eq!(&info.issuer, &subject);
+            let wanted = chrono::Utc::now() + chrono::Duration::days(days as i64);
+            prop_assert!((info.expires_on - wanted).num_seconds().abs() <= 2);
+            prop_assert!(check_private_key(&made.private_key_pem).is_ok());
+        }
+    }
+}
