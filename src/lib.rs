@@ -23,6 +23,29 @@
 //! - Every failure is an [`Error`]; what the API itself reported is an [`ApiError`].
 //! - Access operations apply to an account or a zone: they take a [`Scope`].
 //!
+//! # Handles and data
+//!
+//! An accessor returns a handle of [`resources`], named by its path and `Resource`:
+//! `client.access().certificates()` is an
+//! [`AccessCertificatesResource`](resources::AccessCertificatesResource), which sends requests;
+//! the data it sends and receives is in [`types`] ([`AccessCertificate`](types::AccessCertificate)).
+//! A handle's earlier name, its path alone (`resources::AccessCertificates`), is a deprecated alias.
+//!
+//! ```
+//! use cloudflare_mtls::resources::AccessCertificatesSettingsResource;
+//! use cloudflare_mtls::Client;
+//!
+//! fn hostname_settings(client: &Client) -> AccessCertificatesSettingsResource<'_> {
+//!     client.access().certificates().settings()
+//! }
+//! # #[allow(deprecated)]
+//! # fn old_name(
+//! #     settings: cloudflare_mtls::resources::AccessCertificatesSettings<'_>,
+//! # ) -> AccessCertificatesSettingsResource<'_> {
+//! #     settings
+//! # }
+//! ```
+//!
 //! # Example
 //!
 //! ```no_run
