@@ -88,6 +88,7 @@ mod client;
 mod credentials;
 mod envelope;
 mod error;
+mod from_body;
 mod lenient;
 mod nullable;
 mod pagination;
@@ -105,7 +106,6 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/cloudflare_mtls.rs"));
 }
 
-pub use __private::FromBody;
 pub use call::Call;
 pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_SIZE,
@@ -114,6 +114,7 @@ pub use client::{
 pub use credentials::Credentials;
 pub use envelope::{Envelope, Page, ResponseMessage, ResponseMessageSource, ResultInfo};
 pub use error::{ApiError, Error};
+pub use from_body::FromBody;
 pub use generated::{resources, types, SPEC_VERSION};
 pub use nullable::Nullable;
 pub use pagination::PageStream;

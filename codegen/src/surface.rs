@@ -293,9 +293,9 @@ impl fmt::Display for Change {
 const BUILT_STRUCT: &str = "struct, built with new()";
 
 /// Whether adding `item` (at `path`, with signature `sig`) to `api` breaks users' code. New
-/// resources, handles, methods and types are additive. Every generated struct is `#[non_exhaustive]`, so a
-/// new field is additive, except a required one of a struct users build: `new` takes it. A new
-/// variant breaks exhaustive matches.
+/// resources, handles, methods and types are additive. Every generated struct is
+/// `#[non_exhaustive]`, so a new field is additive, except a required one of a struct users build:
+/// `new` takes it. A new variant breaks exhaustive matches.
 fn adding_breaks(api: &Surface, item: ItemKind, path: &str, sig: &str) -> bool {
     match item {
         ItemKind::Field => {
