@@ -243,10 +243,10 @@ async fn set_hostname(
         Association::Enabled(on) => Nullable::Value(on),
         Association::Void => Nullable::Null,
     };
-    let mut config = HostnameOriginPullConfig::new()
+    let config = HostnameOriginPullConfig::new()
         .enabled(enabled)
-        .hostname(hostname.clone());
-    config.cert_id = cert_id;
+        .hostname(hostname.clone())
+        .set_cert_id(cert_id);
     let body = HostnameOriginPullUpdate::new(vec![config]);
     let result = hostnames.update(zone_id, &body).await?;
     let state = match change {
