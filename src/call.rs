@@ -1,8 +1,9 @@
 //! One API call: built by a generated method, adjusted with per-call options, then awaited.
 
-use crate::__private::{Decode, FromBody, ParamValue};
+use crate::__private::ParamValue;
 use crate::envelope::{Envelope, Page};
 use crate::error::{ApiError, Error};
+use crate::from_body::{Decode, FromBody};
 use crate::retry::{classify, Decision, Outcome};
 use crate::{Client, PageStream, ResponseValue};
 use bytes::Bytes;

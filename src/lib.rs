@@ -23,6 +23,29 @@
 //! - Every failure is an [`Error`]; what the API itself reported is an [`ApiError`].
 //! - Access operations apply to an account or a zone: they take a [`Scope`].
 //!
+//! # Handles and data
+//!
+//! An accessor returns a handle of [`resources`], named by its path and `Resource`:
+//! `client.access().certificates()` is an
+//! [`AccessCertificatesResource`](resources::AccessCertificatesResource), which sends requests;
+//! the data it sends and receives is in [`types`] ([`AccessCertificate`](types::AccessCertificate)).
+//! A handle's earlier name, its path alone (`resources::AccessCertificates`), is a deprecated alias.
+//!
+//! ```
+//! use cloudflare_mtls::resources::AccessCertificatesSettingsResource;
+//! use cloudflare_mtls::Client;
+//!
+//! fn hostname_settings(client: &Client) -> AccessCertificatesSettingsResource<'_> {
+//!     client.access().certificates().settings()
+//! }
+//! # #[allow(deprecated)]
+//! # fn old_name(
+//! #     settings: cloudflare_mtls::resources::AccessCertificatesSettings<'_>,
+//! # ) -> AccessCertificatesSettingsResource<'_> {
+//! #     settings
+//! # }
+//! ```
+//!
 //! # Example
 //!
 //! ```no_run
@@ -65,6 +88,7 @@ mod client;
 mod credentials;
 mod envelope;
 mod error;
+mod from_body;
 mod lenient;
 mod nullable;
 mod pagination;
@@ -82,7 +106,6 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/cloudflare_mtls.rs"));
 }
 
-pub use __private::FromBody;
 pub use call::Call;
 pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_SIZE,
@@ -91,6 +114,7 @@ pub use client::{
 pub use credentials::Credentials;
 pub use envelope::{Envelope, Page, ResponseMessage, ResponseMessageSource, ResultInfo};
 pub use error::{ApiError, Error};
+pub use from_body::FromBody;
 pub use generated::{resources, types, SPEC_VERSION};
 pub use nullable::Nullable;
 pub use pagination::PageStream;

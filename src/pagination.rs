@@ -15,8 +15,8 @@ use std::task::{Context, Poll};
 /// Every item of a paged list operation, fetching page after page as the stream is read.
 ///
 /// The `list_all` method of a resource returns one (for example
-/// [`ClientCertificates::list_all`](crate::resources::ClientCertificates::list_all)), and so does
-/// [`Call::into_stream`] on the [`Call`] of a paged `list`. It is a [`Stream`] of
+/// [`client.client_certificates().list_all`](crate::resources::ClientCertificatesResource::list_all)),
+/// and so does [`Call::into_stream`] on the [`Call`] of a paged `list`. It is a [`Stream`] of
 /// `Result<T, Error>`: read it with [`TryStreamExt`](futures::TryStreamExt) or
 /// [`StreamExt`](futures::StreamExt). After an error, the stream ends.
 ///

@@ -230,8 +230,14 @@ pub fn operations(resources: &[Resource]) -> Vec<&Operation> {
 pub struct Resource {
     /// The accessor's snake_case name.
     pub name: String,
-    /// The handle struct's name.
+    /// The handle struct's name: its path and `Resource` (`AccessCertificatesSettingsResource`),
+    /// given by `shape::handles`, so that a handle never reads like a data type of the `types`
+    /// module (`AccessCertificateSettings`).
     pub struct_name: String,
+    /// The handle's name before it had the `Resource` suffix: its path alone
+    /// (`AccessCertificatesSettings`), unique among those. Emitted as a `#[deprecated]` alias of
+    /// `struct_name`, so code naming it keeps compiling.
+    pub legacy_name: String,
     /// The dotted path (`mtls_certificates.associations`).
     pub path: String,
     /// What it manages (overlay, else the document's tag, else its operations' summaries).
@@ -246,6 +252,18 @@ pub struct Resource {
     /// Set when the resource holds nothing but deprecated aliases (at any depth): the note of
     /// its accessor's `#[deprecated]` (where its methods went).
     pub deprecated: Option<String>,
+}
+
+impl Resource {
+    /// How users reach it: `client.access().certificates()`.
+    pub fn accessors(&self) -> String {
+        let calls: Vec<String> = self
+            .path
+            .split('.')
+            .map(|s| format!("{}()", s.trim_start_matches("r#")))
+            .collect();
+        format!("client.{}", calls.join("."))
+    }
 }
 
 /// A deprecated method that calls an operation under its new name.

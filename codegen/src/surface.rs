@@ -12,6 +12,9 @@ use std::fmt;
 pub enum ItemKind {
     /// A resource accessor (`client.access().certificates()`).
     Resource,
+    /// A name of a resource handle (`resources::AccessCertificatesResource`), which users' code
+    /// can name; a deprecated alias of one is the same item under its old name.
+    Handle,
     /// A method of a resource.
     Method,
     /// A named type.
@@ -26,6 +29,7 @@ impl fmt::Display for ItemKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.pad(match self {
             ItemKind::Resource => "resource",
+            ItemKind::Handle => "handle",
             ItemKind::Method => "method",
             ItemKind::Type => "type",
             ItemKind::Field => "field",
@@ -35,7 +39,7 @@ impl fmt::Display for ItemKind {
 }
 
 /// The generated public API: `(kind, path)` → signature. Paths are `access.certificates` for a
-/// resource, `access.certificates.list` for a method, `AccessCertificate` for a type,
+/// resource, `AccessCertificatesResource` for a handle, `access.certificates.list` for a method, `AccessCertificate` for a type,
 /// `AccessCertificate.id` for a field, `Status::Active` for a variant.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Surface {
@@ -57,6 +61,15 @@ fn of_model(model: &Model) -> Surface {
             (ItemKind::Resource, r.path.clone()),
             format!("{}()", r.name),
         );
+        // Code naming the legacy alias keeps compiling (with a warning): the same item.
+        for name in [&r.struct_name, &r.legacy_name] {
+            if !name.is_empty() {
+                s.items.insert(
+                    (ItemKind::Handle, name.clone()),
+                    format!("handle of {}", r.path),
+                );
+            }
+        }
         for op in &r.operations {
             for (name, sig) in method_signatures(model, op) {
                 s.items
@@ -280,9 +293,9 @@ impl fmt::Display for Change {
 const BUILT_STRUCT: &str = "struct, built with new()";
 
 /// Whether adding `item` (at `path`, with signature `sig`) to `api` breaks users' code. New
-/// resources, methods and types are additive. Every generated struct is `#[non_exhaustive]`, so a
-/// new field is additive, except a required one of a struct users build: `new` takes it. A new
-/// variant breaks exhaustive matches.
+/// resources, handles, methods and types are additive. Every generated struct is
+/// `#[non_exhaustive]`, so a new field is additive, except a required one of a struct users build:
+/// `new` takes it. A new variant breaks exhaustive matches.
 fn adding_breaks(api: &Surface, item: ItemKind, path: &str, sig: &str) -> bool {
     match item {
         ItemKind::Field => {
@@ -293,7 +306,7 @@ fn adding_breaks(api: &Surface, item: ItemKind, path: &str, sig: &str) -> bool {
             built && !optional
         }
         ItemKind::Variant => true,
-        ItemKind::Resource | ItemKind::Method | ItemKind::Type => false,
+        ItemKind::Resource | ItemKind::Handle | ItemKind::Method | ItemKind::Type => false,
     }
 }
 
@@ -396,4 +409,36 @@ pub fn diff(old: &Surface, new: &Surface) -> Vec<Change> {
         (!a.breaking, a.item, &a.path, a.change).cmp(&(!b.breaking, b.item, &b.path, b.change))
     });
     changes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_handle_is_listed_under_its_name_and_its_legacy_alias() {
+        let doc = serde_json::json!({
+            "openapi": "3.0.3",
+            "info": { "title": "t", "version": "1" },
+            "paths": { "/things": { "get": {
+                "operationId": "list-things",
+                "responses": { "200": { "description": "ok" } }
+            } } }
+        });
+        let spec = Spec::from_value("t.json", doc).expect("a document");
+        let api = surface(&spec, &Settings::default()).expect("generates");
+        let handles: Vec<(&str, &str)> = api
+            .items
+            .iter()
+            .filter(|((k, _), _)| *k == ItemKind::Handle)
+            .map(|((_, p), sig)| (p.as_str(), sig.as_str()))
+            .collect();
+        assert_eq!(
+            handles,
+            [
+                ("Things", "handle of things"),
+                ("ThingsResource", "handle of things")
+            ]
+        );
+    }
 }

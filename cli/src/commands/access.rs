@@ -80,8 +80,8 @@ pub async fn run(cmd: AccessCommand, global: &GlobalArgs, out: Output) -> Result
                 .iter()
                 .for_each(|w| warn(w));
             let client = client::build(global)?;
-            let mut body = AccessCertificateCreate::new(certs.pem, name);
-            body.associated_hostnames = (!hostnames.is_empty()).then_some(hostnames);
+            let body = AccessCertificateCreate::new(certs.pem, name)
+                .set_associated_hostnames((!hostnames.is_empty()).then_some(hostnames));
             let created = client
                 .access()
                 .certificates()
@@ -92,8 +92,7 @@ pub async fn run(cmd: AccessCommand, global: &GlobalArgs, out: Output) -> Result
         AccessCommand::List { scope, per_page } => {
             let owner = owner(&scope)?;
             let client = client::build(global)?;
-            let mut params = AccessCertificateListParams::default();
-            params.per_page = per_page;
+            let params = AccessCertificateListParams::new().set_per_page(per_page);
             let stream = client
                 .access()
                 .certificates()
@@ -131,8 +130,7 @@ pub async fn run(cmd: AccessCommand, global: &GlobalArgs, out: Output) -> Result
                     .associated_hostnames
                     .unwrap_or_default()
             };
-            let mut body = AccessCertificateUpdate::new(associated_hostnames);
-            body.name = name;
+            let body = AccessCertificateUpdate::new(associated_hostnames).set_name(name);
             let updated = certificates.update(owner.scope(), &id, &body).await?;
             out.one(&updated, Some("Updated Access mTLS certificate."))
         }

@@ -38,9 +38,9 @@ pub async fn run(
             per_page,
         } => {
             let client = client::build(global)?;
-            let mut params = ClientCertificateListParams::default();
-            params.status = status.map(filter);
-            params.per_page = per_page.map(i64::from);
+            let params = ClientCertificateListParams::new()
+                .set_status(status.map(filter))
+                .set_per_page(per_page.map(i64::from));
             let stream = client.client_certificates().list_all(&zone.zone_id, params);
             let certs = progress::collect(stream, "client certificates").await?;
             out.list(&certs, "No client certificates.")

@@ -16,8 +16,7 @@ pub async fn run(
     match cmd {
         HostnameAssociationsCommand::List { zone, ca } => {
             let client = client::build(global)?;
-            let mut params = HostnameAssociationGetParams::new();
-            params.mtls_certificate_id = ca.clone();
+            let params = HostnameAssociationGetParams::new().set_mtls_certificate_id(ca.clone());
             let got = client
                 .certificate_authorities()
                 .hostname_associations()
@@ -36,8 +35,9 @@ pub async fn run(
         } => {
             let client = client::build(global)?;
             let unbind = hostnames.is_empty();
-            let mut body = HostnameAssociationUpdate::new().hostnames(hostnames);
-            body.mtls_certificate_id = ca.clone();
+            let body = HostnameAssociationUpdate::new()
+                .hostnames(hostnames)
+                .set_mtls_certificate_id(ca.clone());
             let got = client
                 .certificate_authorities()
                 .hostname_associations()

@@ -29,9 +29,9 @@ pub async fn run(cmd: MtlsCommand, global: &GlobalArgs, out: Output) -> Result<(
             }
             pem::warnings(&certs, Some(ca)).iter().for_each(|w| warn(w));
             let client = client::build(global)?;
-            let mut body = MtlsCertificateCreate::new(ca, certs.pem);
-            body.name = name;
-            body.private_key = key.map(pem::PrivateKey::into_pem);
+            let body = MtlsCertificateCreate::new(ca, certs.pem)
+                .set_name(name)
+                .set_private_key(key.map(pem::PrivateKey::into_pem));
             let created = client
                 .mtls_certificates()
                 .create(&account.account_id, &body)
@@ -40,14 +40,13 @@ pub async fn run(cmd: MtlsCommand, global: &GlobalArgs, out: Output) -> Result<(
         }
         MtlsCommand::List { account, kind } => {
             let client = client::build(global)?;
-            let mut params = MtlsCertificateListParams::default();
-            if !kind.is_empty() {
-                params.type_ = Some(
-                    kind.iter()
-                        .map(|k| MtlsCertificateType::from(k.as_str()))
-                        .collect(),
-                );
-            }
+            // No `--type`: no filter (the API's default), not an empty one.
+            let types = (!kind.is_empty()).then(|| {
+                kind.iter()
+                    .map(|k| MtlsCertificateType::from(k.as_str()))
+                    .collect()
+            });
+            let params = MtlsCertificateListParams::new().set_type_(types);
             let certs = client
                 .mtls_certificates()
                 .list(&account.account_id, params)
@@ -99,7 +98,7 @@ pub async fn run(cmd: MtlsCommand, global: &GlobalArgs, out: Output) -> Result<(
 async fn id_of_name(client: &Client, account_id: &str, name: &str) -> Result<String, CliError> {
     let certs = client
         .mtls_certificates()
-        .list(account_id, MtlsCertificateListParams::default())
+        .list(account_id, MtlsCertificateListParams::new())
         .await?;
     let ids: Vec<&str> = certs
         .iter()

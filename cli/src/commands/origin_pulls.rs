@@ -6,7 +6,7 @@ use crate::args::{
 use crate::errors::CliError;
 use crate::output::{warn, Output};
 use crate::{client, pem};
-use cloudflare_mtls::resources::OriginTlsClientAuthHostnames;
+use cloudflare_mtls::resources::OriginTlsClientAuthHostnamesResource;
 use cloudflare_mtls::types::{
     HostnameCertificateCreate, HostnameOriginPullConfig, HostnameOriginPullUpdate,
     OriginPullCertificateCreate, ZoneSettingUpdate,
@@ -218,7 +218,7 @@ enum Association {
 
 /// The certificate given, else the hostname's current one.
 async fn current_cert(
-    hostnames: &OriginTlsClientAuthHostnames<'_>,
+    hostnames: &OriginTlsClientAuthHostnamesResource<'_>,
     zone_id: &str,
     hostname: &str,
     cert_id: Option<String>,
@@ -232,7 +232,7 @@ async fn current_cert(
 /// Turns per-hostname Authenticated Origin Pulls on or off for one hostname, or voids its
 /// association, and prints the result.
 async fn set_hostname(
-    hostnames: &OriginTlsClientAuthHostnames<'_>,
+    hostnames: &OriginTlsClientAuthHostnamesResource<'_>,
     zone_id: &str,
     hostname: String,
     cert_id: Option<String>,
@@ -243,10 +243,10 @@ async fn set_hostname(
         Association::Enabled(on) => Nullable::Value(on),
         Association::Void => Nullable::Null,
     };
-    let mut config = HostnameOriginPullConfig::new()
+    let config = HostnameOriginPullConfig::new()
         .enabled(enabled)
-        .hostname(hostname.clone());
-    config.cert_id = cert_id;
+        .hostname(hostname.clone())
+        .set_cert_id(cert_id);
     let body = HostnameOriginPullUpdate::new(vec![config]);
     let result = hostnames.update(zone_id, &body).await?;
     let state = match change {

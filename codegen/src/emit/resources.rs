@@ -66,6 +66,7 @@ pub fn item(model: &Model, r: &Resource) -> TokenStream {
     });
     let methods = r.operations.iter().map(|op| method(model, op));
     let aliases = r.aliases.iter().map(|a| alias_method(model, a));
+    let legacy = legacy_alias(r);
     quote! {
         #doc
         #[derive(Debug, Clone, Copy)]
@@ -78,7 +79,28 @@ pub fn item(model: &Model, r: &Resource) -> TokenStream {
             #(#methods)*
             #(#aliases)*
         }
+
+        #legacy
     }
+}
+
+/// The handle's legacy name (before it had the `Resource` suffix), as a deprecated alias.
+fn legacy_alias(r: &Resource) -> Option<TokenStream> {
+    if r.legacy_name.is_empty() || r.legacy_name == r.struct_name {
+        return None;
+    }
+    let old = format_ident!("{}", r.legacy_name);
+    let new = format_ident!("{}", r.struct_name);
+    let doc = docs::raw(&format!(
+        "Deprecated: the old name of [`{new}`], the handle of `{}`.",
+        r.accessors()
+    ));
+    let note = format!("renamed to `{new}`");
+    Some(quote! {
+        #doc
+        #[deprecated(note = #note)]
+        pub type #old<'a> = #new<'a>;
+    })
 }
 
 /// `#[deprecated(note = ...)]`, or nothing.

@@ -28,7 +28,7 @@ pub fn add(resources: &mut Vec<Resource>, overlay: &Overlay, degraded: &mut Vec<
             for alias in aliases {
                 wanted
                     .entry(alias.clone())
-                    .or_insert_with(|| (path.clone(), r.struct_name.clone(), op.clone()));
+                    .or_insert_with(|| (path.clone(), r.legacy_name.clone(), op.clone()));
             }
         }
         for c in &r.children {
@@ -40,8 +40,8 @@ pub fn add(resources: &mut Vec<Resource>, overlay: &Overlay, degraded: &mut Vec<
     if wanted.is_empty() {
         return;
     }
-    let mut struct_names = BTreeSet::new();
-    collect_struct_names(resources, &mut struct_names);
+    let mut legacy_names = BTreeSet::new();
+    collect_legacy_names(resources, &mut legacy_names);
     let mut root = Resource {
         children: std::mem::take(resources),
         ..Resource::default()
@@ -49,7 +49,7 @@ pub fn add(resources: &mut Vec<Resource>, overlay: &Overlay, degraded: &mut Vec<
     for (old, (target, target_struct, op)) in wanted {
         let mut segs: Vec<String> = old.split('.').map(naming::snake).collect();
         let method = segs.pop().unwrap_or_default();
-        let node = node_at(&mut root, &segs, &mut struct_names);
+        let node = node_at(&mut root, &segs, &mut legacy_names);
         let paged = op.decode == crate::ir::Decode::Page;
         let taken = |name: &str| {
             node.operations.iter().any(|o| {
@@ -77,18 +77,18 @@ pub fn add(resources: &mut Vec<Resource>, overlay: &Overlay, degraded: &mut Vec<
     *resources = root.children;
 }
 
-fn collect_struct_names(resources: &[Resource], out: &mut BTreeSet<String>) {
+fn collect_legacy_names(resources: &[Resource], out: &mut BTreeSet<String>) {
     for r in resources {
-        out.insert(r.struct_name.clone());
-        collect_struct_names(&r.children, out);
+        out.insert(r.legacy_name.clone());
+        collect_legacy_names(&r.children, out);
     }
 }
 
-/// The resource at `segs` under `root`, created (with a unique handle name) where missing.
+/// The resource at `segs` under `root`, created (with a unique legacy handle name) where missing.
 fn node_at<'r>(
     root: &'r mut Resource,
     segs: &[String],
-    struct_names: &mut BTreeSet<String>,
+    legacy_names: &mut BTreeSet<String>,
 ) -> &'r mut Resource {
     let mut node = root;
     let mut path: Vec<String> = Vec::new();
@@ -100,7 +100,7 @@ fn node_at<'r>(
                 let camel: String = path.iter().map(|s| naming::camel(s)).collect();
                 node.children.push(Resource {
                     name: seg.clone(),
-                    struct_name: naming::unique(camel, struct_names),
+                    legacy_name: naming::unique(camel, legacy_names),
                     path: path.join("."),
                     ..Resource::default()
                 });

@@ -2,12 +2,13 @@
 //! ([`crate::ir::Model`]): `operations` types each operation and names it (overlay or path),
 //! `types` names Rust types, `twins` merges account/zone twins, `tree` builds the resource tree,
 //! `prune` drops the types merged twins left unused, `aliases` adds the deprecated old names of
-//! operations that moved, `recursion` makes recursive types
+//! operations that moved, `handles` names the resource handles, `recursion` makes recursive types
 //! expressible, `direction` marks which types are sent and which received. Nothing here reads the
 //! document or follows a `$ref`.
 
 mod aliases;
 pub mod direction;
+mod handles;
 pub mod operations;
 mod prune;
 mod recursion;
@@ -37,6 +38,7 @@ pub fn shape(spec: &Spec, mut resolved: Resolved, overlay: &Overlay) -> Result<M
     recursion::box_recursive(&mut defs);
     recursion::untie_aliases(&mut defs, &mut degraded);
     aliases::add(&mut resources, overlay, &mut degraded);
+    handles::name(&mut resources);
     degraded.sort();
     degraded.dedup();
     types::describe_by_use(&mut defs, &resources);

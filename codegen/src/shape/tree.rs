@@ -1,5 +1,6 @@
 //! The resource tree: operations grouped by their resource path, method names made unique
-//! within a resource, handle struct names unique overall.
+//! within a resource, the handles' legacy names (their paths, before `handles` adds the
+//! `Resource` suffix) unique overall.
 
 use super::operations::Draft;
 use crate::ir::{Resource, Scoping};
@@ -20,7 +21,7 @@ pub fn build(drafts: Vec<Draft>, overlay: &Overlay) -> Vec<Resource> {
                 None => {
                     node.children.push(Resource {
                         name: seg.clone(),
-                        struct_name: path.iter().map(|s| naming::camel(s)).collect(),
+                        legacy_name: path.iter().map(|s| naming::camel(s)).collect(),
                         path: path.join("."),
                         ..Resource::default()
                     });
@@ -71,9 +72,9 @@ fn document(r: &mut Resource, overlay: &Overlay) {
     };
 }
 
-fn finish(node: &mut Resource, struct_names: &mut BTreeSet<String>) {
-    if !node.struct_name.is_empty() {
-        node.struct_name = naming::unique(node.struct_name.clone(), struct_names);
+fn finish(node: &mut Resource, legacy_names: &mut BTreeSet<String>) {
+    if !node.legacy_name.is_empty() {
+        node.legacy_name = naming::unique(node.legacy_name.clone(), legacy_names);
     }
     let mut used: BTreeSet<String> = node.children.iter().map(|c| c.name.clone()).collect();
     // The first operation of a name keeps it; a later one gets the scope it differs in
@@ -101,6 +102,6 @@ fn finish(node: &mut Resource, struct_names: &mut BTreeSet<String>) {
     node.operations.sort_by(|a, b| a.method.cmp(&b.method));
     node.children.sort_by(|a, b| a.name.cmp(&b.name));
     for c in &mut node.children {
-        finish(c, struct_names);
+        finish(c, legacy_names);
     }
 }

@@ -243,7 +243,7 @@ async fn fetch(
         // Not paged: one response.
         Kind::Mtls => client
             .mtls_certificates()
-            .list(id, MtlsCertificateListParams::default())
+            .list(id, MtlsCertificateListParams::new())
             .await?
             .into_iter()
             .map(|c| from_mtls(owner, c))
@@ -252,7 +252,7 @@ async fn fetch(
             let stream = client
                 .access()
                 .certificates()
-                .list_all(owner.scope(), AccessCertificateListParams::default());
+                .list_all(owner.scope(), AccessCertificateListParams::new());
             progress::drain(stream, bar)
                 .await?
                 .into_iter()

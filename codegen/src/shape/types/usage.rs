@@ -1,6 +1,8 @@
-//! Where the finished model uses each type, for its docs: "Returned by [`MtlsCertificates::get`].
-//! Held by [`ClientCertificate::status`]." (links to the methods and fields, every use listed),
-//! after the document's description if it has one; never an internal schema name.
+//! Where the finished model uses each type, for its docs: "Returned by
+//! [`client.mtls_certificates().get`](MtlsCertificatesResource::get). Held by
+//! [`ClientCertificate::status`]." (links to the methods, spelled as users call them, and to the
+//! fields, every use listed), after the document's description if it has one; never an internal
+//! schema name.
 
 use crate::ir::{Decode, Resource, Ty, TypeDef, TypeId, TypeKind};
 use std::collections::BTreeMap;
@@ -26,7 +28,7 @@ pub fn describe(defs: &mut [TypeDef], resources: &[Resource]) {
     let mut uses: BTreeMap<TypeId, Uses> = BTreeMap::new();
     for r in walk(resources) {
         for op in &r.operations {
-            let method = link(&r.struct_name, &op.method, "super::resources");
+            let method = call_link(r, &op.method);
             if let Some(id) = op.result.named_inside() {
                 let list = op.decode == Decode::Page || matches!(op.result, Ty::Vec(_));
                 let u = uses.entry(id).or_default();
@@ -52,7 +54,7 @@ pub fn describe(defs: &mut [TypeDef], resources: &[Resource]) {
         };
         for f in fields.iter().filter(|f| !f.api_name.is_empty()) {
             if let Some(id) = f.ty.named_inside() {
-                let field = link(&def.name, &f.name, "self");
+                let field = link(&def.name, &f.name);
                 push(&mut uses.entry(id).or_default().fields, &field);
             }
         }
@@ -82,13 +84,24 @@ fn walk(resources: &[Resource]) -> Vec<&Resource> {
     out
 }
 
-/// An intra-doc link to `item` of `owner` (`[`Owner::item`](module::Owner::item)`); plain code
-/// for a raw identifier, which a link path cannot spell.
-fn link(owner: &str, item: &str, module: &str) -> String {
+/// An intra-doc link to field `item` of type `owner` (`[`Owner::item`](self::Owner::item)`); plain
+/// code for a raw identifier, which a link path cannot spell.
+fn link(owner: &str, item: &str) -> String {
     if item.starts_with("r#") {
         return format!("`{owner}::{}`", item.trim_start_matches("r#"));
     }
-    format!("[`{owner}::{item}`]({module}::{owner}::{item})")
+    format!("[`{owner}::{item}`](self::{owner}::{item})")
+}
+
+/// An intra-doc link to method `method` of `r`'s handle, spelled as users call it
+/// (`[`client.access().certificates().list`](super::resources::AccessCertificatesResource::list)`);
+/// plain code for a raw identifier, which a link path cannot spell.
+fn call_link(r: &Resource, method: &str) -> String {
+    let call = format!("{}.{}", r.accessors(), method.trim_start_matches("r#"));
+    if method.starts_with("r#") {
+        return format!("`{call}`");
+    }
+    format!("[`{call}`](super::resources::{}::{method})", r.struct_name)
 }
 
 /// The sentences of a type's uses.
@@ -136,13 +149,31 @@ mod tests {
         let uses = Uses {
             returned: u(2),
             listed: u(1),
-            fields: vec![link("Cert", "status", "self")],
+            fields: vec![link("Cert", "status")],
             ..Uses::default()
         };
         assert_eq!(
             doc(&uses),
             "Returned by m0 and m1. Listed by m0. Held by [`Cert::status`](self::Cert::status)."
         );
-        assert_eq!(link("Cert", "r#type", "self"), "`Cert::type`");
+        assert_eq!(link("Cert", "r#type"), "`Cert::type`");
+    }
+
+    #[test]
+    fn methods_are_spelled_as_called_and_link_to_the_handle() {
+        let r = Resource {
+            path: "access.certificates".into(),
+            struct_name: "AccessCertificatesResource".into(),
+            ..Resource::default()
+        };
+        assert_eq!(
+            call_link(&r, "list"),
+            "[`client.access().certificates().list`]\
+             (super::resources::AccessCertificatesResource::list)"
+        );
+        assert_eq!(
+            call_link(&r, "r#type"),
+            "`client.access().certificates().type`"
+        );
     }
 }
