@@ -2,12 +2,10 @@
 //! non-JSON error pages, decode errors that name the failing field, forward-compatible decoding, and
 //! secrets kept out of `Debug`.
 
-mod common;
-
 use cloudflare_mtls::testing::{Seed, StandIn, TestCertificate};
 use cloudflare_mtls::types::*;
 use cloudflare_mtls::{Client, Credentials, Error, Scope};
-use common::*;
+use cloudflare_mtls_test_support::*;
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -10,18 +10,16 @@
 //! tests (about a second each), so the file stays fast. Timing asserts are lower bounds (the client
 //! waited at least this long) or generous upper bounds (it did not hang).
 
-mod common;
-
 use cloudflare_mtls::testing::{csr, Fault, Seed, StandIn, TestCertificate};
 use cloudflare_mtls::types::*;
 use cloudflare_mtls::{Call, Client, Credentials, Error, RetryPolicy, Scope};
-use common::*;
+use cloudflare_mtls_test_support::*;
 use futures::TryStreamExt;
 use serde_json::json;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -33,39 +31,9 @@ const RAY: &str = "8c1f0e2b3a4d5e6f-SJC";
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
-/// `max_retries` retries without waiting between them; `Retry-After` honoured up to 5 s.
-fn no_wait(max_retries: u32) -> RetryPolicy {
-    RetryPolicy {
-        max_retries,
-        initial_delay: Duration::ZERO,
-        max_delay: Duration::ZERO,
-        max_retry_after: Duration::from_secs(5),
-    }
-}
-
-/// A token client for `base_url` with `policy`.
-fn client_for(base_url: &str, policy: RetryPolicy) -> Client {
-    Client::builder()
-        .base_url(base_url)
-        .allow_http(true)
-        .api_token(TOKEN)
-        .retry_policy(policy)
-        .build()
-        .expect("client builds")
-}
-
 /// A token client with 2 retries and no waits.
 fn retrying(server: &MockServer) -> Client {
-    client_for(&server.uri(), no_wait(2))
-}
-
-/// How many requests `server` received.
-async fn received(server: &MockServer) -> usize {
-    server
-        .received_requests()
-        .await
-        .expect("request recording is on")
-        .len()
+    client_retrying(&server.uri(), no_wait(2))
 }
 
 /// A port on 127.0.0.1 where nothing listens.
@@ -205,7 +173,7 @@ impl Rig {
 
     async fn with(policy: RetryPolicy) -> Rig {
         let server = server().await;
-        let client = client_for(&server.uri(), policy);
+        let client = client_retrying(&server.uri(), policy);
         Rig { server, client }
     }
 
@@ -344,7 +312,7 @@ async fn default_max_retries_is_two() {
         .respond_with(ResponseTemplate::new(500).set_body_json(failure(1000, "internal")))
         .mount(&server)
         .await;
-    let client = client_for(
+    let client = client_retrying(
         &server.uri(),
         RetryPolicy {
             initial_delay: Duration::ZERO,
@@ -406,7 +374,7 @@ async fn retries_wait_for_the_backoff() {
         .respond_with(ResponseTemplate::new(502))
         .mount(&server)
         .await;
-    let client = client_for(
+    let client = client_retrying(
         &server.uri(),
         RetryPolicy {
             max_retries: 2,
@@ -706,68 +674,22 @@ enum BodyFault {
     Cut,
 }
 
-/// A raw HTTP/1.1 server on 127.0.0.1 whose responses never complete (see [`BodyFault`]); counts
-/// the requests it received.
-struct FaultyServer {
-    uri: String,
-    requests: Arc<AtomicUsize>,
-}
-
-impl FaultyServer {
-    fn start(fault: BodyFault) -> FaultyServer {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        let uri = format!("http://{}", listener.local_addr().expect("local addr"));
-        let requests = Arc::new(AtomicUsize::new(0));
-        let count = requests.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(stream) = stream else { continue };
-                let count = count.clone();
-                std::thread::spawn(move || serve_faulty(stream, fault, &count));
-            }
-        });
-        FaultyServer { uri, requests }
-    }
-
-    fn requests(&self) -> usize {
-        self.requests.load(Ordering::SeqCst)
-    }
-}
-
-fn serve_faulty(mut stream: std::net::TcpStream, fault: BodyFault, count: &AtomicUsize) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-    // The request head, then its body by content-length.
-    let mut head = Vec::new();
-    let mut byte = [0u8; 1];
-    while !head.ends_with(b"\r\n\r\n") {
-        match stream.read(&mut byte) {
-            Ok(1) => head.push(byte[0]),
-            _ => return,
+/// A raw server whose responses never complete (see [`BodyFault`]).
+fn faulty_server(fault: BodyFault) -> RawServer {
+    RawServer::start(Reply::with(move |_, stream| {
+        let partial =
+            format!(r#"{{"success":true,"errors":[],"messages":[],"result":{{"id":"{CERT_ID}""#);
+        let response = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 500\r\nconnection: close\r\n\r\n{partial}"
+        );
+        let _ = stream.write_all(response.as_bytes());
+        let _ = stream.flush();
+        if let BodyFault::Stall = fault {
+            // Hold the connection until the client gives up and closes it.
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+            while matches!(stream.read(&mut [0u8; 64]), Ok(n) if n > 0) {}
         }
-    }
-    let head = String::from_utf8_lossy(&head).to_ascii_lowercase();
-    let length = head
-        .lines()
-        .find_map(|l| l.strip_prefix("content-length:"))
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(0usize);
-    let mut body = vec![0u8; length];
-    if stream.read_exact(&mut body).is_err() {
-        return;
-    }
-    count.fetch_add(1, Ordering::SeqCst);
-    let partial =
-        format!(r#"{{"success":true,"errors":[],"messages":[],"result":{{"id":"{CERT_ID}""#);
-    let response = format!(
-        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 500\r\nconnection: close\r\n\r\n{partial}"
-    );
-    let _ = stream.write_all(response.as_bytes());
-    let _ = stream.flush();
-    match fault {
-        // Hold the connection until the client gives up and closes it.
-        BodyFault::Stall => while matches!(stream.read(&mut byte), Ok(n) if n > 0) {},
-        BodyFault::Cut => drop(stream),
-    }
+    }))
 }
 
 /// Status and headers arrive, the body never finishes: the call's timeout covers reading the
@@ -775,8 +697,8 @@ fn serve_faulty(mut stream: std::net::TcpStream, fault: BodyFault, count: &Atomi
 /// request), while a GET is (3 requests). All end with `Error::Timeout`.
 #[tokio::test]
 async fn timeout_while_reading_the_body_is_retried_only_for_idempotent_methods() {
-    let server = FaultyServer::start(BodyFault::Stall);
-    let client = client_for(&server.uri, no_wait(2));
+    let server = faulty_server(BodyFault::Stall);
+    let client = client_retrying(&server, no_wait(2));
     for (op, expected) in [(Op::Post, 1), (Op::Patch, 1), (Op::Get, 3)] {
         let before = server.requests();
         let started = Instant::now();
@@ -801,8 +723,8 @@ async fn timeout_while_reading_the_body_is_retried_only_for_idempotent_methods()
 /// (1 request), a GET or DELETE is (3 requests).
 #[tokio::test]
 async fn body_cut_short_is_retried_only_for_idempotent_methods() {
-    let server = FaultyServer::start(BodyFault::Cut);
-    let client = client_for(&server.uri, no_wait(2));
+    let server = faulty_server(BodyFault::Cut);
+    let client = client_retrying(&server, no_wait(2));
     for (op, expected) in [(Op::Post, 1), (Op::Patch, 1), (Op::Get, 3), (Op::Delete, 3)] {
         let before = server.requests();
         let err = op
@@ -834,8 +756,8 @@ async fn a_malformed_response_head_is_not_retried() {
             "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n{extra}connection: close\r\n\r\n{body}",
             body.len()
         );
-        let server = CannedServer::start(response.into_bytes());
-        let client = client_for(server.uri(), no_wait(2));
+        let server = RawServer::start(Reply::Bytes(response.into_bytes()));
+        let client = client_retrying(server.uri(), no_wait(2));
         for op in [Op::Get, Op::Delete, Op::Post] {
             let before = server.requests();
             let err = op
@@ -927,7 +849,7 @@ async fn connect_timeout_applies() {
 #[tokio::test]
 async fn connect_error_message_names_the_cause() {
     let base = format!("http://127.0.0.1:{}", closed_port());
-    let client = client_for(&base, no_wait(0));
+    let client = client_retrying(&base, no_wait(0));
     let err = Op::Get
         .send(&client, Opts::default())
         .await
@@ -1374,24 +1296,6 @@ fn assert_no_secret(what: &str, shown: &str) {
     }
 }
 
-/// Installs (once) a global subscriber at TRACE for every target (the `log` records of `reqwest`
-/// included) writing into memory, with span-close events so that each span's final fields show.
-/// The mock server's own logs (`wiremock`, the test's server, not the client) are left out.
-fn capture() -> &'static Capture {
-    static CAPTURE: OnceLock<Capture> = OnceLock::new();
-    CAPTURE.get_or_init(|| {
-        let capture = Capture::default();
-        tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::new("trace,wiremock=off"))
-            .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-            .with_ansi(false)
-            .with_writer(capture.clone())
-            .try_init()
-            .expect("the only global subscriber");
-        capture
-    })
-}
-
 fn client_with_policy(base_url: &str, credentials: Credentials, policy: RetryPolicy) -> Client {
     Client::builder()
         .base_url(base_url)
@@ -1408,7 +1312,7 @@ fn client_with_policy(base_url: &str, credentials: Credentials, policy: RetryPol
 /// attempt, status and cf-ray, and no secret value appears anywhere in them.
 #[tokio::test]
 async fn tracing_records_each_request_and_never_a_secret() {
-    let logs = capture();
+    let logs = logs(Detail::Trace);
     let server = server().await;
     let token = client_with_policy(
         &server.uri(),
@@ -1828,8 +1732,8 @@ fn base_url_must_be_https_unless_http_is_allowed() {
 /// change the request path (or add a query); a bare `..` is refused before sending.
 #[tokio::test]
 async fn path_parameters_cannot_change_the_request_path() {
-    let raw = RawServer::start(envelope(json!({ "id": CERT_ID })));
-    let client = raw.client();
+    let raw = RawServer::start(Reply::json(&envelope(json!({ "id": CERT_ID }))));
+    let client = client(&raw);
     client
         .mtls_certificates()
         .get(ACCOUNT_ID, "../../zones/x")

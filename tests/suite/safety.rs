@@ -5,18 +5,15 @@
 //! need no misbehaviour: they run against the library's stand-in (`cloudflare_mtls::testing`),
 //! which records every request it receives.
 
-mod common;
-
 use cloudflare_mtls::testing::StandIn;
 use cloudflare_mtls::types::*;
 use cloudflare_mtls::{Client, Credentials, Error, RetryPolicy, Scope};
-use common::*;
+use cloudflare_mtls_test_support::*;
 use futures::TryStreamExt;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -474,36 +471,9 @@ async fn page_streams_refuse_an_empty_id() {
 // The page stream ends
 // ---------------------------------------------------------------------------------------------
 
-/// Everything logged in this process (the tests share one subscriber; each looks for its own
-/// lines).
-fn logs() -> &'static Arc<Mutex<Vec<u8>>> {
-    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-    LOGS.get_or_init(|| {
-        let buffer = Arc::new(Mutex::new(Vec::new()));
-        let sink = buffer.clone();
-        tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::DEBUG)
-            .with_ansi(false)
-            .with_writer(move || Sink(sink.clone()))
-            .init();
-        buffer
-    })
-}
-
-struct Sink(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Sink {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().expect("log buffer").extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
+/// Whether a DEBUG record logged so far contains `needle`.
 fn logged(needle: &str) -> bool {
-    String::from_utf8_lossy(&logs().lock().expect("log buffer")).contains(needle)
+    logs(Detail::Debug).contains(needle)
 }
 
 /// A server that ignores `page`, with a fresh `updated_at` on every item of every answer.
@@ -533,7 +503,7 @@ async fn ignoring_server(info: Value) -> (MockServer, Arc<AtomicUsize>) {
 /// logged.
 #[tokio::test]
 async fn stream_stops_when_the_server_ignores_page() {
-    logs();
+    logs(Detail::Debug);
     for (info, reason) in [
         (
             json!({ "page": 1, "per_page": 3, "count": 3 }),
@@ -560,7 +530,7 @@ async fn stream_stops_when_the_server_ignores_page() {
 /// A server whose pages never end, each with new ids: the page cap set on the client stops it.
 #[tokio::test]
 async fn stream_stops_at_the_page_cap() {
-    logs();
+    logs(Detail::Debug);
     let server = MockServer::start().await;
     let served = Arc::new(AtomicUsize::new(0));
     let counter = served.clone();
@@ -594,7 +564,7 @@ async fn stream_stops_at_the_page_cap() {
 /// stream; the ordinary stops are logged with their reasons.
 #[tokio::test]
 async fn stream_stops_are_logged_with_their_reason() {
-    logs();
+    logs(Detail::Debug);
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .respond_with(ok_page(
@@ -637,20 +607,6 @@ async fn stream_stops_are_logged_with_their_reason() {
 // The deadline
 // ---------------------------------------------------------------------------------------------
 
-/// A server that accepts connections and never answers.
-fn hung_server() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    std::thread::spawn(move || {
-        let mut held = Vec::new();
-        // Bounded: a handful of connections per test, kept open until the process ends.
-        for stream in listener.incoming().take(64).flatten() {
-            held.push(stream);
-        }
-    });
-    format!("http://127.0.0.1:{port}")
-}
-
 fn within(elapsed: Duration, target: Duration) -> bool {
     let (lo, hi) = (target.mul_f64(0.8), target.mul_f64(1.2));
     elapsed >= lo && elapsed <= hi
@@ -665,10 +621,11 @@ fn within(elapsed: Duration, target: Duration) -> bool {
 /// - no deadline set: twice the per-attempt timeout (0.6 s → 1.2 s), however many retries remain.
 #[tokio::test]
 async fn a_hung_call_ends_at_its_deadline() {
-    let base = hung_server();
+    let hung = RawServer::start(Reply::Hang);
+    let base = hung.uri();
     let builder = || {
         Client::builder()
-            .base_url(&base)
+            .base_url(base)
             .allow_http(true)
             .api_token(TOKEN)
     };

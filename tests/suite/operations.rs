@@ -4,12 +4,10 @@
 //! pagination (`Page`, `list_all`), over several pages of the library's stand-in
 //! (`cloudflare_mtls::testing`) and against servers that page oddly (wiremock).
 
-mod common;
-
 use cloudflare_mtls::testing::{csr, RecordedRequest, Seed, StandIn, TestCertificate};
 use cloudflare_mtls::types::*;
 use cloudflare_mtls::{Client, Error, Nullable, Page, Scope};
-use common::*;
+use cloudflare_mtls_test_support::*;
 use futures::TryStreamExt;
 use serde_json::{json, Value};
 use std::time::{Duration, SystemTime};
@@ -2337,8 +2335,8 @@ fn assert_stayed_in_segment<T: std::fmt::Debug>(
 /// arrive as the certificate's segment, or be refused before sending.
 #[tokio::test]
 async fn dot_dot_path_parameter_is_not_normalized_away() {
-    let raw = RawServer::start(envelope(mtls_certificate_json(MTLS_CERT_ID)));
-    let client = raw.client();
+    let raw = RawServer::start(Reply::json(&envelope(mtls_certificate_json(MTLS_CERT_ID))));
+    let client = client(&raw);
     let result = client.mtls_certificates().delete(ACCOUNT_ID, "..").await;
     assert_stayed_in_segment(
         &raw,
@@ -2350,8 +2348,8 @@ async fn dot_dot_path_parameter_is_not_normalized_away() {
 /// A `.` id must not be dropped (which would turn a get into a list).
 #[tokio::test]
 async fn single_dot_path_parameter_is_not_normalized_away() {
-    let raw = RawServer::start(envelope(mtls_certificate_json(MTLS_CERT_ID)));
-    let client = raw.client();
+    let raw = RawServer::start(Reply::json(&envelope(mtls_certificate_json(MTLS_CERT_ID))));
+    let client = client(&raw);
     let result = client.mtls_certificates().get(ACCOUNT_ID, ".").await;
     assert_stayed_in_segment(
         &raw,
@@ -2363,11 +2361,11 @@ async fn single_dot_path_parameter_is_not_normalized_away() {
 /// A `..` scope id must not walk up to `/access/certificates/…`.
 #[tokio::test]
 async fn dot_dot_scope_id_is_not_normalized_away() {
-    let raw = RawServer::start(envelope(access_certificate_json(
+    let raw = RawServer::start(Reply::json(&envelope(access_certificate_json(
         ACCESS_CERT_ID,
         "Allow devs",
-    )));
-    let client = raw.client();
+    ))));
+    let client = client(&raw);
     let result = client
         .access()
         .certificates()
@@ -2398,8 +2396,8 @@ async fn dot_dot_scope_id_is_not_normalized_away() {
 /// id walk the path: `..\..\..\zones\x` would send `DELETE /zones/x`. It must be encoded (`%5C`).
 #[tokio::test]
 async fn backslash_in_path_parameter_is_encoded() {
-    let raw = RawServer::start(envelope(mtls_certificate_json(MTLS_CERT_ID)));
-    let client = raw.client();
+    let raw = RawServer::start(Reply::json(&envelope(mtls_certificate_json(MTLS_CERT_ID))));
+    let client = client(&raw);
     let result = client
         .mtls_certificates()
         .delete(ACCOUNT_ID, "..\\..\\..\\zones\\x")
