@@ -1,23 +1,15 @@
-//! End-to-end tests of the error paths: Cloudflare failure envelopes, `success: false` on a 2xx,
-//! non-JSON error pages, decode errors that name the failing field, forward-compatible decoding, and
-//! secrets kept out of `Debug`.
+//! The error paths: Cloudflare failure envelopes, `success: false` on a 2xx, non-JSON error pages,
+//! connect errors that name their cause, the status-class helpers, decode errors that name the
+//! failing field (truncated or wrongly typed JSON too), and forward-compatible decoding.
 
+use crate::calls::*;
 use cloudflare_mtls::testing::{Seed, StandIn, TestCertificate};
 use cloudflare_mtls::types::*;
-use cloudflare_mtls::{Client, Credentials, Error, Scope};
+use cloudflare_mtls::{Error, Scope};
 use cloudflare_mtls_test_support::*;
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-const CERT_ID: &str = "2458ce5a0c354c7f82c78e9487d3ff60";
-const RAY: &str = "8c1f0e2b3a4d5e6f-SJC";
-const SECRET_KEY: &str =
-    "-----BEGIN PRIVATE KEY-----\nTOP-SECRET-KEY-MATERIAL\n-----END PRIVATE KEY-----\n";
-
-fn mtls_path() -> String {
-    format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{CERT_ID}")
-}
 
 // ---------------------------------------------------------------------------------------------
 // Failure envelopes
@@ -784,139 +776,146 @@ async fn unknown_enum_value_is_sent_as_is() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Secrets in Debug
+// Errors
 // ---------------------------------------------------------------------------------------------
 
-fn assert_redacted(shown: &str, secret: &str) {
-    assert!(!shown.contains(secret), "a secret is printed: {shown}");
-    assert!(
-        !shown.contains("TOP-SECRET"),
-        "a secret is printed: {shown}"
-    );
+/// `Error::Connect`'s message includes the causes `reqwest`'s own message hides ("Connection
+/// refused"); no status, no cf-ray; retryable.
+#[tokio::test]
+async fn connect_error_message_names_the_cause() {
+    let base = format!("http://127.0.0.1:{}", closed_port());
+    let client = client_retrying(&base, no_wait(0));
+    let err = Op::Get
+        .send(&client, Opts::default())
+        .await
+        .expect_err("nothing listens");
+    assert!(matches!(err, Error::Connect(_)), "{err:?}");
+    let shown = err.to_string();
+    assert!(shown.starts_with("connection failed: "), "{shown}");
+    assert!(shown.to_lowercase().contains("refused"), "{shown}");
+    assert!(shown.contains(&base), "the URL is named: {shown}");
+    assert!(std::error::Error::source(&err).is_some());
+    assert_eq!(err.status(), None);
+    assert_eq!(err.ray_id(), None);
+    assert!(err.is_retryable());
 }
 
-#[test]
-fn debug_of_request_bodies_hides_private_keys() {
-    let mtls = MtlsCertificateCreate::new(
-        false,
-        "-----BEGIN CERTIFICATE-----\nPUBLIC\n-----END CERTIFICATE-----",
-    )
-    .name("leaf")
-    .private_key(SECRET_KEY);
-    let shown = format!("{mtls:?}");
-    assert_redacted(&shown, SECRET_KEY);
-    assert!(
-        shown.contains("leaf") && shown.contains("PUBLIC"),
-        "{shown}"
-    );
-    assert!(shown.contains("private_key"), "{shown}");
-    assert_redacted(&format!("{mtls:#?}"), SECRET_KEY);
-
-    let zone = OriginPullCertificateCreate::new("PUBLIC", SECRET_KEY);
-    assert_redacted(&format!("{zone:?}"), SECRET_KEY);
-    let hostname = HostnameCertificateCreate::new("PUBLIC", SECRET_KEY);
-    assert_redacted(&format!("{hostname:?}"), SECRET_KEY);
-}
-
-#[test]
-fn debug_of_response_types_with_a_private_key_hides_it() {
-    let zone: ZoneAuthenticatedOriginPull =
-        serde_json::from_value(json!({ "private_key": SECRET_KEY })).unwrap();
-    assert_eq!(zone.private_key.as_deref(), Some(SECRET_KEY));
-    assert_redacted(&format!("{zone:?}"), SECRET_KEY);
-    let hostname: HostnameAuthenticatedOriginPull =
-        serde_json::from_value(json!({ "private_key": SECRET_KEY })).unwrap();
-    assert_eq!(hostname.private_key.as_deref(), Some(SECRET_KEY));
-    assert_redacted(&format!("{hostname:?}"), SECRET_KEY);
-}
-
-#[test]
-fn debug_of_credentials_hides_secrets() {
-    let token = Credentials::Token("tok-SECRET-123".into());
-    assert_redacted(&format!("{token:?}"), "tok-SECRET-123");
-    let key = Credentials::KeyAndEmail {
-        key: "key-SECRET-456".into(),
-        email: EMAIL.into(),
-    };
-    let shown = format!("{key:?}");
-    assert_redacted(&shown, "key-SECRET-456");
-    assert!(shown.contains(EMAIL), "{shown}");
-    let service = Credentials::UserServiceKey("v1.0-SECRET-789".into());
-    assert_redacted(&format!("{service:?}"), "v1.0-SECRET-789");
-}
-
-#[test]
-fn debug_of_client_and_builder_hides_secrets() {
-    for (credentials, secret) in [
-        (
-            Credentials::Token("tok-SECRET-123".into()),
-            "tok-SECRET-123",
-        ),
-        (
-            Credentials::KeyAndEmail {
-                key: "key-SECRET-456".into(),
-                email: EMAIL.into(),
-            },
-            "key-SECRET-456",
-        ),
-        (
-            Credentials::UserServiceKey("v1.0-SECRET-789".into()),
-            "v1.0-SECRET-789",
-        ),
-    ] {
-        let builder = Client::builder().credentials(credentials);
-        assert_redacted(&format!("{builder:?}"), secret);
-        let client = builder.build().expect("client builds");
-        let shown = format!("{client:?}");
-        assert_redacted(&shown, secret);
-        assert_redacted(&format!("{client:#?}"), secret);
-        assert!(shown.contains("api.cloudflare.com"), "{shown}");
+/// Status-class helpers and `is_retryable` for each status, and the API error's parts.
+#[tokio::test]
+async fn status_class_helpers() {
+    type Check = fn(&Error) -> bool;
+    let cases: [(u16, Check, bool); 11] = [
+        (400, Error::is_bad_request, false),
+        (401, Error::is_unauthorized, false),
+        (403, Error::is_forbidden, false),
+        (404, Error::is_not_found, false),
+        (408, |e| e.status().map(|s| s.as_u16()) == Some(408), true),
+        (409, Error::is_conflict, false),
+        (422, Error::is_unprocessable, false),
+        (429, Error::is_rate_limited, true),
+        (500, Error::is_server_error, true),
+        (502, Error::is_server_error, true),
+        (503, Error::is_server_error, true),
+    ];
+    let rig = Rig::with(no_wait(0)).await;
+    for (status, check, retryable) in cases {
+        let (result, _) = rig
+            .always(
+                Op::Get,
+                ResponseTemplate::new(status)
+                    .insert_header("cf-ray", RAY)
+                    .set_body_json(json!({
+                        "success": false,
+                        "errors": [{ "code": 7003, "message": "No route for the URI",
+                                     "documentation_url": "https://developers.cloudflare.com/",
+                                     "source": { "pointer": "/id" } }],
+                        "messages": [{ "code": 1, "message": "see docs" }],
+                        "result": null
+                    })),
+                Opts::default(),
+            )
+            .await;
+        let err = result.expect_err("an error");
+        assert!(check(&err), "{status}: {err:?}");
+        assert_eq!(err.is_retryable(), retryable, "{status}");
+        assert_eq!(err.is_not_found(), status == 404);
+        assert_eq!(err.is_server_error(), status >= 500);
+        assert!(!err.is_timeout());
+        let api = err.api().expect("an API error");
+        assert_eq!(api.errors[0].code, 7003);
+        assert_eq!(
+            api.errors[0]
+                .source
+                .as_ref()
+                .and_then(|s| s.pointer.as_deref()),
+            Some("/id")
+        );
+        assert_eq!(api.messages[0].message, "see docs");
+        assert_eq!(err.ray_id(), Some(RAY));
+        let shown = err.to_string();
+        assert!(
+            shown.contains(&status.to_string()) && shown.contains("No route for the URI (7003)"),
+            "{shown}"
+        );
+        assert!(shown.contains(RAY), "{shown}");
     }
 }
 
-#[test]
-fn debug_of_a_call_hides_its_body() {
-    let client = Client::builder()
-        .api_token("tok-SECRET-123")
-        .build()
-        .expect("client builds");
-    let body = MtlsCertificateCreate::new(false, "PUBLIC").private_key(SECRET_KEY);
-    let call = client.mtls_certificates().create(ACCOUNT_ID, &body);
-    let shown = format!("{call:?}");
-    assert_redacted(&shown, SECRET_KEY);
-    assert_redacted(&shown, "tok-SECRET-123");
-    assert!(shown.contains("mtls_certificates"), "{shown}");
-}
-
+/// A 200 whose JSON stops in the middle: `Error::Decode` naming the path where it stopped.
 #[tokio::test]
-async fn errors_do_not_print_credentials() {
+async fn truncated_json_is_a_decode_error_with_a_path() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path(mtls_path()))
+    Op::Get
+        .mock()
         .respond_with(
-            ResponseTemplate::new(401)
-                .set_body_json(failure(10001, "Unable to authenticate request")),
+            ResponseTemplate::new(200)
+                .insert_header("cf-ray", RAY)
+                .set_body_raw(
+                    r#"{"success":true,"errors":[],"messages":[],"result":{"id":"abc","issuer":"Cloudfl"#,
+                    "application/json",
+                ),
         )
-        .expect(1)
         .mount(&server)
         .await;
-    let client = client(&server);
-    let err = client
-        .mtls_certificates()
-        .get(ACCOUNT_ID, CERT_ID)
+    let err = Op::Get
+        .send(&client(&server), Opts::default())
         .await
-        .expect_err("401 is an error");
-    assert!(err.is_unauthorized());
-    assert!(!format!("{err:?}").contains(TOKEN));
-    assert!(!err.to_string().contains(TOKEN));
+        .expect_err("truncated");
+    let Error::Decode {
+        status,
+        path,
+        message,
+        ray_id,
+    } = &err
+    else {
+        panic!("expected Error::Decode, got {err:?}")
+    };
+    assert_eq!(status.as_u16(), 200);
+    assert_eq!(path, "result.issuer", "{message}");
+    assert!(message.contains("EOF"), "{message}");
+    assert_eq!(ray_id.as_deref(), Some(RAY));
+    assert!(err.to_string().contains("`result.issuer`"), "{err}");
 }
 
-#[test]
-fn plain_http_base_url_is_refused_unless_allowed() {
-    let err = Client::builder()
-        .base_url("http://127.0.0.1:1")
-        .api_token(TOKEN)
-        .build()
-        .expect_err("refused");
-    assert!(matches!(err, Error::Config(_)), "{err:?}");
+/// A wrongly-typed field deep in a list: the path names the index and the field.
+#[tokio::test]
+async fn wrongly_typed_field_is_a_decode_error_with_a_path() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/zones/{ZONE_ID}/client_certificates")))
+        .respond_with(ok(json!([
+            { "id": "a", "status": "active" },
+            { "id": "b", "certificate_authority": { "id": 42 } }
+        ])))
+        .mount(&server)
+        .await;
+    let err = client(&server)
+        .client_certificates()
+        .list(ZONE_ID, Default::default())
+        .await
+        .expect_err("wrong type");
+    let Error::Decode { path, .. } = &err else {
+        panic!("expected Error::Decode, got {err:?}")
+    };
+    assert_eq!(path, "result[1].certificate_authority.id");
 }

@@ -3,13 +3,18 @@
 //! of their own: they need a process where nothing else runs (a peak RSS measure, the process-wide
 //! crypto provider).
 
+mod call_options;
+mod calls;
 mod errors;
 mod fixtures_compile;
 mod operations;
+mod paging;
 mod received;
-mod runtime;
+mod retries;
 mod safety;
+mod secrets;
 mod seed_file;
 mod stand_in;
 mod stand_in_admin;
 mod stand_in_properties;
+mod timeouts;

@@ -1,8 +1,8 @@
 //! End-to-end tests of every generated operation against a local HTTP server: HTTP method, exact
 //! path, percent-encoding of path parameters, credentials headers, query parameters, exact request
 //! body, envelope unwrapping and the decoded result (wiremock, each request matched exactly);
-//! pagination (`Page`, `list_all`), over several pages of the library's stand-in
-//! (`cloudflare_mtls::testing`) and against servers that page oddly (wiremock).
+//! pagination (`Page`, `list_all`) over several pages of the library's stand-in
+//! (`cloudflare_mtls::testing`). Servers that page oddly are in `paging`.
 
 use cloudflare_mtls::testing::{csr, RecordedRequest, Seed, StandIn, TestCertificate};
 use cloudflare_mtls::types::*;
@@ -18,9 +18,9 @@ use wiremock::{Mock, MockBuilder, MockServer};
 // Fixtures (shapes and examples from spec/cloudflare-mtls.json)
 // ---------------------------------------------------------------------------------------------
 
-const ACCESS_CERT_ID: &str = "f174e90a-fafe-4643-bbbc-4a0ed4fc8415";
-const MTLS_CERT_ID: &str = "2458ce5a0c354c7f82c78e9487d3ff60";
-const CLIENT_CERT_ID: &str = "b0a8b6c6e2cf4bd5a3ad5a5d2f3c3a11";
+pub(crate) const ACCESS_CERT_ID: &str = "f174e90a-fafe-4643-bbbc-4a0ed4fc8415";
+pub(crate) const MTLS_CERT_ID: &str = "2458ce5a0c354c7f82c78e9487d3ff60";
+pub(crate) const CLIENT_CERT_ID: &str = "b0a8b6c6e2cf4bd5a3ad5a5d2f3c3a11";
 const AOP_CERT_ID: &str = "8e375af1389a069a0f921f8cc8e1eb12";
 const HOSTNAME_CERT_ID: &str = "2458ce5a-0c35-4c7f-82c7-8e9487d3ff60";
 const PEM: &str = "-----BEGIN CERTIFICATE-----\nMIIDmDCCAoCgAwIBAgIUKTOAZNjcXVZRj4oQt0SHsl1c1vMwDQYJKoZIhvcNAQEL\n-----END CERTIFICATE-----\n";
@@ -28,7 +28,7 @@ const PRIVATE_KEY: &str = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAwQHo
 const CSR: &str =
     "-----BEGIN CERTIFICATE REQUEST-----\nMIICY...\n-----END CERTIFICATE REQUEST-----\n";
 
-fn access_certificate_json(id: &str, name: &str) -> Value {
+pub(crate) fn access_certificate_json(id: &str, name: &str) -> Value {
     json!({
         "id": id,
         "associated_hostnames": ["admin.example.com", "dev.example.com"],
@@ -78,7 +78,7 @@ fn assert_hostname_settings(s: &[AccessCertificateSettings]) {
     );
 }
 
-fn mtls_certificate_json(id: &str) -> Value {
+pub(crate) fn mtls_certificate_json(id: &str) -> Value {
     json!({
         "id": id,
         "ca": true,
@@ -92,7 +92,7 @@ fn mtls_certificate_json(id: &str) -> Value {
     })
 }
 
-fn assert_mtls_certificate(c: &MtlsCertificate, id: &str) {
+pub(crate) fn assert_mtls_certificate(c: &MtlsCertificate, id: &str) {
     assert_eq!(c.id.as_deref(), Some(id));
     assert_eq!(c.ca, Some(true));
     assert_eq!(c.certificates.as_deref(), Some(PEM));
@@ -113,7 +113,7 @@ fn assert_mtls_certificate(c: &MtlsCertificate, id: &str) {
     );
 }
 
-fn client_certificate_json(id: &str, status: &str) -> Value {
+pub(crate) fn client_certificate_json(id: &str, status: &str) -> Value {
     json!({
         "id": id,
         "certificate": "-----BEGIN CERTIFICATE-----\nMIIDmDCCAoCgAwIBAgIU...\n-----END CERTIFICATE-----",
@@ -297,14 +297,14 @@ fn assert_hostname_certificate(
 
 /// Which credentials a mock insists on (and that the other kinds are absent).
 #[derive(Clone, Copy)]
-enum Auth {
+pub(crate) enum Auth {
     Token,
     KeyAndEmail,
     ServiceKey,
 }
 
 /// A mock for exactly `http_method` + `exact_path` (as received, percent-encoded) with `auth`.
-fn expect_request(http_method: &str, exact_path: &str, auth: Auth) -> MockBuilder {
+pub(crate) fn expect_request(http_method: &str, exact_path: &str, auth: Auth) -> MockBuilder {
     let builder = Mock::given(method(http_method)).and(path(exact_path));
     match auth {
         Auth::Token => builder.and(bearer()).and(without_headers(&[
@@ -330,7 +330,7 @@ fn expect_request(http_method: &str, exact_path: &str, auth: Auth) -> MockBuilde
 }
 
 /// A mock for a request without query string or body.
-fn expect_plain(http_method: &str, exact_path: &str, auth: Auth) -> MockBuilder {
+pub(crate) fn expect_plain(http_method: &str, exact_path: &str, auth: Auth) -> MockBuilder {
     expect_request(http_method, exact_path, auth)
         .and(no_query())
         .and(no_body())
@@ -356,11 +356,11 @@ fn scoped_prefix(scope: Scope<'_>) -> String {
     }
 }
 
-fn account() -> Scope<'static> {
+pub(crate) fn account() -> Scope<'static> {
     Scope::Account(ACCOUNT_ID)
 }
 
-fn zone() -> Scope<'static> {
+pub(crate) fn zone() -> Scope<'static> {
     Scope::Zone(ZONE_ID)
 }
 
@@ -1988,228 +1988,6 @@ async fn deprecated_origin_pull_names_call_the_new_operations() {
     assert_eq!(listed.len(), 1);
     old.get(ZONE_ID, HOSTNAME_CERT_ID).await.unwrap();
     old.delete(ZONE_ID, HOSTNAME_CERT_ID).await.unwrap();
-}
-
-// ---------------------------------------------------------------------------------------------
-// Raw access, headers
-// ---------------------------------------------------------------------------------------------
-
-#[tokio::test]
-async fn send_with_response_gives_status_headers_and_whole_envelope() {
-    let server = server().await;
-    let body = json!({
-        "success": true,
-        "errors": [],
-        "messages": [{ "code": 10042, "message": "page 2 of 3" }],
-        "result": [access_certificate_json(ACCESS_CERT_ID, "Allow devs")],
-        "result_info": { "page": 2, "per_page": 1, "count": 1, "total_count": 3, "total_pages": 3 }
-    });
-    expect_request(
-        "GET",
-        &format!("/accounts/{ACCOUNT_ID}/access/certificates"),
-        Auth::Token,
-    )
-    .respond_with(
-        wiremock::ResponseTemplate::new(200)
-            .insert_header("cf-ray", "8c1f0e2b3a4d5e6f-SJC")
-            .set_body_json(body),
-    )
-    .expect(1)
-    .mount(&server)
-    .await;
-    let client = client(&server);
-    let call = client.access().certificates().list(
-        account(),
-        AccessCertificateListParams::new().page(2).per_page(1),
-    );
-    assert_eq!(
-        call.path_template(),
-        "/{accounts_or_zones}/{account_or_zone_id}/access/certificates"
-    );
-    let response = call.send_with_response().await.expect("list succeeds");
-    assert_eq!(response.status().as_u16(), 200);
-    assert_eq!(
-        response
-            .headers()
-            .get("cf-ray")
-            .and_then(|v| v.to_str().ok()),
-        Some("8c1f0e2b3a4d5e6f-SJC")
-    );
-    let envelope = response.into_inner();
-    assert_eq!(envelope.messages.len(), 1);
-    assert_eq!(envelope.messages[0].code, 10042);
-    assert_eq!(
-        envelope.result_info.as_ref().and_then(|i| i.total_pages),
-        Some(3)
-    );
-    assert_eq!(envelope.result.items.len(), 1);
-    assert_eq!(envelope.result.result_info, envelope.result_info);
-}
-
-#[tokio::test]
-async fn requests_carry_a_user_agent_and_per_call_headers() {
-    let server = server().await;
-    expect_plain(
-        "GET",
-        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/settings"),
-        Auth::Token,
-    )
-    .and(wiremock::matchers::header_regex(
-        "user-agent",
-        r"^cloudflare-mtls/\d+\.\d+\.\d+ ",
-    ))
-    .and(header("x-request-tag", "e2e"))
-    .respond_with(ok(json!({ "enabled": true })))
-    .expect(1)
-    .mount(&server)
-    .await;
-    let client = client(&server);
-    let setting = client
-        .origin_tls_client_auth()
-        .settings()
-        .get(ZONE_ID)
-        .header("x-request-tag", "e2e")
-        .await
-        .expect("get succeeds");
-    assert_eq!(setting.enabled, Some(true));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Pagination: where list_all stops without total_pages
-// ---------------------------------------------------------------------------------------------
-
-/// Without `total_pages`, a page shorter than `per_page` is the last one.
-#[tokio::test]
-async fn list_all_stops_on_a_short_page() {
-    let server = server().await;
-    let p = format!("/accounts/{ACCOUNT_ID}/access/certificates");
-    expect_request("GET", &p, Auth::Token)
-        .and(query_is("per_page=2&page=1"))
-        .respond_with(ok_page(
-            json!([
-                access_certificate_json("c1", "a"),
-                access_certificate_json("c2", "b")
-            ]),
-            json!({ "page": 1, "per_page": 2, "count": 2 }),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    expect_request("GET", &p, Auth::Token)
-        .and(query_is("per_page=2&page=2"))
-        .respond_with(ok_page(
-            json!([access_certificate_json("c3", "c")]),
-            json!({ "page": 2, "per_page": 2, "count": 1 }),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let client = client(&server);
-    let all: Vec<AccessCertificate> = client
-        .access()
-        .certificates()
-        .list_all(account(), AccessCertificateListParams::new().per_page(2))
-        .try_collect()
-        .await
-        .expect("every page");
-    let ids: Vec<_> = all.iter().filter_map(|c| c.id.as_deref()).collect();
-    assert_eq!(ids, ["c1", "c2", "c3"]);
-}
-
-/// Without `total_pages`, an empty page ends the stream.
-#[tokio::test]
-async fn list_all_stops_on_an_empty_page() {
-    let server = server().await;
-    let p = format!("/zones/{ZONE_ID}/access/certificates");
-    expect_request("GET", &p, Auth::Token)
-        .and(query_param("page", "1"))
-        .respond_with(ok(json!([access_certificate_json("c1", "a")])))
-        .expect(1)
-        .mount(&server)
-        .await;
-    expect_request("GET", &p, Auth::Token)
-        .and(query_param("page", "2"))
-        .respond_with(ok(json!([])))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let client = client(&server);
-    let all: Vec<AccessCertificate> = client
-        .access()
-        .certificates()
-        .list_all(zone(), Default::default())
-        .try_collect()
-        .await
-        .expect("every page");
-    assert_eq!(all.len(), 1);
-}
-
-/// A server that ignores `page` (same full page every time) does not make the stream loop.
-#[tokio::test]
-async fn list_all_stops_when_the_server_repeats_a_page() {
-    let server = server().await;
-    expect_request(
-        "GET",
-        &format!("/zones/{ZONE_ID}/client_certificates"),
-        Auth::Token,
-    )
-    .respond_with(ok_page(
-        json!([
-            client_certificate_json("cc-1", "active"),
-            client_certificate_json("cc-2", "active")
-        ]),
-        json!({ "per_page": 2, "count": 2 }),
-    ))
-    .expect(2)
-    .mount(&server)
-    .await;
-    let client = client(&server);
-    let all: Vec<ClientCertificate> = client
-        .client_certificates()
-        .list_all(ZONE_ID, ClientCertificateListParams::new().per_page(2))
-        .try_collect()
-        .await
-        .expect("every page");
-    let ids: Vec<_> = all.iter().filter_map(|c| c.id.as_deref()).collect();
-    assert_eq!(ids, ["cc-1", "cc-2"]);
-}
-
-/// An error on a later page ends the stream with that error, after the earlier items.
-#[tokio::test]
-async fn list_all_yields_the_error_of_a_later_page() {
-    let server = server().await;
-    let p = format!("/zones/{ZONE_ID}/client_certificates");
-    expect_request("GET", &p, Auth::Token)
-        .and(query_param("page", "1"))
-        .respond_with(ok_page(
-            json!([client_certificate_json("cc-1", "active")]),
-            json!({ "page": 1, "per_page": 1, "total_pages": 2 }),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    expect_request("GET", &p, Auth::Token)
-        .and(query_param("page", "2"))
-        .respond_with(
-            wiremock::ResponseTemplate::new(403)
-                .set_body_json(failure(10000, "Authentication error")),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    let client = client(&server);
-    let mut stream = client
-        .client_certificates()
-        .list_all(ZONE_ID, Default::default());
-    let first = stream
-        .try_next()
-        .await
-        .expect("first page")
-        .expect("one item");
-    assert_eq!(first.id.as_deref(), Some("cc-1"));
-    let err = stream.try_next().await.expect_err("second page fails");
-    assert!(err.is_forbidden(), "{err:?}");
-    assert_eq!(err.codes(), vec![10000]);
 }
 
 // ---------------------------------------------------------------------------------------------
