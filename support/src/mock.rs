@@ -4,11 +4,19 @@ use crate::envelope::{envelope, envelope_with_info, failure};
 use crate::ids::TOKEN;
 use serde_json::Value;
 use wiremock::matchers::{header, HeaderExactMatcher};
-use wiremock::{MockServer, Request, ResponseTemplate};
+use wiremock::{MockBuilder, MockServer, Request, ResponseTemplate};
 
 /// A fresh local mock server.
 pub async fn server() -> MockServer {
     MockServer::start().await
+}
+
+/// A fresh mock server answering `mock` with `response`; it checks on drop that the request came
+/// exactly once.
+pub async fn serving(mock: MockBuilder, response: ResponseTemplate) -> MockServer {
+    let server = server().await;
+    mock.respond_with(response).expect(1).mount(&server).await;
+    server
 }
 
 /// A response with `status` and the success envelope around `result`.

@@ -19,19 +19,18 @@ use wiremock::{Mock, ResponseTemplate};
 /// parameters; values are encoded.
 #[tokio::test]
 async fn per_call_headers_and_query_parameters_reach_the_server() {
-    let server = server().await;
-    Mock::given(method("GET"))
-        .and(path(format!("/zones/{ZONE_ID}/client_certificates")))
-        .and(query_param("status", "active"))
-        .and(query_param("new_filter", "a&b c"))
-        .and(query_param("per_page", "5"))
-        .and(header("x-extra", "1"))
-        .and(header("cf-access-hint", "lagging spec"))
-        .and(bearer())
-        .respond_with(ok(json!([])))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = serving(
+        Mock::given(method("GET"))
+            .and(path(format!("/zones/{ZONE_ID}/client_certificates")))
+            .and(query_param("status", "active"))
+            .and(query_param("new_filter", "a&b c"))
+            .and(query_param("per_page", "5"))
+            .and(header("x-extra", "1"))
+            .and(header("cf-access-hint", "lagging spec"))
+            .and(bearer()),
+        ok(json!([])),
+    )
+    .await;
     let page = client(&server)
         .client_certificates()
         .list(
@@ -190,20 +189,19 @@ async fn send_with_response_gives_status_headers_and_whole_envelope() {
 
 #[tokio::test]
 async fn requests_carry_a_user_agent_and_per_call_headers() {
-    let server = server().await;
-    expect_plain(
-        "GET",
-        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/settings"),
-        Auth::Token,
+    let server = serving(
+        expect_plain(
+            "GET",
+            &format!("/zones/{ZONE_ID}/origin_tls_client_auth/settings"),
+            Auth::Token,
+        )
+        .and(wiremock::matchers::header_regex(
+            "user-agent",
+            r"^cloudflare-mtls/\d+\.\d+\.\d+ ",
+        ))
+        .and(header("x-request-tag", "e2e")),
+        ok(json!({ "enabled": true })),
     )
-    .and(wiremock::matchers::header_regex(
-        "user-agent",
-        r"^cloudflare-mtls/\d+\.\d+\.\d+ ",
-    ))
-    .and(header("x-request-tag", "e2e"))
-    .respond_with(ok(json!({ "enabled": true })))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     let setting = client

@@ -17,28 +17,25 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 #[tokio::test]
 async fn not_found_failure_envelope_is_an_api_error() {
-    let server = server().await;
-    Mock::given(method("GET"))
-        .and(path(mtls_path()))
-        .and(bearer())
-        .respond_with(
-            ResponseTemplate::new(404)
-                .insert_header("cf-ray", RAY)
-                .set_body_json(json!({
-                    "success": false,
-                    "errors": [{
-                        "code": 1003,
-                        "message": "Certificate not found",
-                        "documentation_url": "https://developers.cloudflare.com/api/",
-                        "source": { "pointer": "/mtls_certificate_id" }
-                    }],
-                    "messages": [{ "code": 1000, "message": "see the docs" }],
-                    "result": null
-                })),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = serving(
+        Mock::given(method("GET"))
+            .and(path(mtls_path()))
+            .and(bearer()),
+        ResponseTemplate::new(404)
+            .insert_header("cf-ray", RAY)
+            .set_body_json(json!({
+                "success": false,
+                "errors": [{
+                    "code": 1003,
+                    "message": "Certificate not found",
+                    "documentation_url": "https://developers.cloudflare.com/api/",
+                    "source": { "pointer": "/mtls_certificate_id" }
+                }],
+                "messages": [{ "code": 1000, "message": "see the docs" }],
+                "result": null
+            })),
+    )
+    .await;
     let client = client(&server);
     let err = client
         .mtls_certificates()
@@ -89,17 +86,13 @@ async fn not_found_failure_envelope_is_an_api_error() {
 
 #[tokio::test]
 async fn forbidden_failure_envelope_is_an_api_error() {
-    let server = server().await;
-    Mock::given(method("POST"))
-        .and(path(format!("/zones/{ZONE_ID}/access/certificates")))
-        .respond_with(
-            ResponseTemplate::new(403)
-                .insert_header("cf-ray", RAY)
-                .set_body_json(failure(10000, "Authentication error")),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = serving(
+        Mock::given(method("POST")).and(path(format!("/zones/{ZONE_ID}/access/certificates"))),
+        ResponseTemplate::new(403)
+            .insert_header("cf-ray", RAY)
+            .set_body_json(failure(10000, "Authentication error")),
+    )
+    .await;
     let client = client(&server);
     let err = client
         .access()
@@ -134,15 +127,13 @@ async fn each_client_error_status_has_its_helper() {
         (429, 971, Error::is_rate_limited),
     ];
     for (status, code, check) in cases {
-        let server = server().await;
-        Mock::given(method("GET"))
-            .and(path(format!(
+        let server = serving(
+            Mock::given(method("GET")).and(path(format!(
                 "/zones/{ZONE_ID}/origin_tls_client_auth/settings"
-            )))
-            .respond_with(ResponseTemplate::new(status).set_body_json(failure(code, "nope")))
-            .expect(1)
-            .mount(&server)
-            .await;
+            ))),
+            ResponseTemplate::new(status).set_body_json(failure(code, "nope")),
+        )
+        .await;
         let client = client(&server);
         let err = client
             .origin_tls_client_auth()
@@ -193,22 +184,18 @@ async fn client_errors_are_not_retried() {
 
 #[tokio::test]
 async fn success_false_on_200_is_an_api_error() {
-    let server = server().await;
-    Mock::given(method("GET"))
-        .and(path(mtls_path()))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .insert_header("cf-ray", RAY)
-                .set_body_json(json!({
-                    "success": false,
-                    "errors": [{ "code": 1100, "message": "Internal validation failed" }],
-                    "messages": [{ "code": 1101, "message": "retry later" }],
-                    "result": null
-                })),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = serving(
+        Mock::given(method("GET")).and(path(mtls_path())),
+        ResponseTemplate::new(200)
+            .insert_header("cf-ray", RAY)
+            .set_body_json(json!({
+                "success": false,
+                "errors": [{ "code": 1100, "message": "Internal validation failed" }],
+                "messages": [{ "code": 1101, "message": "retry later" }],
+                "result": null
+            })),
+    )
+    .await;
     let client = client(&server);
     let err = client
         .mtls_certificates()
@@ -230,18 +217,16 @@ async fn success_false_on_200_is_an_api_error() {
 /// `success: false` wins even when the `result` that came with it does not match the type.
 #[tokio::test]
 async fn success_false_with_a_mismatched_result_is_still_an_api_error() {
-    let server = server().await;
-    Mock::given(method("GET"))
-        .and(path(format!("/zones/{ZONE_ID}/client_certificates")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+    let server = serving(
+        Mock::given(method("GET")).and(path(format!("/zones/{ZONE_ID}/client_certificates"))),
+        ResponseTemplate::new(200).set_body_json(json!({
             "success": false,
             "errors": [{ "code": 1200, "message": "bad page" }],
             "messages": [],
             "result": "not a list"
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
+        })),
+    )
+    .await;
     let client = client(&server);
     let err = client
         .client_certificates()
@@ -329,21 +314,17 @@ async fn long_non_json_bodies_are_cut_to_a_short_snippet() {
 
 #[tokio::test]
 async fn wrong_type_in_a_nested_field_names_the_field() {
-    let server = server().await;
-    Mock::given(method("GET"))
-        .and(path(mtls_path()))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .insert_header("cf-ray", RAY)
-                .set_body_json(envelope(json!({
-                    "id": CERT_ID,
-                    "ca": "yes",
-                    "name": "example_ca_cert"
-                }))),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = serving(
+        Mock::given(method("GET")).and(path(mtls_path())),
+        ResponseTemplate::new(200)
+            .insert_header("cf-ray", RAY)
+            .set_body_json(envelope(json!({
+                "id": CERT_ID,
+                "ca": "yes",
+                "name": "example_ca_cert"
+            }))),
+    )
+    .await;
     let client = client(&server);
     let err = client
         .mtls_certificates()
@@ -369,16 +350,14 @@ async fn wrong_type_in_a_nested_field_names_the_field() {
 
 #[tokio::test]
 async fn wrong_type_in_a_list_item_names_the_index_and_field() {
-    let server = server().await;
-    Mock::given(method("GET"))
-        .and(path(format!("/zones/{ZONE_ID}/client_certificates")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(envelope_with_info(
+    let server = serving(
+        Mock::given(method("GET")).and(path(format!("/zones/{ZONE_ID}/client_certificates"))),
+        ResponseTemplate::new(200).set_body_json(envelope_with_info(
             json!([{ "id": "good", "status": "active" }, { "id": 42, "status": "active" }]),
             json!({ "page": 1, "per_page": 20, "count": 2, "total_count": 2, "total_pages": 1 }),
-        )))
-        .expect(1)
-        .mount(&server)
-        .await;
+        )),
+    )
+    .await;
     let client = client(&server);
     let err = client
         .client_certificates()
@@ -394,16 +373,11 @@ async fn wrong_type_in_a_list_item_names_the_index_and_field() {
 
 #[tokio::test]
 async fn wrong_type_in_a_deeper_object_names_the_whole_path() {
-    let server = server().await;
-    Mock::given(method("GET"))
-        .and(path(format!("/zones/{ZONE_ID}/client_certificates/{CERT_ID}")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(envelope(json!({
+    let server = serving(Mock::given(method("GET"))
+        .and(path(format!("/zones/{ZONE_ID}/client_certificates/{CERT_ID}"))), ResponseTemplate::new(200).set_body_json(envelope(json!({
             "id": CERT_ID,
             "certificate_authority": { "id": "568b6b74-7b0c-4755-8840-4e3b8c24adeb", "name": ["not", "a", "string"] }
-        }))))
-        .expect(1)
-        .mount(&server)
-        .await;
+        })))).await;
     let client = client(&server);
     let err = client
         .client_certificates()
@@ -418,16 +392,12 @@ async fn wrong_type_in_a_deeper_object_names_the_whole_path() {
 
 #[tokio::test]
 async fn missing_required_result_is_a_decode_error() {
-    let server = server().await;
-    Mock::given(method("GET"))
-        .and(path(mtls_path()))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({ "success": true, "errors": [], "messages": [] })),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = serving(
+        Mock::given(method("GET")).and(path(mtls_path())),
+        ResponseTemplate::new(200)
+            .set_body_json(json!({ "success": true, "errors": [], "messages": [] })),
+    )
+    .await;
     let client = client(&server);
     let err = client
         .mtls_certificates()
@@ -442,15 +412,11 @@ async fn missing_required_result_is_a_decode_error() {
 
 #[tokio::test]
 async fn non_json_200_is_a_decode_error() {
-    let server = server().await;
-    Mock::given(method("GET"))
-        .and(path(mtls_path()))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_raw("<html>maintenance</html>", "text/html"),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = serving(
+        Mock::given(method("GET")).and(path(mtls_path())),
+        ResponseTemplate::new(200).set_body_raw("<html>maintenance</html>", "text/html"),
+    )
+    .await;
     let client = client(&server);
     let err = client
         .mtls_certificates()
@@ -578,17 +544,13 @@ async fn a_compressed_body_nobody_asked_for_names_the_encoding() {
         (200, "gzip, identity"),
         (503, "gzip"),
     ] {
-        let server = server().await;
-        Mock::given(method("GET"))
-            .and(path(mtls_path()))
-            .respond_with(
-                ResponseTemplate::new(status)
-                    .insert_header("content-encoding", encoding)
-                    .set_body_raw(GZIP_START, "application/json"),
-            )
-            .expect(1)
-            .mount(&server)
-            .await;
+        let server = serving(
+            Mock::given(method("GET")).and(path(mtls_path())),
+            ResponseTemplate::new(status)
+                .insert_header("content-encoding", encoding)
+                .set_body_raw(GZIP_START, "application/json"),
+        )
+        .await;
         let err = client(&server)
             .mtls_certificates()
             .get(ACCOUNT_ID, CERT_ID)
@@ -642,12 +604,11 @@ async fn content_encoding_identity_is_read() {
 
 #[tokio::test]
 async fn unknown_fields_and_unknown_enum_values_decode() {
-    let server = server().await;
-    Mock::given(method("GET"))
-        .and(path(format!(
+    let server = serving(
+        Mock::given(method("GET")).and(path(format!(
             "/zones/{ZONE_ID}/client_certificates/{CERT_ID}"
-        )))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+        ))),
+        ResponseTemplate::new(200).set_body_json(json!({
             "success": true,
             "errors": [],
             "messages": [],
@@ -659,10 +620,9 @@ async fn unknown_fields_and_unknown_enum_values_decode() {
                 "certificate_authority": { "id": "ca", "name": "CA", "tier": "gold" }
             },
             "envelope_extra": true
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
+        })),
+    )
+    .await;
     let client = client(&server);
     let cert = client
         .client_certificates()
@@ -689,19 +649,17 @@ async fn unknown_fields_and_unknown_enum_values_decode() {
 
 #[tokio::test]
 async fn unknown_enum_values_in_lists_decode() {
-    let server = server().await;
-    Mock::given(method("GET"))
-        .and(path(format!(
+    let server = serving(
+        Mock::given(method("GET")).and(path(format!(
             "/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates"
-        )))
-        .respond_with(ResponseTemplate::new(200).set_body_json(envelope(json!([
+        ))),
+        ResponseTemplate::new(200).set_body_json(envelope(json!([
             { "id": "a", "status": "active" },
             { "id": "b", "status": "migrating" },
             { "id": "c", "status": "pending_validation" }
-        ]))))
-        .expect(1)
-        .mount(&server)
-        .await;
+        ]))),
+    )
+    .await;
     let client = client(&server);
     let list = client
         .origin_tls_client_auth()
@@ -724,17 +682,15 @@ async fn unknown_enum_values_in_lists_decode() {
 
 #[tokio::test]
 async fn unknown_zone_origin_pull_status_decodes() {
-    let server = server().await;
-    Mock::given(method("GET"))
-        .and(path(format!(
+    let server = serving(
+        Mock::given(method("GET")).and(path(format!(
             "/zones/{ZONE_ID}/origin_tls_client_auth/{CERT_ID}"
-        )))
-        .respond_with(ResponseTemplate::new(200).set_body_json(envelope(json!({
+        ))),
+        ResponseTemplate::new(200).set_body_json(envelope(json!({
             "id": CERT_ID, "status": "quantum_resistant", "enabled": true, "future": null
-        }))))
-        .expect(1)
-        .mount(&server)
-        .await;
+        }))),
+    )
+    .await;
     let client = client(&server);
     let cert = client
         .origin_tls_client_auth()
@@ -754,14 +710,13 @@ async fn unknown_zone_origin_pull_status_decodes() {
 /// An unknown filter value is sent as given.
 #[tokio::test]
 async fn unknown_enum_value_is_sent_as_is() {
-    let server = server().await;
-    Mock::given(method("GET"))
-        .and(path(format!("/zones/{ZONE_ID}/client_certificates")))
-        .and(query_is("status=expired"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(envelope(json!([]))))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = serving(
+        Mock::given(method("GET"))
+            .and(path(format!("/zones/{ZONE_ID}/client_certificates")))
+            .and(query_is("status=expired")),
+        ResponseTemplate::new(200).set_body_json(envelope(json!([]))),
+    )
+    .await;
     let client = client(&server);
     let page = client
         .client_certificates()

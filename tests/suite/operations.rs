@@ -364,6 +364,23 @@ pub(crate) fn zone() -> Scope<'static> {
     Scope::Zone(ZONE_ID)
 }
 
+/// Two tests of a body that takes the [`Scope`], one per scope: `TEST::account` and `TEST::zone`.
+macro_rules! in_both_scopes {
+    ($test:ident => $body:ident) => {
+        mod $test {
+            #[tokio::test]
+            async fn account() {
+                super::$body(super::account()).await;
+            }
+
+            #[tokio::test]
+            async fn zone() {
+                super::$body(super::zone()).await;
+            }
+        }
+    };
+}
+
 // ---------------------------------------------------------------------------------------------
 // access.certificates (account and zone)
 // ---------------------------------------------------------------------------------------------
@@ -409,15 +426,7 @@ async fn access_certificates_list(scope: Scope<'static>) {
     assert_eq!(info.total_pages, Some(3));
 }
 
-#[tokio::test]
-async fn access_certificates_list_account() {
-    access_certificates_list(account()).await;
-}
-
-#[tokio::test]
-async fn access_certificates_list_zone() {
-    access_certificates_list(zone()).await;
-}
+in_both_scopes!(access_certificates_list => access_certificates_list);
 
 async fn access_certificates_list_default_params(scope: Scope<'static>) {
     let server = server().await;
@@ -442,15 +451,7 @@ async fn access_certificates_list_default_params(scope: Scope<'static>) {
     assert_eq!(page.result_info, None);
 }
 
-#[tokio::test]
-async fn access_certificates_list_without_params_sends_no_query_account() {
-    access_certificates_list_default_params(account()).await;
-}
-
-#[tokio::test]
-async fn access_certificates_list_without_params_sends_no_query_zone() {
-    access_certificates_list_default_params(zone()).await;
-}
+in_both_scopes!(access_certificates_list_without_params_sends_no_query => access_certificates_list_default_params);
 
 /// The query parameters of a request, sorted (`page=2`, `per_page=5`, …).
 fn query_pairs(r: &RecordedRequest) -> Vec<String> {
@@ -516,15 +517,7 @@ async fn access_certificates_list_all(scope: Scope<'static>) {
         .all(|r| r.method == "GET" && r.path == format!("{prefix}/access/certificates")));
 }
 
-#[tokio::test]
-async fn access_certificates_list_all_three_pages_account() {
-    access_certificates_list_all(account()).await;
-}
-
-#[tokio::test]
-async fn access_certificates_list_all_three_pages_zone() {
-    access_certificates_list_all(zone()).await;
-}
+in_both_scopes!(access_certificates_list_all_three_pages => access_certificates_list_all);
 
 async fn access_certificates_get(scope: Scope<'static>) {
     let server = server().await;
@@ -548,15 +541,7 @@ async fn access_certificates_get(scope: Scope<'static>) {
     assert_access_certificate(&cert, ACCESS_CERT_ID, "Allow devs");
 }
 
-#[tokio::test]
-async fn access_certificates_get_account() {
-    access_certificates_get(account()).await;
-}
-
-#[tokio::test]
-async fn access_certificates_get_zone() {
-    access_certificates_get(zone()).await;
-}
+in_both_scopes!(access_certificates_get => access_certificates_get);
 
 async fn access_certificates_create(
     scope: Scope<'static>,
@@ -608,19 +593,15 @@ async fn access_certificates_create_zone_with_key_and_email() {
 
 #[tokio::test]
 async fn access_certificates_create_omits_unset_optional_fields() {
-    let server = server().await;
-    expect_json(
-        "POST",
-        &format!("/zones/{ZONE_ID}/access/certificates"),
-        Auth::Token,
-        json!({ "name": "Allow devs", "certificate": PEM }),
+    let server = serving(
+        expect_json(
+            "POST",
+            &format!("/zones/{ZONE_ID}/access/certificates"),
+            Auth::Token,
+            json!({ "name": "Allow devs", "certificate": PEM }),
+        ),
+        ok_with_status(201, access_certificate_json(ACCESS_CERT_ID, "Allow devs")),
     )
-    .respond_with(ok_with_status(
-        201,
-        access_certificate_json(ACCESS_CERT_ID, "Allow devs"),
-    ))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     let cert = client
@@ -663,15 +644,7 @@ async fn access_certificates_update(scope: Scope<'static>) {
     assert_access_certificate(&cert, ACCESS_CERT_ID, "Allow ops");
 }
 
-#[tokio::test]
-async fn access_certificates_update_account() {
-    access_certificates_update(account()).await;
-}
-
-#[tokio::test]
-async fn access_certificates_update_zone() {
-    access_certificates_update(zone()).await;
-}
+in_both_scopes!(access_certificates_update => access_certificates_update);
 
 async fn access_certificates_delete(scope: Scope<'static>) {
     let server = server().await;
@@ -696,15 +669,7 @@ async fn access_certificates_delete(scope: Scope<'static>) {
     assert_eq!(deleted.id.as_deref(), Some(ACCESS_CERT_ID));
 }
 
-#[tokio::test]
-async fn access_certificates_delete_account() {
-    access_certificates_delete(account()).await;
-}
-
-#[tokio::test]
-async fn access_certificates_delete_zone() {
-    access_certificates_delete(zone()).await;
-}
+in_both_scopes!(access_certificates_delete => access_certificates_delete);
 
 // ---------------------------------------------------------------------------------------------
 // access.certificates.settings (account and zone)
@@ -733,15 +698,7 @@ async fn access_certificates_settings_get(scope: Scope<'static>) {
     assert_hostname_settings(&settings);
 }
 
-#[tokio::test]
-async fn access_certificates_settings_get_account() {
-    access_certificates_settings_get(account()).await;
-}
-
-#[tokio::test]
-async fn access_certificates_settings_get_zone() {
-    access_certificates_settings_get(zone()).await;
-}
+in_both_scopes!(access_certificates_settings_get => access_certificates_settings_get);
 
 async fn access_certificates_settings_update(scope: Scope<'static>) {
     let server = server().await;
@@ -771,15 +728,7 @@ async fn access_certificates_settings_update(scope: Scope<'static>) {
     assert_hostname_settings(&settings);
 }
 
-#[tokio::test]
-async fn access_certificates_settings_update_account() {
-    access_certificates_settings_update(account()).await;
-}
-
-#[tokio::test]
-async fn access_certificates_settings_update_zone() {
-    access_certificates_settings_update(zone()).await;
-}
+in_both_scopes!(access_certificates_settings_update => access_certificates_settings_update);
 
 // ---------------------------------------------------------------------------------------------
 // mtls_certificates and mtls_certificates.associations (account)
@@ -787,21 +736,20 @@ async fn access_certificates_settings_update_zone() {
 
 #[tokio::test]
 async fn mtls_certificates_list() {
-    let server = server().await;
-    expect_plain(
-        "GET",
-        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates"),
-        Auth::KeyAndEmail,
+    let server = serving(
+        expect_plain(
+            "GET",
+            &format!("/accounts/{ACCOUNT_ID}/mtls_certificates"),
+            Auth::KeyAndEmail,
+        ),
+        ok_page(
+            json!([
+                mtls_certificate_json(MTLS_CERT_ID),
+                mtls_certificate_json("3458ce5a0c354c7f82c78e9487d3ff61")
+            ]),
+            json!({ "page": 1, "per_page": 50, "count": 2, "total_count": 2, "total_pages": 1 }),
+        ),
     )
-    .respond_with(ok_page(
-        json!([
-            mtls_certificate_json(MTLS_CERT_ID),
-            mtls_certificate_json("3458ce5a0c354c7f82c78e9487d3ff61")
-        ]),
-        json!({ "page": 1, "per_page": 50, "count": 2, "total_count": 2, "total_pages": 1 }),
-    ))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client_key_email(&server);
     let certs = client
@@ -891,15 +839,14 @@ async fn mtls_certificates_list_by_one_type_and_by_none() {
 
 #[tokio::test]
 async fn mtls_certificates_get() {
-    let server = server().await;
-    expect_plain(
-        "GET",
-        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{MTLS_CERT_ID}"),
-        Auth::KeyAndEmail,
+    let server = serving(
+        expect_plain(
+            "GET",
+            &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{MTLS_CERT_ID}"),
+            Auth::KeyAndEmail,
+        ),
+        ok(mtls_certificate_json(MTLS_CERT_ID)),
     )
-    .respond_with(ok(mtls_certificate_json(MTLS_CERT_ID)))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client_key_email(&server);
     let cert = client
@@ -953,16 +900,15 @@ async fn mtls_certificates_create() {
 
 #[tokio::test]
 async fn mtls_certificates_create_without_optional_fields() {
-    let server = server().await;
-    expect_json(
-        "POST",
-        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates"),
-        Auth::Token,
-        json!({ "ca": false, "certificates": PEM }),
+    let server = serving(
+        expect_json(
+            "POST",
+            &format!("/accounts/{ACCOUNT_ID}/mtls_certificates"),
+            Auth::Token,
+            json!({ "ca": false, "certificates": PEM }),
+        ),
+        ok(mtls_certificate_json(MTLS_CERT_ID)),
     )
-    .respond_with(ok(mtls_certificate_json(MTLS_CERT_ID)))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     let cert = client
@@ -975,16 +921,15 @@ async fn mtls_certificates_create_without_optional_fields() {
 
 #[tokio::test]
 async fn mtls_certificates_delete() {
-    let server = server().await;
     // No body: Cloudflare takes none on this delete (its SDKs send none).
-    expect_bodyless(
-        "DELETE",
-        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{MTLS_CERT_ID}"),
-        Auth::KeyAndEmail,
+    let server = serving(
+        expect_bodyless(
+            "DELETE",
+            &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{MTLS_CERT_ID}"),
+            Auth::KeyAndEmail,
+        ),
+        ok(mtls_certificate_json(MTLS_CERT_ID)),
     )
-    .respond_with(ok(mtls_certificate_json(MTLS_CERT_ID)))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client_key_email(&server);
     let cert = client
@@ -997,18 +942,17 @@ async fn mtls_certificates_delete() {
 
 #[tokio::test]
 async fn mtls_certificates_associations_list() {
-    let server = server().await;
-    expect_plain(
-        "GET",
-        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{MTLS_CERT_ID}/associations"),
-        Auth::Token,
+    let server = serving(
+        expect_plain(
+            "GET",
+            &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{MTLS_CERT_ID}/associations"),
+            Auth::Token,
+        ),
+        ok(json!([
+            { "service": "gateway", "status": "pending_deployment" },
+            { "service": "access", "status": "active" }
+        ])),
     )
-    .respond_with(ok(json!([
-        { "service": "gateway", "status": "pending_deployment" },
-        { "service": "access", "status": "active" }
-    ])))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     let associations = client
@@ -1032,15 +976,14 @@ async fn mtls_certificates_associations_list() {
 
 #[tokio::test]
 async fn mtls_certificates_associations_list_empty() {
-    let server = server().await;
-    expect_plain(
-        "GET",
-        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{MTLS_CERT_ID}/associations"),
-        Auth::Token,
+    let server = serving(
+        expect_plain(
+            "GET",
+            &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{MTLS_CERT_ID}/associations"),
+            Auth::Token,
+        ),
+        ok(json!([])),
     )
-    .respond_with(ok(json!([])))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     let associations = client
@@ -1058,25 +1001,24 @@ async fn mtls_certificates_associations_list_empty() {
 
 #[tokio::test]
 async fn client_certificates_list() {
-    let server = server().await;
-    expect_request(
-        "GET",
-        &format!("/zones/{ZONE_ID}/client_certificates"),
-        Auth::Token,
+    let server = serving(
+        expect_request(
+            "GET",
+            &format!("/zones/{ZONE_ID}/client_certificates"),
+            Auth::Token,
+        )
+        .and(query_is(
+            "status=pending_revocation&page=1&per_page=20&limit=10&offset=5",
+        ))
+        .and(no_body()),
+        ok_page(
+            json!([
+                client_certificate_json(CLIENT_CERT_ID, "pending_revocation"),
+                client_certificate_json("c0a8b6c6e2cf4bd5a3ad5a5d2f3c3a12", "pending_revocation")
+            ]),
+            json!({ "page": 1, "per_page": 20, "count": 2, "total_count": 2, "total_pages": 1 }),
+        ),
     )
-    .and(query_is(
-        "status=pending_revocation&page=1&per_page=20&limit=10&offset=5",
-    ))
-    .and(no_body())
-    .respond_with(ok_page(
-        json!([
-            client_certificate_json(CLIENT_CERT_ID, "pending_revocation"),
-            client_certificate_json("c0a8b6c6e2cf4bd5a3ad5a5d2f3c3a12", "pending_revocation")
-        ]),
-        json!({ "page": 1, "per_page": 20, "count": 2, "total_count": 2, "total_pages": 1 }),
-    ))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     let page = client
@@ -1118,22 +1060,21 @@ async fn client_certificates_list() {
 
 #[tokio::test]
 async fn client_certificates_list_status_all() {
-    let server = server().await;
-    expect_request(
-        "GET",
-        &format!("/zones/{ZONE_ID}/client_certificates"),
-        Auth::Token,
+    let server = serving(
+        expect_request(
+            "GET",
+            &format!("/zones/{ZONE_ID}/client_certificates"),
+            Auth::Token,
+        )
+        .and(query_is("status=all")),
+        ok_page(
+            json!([
+                client_certificate_json(CLIENT_CERT_ID, "active"),
+                client_certificate_json("r1", "revoked")
+            ]),
+            json!({ "page": 1, "per_page": 20, "count": 2, "total_count": 2, "total_pages": 1 }),
+        ),
     )
-    .and(query_is("status=all"))
-    .respond_with(ok_page(
-        json!([
-            client_certificate_json(CLIENT_CERT_ID, "active"),
-            client_certificate_json("r1", "revoked")
-        ]),
-        json!({ "page": 1, "per_page": 20, "count": 2, "total_count": 2, "total_pages": 1 }),
-    ))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     let page = client
@@ -1223,15 +1164,14 @@ async fn client_certificates_list_all_starts_at_the_given_page() {
 
 #[tokio::test]
 async fn client_certificates_get() {
-    let server = server().await;
-    expect_plain(
-        "GET",
-        &format!("/zones/{ZONE_ID}/client_certificates/{CLIENT_CERT_ID}"),
-        Auth::Token,
+    let server = serving(
+        expect_plain(
+            "GET",
+            &format!("/zones/{ZONE_ID}/client_certificates/{CLIENT_CERT_ID}"),
+            Auth::Token,
+        ),
+        ok(client_certificate_json(CLIENT_CERT_ID, "active")),
     )
-    .respond_with(ok(client_certificate_json(CLIENT_CERT_ID, "active")))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     let cert = client
@@ -1244,16 +1184,15 @@ async fn client_certificates_get() {
 
 #[tokio::test]
 async fn client_certificates_create() {
-    let server = server().await;
-    expect_json(
-        "POST",
-        &format!("/zones/{ZONE_ID}/client_certificates"),
-        Auth::KeyAndEmail,
-        json!({ "csr": CSR, "validity_days": 3650 }),
+    let server = serving(
+        expect_json(
+            "POST",
+            &format!("/zones/{ZONE_ID}/client_certificates"),
+            Auth::KeyAndEmail,
+            json!({ "csr": CSR, "validity_days": 3650 }),
+        ),
+        ok(client_certificate_json(CLIENT_CERT_ID, "active")),
     )
-    .respond_with(ok(client_certificate_json(CLIENT_CERT_ID, "active")))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client_key_email(&server);
     let cert = client
@@ -1266,19 +1205,18 @@ async fn client_certificates_create() {
 
 #[tokio::test]
 async fn client_certificates_edit_reactivates() {
-    let server = server().await;
-    expect_json(
-        "PATCH",
-        &format!("/zones/{ZONE_ID}/client_certificates/{CLIENT_CERT_ID}"),
-        Auth::Token,
-        json!({ "reactivate": true }),
+    let server = serving(
+        expect_json(
+            "PATCH",
+            &format!("/zones/{ZONE_ID}/client_certificates/{CLIENT_CERT_ID}"),
+            Auth::Token,
+            json!({ "reactivate": true }),
+        ),
+        ok(client_certificate_json(
+            CLIENT_CERT_ID,
+            "pending_reactivation",
+        )),
     )
-    .respond_with(ok(client_certificate_json(
-        CLIENT_CERT_ID,
-        "pending_reactivation",
-    )))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     let cert = client
@@ -1299,18 +1237,17 @@ async fn client_certificates_edit_reactivates() {
 
 #[tokio::test]
 async fn client_certificates_delete_revokes() {
-    let server = server().await;
-    expect_plain(
-        "DELETE",
-        &format!("/zones/{ZONE_ID}/client_certificates/{CLIENT_CERT_ID}"),
-        Auth::Token,
+    let server = serving(
+        expect_plain(
+            "DELETE",
+            &format!("/zones/{ZONE_ID}/client_certificates/{CLIENT_CERT_ID}"),
+            Auth::Token,
+        ),
+        ok(client_certificate_json(
+            CLIENT_CERT_ID,
+            "pending_revocation",
+        )),
     )
-    .respond_with(ok(client_certificate_json(
-        CLIENT_CERT_ID,
-        "pending_revocation",
-    )))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     let cert = client
@@ -1331,16 +1268,15 @@ async fn client_certificates_delete_revokes() {
 
 #[tokio::test]
 async fn origin_tls_client_auth_create() {
-    let server = server().await;
-    expect_json(
-        "POST",
-        &format!("/zones/{ZONE_ID}/origin_tls_client_auth"),
-        Auth::KeyAndEmail,
-        json!({ "certificate": PEM, "private_key": PRIVATE_KEY }),
+    let server = serving(
+        expect_json(
+            "POST",
+            &format!("/zones/{ZONE_ID}/origin_tls_client_auth"),
+            Auth::KeyAndEmail,
+            json!({ "certificate": PEM, "private_key": PRIVATE_KEY }),
+        ),
+        ok(zone_aop_json(AOP_CERT_ID, "initializing")),
     )
-    .respond_with(ok(zone_aop_json(AOP_CERT_ID, "initializing")))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client_key_email(&server);
     let cert = client
@@ -1358,21 +1294,20 @@ async fn origin_tls_client_auth_create() {
 
 #[tokio::test]
 async fn origin_tls_client_auth_list_with_user_service_key() {
-    let server = server().await;
-    expect_plain(
-        "GET",
-        &format!("/zones/{ZONE_ID}/origin_tls_client_auth"),
-        Auth::ServiceKey,
+    let server = serving(
+        expect_plain(
+            "GET",
+            &format!("/zones/{ZONE_ID}/origin_tls_client_auth"),
+            Auth::ServiceKey,
+        ),
+        ok_page(
+            json!([
+                zone_aop_json(AOP_CERT_ID, "active"),
+                zone_aop_json("9e375af1389a069a0f921f8cc8e1eb13", "deleted")
+            ]),
+            json!({ "page": 1, "per_page": 20, "count": 2, "total_count": 2, "total_pages": 1 }),
+        ),
     )
-    .respond_with(ok_page(
-        json!([
-            zone_aop_json(AOP_CERT_ID, "active"),
-            zone_aop_json("9e375af1389a069a0f921f8cc8e1eb13", "deleted")
-        ]),
-        json!({ "page": 1, "per_page": 20, "count": 2, "total_count": 2, "total_pages": 1 }),
-    ))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client_service_key(&server);
     let certs = client
@@ -1396,15 +1331,14 @@ async fn origin_tls_client_auth_list_with_user_service_key() {
 
 #[tokio::test]
 async fn origin_tls_client_auth_get() {
-    let server = server().await;
-    expect_plain(
-        "GET",
-        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/{AOP_CERT_ID}"),
-        Auth::Token,
+    let server = serving(
+        expect_plain(
+            "GET",
+            &format!("/zones/{ZONE_ID}/origin_tls_client_auth/{AOP_CERT_ID}"),
+            Auth::Token,
+        ),
+        ok(zone_aop_json(AOP_CERT_ID, "pending_deployment")),
     )
-    .respond_with(ok(zone_aop_json(AOP_CERT_ID, "pending_deployment")))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     let cert = client
@@ -1422,15 +1356,14 @@ async fn origin_tls_client_auth_get() {
 
 #[tokio::test]
 async fn origin_tls_client_auth_delete() {
-    let server = server().await;
-    expect_bodyless(
-        "DELETE",
-        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/{AOP_CERT_ID}"),
-        Auth::Token,
+    let server = serving(
+        expect_bodyless(
+            "DELETE",
+            &format!("/zones/{ZONE_ID}/origin_tls_client_auth/{AOP_CERT_ID}"),
+            Auth::Token,
+        ),
+        ok(zone_aop_json(AOP_CERT_ID, "pending_deletion")),
     )
-    .respond_with(ok(zone_aop_json(AOP_CERT_ID, "pending_deletion")))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     let cert = client
@@ -1448,15 +1381,14 @@ async fn origin_tls_client_auth_delete() {
 
 #[tokio::test]
 async fn origin_tls_client_auth_settings_get() {
-    let server = server().await;
-    expect_plain(
-        "GET",
-        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/settings"),
-        Auth::KeyAndEmail,
+    let server = serving(
+        expect_plain(
+            "GET",
+            &format!("/zones/{ZONE_ID}/origin_tls_client_auth/settings"),
+            Auth::KeyAndEmail,
+        ),
+        ok(json!({ "enabled": false })),
     )
-    .respond_with(ok(json!({ "enabled": false })))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client_key_email(&server);
     let setting = client
@@ -1470,16 +1402,15 @@ async fn origin_tls_client_auth_settings_get() {
 
 #[tokio::test]
 async fn origin_tls_client_auth_settings_update() {
-    let server = server().await;
-    expect_json(
-        "PUT",
-        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/settings"),
-        Auth::Token,
-        json!({ "enabled": true }),
+    let server = serving(
+        expect_json(
+            "PUT",
+            &format!("/zones/{ZONE_ID}/origin_tls_client_auth/settings"),
+            Auth::Token,
+            json!({ "enabled": true }),
+        ),
+        ok(json!({ "enabled": true })),
     )
-    .respond_with(ok(json!({ "enabled": true })))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     let setting = client
@@ -1497,24 +1428,23 @@ async fn origin_tls_client_auth_settings_update() {
 
 #[tokio::test]
 async fn origin_tls_client_auth_hostnames_update() {
-    let server = server().await;
-    expect_json(
-        "PUT",
-        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/hostnames"),
-        Auth::Token,
-        json!({
-            "config": [
-                { "cert_id": HOSTNAME_CERT_ID, "enabled": true, "hostname": "app.example.com" },
-                { "cert_id": HOSTNAME_CERT_ID, "enabled": false, "hostname": "api.example.com" }
-            ]
-        }),
+    let server = serving(
+        expect_json(
+            "PUT",
+            &format!("/zones/{ZONE_ID}/origin_tls_client_auth/hostnames"),
+            Auth::Token,
+            json!({
+                "config": [
+                    { "cert_id": HOSTNAME_CERT_ID, "enabled": true, "hostname": "app.example.com" },
+                    { "cert_id": HOSTNAME_CERT_ID, "enabled": false, "hostname": "api.example.com" }
+                ]
+            }),
+        ),
+        ok(json!([
+            hostname_aop_json("app.example.com", true),
+            hostname_aop_json("api.example.com", false)
+        ])),
     )
-    .respond_with(ok(json!([
-        hostname_aop_json("app.example.com", true),
-        hostname_aop_json("api.example.com", false)
-    ])))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     let body = HostnameOriginPullUpdate::new(vec![
@@ -1542,21 +1472,20 @@ async fn origin_tls_client_auth_hostnames_update() {
 /// `enabled` leaves it as it is. Both are sent exactly so.
 #[tokio::test]
 async fn origin_tls_client_auth_hostnames_update_sends_null_and_leaves_absent_out() {
-    let server = server().await;
-    expect_json(
-        "PUT",
-        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/hostnames"),
-        Auth::Token,
-        json!({
-            "config": [
-                { "hostname": "app.example.com", "cert_id": HOSTNAME_CERT_ID, "enabled": null },
-                { "hostname": "api.example.com", "cert_id": HOSTNAME_CERT_ID }
-            ]
-        }),
+    let server = serving(
+        expect_json(
+            "PUT",
+            &format!("/zones/{ZONE_ID}/origin_tls_client_auth/hostnames"),
+            Auth::Token,
+            json!({
+                "config": [
+                    { "hostname": "app.example.com", "cert_id": HOSTNAME_CERT_ID, "enabled": null },
+                    { "hostname": "api.example.com", "cert_id": HOSTNAME_CERT_ID }
+                ]
+            }),
+        ),
+        ok(json!([hostname_aop_json("app.example.com", false)])),
     )
-    .respond_with(ok(json!([hostname_aop_json("app.example.com", false)])))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     let body = HostnameOriginPullUpdate::new(vec![
@@ -1623,19 +1552,15 @@ async fn origin_tls_client_auth_hostnames_get() {
 
 #[tokio::test]
 async fn origin_tls_client_auth_hostnames_certificates_create() {
-    let server = server().await;
-    expect_json(
-        "POST",
-        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates"),
-        Auth::Token,
-        json!({ "certificate": PEM, "private_key": PRIVATE_KEY }),
+    let server = serving(
+        expect_json(
+            "POST",
+            &format!("/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates"),
+            Auth::Token,
+            json!({ "certificate": PEM, "private_key": PRIVATE_KEY }),
+        ),
+        ok(hostname_certificate_json(HOSTNAME_CERT_ID, "initializing")),
     )
-    .respond_with(ok(hostname_certificate_json(
-        HOSTNAME_CERT_ID,
-        "initializing",
-    )))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     let cert = client
@@ -1653,21 +1578,23 @@ async fn origin_tls_client_auth_hostnames_certificates_create() {
 
 #[tokio::test]
 async fn origin_tls_client_auth_hostnames_certificates_list() {
-    let server = server().await;
-    expect_plain(
-        "GET",
-        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates"),
-        Auth::Token,
+    let server = serving(
+        expect_plain(
+            "GET",
+            &format!("/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates"),
+            Auth::Token,
+        ),
+        ok_page(
+            json!([
+                hostname_certificate_json(HOSTNAME_CERT_ID, "active"),
+                hostname_certificate_json(
+                    "3458ce5a-0c35-4c7f-82c7-8e9487d3ff61",
+                    "pending_deletion"
+                )
+            ]),
+            json!({ "page": 1, "per_page": 20, "count": 2, "total_count": 2, "total_pages": 1 }),
+        ),
     )
-    .respond_with(ok_page(
-        json!([
-            hostname_certificate_json(HOSTNAME_CERT_ID, "active"),
-            hostname_certificate_json("3458ce5a-0c35-4c7f-82c7-8e9487d3ff61", "pending_deletion")
-        ]),
-        json!({ "page": 1, "per_page": 20, "count": 2, "total_count": 2, "total_pages": 1 }),
-    ))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     // The items are the certificate type that get and create return.
@@ -1692,17 +1619,16 @@ async fn origin_tls_client_auth_hostnames_certificates_list() {
 
 #[tokio::test]
 async fn origin_tls_client_auth_hostnames_certificates_get() {
-    let server = server().await;
-    expect_plain(
-        "GET",
-        &format!(
-            "/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates/{HOSTNAME_CERT_ID}"
+    let server = serving(
+        expect_plain(
+            "GET",
+            &format!(
+                "/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates/{HOSTNAME_CERT_ID}"
+            ),
+            Auth::Token,
         ),
-        Auth::Token,
+        ok(hostname_certificate_json(HOSTNAME_CERT_ID, "active")),
     )
-    .respond_with(ok(hostname_certificate_json(HOSTNAME_CERT_ID, "active")))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     let cert = client
@@ -1716,20 +1642,19 @@ async fn origin_tls_client_auth_hostnames_certificates_get() {
 
 #[tokio::test]
 async fn origin_tls_client_auth_hostnames_certificates_delete() {
-    let server = server().await;
-    expect_bodyless(
-        "DELETE",
-        &format!(
-            "/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates/{HOSTNAME_CERT_ID}"
+    let server = serving(
+        expect_bodyless(
+            "DELETE",
+            &format!(
+                "/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates/{HOSTNAME_CERT_ID}"
+            ),
+            Auth::KeyAndEmail,
         ),
-        Auth::KeyAndEmail,
+        ok(hostname_certificate_json(
+            HOSTNAME_CERT_ID,
+            "pending_deletion",
+        )),
     )
-    .respond_with(ok(hostname_certificate_json(
-        HOSTNAME_CERT_ID,
-        "pending_deletion",
-    )))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client_key_email(&server);
     let cert = client
@@ -1996,18 +1921,17 @@ async fn deprecated_origin_pull_names_call_the_new_operations() {
 
 #[tokio::test]
 async fn path_parameter_with_slash_query_and_fragment_is_one_encoded_segment() {
-    let server = server().await;
-    expect_plain(
-        "GET",
-        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/a%2Fb%3Fc%23d"),
-        Auth::Token,
+    let server = serving(
+        expect_plain(
+            "GET",
+            &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/a%2Fb%3Fc%23d"),
+            Auth::Token,
+        )
+        .and(raw_path_is(
+            "/accounts/023e105f4ecef8ad9ca31a8372d0c353/mtls_certificates/a%2Fb%3Fc%23d",
+        )),
+        ok(mtls_certificate_json("a/b?c#d")),
     )
-    .and(raw_path_is(
-        "/accounts/023e105f4ecef8ad9ca31a8372d0c353/mtls_certificates/a%2Fb%3Fc%23d",
-    ))
-    .respond_with(ok(mtls_certificate_json("a/b?c#d")))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     let cert = client
@@ -2020,15 +1944,14 @@ async fn path_parameter_with_slash_query_and_fragment_is_one_encoded_segment() {
 
 #[tokio::test]
 async fn path_parameter_with_dot_dot_slashes_stays_in_its_segment() {
-    let server = server().await;
-    expect_bodyless(
-        "DELETE",
-        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/..%2F..%2Fzones%2Fx"),
-        Auth::Token,
+    let server = serving(
+        expect_bodyless(
+            "DELETE",
+            &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/..%2F..%2Fzones%2Fx"),
+            Auth::Token,
+        ),
+        ok(mtls_certificate_json("x")),
     )
-    .respond_with(ok(mtls_certificate_json("x")))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     client
@@ -2040,15 +1963,14 @@ async fn path_parameter_with_dot_dot_slashes_stays_in_its_segment() {
 
 #[tokio::test]
 async fn scope_id_is_percent_encoded() {
-    let server = server().await;
-    expect_plain(
-        "GET",
-        "/zones/a%2Fb%3Fc%23d/access/certificates/..%2F..%2Faccounts%2Fx",
-        Auth::Token,
+    let server = serving(
+        expect_plain(
+            "GET",
+            "/zones/a%2Fb%3Fc%23d/access/certificates/..%2F..%2Faccounts%2Fx",
+            Auth::Token,
+        ),
+        ok(access_certificate_json(ACCESS_CERT_ID, "Allow devs")),
     )
-    .respond_with(ok(access_certificate_json(ACCESS_CERT_ID, "Allow devs")))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     let cert = client
@@ -2062,17 +1984,14 @@ async fn scope_id_is_percent_encoded() {
 
 #[tokio::test]
 async fn path_parameter_with_space_percent_and_unicode_is_encoded() {
-    let server = server().await;
-    expect_plain(
-        "GET",
-        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/a%20b%2520%C3%BC.example"),
-        Auth::Token,
+    let server = serving(
+        expect_plain(
+            "GET",
+            &format!("/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/a%20b%2520%C3%BC.example"),
+            Auth::Token,
+        ),
+        ok(json!({ "hostname": "a b%20ü.example", "enabled": false })),
     )
-    .respond_with(ok(
-        json!({ "hostname": "a b%20ü.example", "enabled": false }),
-    ))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     let aop = client

@@ -542,16 +542,11 @@ fn debug_of_a_call_hides_its_body() {
 
 #[tokio::test]
 async fn errors_do_not_print_credentials() {
-    let server = server().await;
-    Mock::given(method("GET"))
-        .and(path(mtls_path()))
-        .respond_with(
-            ResponseTemplate::new(401)
-                .set_body_json(failure(10001, "Unable to authenticate request")),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = serving(
+        Mock::given(method("GET")).and(path(mtls_path())),
+        ResponseTemplate::new(401).set_body_json(failure(10001, "Unable to authenticate request")),
+    )
+    .await;
     let client = client(&server);
     let err = client
         .mtls_certificates()
