@@ -150,21 +150,21 @@ async fn what_a_server_sends_cannot_exhaust_memory() {
     let server = server();
     let base = server.uri();
     let limit = 4 * MIB;
-    let small = client(&base, Some(limit));
-    let default = client(&base, None);
+    let small = client(base, Some(limit));
+    let default = client(base, None);
     // Warm up: the runtime, the connection pools and the allocator's first arenas.
     get(&small, "small").await.expect("a normal answer");
     get(&default, "small").await.expect("a normal answer");
 
     // A body in many chunks is read whole up to the limit, to the byte; one byte less is refused.
     let size = pieces_body().len() as u64;
-    let cert = client(&base, Some(size))
+    let cert = client(base, Some(size))
         .mtls_certificates()
         .get(ACCOUNT_ID, "pieces")
         .await
         .expect("a body exactly at the limit");
     assert_eq!(cert.name.map(|n| n.len()), Some(100_000));
-    let err = get(&client(&base, Some(size - 1)), "pieces")
+    let err = get(&client(base, Some(size - 1)), "pieces")
         .await
         .expect_err("one byte over");
     assert!(matches!(err, Error::ResponseTooLarge { .. }), "{err:?}");

@@ -4,10 +4,10 @@
 //! - [`ids`]: the one test token, account id and zone id (the stand-in's), and the other
 //!   credentials;
 //! - [`clients`]: clients of this crate pointed at a test server, with each kind of credentials;
-//! - [`envelope`]: Cloudflare's response envelopes (object, list, paged list, failure);
+//! - [`envelope`](mod@envelope): Cloudflare's response envelopes (object, list, paged list, failure);
 //! - [`raw`]: a raw HTTP/1.1 server for what a mock server hides or cannot send;
 //! - [`mock`] (feature `mock`): wiremock responses and request matchers;
-//! - [`logs`] (feature `logs`): log output captured in memory;
+//! - [`logs`](mod@logs) (feature `logs`): log output captured in memory;
 //! - [`dates`]: UTC date-times.
 //!
 //! Not published: a workspace crate, a dev-dependency of the library and the CLI.
