@@ -2,10 +2,10 @@
 # Contract tests, in two stages, against Cloudflare's published mTLS spec with Stoplight Prism (a
 # third-party OpenAPI validator, pinned in contract/package-lock.json):
 #   1. the client: every generated operation sent to `prism mock` serving the spec
-#      (tests/contract.rs);
+#      (tests/contract/client.rs);
 #   2. the stand-in (`cloudflare_mtls::testing::StandIn`): every operation sent through the client
 #      to `prism proxy` in front of it, which validates each request and each of the stand-in's
-#      responses against the spec (tests/contract_stand_in.rs).
+#      responses against the spec (tests/contract/stand_in.rs).
 #
 #   bash scripts/contract.sh
 #
@@ -47,9 +47,9 @@
 #     These two repairs let stage 2 validate error responses; stage 1 is the same with or without
 #     them.
 # Stage 1: start `prism mock` on a free loopback port; wait until it answers; run
-# `cargo test --locked --features contract-tests --test contract` with CONTRACT_BASE_URL pointing at
-# it; stop Prism (by PID, always); print Prism's request and violation counts.
-# Stage 2: run `cargo test --locked --features contract-tests --test contract_stand_in` with
+# `cargo test --locked --features contract-tests --test contract -- client::` with CONTRACT_BASE_URL
+# pointing at it; stop Prism (by PID, always); print Prism's request and violation counts.
+# Stage 2: run `cargo test --locked --features contract-tests --test contract -- stand_in::` with
 # CONTRACT_PRISM (the Prism executable), CONTRACT_SPEC_FILE (the temporary spec) and
 # CONTRACT_PROXY_LOG_DIR: each test starts a stand-in, then `prism proxy` in front of it (the
 # upstream URL is only known once the stand-in runs), writes Prism's log and pid there, and stops
@@ -272,10 +272,10 @@ if [[ -z "$ready" ]]; then
 fi
 echo "Prism is up (pid $prism_pid)"
 
-echo "==> stage 1: cargo test --locked --features contract-tests --test contract"
+echo "==> stage 1: cargo test --locked --features contract-tests --test contract -- client::"
 status=0
 CONTRACT_BASE_URL=$base_url CONTRACT_UPSTREAM_SPEC=$tmp_spec CONTRACT_PRISM_LOG=$log \
-  cargo test --locked --features contract-tests --test contract -- --nocapture || status=$?
+  cargo test --locked --features contract-tests --test contract -- client:: --nocapture || status=$?
 stop_mock
 
 # Prism's side: what it received and what it refused. The refusals are the suite's deliberate
@@ -297,10 +297,10 @@ fi
 # Stage 2: the stand-in behind `prism proxy`, started by the tests themselves.
 proxy_logs=$workdir/proxy
 mkdir -p "$proxy_logs"
-echo "==> stage 2: cargo test --locked --features contract-tests --test contract_stand_in"
+echo "==> stage 2: cargo test --locked --features contract-tests --test contract -- stand_in::"
 proxy_status=0
 CONTRACT_PRISM=$prism CONTRACT_SPEC_FILE=$tmp_spec CONTRACT_PROXY_LOG_DIR=$proxy_logs \
-  cargo test --locked --features contract-tests --test contract_stand_in -- --nocapture \
+  cargo test --locked --features contract-tests --test contract -- stand_in:: --nocapture \
   || proxy_status=$?
 
 # The proxy's side. stand-in.log: the stateful run, which must have no violation at all.

@@ -5,12 +5,10 @@
 //! Alone in its test binary, and one test function, so that nothing else runs in the process while
 //! it measures. Linux only (it reads `/proc/self`), like the machines this project builds on.
 
-mod common;
-
 use cloudflare_mtls::{Client, Error, DEFAULT_MAX_RESPONSE_SIZE};
-use common::{ACCOUNT_ID, TOKEN};
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
+use cloudflare_mtls_test_support::{RawServer, Reply, ACCOUNT_ID, TOKEN};
+use std::io::Write;
+use std::net::TcpStream;
 use std::time::Duration;
 
 const MIB: u64 = 1024 * 1024;
@@ -48,32 +46,13 @@ async fn peak_growth<F: std::future::Future<Output = ()>>(f: F) -> u64 {
 /// A loopback server: `…/big` is a 200 announcing 200 MiB, `…/endless` a chunked 200 that never
 /// ends, `…/html` a 502 of 64 MiB of HTML, `…/small` a normal answer. Each write loop stops when
 /// the client hangs up, or after [`MOST_WRITTEN`].
-fn server() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(64).flatten() {
-            std::thread::spawn(move || serve(stream));
-        }
-    });
-    format!("http://127.0.0.1:{port}")
+fn server() -> RawServer {
+    RawServer::start(Reply::with(|request, stream| {
+        serve(request.target(), stream)
+    }))
 }
 
-fn serve(mut stream: TcpStream) {
-    let mut reader = BufReader::new(stream.try_clone().expect("clone"));
-    let mut request_line = String::new();
-    if reader.read_line(&mut request_line).is_err() {
-        return;
-    }
-    loop {
-        let mut line = String::new();
-        match reader.read_line(&mut line) {
-            Ok(0) | Err(_) => return,
-            Ok(_) if line == "\r\n" => break,
-            Ok(_) => {}
-        }
-    }
-    let target = request_line.split_whitespace().nth(1).unwrap_or("");
+fn serve(target: &str, stream: &mut TcpStream) {
     let json_chunk = vec![b' '; 64 * 1024];
     let html_chunk = "<div class=\"cf-error\">   Bad   gateway   </div>\n"
         .repeat(1024)
@@ -105,16 +84,16 @@ fn serve(mut stream: TcpStream) {
         let head = format!(
             "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {total}\r\n\r\n"
         );
-        write_all(&mut stream, head, &json_chunk, total, false);
+        write_all(stream, head, &json_chunk, total, false);
     } else if target.ends_with("/endless") {
         let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
-        write_all(&mut stream, head.into(), &json_chunk, u64::MAX, true);
+        write_all(stream, head.into(), &json_chunk, u64::MAX, true);
     } else if target.ends_with("/html") {
         let total = 64 * MIB;
         let head = format!(
             "HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/html\r\ncontent-length: {total}\r\n\r\n"
         );
-        write_all(&mut stream, head, &html_chunk, total, false);
+        write_all(stream, head, &html_chunk, total, false);
     } else if target.ends_with("/pieces") {
         // A whole answer in 1 KiB chunks: the body is read across them.
         let body = pieces_body();
@@ -168,23 +147,24 @@ async fn get(client: &Client, id: &str) -> Result<(), Error> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn what_a_server_sends_cannot_exhaust_memory() {
-    let base = server();
+    let server = server();
+    let base = server.uri();
     let limit = 4 * MIB;
-    let small = client(&base, Some(limit));
-    let default = client(&base, None);
+    let small = client(base, Some(limit));
+    let default = client(base, None);
     // Warm up: the runtime, the connection pools and the allocator's first arenas.
     get(&small, "small").await.expect("a normal answer");
     get(&default, "small").await.expect("a normal answer");
 
     // A body in many chunks is read whole up to the limit, to the byte; one byte less is refused.
     let size = pieces_body().len() as u64;
-    let cert = client(&base, Some(size))
+    let cert = client(base, Some(size))
         .mtls_certificates()
         .get(ACCOUNT_ID, "pieces")
         .await
         .expect("a body exactly at the limit");
     assert_eq!(cert.name.map(|n| n.len()), Some(100_000));
-    let err = get(&client(&base, Some(size - 1)), "pieces")
+    let err = get(&client(base, Some(size - 1)), "pieces")
         .await
         .expect_err("one byte over");
     assert!(matches!(err, Error::ResponseTooLarge { .. }), "{err:?}");

@@ -8,10 +8,9 @@
 
 use cloudflare_mtls::types::MtlsCertificate;
 use cloudflare_mtls::Client;
+use cloudflare_mtls_test_support::{envelope, RawServer, Reply, ACCOUNT_ID as ACCOUNT, TOKEN};
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
 const CERT: &str = "2d2b7f6cf4b04a43a5d0c1b0e8e8f5a1";
 
 fn certificate(i: usize) -> serde_json::Value {
@@ -22,57 +21,6 @@ fn certificate(i: usize) -> serde_json::Value {
         "serial_number": "235217144297995885180570755458463043449861756659", "signature": "SHA256WithRSA",
         "uploaded_on": "2022-11-22T17:32:30.467938Z", "updated_at": "2022-11-22T17:32:30.467938Z"
     })
-}
-
-fn envelope(result: serde_json::Value) -> Vec<u8> {
-    serde_json::to_vec(
-        &serde_json::json!({"success": true, "errors": [], "messages": [], "result": result}),
-    )
-    .expect("json")
-}
-
-/// A minimal HTTP/1.1 keep-alive server answering every request with `body`.
-async fn serve(body: Vec<u8>) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let response = [
-        format!(
-            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
-            body.len()
-        )
-        .into_bytes(),
-        body,
-    ]
-    .concat();
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut sock, _)) = listener.accept().await else {
-                return;
-            };
-            let response = response.clone();
-            tokio::spawn(async move {
-                let mut buf = vec![0u8; 16384];
-                let mut pending = Vec::new();
-                loop {
-                    let n = match sock.read(&mut buf).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => n,
-                    };
-                    pending.extend_from_slice(&buf[..n]);
-                    // GET requests without bodies: one response per header block.
-                    while let Some(end) = pending.windows(4).position(|w| w == b"\r\n\r\n") {
-                        pending.drain(..end + 4);
-                        if sock.write_all(&response).await.is_err() {
-                            return;
-                        }
-                    }
-                }
-            });
-        }
-    });
-    format!("http://{addr}")
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -93,11 +41,13 @@ async fn main() {
     let requests = arg("--requests", 500);
     let rounds = arg("--rounds", 40);
 
-    let base = serve(envelope(certificate(1))).await;
+    // A keep-alive server answering every request with one certificate.
+    let server = RawServer::start(Reply::JsonKeepAlive(envelope(certificate(1)).to_string()));
+    let base = server.uri().to_string();
     let client = Client::builder()
         .base_url(&base)
         .allow_http(true)
-        .api_token("bench-token")
+        .api_token(TOKEN)
         .user_agent("bench")
         .build()
         .expect("client");
@@ -130,7 +80,7 @@ async fn main() {
             .get(format!(
                 "{base}/accounts/{account}/mtls_certificates/{cert}"
             ))
-            .bearer_auth("bench-token")
+            .bearer_auth(TOKEN)
             .header(reqwest::header::USER_AGENT, "bench")
             .timeout(Duration::from_secs(60))
             .send()
@@ -179,9 +129,10 @@ async fn main() {
     }
 
     // Decode of a 1,000-certificate list response through the client's decode path.
-    let list = envelope(serde_json::Value::Array(
+    let list = serde_json::to_vec(&envelope(serde_json::Value::Array(
         (0..1000).map(certificate).collect(),
-    ));
+    )))
+    .expect("json");
     let mut decode = Vec::new();
     for _ in 0..rounds.max(5) * 3 {
         let t = Instant::now();

@@ -7,7 +7,10 @@ use cloudflare_mtls::types::AccessCertificate;
 use cloudflare_mtls::Scope;
 use serde_json::{json, Value};
 
-const ZONE_ROUTE: &str = "/zones/zone0123456789/access/certificates";
+/// The route of the collection.
+fn zone_route() -> String {
+    format!("/zones/{ZONE}/access/certificates")
+}
 
 fn access_cert(id: &str, name: &str, hostnames: &[&str]) -> Value {
     json!({
@@ -49,7 +52,7 @@ fn create_on_a_zone_sends_the_ca_and_hostnames() {
     let api = Api::start();
     api.on(
         "POST",
-        ZONE_ROUTE,
+        &zone_route(),
         ok(access_cert("a1", "corp-ca", &["app.example.com"])),
     );
     let stdout = ok_run(

@@ -6,7 +6,10 @@ use cloudflare_mtls::testing::{csr, Seed, StandIn, ZONE_ID};
 use cloudflare_mtls::types::ClientCertificate;
 use serde_json::{json, Value};
 
-const ROUTE: &str = "/zones/zone0123456789/client_certificates";
+/// The route of the collection.
+fn route() -> String {
+    format!("/zones/{ZONE}/client_certificates")
+}
 
 fn client_cert(id: &str, cn: &str, status: &str) -> Value {
     json!({
@@ -41,7 +44,7 @@ fn create_sends_the_checked_csr_and_writes_the_certificate() {
     let api = Api::start();
     api.on(
         "POST",
-        ROUTE,
+        &route(),
         ok(client_cert("k1", "test-client", "active")),
     );
     let dir = tempfile::tempdir().unwrap();

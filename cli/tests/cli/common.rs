@@ -7,15 +7,16 @@
 
 use assert_cmd::Command;
 use cloudflare_mtls::testing::StandIn;
+use cloudflare_mtls_test_support::bearer;
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use tokio::runtime::Runtime;
-use wiremock::matchers::{header, method, path};
+use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-pub const ACCOUNT: &str = "acc0123456789";
-pub const ZONE: &str = "zone0123456789";
-pub const TOKEN: &str = "test-token-3c9a";
+pub use cloudflare_mtls_test_support::{
+    envelope as ok, ACCOUNT_ID as ACCOUNT, TOKEN, ZONE_ID as ZONE,
+};
 
 /// A local server answering like the API; mocks are mounted per test.
 pub struct Api {
@@ -40,7 +41,7 @@ impl Api {
         self.mount(
             Mock::given(method(verb))
                 .and(path(route))
-                .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+                .and(bearer())
                 .respond_with(ResponseTemplate::new(200).set_body_json(body)),
         );
     }
@@ -125,20 +126,7 @@ pub fn read(name: &str) -> String {
     std::fs::read_to_string(data(name)).expect("fixture")
 }
 
-/// A success envelope.
-pub fn ok(result: Value) -> Value {
-    json!({ "success": true, "errors": [], "messages": [], "result": result })
-}
-
-/// A failure envelope with one error.
-pub fn failure(status: u16, code: i64, message: &str) -> ResponseTemplate {
-    ResponseTemplate::new(status).set_body_json(json!({
-        "success": false,
-        "errors": [{ "code": code, "message": message }],
-        "messages": [],
-        "result": null,
-    }))
-}
+pub use cloudflare_mtls_test_support::failing as failure;
 
 /// The output of a finished command as text.
 pub struct Ran {

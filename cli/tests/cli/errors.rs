@@ -11,7 +11,10 @@ use std::time::Duration;
 use wiremock::matchers::any;
 use wiremock::{Mock, ResponseTemplate};
 
-const ROUTE: &str = "/accounts/acc0123456789/mtls_certificates";
+/// The route of the collection.
+fn route() -> String {
+    format!("/accounts/{ACCOUNT}/mtls_certificates")
+}
 
 #[test]
 fn an_api_error_exits_3_with_cloudflares_code_message_and_ray() {
@@ -96,7 +99,7 @@ fn success_false_on_a_200_is_an_api_error() {
 #[test]
 fn an_answer_that_does_not_decode_exits_1() {
     let api = Api::start();
-    api.on("GET", ROUTE, ok(json!("not a list")));
+    api.on("GET", &route(), ok(json!("not a list")));
     api.cfmtls()
         .args(["mtls", "list", "--account-id", ACCOUNT])
         .assert()
@@ -441,9 +444,10 @@ fn an_encrypted_key_is_refused_with_advice() {
 #[tokio::test]
 async fn an_api_error_on_upload_does_not_print_the_key() {
     let s = StandIn::start().await;
+    let unroutable = "acc0123456789";
     let ran = run(s
         .cfmtls()
-        .args(["mtls", "upload", "--account-id", ACCOUNT])
+        .args(["mtls", "upload", "--account-id", unroutable])
         .args([
             "--cert",
             &data_str("leaf.pem"),

@@ -6,7 +6,10 @@ use cloudflare_mtls::testing::{Seed, StandIn, ACCOUNT_ID};
 use cloudflare_mtls::types::MtlsCertificate;
 use serde_json::json;
 
-const ROUTE: &str = "/accounts/acc0123456789/mtls_certificates";
+/// The route of the collection.
+fn route() -> String {
+    format!("/accounts/{ACCOUNT}/mtls_certificates")
+}
 
 /// The expiry of `ca.pem` (and of `leaf.pem`), as the API reports it.
 const CA_EXPIRES: &str = "2036-11-22T16:39:03Z";
@@ -40,7 +43,7 @@ fn names(certs: &[MtlsCertificate]) -> Vec<&str> {
 #[test]
 fn upload_sends_the_checked_pem_and_prints_the_certificate() {
     let api = Api::start();
-    api.on("POST", ROUTE, ok(mtls_cert("c1", "my-ca", true)));
+    api.on("POST", &route(), ok(mtls_cert("c1", "my-ca", true)));
     let stdout = ok_run(api.cfmtls().args([
         "mtls",
         "upload",
@@ -76,7 +79,7 @@ fn upload_with_a_key_sends_it_and_never_prints_it() {
     // A server that echoes the key back: it must still not be printed.
     let mut answer = mtls_cert("c2", "origin", false);
     answer["private_key"] = json!(read("leaf.key"));
-    api.on("POST", ROUTE, ok(answer));
+    api.on("POST", &route(), ok(answer));
     for json_flag in [false, true] {
         let mut cmd = api.cfmtls();
         cmd.args(["mtls", "upload", "--account", ACCOUNT]).args([

@@ -5,7 +5,10 @@ use crate::common::*;
 use cloudflare_mtls::testing::{RecordedRequest, Seed, StandIn, ZONE_ID};
 use serde_json::{json, Value};
 
-const ROUTE: &str = "/zones/zone0123456789/origin_tls_client_auth";
+/// The route of the collection.
+fn route() -> String {
+    format!("/zones/{ZONE}/origin_tls_client_auth")
+}
 
 fn zone_cert(id: &str) -> Value {
     json!({
@@ -38,7 +41,7 @@ fn upload_checks_the_pair_sends_it_and_never_prints_the_key() {
     let api = Api::start();
     let mut answer = zone_cert("o1");
     answer["private_key"] = json!(read("leaf.key"));
-    api.on("POST", ROUTE, ok(answer));
+    api.on("POST", &route(), ok(answer));
     for json_flag in [false, true] {
         let mut cmd = api.cfmtls();
         cmd.args(["origin-pulls", "upload", "--zone-id", ZONE])
@@ -151,7 +154,7 @@ async fn enable_disable_status() {
 #[test]
 fn hostname_certs_upload_list_get_delete() {
     let api = Api::start();
-    let route = format!("{ROUTE}/hostnames/certificates");
+    let route = format!("{}/hostnames/certificates", route());
     api.on("POST", &route, ok(zone_cert("h1")));
     api.on("GET", &route, ok(json!([{ "id": "h1", "status": "active", "expires_on": "2035-11-22T16:39:00Z", "private_key": "leaked" }])));
     api.on("GET", &format!("{route}/h1"), ok(zone_cert("h1")));

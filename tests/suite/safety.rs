@@ -1,27 +1,23 @@
 //! The client's safety guarantees (README, "Safety"), each against a server that misbehaves:
-//! redirects are never followed, an empty or blank id is refused before anything is sent, the page
-//! stream ends whatever the server says, and a call has a deadline across its attempts. The bound
-//! on response sizes is measured in `tests/memory.rs`, alone in its process. The empty-id checks
-//! need no misbehaviour: they run against the library's stand-in (`cloudflare_mtls::testing`),
-//! which records every request it receives.
+//! redirects are never followed, an empty or blank id is refused before anything is sent, plain
+//! http only when allowed, and path parameters cannot change the request path. The page stream's
+//! end is in `paging`, the deadline in `timeouts`, the bound on response sizes in
+//! `tests/memory.rs` (alone in its process). The empty-id checks need no misbehaviour: they run
+//! against the library's stand-in (`cloudflare_mtls::testing`), which records every request it
+//! receives.
 
-mod common;
-
+use crate::calls::*;
 use cloudflare_mtls::testing::StandIn;
 use cloudflare_mtls::types::*;
 use cloudflare_mtls::{Client, Credentials, Error, RetryPolicy, Scope};
-use common::*;
+use cloudflare_mtls_test_support::*;
 use futures::TryStreamExt;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const CERT_ID: &str = "2458ce5a0c354c7f82c78e9487d3ff60";
 const PEM: &str = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
 const PRIVATE_KEY: &str =
     "-----BEGIN PRIVATE KEY-----\nMIGH-secret-key\n-----END PRIVATE KEY-----\n";
@@ -471,290 +467,86 @@ async fn page_streams_refuse_an_empty_id() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The page stream ends
+// Transport safety
 // ---------------------------------------------------------------------------------------------
 
-/// Everything logged in this process (the tests share one subscriber; each looks for its own
-/// lines).
-fn logs() -> &'static Arc<Mutex<Vec<u8>>> {
-    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-    LOGS.get_or_init(|| {
-        let buffer = Arc::new(Mutex::new(Vec::new()));
-        let sink = buffer.clone();
-        tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::DEBUG)
-            .with_ansi(false)
-            .with_writer(move || Sink(sink.clone()))
-            .init();
-        buffer
-    })
-}
-
-struct Sink(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Sink {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().expect("log buffer").extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-fn logged(needle: &str) -> bool {
-    String::from_utf8_lossy(&logs().lock().expect("log buffer")).contains(needle)
-}
-
-/// A server that ignores `page`, with a fresh `updated_at` on every item of every answer.
-async fn ignoring_server(info: Value) -> (MockServer, Arc<AtomicUsize>) {
-    let server = MockServer::start().await;
-    let served = Arc::new(AtomicUsize::new(0));
-    let counter = served.clone();
-    Mock::given(method("GET"))
-        .and(path(format!("/zones/{ZONE_ID}/client_certificates")))
-        .respond_with(move |_: &wiremock::Request| {
-            let n = counter.fetch_add(1, Ordering::SeqCst);
-            let items: Vec<Value> = ["c1", "c2", "c3"]
-                .iter()
-                .map(|id| json!({ "id": id, "status": "active", "updated_at": format!("2026-12-02T10:00:{:02}Z", n % 60) }))
-                .collect();
-            ok_page(json!(items), info.clone())
-        })
-        .mount(&server)
-        .await;
-    (server, served)
-}
-
-/// A server that ignores `page`: every answer the same three ids, no `total_pages`, a fresh
-/// `updated_at` on each item each time. Saying `page: 1`, it is answering for another page than
-/// the second one asked; saying no page number, its second page brings no new id (the items'
-/// other fields changed, their ids did not). Either way: 2 requests, the 3 items once, the reason
-/// logged.
-#[tokio::test]
-async fn stream_stops_when_the_server_ignores_page() {
-    logs();
-    for (info, reason) in [
-        (
-            json!({ "page": 1, "per_page": 3, "count": 3 }),
-            "the server answered for another page",
-        ),
-        (
-            json!({ "per_page": 3, "count": 3 }),
-            "no item on this page is new",
-        ),
-    ] {
-        let (server, served) = ignoring_server(info.clone()).await;
-        let all: Vec<ClientCertificate> = client(&server)
-            .client_certificates()
-            .list_all(ZONE_ID, Default::default())
-            .try_collect()
-            .await
-            .expect("ends");
-        assert_eq!(all.len(), 3, "{info}");
-        assert_eq!(served.load(Ordering::SeqCst), 2, "{info}");
-        assert!(logged(reason), "{info}: {reason}");
-    }
-}
-
-/// A server whose pages never end, each with new ids: the page cap set on the client stops it.
-#[tokio::test]
-async fn stream_stops_at_the_page_cap() {
-    logs();
-    let server = MockServer::start().await;
-    let served = Arc::new(AtomicUsize::new(0));
-    let counter = served.clone();
-    Mock::given(method("GET"))
-        .respond_with(move |_: &wiremock::Request| {
-            let n = counter.fetch_add(1, Ordering::SeqCst);
-            let items = json!([{ "id": format!("a{n}") }, { "id": format!("b{n}") }]);
-            ok_page(items, json!({ "per_page": 2, "total_pages": 1_000_000 }))
-        })
-        .mount(&server)
-        .await;
-    let client = Client::builder()
-        .base_url(server.uri())
-        .allow_http(true)
-        .api_token(TOKEN)
-        .max_pages(7)
-        .build()
-        .expect("client builds");
-    let all: Vec<ClientCertificate> = client
-        .client_certificates()
-        .list_all(ZONE_ID, Default::default())
-        .try_collect()
-        .await
-        .expect("ends");
-    assert_eq!(all.len(), 14);
-    assert_eq!(served.load(Ordering::SeqCst), 7);
-    assert!(logged("the page cap (ClientBuilder::max_pages) is reached"));
-}
-
-/// Items without an `id` are told apart by their whole JSON: a repeated page of them ends the
-/// stream; the ordinary stops are logged with their reasons.
-#[tokio::test]
-async fn stream_stops_are_logged_with_their_reason() {
-    logs();
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ok_page(
-            json!([{ "status": "active" }, { "status": "revoked" }]),
-            json!({ "per_page": 2 }),
-        ))
-        .mount(&server)
-        .await;
-    let all: Vec<ClientCertificate> = client(&server)
-        .client_certificates()
-        .list_all(ZONE_ID, Default::default())
-        .try_collect()
-        .await
-        .expect("ends");
-    assert_eq!(all.len(), 2);
-    assert_eq!(
-        server.received_requests().await.unwrap_or_default().len(),
-        2
-    );
-
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ok_page(
-            json!([{ "id": "only" }]),
-            json!({ "page": 1, "per_page": 20 }),
-        ))
-        .mount(&server)
-        .await;
-    let all: Vec<ClientCertificate> = client(&server)
-        .client_certificates()
-        .list_all(ZONE_ID, Default::default())
-        .try_collect()
-        .await
-        .expect("ends");
-    assert_eq!(all.len(), 1);
-    assert!(logged("a page shorter than `per_page`"));
-}
-
-// ---------------------------------------------------------------------------------------------
-// The deadline
-// ---------------------------------------------------------------------------------------------
-
-/// A server that accepts connections and never answers.
-fn hung_server() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    std::thread::spawn(move || {
-        let mut held = Vec::new();
-        // Bounded: a handful of connections per test, kept open until the process ends.
-        for stream in listener.incoming().take(64).flatten() {
-            held.push(stream);
-        }
-    });
-    format!("http://127.0.0.1:{port}")
-}
-
-fn within(elapsed: Duration, target: Duration) -> bool {
-    let (lo, hi) = (target.mul_f64(0.8), target.mul_f64(1.2));
-    elapsed >= lo && elapsed <= hi
-}
-
-/// Against a server that never answers, each call ends at its deadline ±20 %, with
-/// `Error::Timeout`:
-/// - the default per-attempt timeout (60 s) and 2 retries, the deadline set on the client (1.5 s),
-///   then on the call (2.5 s);
-/// - short attempts (0.3 s) retried up to 50 times: the retries stop at the deadline (1.6 s), the
-///   last attempt cut short by it;
-/// - no deadline set: twice the per-attempt timeout (0.6 s → 1.2 s), however many retries remain.
-#[tokio::test]
-async fn a_hung_call_ends_at_its_deadline() {
-    let base = hung_server();
-    let builder = || {
+/// The base URL must be https; plain http only with `allow_http(true)`; other schemes, a query,
+/// a fragment or a user name/password are refused.
+#[test]
+fn base_url_must_be_https_unless_http_is_allowed() {
+    let build = |url: &str, allow_http: bool| {
         Client::builder()
-            .base_url(&base)
-            .allow_http(true)
+            .base_url(url)
             .api_token(TOKEN)
+            .allow_http(allow_http)
+            .build()
     };
-    let many_retries = RetryPolicy {
-        max_retries: 50,
-        initial_delay: Duration::from_millis(20),
-        max_delay: Duration::from_millis(40),
-        ..RetryPolicy::default()
-    };
-    let ms = Duration::from_millis;
-    let cases = [
-        (
-            "client deadline",
-            builder().deadline(ms(1500)),
-            None,
-            ms(1500),
-        ),
-        (
-            "call deadline",
-            builder().deadline(ms(1500)),
-            Some(ms(2500)),
-            ms(2500),
-        ),
-        (
-            "short attempts, many retries",
-            builder()
-                .timeout(ms(300))
-                .retry_policy(many_retries.clone())
-                .deadline(ms(1600)),
-            None,
-            ms(1600),
-        ),
-        (
-            "default: twice the timeout",
-            builder().timeout(ms(600)).retry_policy(many_retries),
-            None,
-            ms(1200),
-        ),
-    ];
-    for (case, builder, per_call, expected) in cases {
-        let client = builder.build().expect("client builds");
-        let mut call = client.mtls_certificates().get(ACCOUNT_ID, CERT_ID);
-        if let Some(d) = per_call {
-            call = call.deadline(d);
-        }
-        let started = Instant::now();
-        let err = call.await.expect_err("hung");
-        let elapsed = started.elapsed();
-        assert!(err.is_timeout(), "{case}: {err:?}");
-        assert!(
-            within(elapsed, expected),
-            "{case}: {elapsed:?}, expected {expected:?}"
-        );
+    for url in [
+        "http://127.0.0.1:8080",
+        "HTTP://api.example.com/client/v4",
+        "ftp://api.example.com",
+        "api.cloudflare.com/client/v4",
+        "https://api.example.com/client/v4?x=1",
+        "https://api.example.com/client/v4#top",
+        "https://user@api.example.com",
+    ] {
+        let err = build(url, false).expect_err(url);
+        assert!(matches!(err, Error::Config(_)), "{url}: {err:?}");
     }
+    assert!(matches!(
+        build("ftp://api.example.com", true),
+        Err(Error::Config(_))
+    ));
+    let client = build("http://127.0.0.1:8080/", true).expect("allowed");
+    assert_eq!(client.base_url(), "http://127.0.0.1:8080");
+    let client = build("https://api.example.com/client/v4/", false).expect("https");
+    assert_eq!(client.base_url(), "https://api.example.com/client/v4");
+    assert_eq!(
+        Client::new(Credentials::Token(TOKEN.into()))
+            .expect("default")
+            .base_url(),
+        cloudflare_mtls::DEFAULT_BASE_URL
+    );
 }
 
-/// A retry whose wait (`Retry-After: 5`) would end after the deadline (2 s) is not started: the
-/// 503 comes back at once, after one request.
+/// Path parameters are one percent-encoded segment on the wire: `../../zones/x` and `a/b?c` do not
+/// change the request path (or add a query); a bare `..` is refused before sending.
 #[tokio::test]
-async fn a_retry_that_cannot_finish_before_the_deadline_is_not_started() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(503)
-                .insert_header("retry-after", "5")
-                .set_body_json(failure(10000, "busy")),
+async fn path_parameters_cannot_change_the_request_path() {
+    let raw = RawServer::start(Reply::json(&envelope(json!({ "id": CERT_ID }))));
+    let client = client(&raw);
+    client
+        .mtls_certificates()
+        .get(ACCOUNT_ID, "../../zones/x")
+        .await
+        .expect("get succeeds");
+    client
+        .client_certificates()
+        .edit(
+            ZONE_ID,
+            "a/b?c",
+            &ClientCertificateEdit::new().reactivate(true),
         )
-        .mount(&server)
-        .await;
-    let client = Client::builder()
-        .base_url(server.uri())
-        .allow_http(true)
-        .api_token(TOKEN)
-        .deadline(Duration::from_secs(2))
-        .build()
-        .expect("client builds");
-    let started = Instant::now();
+        .await
+        .expect("edit succeeds");
+    client
+        .access()
+        .certificates()
+        .get(Scope::Zone("../accounts"), "%2e%2e")
+        .await
+        .expect("get succeeds");
     let err = client
         .mtls_certificates()
-        .get(ACCOUNT_ID, CERT_ID)
+        .delete(ACCOUNT_ID, "..")
         .await
-        .expect_err("503");
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
-    assert!(started.elapsed() < Duration::from_millis(500));
+        .expect_err("refused");
+    assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
     assert_eq!(
-        server.received_requests().await.unwrap_or_default().len(),
-        1
+        raw.request_targets(),
+        [
+            format!("/accounts/{ACCOUNT_ID}/mtls_certificates/..%2F..%2Fzones%2Fx"),
+            format!("/zones/{ZONE_ID}/client_certificates/a%2Fb%3Fc"),
+            "/zones/..%2Faccounts/access/certificates/%252e%252e".to_string(),
+        ]
     );
 }

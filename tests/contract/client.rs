@@ -26,17 +26,16 @@
 //!   response): `Error::Api` with the status and the envelope's error codes decoded;
 //! - the validator is live: requests that break the spec get a 422 and a violation.
 //!
-//! What this file shares with tests/contract_stand_in.rs (the documents and operationIds, the check
-//! of a call against the spec, the realistic arguments and one call of every operation, the parsing
-//! of Prism's header and log) is in tests/contract_support/.
+//! What this module shares with `stand_in` (the documents and operationIds, the check of a call
+//! against the spec, the realistic arguments and one call of every operation, the parsing of Prism's
+//! header and log) is in `shared`.
 
-mod common;
-mod contract_support;
-
+use crate::shared::*;
 use cloudflare_mtls::types::*;
 use cloudflare_mtls::{Call, Client, Credentials, Error, FromBody, Scope};
-use common::{client_with, ACCOUNT_ID, API_KEY, EMAIL, SERVICE_KEY, TOKEN, ZONE_ID};
-use contract_support::*;
+use cloudflare_mtls_test_support::{
+    client_with, ACCOUNT_ID, API_KEY, EMAIL, SERVICE_KEY, TOKEN, ZONE_ID,
+};
 use futures::TryStreamExt;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -820,7 +819,7 @@ async fn examples_decode_without_losing_fields() {
         "one case per upstream operation"
     );
 
-    let http = common::plain_reqwest();
+    let http = cloudflare_mtls_test_support::plain_reqwest();
     let mut failures = Vec::new();
     for (method, path, body, decode) in &cases {
         let mut req = http
@@ -898,7 +897,7 @@ async fn user_service_key_is_refused_by_every_operation() {
     assert_eq!(refused.len(), operations(&our_spec()).len());
 
     // What Prism says, on the wire.
-    let resp = common::plain_reqwest()
+    let resp = cloudflare_mtls_test_support::plain_reqwest()
         .get(format!(
             "{}/accounts/{ACCOUNT_ID}/mtls_certificates",
             base_url()
@@ -1011,7 +1010,7 @@ async fn the_validator_refuses_bad_requests() {
             .map(|_| ()),
     );
     // The raw view: a body whose `enabled` is a string.
-    let resp = common::plain_reqwest()
+    let resp = cloudflare_mtls_test_support::plain_reqwest()
         .put(format!(
             "{}/zones/{ZONE_ID}/origin_tls_client_auth/settings",
             base_url()

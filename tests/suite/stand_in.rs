@@ -9,8 +9,6 @@ use cloudflare_mtls::{Client, Credentials, Error, Scope};
 use futures::TryStreamExt;
 use std::time::{Duration, SystemTime};
 
-mod common;
-
 const OTHER_ZONE: &str = "699d98642c564d2e855e9661899b7252";
 
 fn ca(subject: &str) -> String {
@@ -504,7 +502,7 @@ async fn answers_like_cloudflare_for_credentials_routes_and_bodies() {
     assert!(e.is_forbidden());
     assert_eq!(codes(&e), [10000]);
 
-    let raw = common::plain_reqwest();
+    let raw = cloudflare_mtls_test_support::plain_reqwest();
     let missing = raw
         .get(format!(
             "{}/accounts/{ACCOUNT_ID}/mtls_certificates",

@@ -1,15 +1,13 @@
 //! End-to-end tests of every generated operation against a local HTTP server: HTTP method, exact
 //! path, percent-encoding of path parameters, credentials headers, query parameters, exact request
 //! body, envelope unwrapping and the decoded result (wiremock, each request matched exactly);
-//! pagination (`Page`, `list_all`), over several pages of the library's stand-in
-//! (`cloudflare_mtls::testing`) and against servers that page oddly (wiremock).
-
-mod common;
+//! pagination (`Page`, `list_all`) over several pages of the library's stand-in
+//! (`cloudflare_mtls::testing`). Servers that page oddly are in `paging`.
 
 use cloudflare_mtls::testing::{csr, RecordedRequest, Seed, StandIn, TestCertificate};
 use cloudflare_mtls::types::*;
 use cloudflare_mtls::{Client, Error, Nullable, Page, Scope};
-use common::*;
+use cloudflare_mtls_test_support::*;
 use futures::TryStreamExt;
 use serde_json::{json, Value};
 use std::time::{Duration, SystemTime};
@@ -20,9 +18,9 @@ use wiremock::{Mock, MockBuilder, MockServer};
 // Fixtures (shapes and examples from spec/cloudflare-mtls.json)
 // ---------------------------------------------------------------------------------------------
 
-const ACCESS_CERT_ID: &str = "f174e90a-fafe-4643-bbbc-4a0ed4fc8415";
-const MTLS_CERT_ID: &str = "2458ce5a0c354c7f82c78e9487d3ff60";
-const CLIENT_CERT_ID: &str = "b0a8b6c6e2cf4bd5a3ad5a5d2f3c3a11";
+pub(crate) const ACCESS_CERT_ID: &str = "f174e90a-fafe-4643-bbbc-4a0ed4fc8415";
+pub(crate) const MTLS_CERT_ID: &str = "2458ce5a0c354c7f82c78e9487d3ff60";
+pub(crate) const CLIENT_CERT_ID: &str = "b0a8b6c6e2cf4bd5a3ad5a5d2f3c3a11";
 const AOP_CERT_ID: &str = "8e375af1389a069a0f921f8cc8e1eb12";
 const HOSTNAME_CERT_ID: &str = "2458ce5a-0c35-4c7f-82c7-8e9487d3ff60";
 const PEM: &str = "-----BEGIN CERTIFICATE-----\nMIIDmDCCAoCgAwIBAgIUKTOAZNjcXVZRj4oQt0SHsl1c1vMwDQYJKoZIhvcNAQEL\n-----END CERTIFICATE-----\n";
@@ -30,7 +28,7 @@ const PRIVATE_KEY: &str = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAwQHo
 const CSR: &str =
     "-----BEGIN CERTIFICATE REQUEST-----\nMIICY...\n-----END CERTIFICATE REQUEST-----\n";
 
-fn access_certificate_json(id: &str, name: &str) -> Value {
+pub(crate) fn access_certificate_json(id: &str, name: &str) -> Value {
     json!({
         "id": id,
         "associated_hostnames": ["admin.example.com", "dev.example.com"],
@@ -80,7 +78,7 @@ fn assert_hostname_settings(s: &[AccessCertificateSettings]) {
     );
 }
 
-fn mtls_certificate_json(id: &str) -> Value {
+pub(crate) fn mtls_certificate_json(id: &str) -> Value {
     json!({
         "id": id,
         "ca": true,
@@ -94,7 +92,7 @@ fn mtls_certificate_json(id: &str) -> Value {
     })
 }
 
-fn assert_mtls_certificate(c: &MtlsCertificate, id: &str) {
+pub(crate) fn assert_mtls_certificate(c: &MtlsCertificate, id: &str) {
     assert_eq!(c.id.as_deref(), Some(id));
     assert_eq!(c.ca, Some(true));
     assert_eq!(c.certificates.as_deref(), Some(PEM));
@@ -115,7 +113,7 @@ fn assert_mtls_certificate(c: &MtlsCertificate, id: &str) {
     );
 }
 
-fn client_certificate_json(id: &str, status: &str) -> Value {
+pub(crate) fn client_certificate_json(id: &str, status: &str) -> Value {
     json!({
         "id": id,
         "certificate": "-----BEGIN CERTIFICATE-----\nMIIDmDCCAoCgAwIBAgIU...\n-----END CERTIFICATE-----",
@@ -299,14 +297,14 @@ fn assert_hostname_certificate(
 
 /// Which credentials a mock insists on (and that the other kinds are absent).
 #[derive(Clone, Copy)]
-enum Auth {
+pub(crate) enum Auth {
     Token,
     KeyAndEmail,
     ServiceKey,
 }
 
 /// A mock for exactly `http_method` + `exact_path` (as received, percent-encoded) with `auth`.
-fn expect_request(http_method: &str, exact_path: &str, auth: Auth) -> MockBuilder {
+pub(crate) fn expect_request(http_method: &str, exact_path: &str, auth: Auth) -> MockBuilder {
     let builder = Mock::given(method(http_method)).and(path(exact_path));
     match auth {
         Auth::Token => builder.and(bearer()).and(without_headers(&[
@@ -332,7 +330,7 @@ fn expect_request(http_method: &str, exact_path: &str, auth: Auth) -> MockBuilde
 }
 
 /// A mock for a request without query string or body.
-fn expect_plain(http_method: &str, exact_path: &str, auth: Auth) -> MockBuilder {
+pub(crate) fn expect_plain(http_method: &str, exact_path: &str, auth: Auth) -> MockBuilder {
     expect_request(http_method, exact_path, auth)
         .and(no_query())
         .and(no_body())
@@ -358,12 +356,29 @@ fn scoped_prefix(scope: Scope<'_>) -> String {
     }
 }
 
-fn account() -> Scope<'static> {
+pub(crate) fn account() -> Scope<'static> {
     Scope::Account(ACCOUNT_ID)
 }
 
-fn zone() -> Scope<'static> {
+pub(crate) fn zone() -> Scope<'static> {
     Scope::Zone(ZONE_ID)
+}
+
+/// Two tests of a body that takes the [`Scope`], one per scope: `TEST::account` and `TEST::zone`.
+macro_rules! in_both_scopes {
+    ($test:ident => $body:ident) => {
+        mod $test {
+            #[tokio::test]
+            async fn account() {
+                super::$body(super::account()).await;
+            }
+
+            #[tokio::test]
+            async fn zone() {
+                super::$body(super::zone()).await;
+            }
+        }
+    };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -411,15 +426,7 @@ async fn access_certificates_list(scope: Scope<'static>) {
     assert_eq!(info.total_pages, Some(3));
 }
 
-#[tokio::test]
-async fn access_certificates_list_account() {
-    access_certificates_list(account()).await;
-}
-
-#[tokio::test]
-async fn access_certificates_list_zone() {
-    access_certificates_list(zone()).await;
-}
+in_both_scopes!(access_certificates_list => access_certificates_list);
 
 async fn access_certificates_list_default_params(scope: Scope<'static>) {
     let server = server().await;
@@ -444,15 +451,7 @@ async fn access_certificates_list_default_params(scope: Scope<'static>) {
     assert_eq!(page.result_info, None);
 }
 
-#[tokio::test]
-async fn access_certificates_list_without_params_sends_no_query_account() {
-    access_certificates_list_default_params(account()).await;
-}
-
-#[tokio::test]
-async fn access_certificates_list_without_params_sends_no_query_zone() {
-    access_certificates_list_default_params(zone()).await;
-}
+in_both_scopes!(access_certificates_list_without_params_sends_no_query => access_certificates_list_default_params);
 
 /// The query parameters of a request, sorted (`page=2`, `per_page=5`, …).
 fn query_pairs(r: &RecordedRequest) -> Vec<String> {
@@ -518,15 +517,7 @@ async fn access_certificates_list_all(scope: Scope<'static>) {
         .all(|r| r.method == "GET" && r.path == format!("{prefix}/access/certificates")));
 }
 
-#[tokio::test]
-async fn access_certificates_list_all_three_pages_account() {
-    access_certificates_list_all(account()).await;
-}
-
-#[tokio::test]
-async fn access_certificates_list_all_three_pages_zone() {
-    access_certificates_list_all(zone()).await;
-}
+in_both_scopes!(access_certificates_list_all_three_pages => access_certificates_list_all);
 
 async fn access_certificates_get(scope: Scope<'static>) {
     let server = server().await;
@@ -550,15 +541,7 @@ async fn access_certificates_get(scope: Scope<'static>) {
     assert_access_certificate(&cert, ACCESS_CERT_ID, "Allow devs");
 }
 
-#[tokio::test]
-async fn access_certificates_get_account() {
-    access_certificates_get(account()).await;
-}
-
-#[tokio::test]
-async fn access_certificates_get_zone() {
-    access_certificates_get(zone()).await;
-}
+in_both_scopes!(access_certificates_get => access_certificates_get);
 
 async fn access_certificates_create(
     scope: Scope<'static>,
@@ -610,19 +593,15 @@ async fn access_certificates_create_zone_with_key_and_email() {
 
 #[tokio::test]
 async fn access_certificates_create_omits_unset_optional_fields() {
-    let server = server().await;
-    expect_json(
-        "POST",
-        &format!("/zones/{ZONE_ID}/access/certificates"),
-        Auth::Token,
-        json!({ "name": "Allow devs", "certificate": PEM }),
+    let server = serving(
+        expect_json(
+            "POST",
+            &format!("/zones/{ZONE_ID}/access/certificates"),
+            Auth::Token,
+            json!({ "name": "Allow devs", "certificate": PEM }),
+        ),
+        ok_with_status(201, access_certificate_json(ACCESS_CERT_ID, "Allow devs")),
     )
-    .respond_with(ok_with_status(
-        201,
-        access_certificate_json(ACCESS_CERT_ID, "Allow devs"),
-    ))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     let cert = client
@@ -665,15 +644,7 @@ async fn access_certificates_update(scope: Scope<'static>) {
     assert_access_certificate(&cert, ACCESS_CERT_ID, "Allow ops");
 }
 
-#[tokio::test]
-async fn access_certificates_update_account() {
-    access_certificates_update(account()).await;
-}
-
-#[tokio::test]
-async fn access_certificates_update_zone() {
-    access_certificates_update(zone()).await;
-}
+in_both_scopes!(access_certificates_update => access_certificates_update);
 
 async fn access_certificates_delete(scope: Scope<'static>) {
     let server = server().await;
@@ -698,15 +669,7 @@ async fn access_certificates_delete(scope: Scope<'static>) {
     assert_eq!(deleted.id.as_deref(), Some(ACCESS_CERT_ID));
 }
 
-#[tokio::test]
-async fn access_certificates_delete_account() {
-    access_certificates_delete(account()).await;
-}
-
-#[tokio::test]
-async fn access_certificates_delete_zone() {
-    access_certificates_delete(zone()).await;
-}
+in_both_scopes!(access_certificates_delete => access_certificates_delete);
 
 // ---------------------------------------------------------------------------------------------
 // access.certificates.settings (account and zone)
@@ -735,15 +698,7 @@ async fn access_certificates_settings_get(scope: Scope<'static>) {
     assert_hostname_settings(&settings);
 }
 
-#[tokio::test]
-async fn access_certificates_settings_get_account() {
-    access_certificates_settings_get(account()).await;
-}
-
-#[tokio::test]
-async fn access_certificates_settings_get_zone() {
-    access_certificates_settings_get(zone()).await;
-}
+in_both_scopes!(access_certificates_settings_get => access_certificates_settings_get);
 
 async fn access_certificates_settings_update(scope: Scope<'static>) {
     let server = server().await;
@@ -773,15 +728,7 @@ async fn access_certificates_settings_update(scope: Scope<'static>) {
     assert_hostname_settings(&settings);
 }
 
-#[tokio::test]
-async fn access_certificates_settings_update_account() {
-    access_certificates_settings_update(account()).await;
-}
-
-#[tokio::test]
-async fn access_certificates_settings_update_zone() {
-    access_certificates_settings_update(zone()).await;
-}
+in_both_scopes!(access_certificates_settings_update => access_certificates_settings_update);
 
 // ---------------------------------------------------------------------------------------------
 // mtls_certificates and mtls_certificates.associations (account)
@@ -789,21 +736,20 @@ async fn access_certificates_settings_update_zone() {
 
 #[tokio::test]
 async fn mtls_certificates_list() {
-    let server = server().await;
-    expect_plain(
-        "GET",
-        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates"),
-        Auth::KeyAndEmail,
+    let server = serving(
+        expect_plain(
+            "GET",
+            &format!("/accounts/{ACCOUNT_ID}/mtls_certificates"),
+            Auth::KeyAndEmail,
+        ),
+        ok_page(
+            json!([
+                mtls_certificate_json(MTLS_CERT_ID),
+                mtls_certificate_json("3458ce5a0c354c7f82c78e9487d3ff61")
+            ]),
+            json!({ "page": 1, "per_page": 50, "count": 2, "total_count": 2, "total_pages": 1 }),
+        ),
     )
-    .respond_with(ok_page(
-        json!([
-            mtls_certificate_json(MTLS_CERT_ID),
-            mtls_certificate_json("3458ce5a0c354c7f82c78e9487d3ff61")
-        ]),
-        json!({ "page": 1, "per_page": 50, "count": 2, "total_count": 2, "total_pages": 1 }),
-    ))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client_key_email(&server);
     let certs = client
@@ -893,15 +839,14 @@ async fn mtls_certificates_list_by_one_type_and_by_none() {
 
 #[tokio::test]
 async fn mtls_certificates_get() {
-    let server = server().await;
-    expect_plain(
-        "GET",
-        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{MTLS_CERT_ID}"),
-        Auth::KeyAndEmail,
+    let server = serving(
+        expect_plain(
+            "GET",
+            &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{MTLS_CERT_ID}"),
+            Auth::KeyAndEmail,
+        ),
+        ok(mtls_certificate_json(MTLS_CERT_ID)),
     )
-    .respond_with(ok(mtls_certificate_json(MTLS_CERT_ID)))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client_key_email(&server);
     let cert = client
@@ -955,16 +900,15 @@ async fn mtls_certificates_create() {
 
 #[tokio::test]
 async fn mtls_certificates_create_without_optional_fields() {
-    let server = server().await;
-    expect_json(
-        "POST",
-        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates"),
-        Auth::Token,
-        json!({ "ca": false, "certificates": PEM }),
+    let server = serving(
+        expect_json(
+            "POST",
+            &format!("/accounts/{ACCOUNT_ID}/mtls_certificates"),
+            Auth::Token,
+            json!({ "ca": false, "certificates": PEM }),
+        ),
+        ok(mtls_certificate_json(MTLS_CERT_ID)),
     )
-    .respond_with(ok(mtls_certificate_json(MTLS_CERT_ID)))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     let cert = client
@@ -977,16 +921,15 @@ async fn mtls_certificates_create_without_optional_fields() {
 
 #[tokio::test]
 async fn mtls_certificates_delete() {
-    let server = server().await;
     // No body: Cloudflare takes none on this delete (its SDKs send none).
-    expect_bodyless(
-        "DELETE",
-        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{MTLS_CERT_ID}"),
-        Auth::KeyAndEmail,
+    let server = serving(
+        expect_bodyless(
+            "DELETE",
+            &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{MTLS_CERT_ID}"),
+            Auth::KeyAndEmail,
+        ),
+        ok(mtls_certificate_json(MTLS_CERT_ID)),
     )
-    .respond_with(ok(mtls_certificate_json(MTLS_CERT_ID)))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client_key_email(&server);
     let cert = client
@@ -999,18 +942,17 @@ async fn mtls_certificates_delete() {
 
 #[tokio::test]
 async fn mtls_certificates_associations_list() {
-    let server = server().await;
-    expect_plain(
-        "GET",
-        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{MTLS_CERT_ID}/associations"),
-        Auth::Token,
+    let server = serving(
+        expect_plain(
+            "GET",
+            &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{MTLS_CERT_ID}/associations"),
+            Auth::Token,
+        ),
+        ok(json!([
+            { "service": "gateway", "status": "pending_deployment" },
+            { "service": "access", "status": "active" }
+        ])),
     )
-    .respond_with(ok(json!([
-        { "service": "gateway", "status": "pending_deployment" },
-        { "service": "access", "status": "active" }
-    ])))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     let associations = client
@@ -1034,15 +976,14 @@ async fn mtls_certificates_associations_list() {
 
 #[tokio::test]
 async fn mtls_certificates_associations_list_empty() {
-    let server = server().await;
-    expect_plain(
-        "GET",
-        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{MTLS_CERT_ID}/associations"),
-        Auth::Token,
+    let server = serving(
+        expect_plain(
+            "GET",
+            &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{MTLS_CERT_ID}/associations"),
+            Auth::Token,
+        ),
+        ok(json!([])),
     )
-    .respond_with(ok(json!([])))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     let associations = client
@@ -1060,25 +1001,24 @@ async fn mtls_certificates_associations_list_empty() {
 
 #[tokio::test]
 async fn client_certificates_list() {
-    let server = server().await;
-    expect_request(
-        "GET",
-        &format!("/zones/{ZONE_ID}/client_certificates"),
-        Auth::Token,
+    let server = serving(
+        expect_request(
+            "GET",
+            &format!("/zones/{ZONE_ID}/client_certificates"),
+            Auth::Token,
+        )
+        .and(query_is(
+            "status=pending_revocation&page=1&per_page=20&limit=10&offset=5",
+        ))
+        .and(no_body()),
+        ok_page(
+            json!([
+                client_certificate_json(CLIENT_CERT_ID, "pending_revocation"),
+                client_certificate_json("c0a8b6c6e2cf4bd5a3ad5a5d2f3c3a12", "pending_revocation")
+            ]),
+            json!({ "page": 1, "per_page": 20, "count": 2, "total_count": 2, "total_pages": 1 }),
+        ),
     )
-    .and(query_is(
-        "status=pending_revocation&page=1&per_page=20&limit=10&offset=5",
-    ))
-    .and(no_body())
-    .respond_with(ok_page(
-        json!([
-            client_certificate_json(CLIENT_CERT_ID, "pending_revocation"),
-            client_certificate_json("c0a8b6c6e2cf4bd5a3ad5a5d2f3c3a12", "pending_revocation")
-        ]),
-        json!({ "page": 1, "per_page": 20, "count": 2, "total_count": 2, "total_pages": 1 }),
-    ))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     let page = client
@@ -1120,22 +1060,21 @@ async fn client_certificates_list() {
 
 #[tokio::test]
 async fn client_certificates_list_status_all() {
-    let server = server().await;
-    expect_request(
-        "GET",
-        &format!("/zones/{ZONE_ID}/client_certificates"),
-        Auth::Token,
+    let server = serving(
+        expect_request(
+            "GET",
+            &format!("/zones/{ZONE_ID}/client_certificates"),
+            Auth::Token,
+        )
+        .and(query_is("status=all")),
+        ok_page(
+            json!([
+                client_certificate_json(CLIENT_CERT_ID, "active"),
+                client_certificate_json("r1", "revoked")
+            ]),
+            json!({ "page": 1, "per_page": 20, "count": 2, "total_count": 2, "total_pages": 1 }),
+        ),
     )
-    .and(query_is("status=all"))
-    .respond_with(ok_page(
-        json!([
-            client_certificate_json(CLIENT_CERT_ID, "active"),
-            client_certificate_json("r1", "revoked")
-        ]),
-        json!({ "page": 1, "per_page": 20, "count": 2, "total_count": 2, "total_pages": 1 }),
-    ))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     let page = client
@@ -1225,15 +1164,14 @@ async fn client_certificates_list_all_starts_at_the_given_page() {
 
 #[tokio::test]
 async fn client_certificates_get() {
-    let server = server().await;
-    expect_plain(
-        "GET",
-        &format!("/zones/{ZONE_ID}/client_certificates/{CLIENT_CERT_ID}"),
-        Auth::Token,
+    let server = serving(
+        expect_plain(
+            "GET",
+            &format!("/zones/{ZONE_ID}/client_certificates/{CLIENT_CERT_ID}"),
+            Auth::Token,
+        ),
+        ok(client_certificate_json(CLIENT_CERT_ID, "active")),
     )
-    .respond_with(ok(client_certificate_json(CLIENT_CERT_ID, "active")))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     let cert = client
@@ -1246,16 +1184,15 @@ async fn client_certificates_get() {
 
 #[tokio::test]
 async fn client_certificates_create() {
-    let server = server().await;
-    expect_json(
-        "POST",
-        &format!("/zones/{ZONE_ID}/client_certificates"),
-        Auth::KeyAndEmail,
-        json!({ "csr": CSR, "validity_days": 3650 }),
+    let server = serving(
+        expect_json(
+            "POST",
+            &format!("/zones/{ZONE_ID}/client_certificates"),
+            Auth::KeyAndEmail,
+            json!({ "csr": CSR, "validity_days": 3650 }),
+        ),
+        ok(client_certificate_json(CLIENT_CERT_ID, "active")),
     )
-    .respond_with(ok(client_certificate_json(CLIENT_CERT_ID, "active")))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client_key_email(&server);
     let cert = client
@@ -1268,19 +1205,18 @@ async fn client_certificates_create() {
 
 #[tokio::test]
 async fn client_certificates_edit_reactivates() {
-    let server = server().await;
-    expect_json(
-        "PATCH",
-        &format!("/zones/{ZONE_ID}/client_certificates/{CLIENT_CERT_ID}"),
-        Auth::Token,
-        json!({ "reactivate": true }),
+    let server = serving(
+        expect_json(
+            "PATCH",
+            &format!("/zones/{ZONE_ID}/client_certificates/{CLIENT_CERT_ID}"),
+            Auth::Token,
+            json!({ "reactivate": true }),
+        ),
+        ok(client_certificate_json(
+            CLIENT_CERT_ID,
+            "pending_reactivation",
+        )),
     )
-    .respond_with(ok(client_certificate_json(
-        CLIENT_CERT_ID,
-        "pending_reactivation",
-    )))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     let cert = client
@@ -1301,18 +1237,17 @@ async fn client_certificates_edit_reactivates() {
 
 #[tokio::test]
 async fn client_certificates_delete_revokes() {
-    let server = server().await;
-    expect_plain(
-        "DELETE",
-        &format!("/zones/{ZONE_ID}/client_certificates/{CLIENT_CERT_ID}"),
-        Auth::Token,
+    let server = serving(
+        expect_plain(
+            "DELETE",
+            &format!("/zones/{ZONE_ID}/client_certificates/{CLIENT_CERT_ID}"),
+            Auth::Token,
+        ),
+        ok(client_certificate_json(
+            CLIENT_CERT_ID,
+            "pending_revocation",
+        )),
     )
-    .respond_with(ok(client_certificate_json(
-        CLIENT_CERT_ID,
-        "pending_revocation",
-    )))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     let cert = client
@@ -1333,16 +1268,15 @@ async fn client_certificates_delete_revokes() {
 
 #[tokio::test]
 async fn origin_tls_client_auth_create() {
-    let server = server().await;
-    expect_json(
-        "POST",
-        &format!("/zones/{ZONE_ID}/origin_tls_client_auth"),
-        Auth::KeyAndEmail,
-        json!({ "certificate": PEM, "private_key": PRIVATE_KEY }),
+    let server = serving(
+        expect_json(
+            "POST",
+            &format!("/zones/{ZONE_ID}/origin_tls_client_auth"),
+            Auth::KeyAndEmail,
+            json!({ "certificate": PEM, "private_key": PRIVATE_KEY }),
+        ),
+        ok(zone_aop_json(AOP_CERT_ID, "initializing")),
     )
-    .respond_with(ok(zone_aop_json(AOP_CERT_ID, "initializing")))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client_key_email(&server);
     let cert = client
@@ -1360,21 +1294,20 @@ async fn origin_tls_client_auth_create() {
 
 #[tokio::test]
 async fn origin_tls_client_auth_list_with_user_service_key() {
-    let server = server().await;
-    expect_plain(
-        "GET",
-        &format!("/zones/{ZONE_ID}/origin_tls_client_auth"),
-        Auth::ServiceKey,
+    let server = serving(
+        expect_plain(
+            "GET",
+            &format!("/zones/{ZONE_ID}/origin_tls_client_auth"),
+            Auth::ServiceKey,
+        ),
+        ok_page(
+            json!([
+                zone_aop_json(AOP_CERT_ID, "active"),
+                zone_aop_json("9e375af1389a069a0f921f8cc8e1eb13", "deleted")
+            ]),
+            json!({ "page": 1, "per_page": 20, "count": 2, "total_count": 2, "total_pages": 1 }),
+        ),
     )
-    .respond_with(ok_page(
-        json!([
-            zone_aop_json(AOP_CERT_ID, "active"),
-            zone_aop_json("9e375af1389a069a0f921f8cc8e1eb13", "deleted")
-        ]),
-        json!({ "page": 1, "per_page": 20, "count": 2, "total_count": 2, "total_pages": 1 }),
-    ))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client_service_key(&server);
     let certs = client
@@ -1398,15 +1331,14 @@ async fn origin_tls_client_auth_list_with_user_service_key() {
 
 #[tokio::test]
 async fn origin_tls_client_auth_get() {
-    let server = server().await;
-    expect_plain(
-        "GET",
-        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/{AOP_CERT_ID}"),
-        Auth::Token,
+    let server = serving(
+        expect_plain(
+            "GET",
+            &format!("/zones/{ZONE_ID}/origin_tls_client_auth/{AOP_CERT_ID}"),
+            Auth::Token,
+        ),
+        ok(zone_aop_json(AOP_CERT_ID, "pending_deployment")),
     )
-    .respond_with(ok(zone_aop_json(AOP_CERT_ID, "pending_deployment")))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     let cert = client
@@ -1424,15 +1356,14 @@ async fn origin_tls_client_auth_get() {
 
 #[tokio::test]
 async fn origin_tls_client_auth_delete() {
-    let server = server().await;
-    expect_bodyless(
-        "DELETE",
-        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/{AOP_CERT_ID}"),
-        Auth::Token,
+    let server = serving(
+        expect_bodyless(
+            "DELETE",
+            &format!("/zones/{ZONE_ID}/origin_tls_client_auth/{AOP_CERT_ID}"),
+            Auth::Token,
+        ),
+        ok(zone_aop_json(AOP_CERT_ID, "pending_deletion")),
     )
-    .respond_with(ok(zone_aop_json(AOP_CERT_ID, "pending_deletion")))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     let cert = client
@@ -1450,15 +1381,14 @@ async fn origin_tls_client_auth_delete() {
 
 #[tokio::test]
 async fn origin_tls_client_auth_settings_get() {
-    let server = server().await;
-    expect_plain(
-        "GET",
-        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/settings"),
-        Auth::KeyAndEmail,
+    let server = serving(
+        expect_plain(
+            "GET",
+            &format!("/zones/{ZONE_ID}/origin_tls_client_auth/settings"),
+            Auth::KeyAndEmail,
+        ),
+        ok(json!({ "enabled": false })),
     )
-    .respond_with(ok(json!({ "enabled": false })))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client_key_email(&server);
     let setting = client
@@ -1472,16 +1402,15 @@ async fn origin_tls_client_auth_settings_get() {
 
 #[tokio::test]
 async fn origin_tls_client_auth_settings_update() {
-    let server = server().await;
-    expect_json(
-        "PUT",
-        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/settings"),
-        Auth::Token,
-        json!({ "enabled": true }),
+    let server = serving(
+        expect_json(
+            "PUT",
+            &format!("/zones/{ZONE_ID}/origin_tls_client_auth/settings"),
+            Auth::Token,
+            json!({ "enabled": true }),
+        ),
+        ok(json!({ "enabled": true })),
     )
-    .respond_with(ok(json!({ "enabled": true })))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     let setting = client
@@ -1499,24 +1428,23 @@ async fn origin_tls_client_auth_settings_update() {
 
 #[tokio::test]
 async fn origin_tls_client_auth_hostnames_update() {
-    let server = server().await;
-    expect_json(
-        "PUT",
-        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/hostnames"),
-        Auth::Token,
-        json!({
-            "config": [
-                { "cert_id": HOSTNAME_CERT_ID, "enabled": true, "hostname": "app.example.com" },
-                { "cert_id": HOSTNAME_CERT_ID, "enabled": false, "hostname": "api.example.com" }
-            ]
-        }),
+    let server = serving(
+        expect_json(
+            "PUT",
+            &format!("/zones/{ZONE_ID}/origin_tls_client_auth/hostnames"),
+            Auth::Token,
+            json!({
+                "config": [
+                    { "cert_id": HOSTNAME_CERT_ID, "enabled": true, "hostname": "app.example.com" },
+                    { "cert_id": HOSTNAME_CERT_ID, "enabled": false, "hostname": "api.example.com" }
+                ]
+            }),
+        ),
+        ok(json!([
+            hostname_aop_json("app.example.com", true),
+            hostname_aop_json("api.example.com", false)
+        ])),
     )
-    .respond_with(ok(json!([
-        hostname_aop_json("app.example.com", true),
-        hostname_aop_json("api.example.com", false)
-    ])))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     let body = HostnameOriginPullUpdate::new(vec![
@@ -1544,21 +1472,20 @@ async fn origin_tls_client_auth_hostnames_update() {
 /// `enabled` leaves it as it is. Both are sent exactly so.
 #[tokio::test]
 async fn origin_tls_client_auth_hostnames_update_sends_null_and_leaves_absent_out() {
-    let server = server().await;
-    expect_json(
-        "PUT",
-        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/hostnames"),
-        Auth::Token,
-        json!({
-            "config": [
-                { "hostname": "app.example.com", "cert_id": HOSTNAME_CERT_ID, "enabled": null },
-                { "hostname": "api.example.com", "cert_id": HOSTNAME_CERT_ID }
-            ]
-        }),
+    let server = serving(
+        expect_json(
+            "PUT",
+            &format!("/zones/{ZONE_ID}/origin_tls_client_auth/hostnames"),
+            Auth::Token,
+            json!({
+                "config": [
+                    { "hostname": "app.example.com", "cert_id": HOSTNAME_CERT_ID, "enabled": null },
+                    { "hostname": "api.example.com", "cert_id": HOSTNAME_CERT_ID }
+                ]
+            }),
+        ),
+        ok(json!([hostname_aop_json("app.example.com", false)])),
     )
-    .respond_with(ok(json!([hostname_aop_json("app.example.com", false)])))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     let body = HostnameOriginPullUpdate::new(vec![
@@ -1625,19 +1552,15 @@ async fn origin_tls_client_auth_hostnames_get() {
 
 #[tokio::test]
 async fn origin_tls_client_auth_hostnames_certificates_create() {
-    let server = server().await;
-    expect_json(
-        "POST",
-        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates"),
-        Auth::Token,
-        json!({ "certificate": PEM, "private_key": PRIVATE_KEY }),
+    let server = serving(
+        expect_json(
+            "POST",
+            &format!("/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates"),
+            Auth::Token,
+            json!({ "certificate": PEM, "private_key": PRIVATE_KEY }),
+        ),
+        ok(hostname_certificate_json(HOSTNAME_CERT_ID, "initializing")),
     )
-    .respond_with(ok(hostname_certificate_json(
-        HOSTNAME_CERT_ID,
-        "initializing",
-    )))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     let cert = client
@@ -1655,21 +1578,23 @@ async fn origin_tls_client_auth_hostnames_certificates_create() {
 
 #[tokio::test]
 async fn origin_tls_client_auth_hostnames_certificates_list() {
-    let server = server().await;
-    expect_plain(
-        "GET",
-        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates"),
-        Auth::Token,
+    let server = serving(
+        expect_plain(
+            "GET",
+            &format!("/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates"),
+            Auth::Token,
+        ),
+        ok_page(
+            json!([
+                hostname_certificate_json(HOSTNAME_CERT_ID, "active"),
+                hostname_certificate_json(
+                    "3458ce5a-0c35-4c7f-82c7-8e9487d3ff61",
+                    "pending_deletion"
+                )
+            ]),
+            json!({ "page": 1, "per_page": 20, "count": 2, "total_count": 2, "total_pages": 1 }),
+        ),
     )
-    .respond_with(ok_page(
-        json!([
-            hostname_certificate_json(HOSTNAME_CERT_ID, "active"),
-            hostname_certificate_json("3458ce5a-0c35-4c7f-82c7-8e9487d3ff61", "pending_deletion")
-        ]),
-        json!({ "page": 1, "per_page": 20, "count": 2, "total_count": 2, "total_pages": 1 }),
-    ))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     // The items are the certificate type that get and create return.
@@ -1694,17 +1619,16 @@ async fn origin_tls_client_auth_hostnames_certificates_list() {
 
 #[tokio::test]
 async fn origin_tls_client_auth_hostnames_certificates_get() {
-    let server = server().await;
-    expect_plain(
-        "GET",
-        &format!(
-            "/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates/{HOSTNAME_CERT_ID}"
+    let server = serving(
+        expect_plain(
+            "GET",
+            &format!(
+                "/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates/{HOSTNAME_CERT_ID}"
+            ),
+            Auth::Token,
         ),
-        Auth::Token,
+        ok(hostname_certificate_json(HOSTNAME_CERT_ID, "active")),
     )
-    .respond_with(ok(hostname_certificate_json(HOSTNAME_CERT_ID, "active")))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     let cert = client
@@ -1718,20 +1642,19 @@ async fn origin_tls_client_auth_hostnames_certificates_get() {
 
 #[tokio::test]
 async fn origin_tls_client_auth_hostnames_certificates_delete() {
-    let server = server().await;
-    expect_bodyless(
-        "DELETE",
-        &format!(
-            "/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates/{HOSTNAME_CERT_ID}"
+    let server = serving(
+        expect_bodyless(
+            "DELETE",
+            &format!(
+                "/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates/{HOSTNAME_CERT_ID}"
+            ),
+            Auth::KeyAndEmail,
         ),
-        Auth::KeyAndEmail,
+        ok(hostname_certificate_json(
+            HOSTNAME_CERT_ID,
+            "pending_deletion",
+        )),
     )
-    .respond_with(ok(hostname_certificate_json(
-        HOSTNAME_CERT_ID,
-        "pending_deletion",
-    )))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client_key_email(&server);
     let cert = client
@@ -1993,245 +1916,22 @@ async fn deprecated_origin_pull_names_call_the_new_operations() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Raw access, headers
-// ---------------------------------------------------------------------------------------------
-
-#[tokio::test]
-async fn send_with_response_gives_status_headers_and_whole_envelope() {
-    let server = server().await;
-    let body = json!({
-        "success": true,
-        "errors": [],
-        "messages": [{ "code": 10042, "message": "page 2 of 3" }],
-        "result": [access_certificate_json(ACCESS_CERT_ID, "Allow devs")],
-        "result_info": { "page": 2, "per_page": 1, "count": 1, "total_count": 3, "total_pages": 3 }
-    });
-    expect_request(
-        "GET",
-        &format!("/accounts/{ACCOUNT_ID}/access/certificates"),
-        Auth::Token,
-    )
-    .respond_with(
-        wiremock::ResponseTemplate::new(200)
-            .insert_header("cf-ray", "8c1f0e2b3a4d5e6f-SJC")
-            .set_body_json(body),
-    )
-    .expect(1)
-    .mount(&server)
-    .await;
-    let client = client(&server);
-    let call = client.access().certificates().list(
-        account(),
-        AccessCertificateListParams::new().page(2).per_page(1),
-    );
-    assert_eq!(
-        call.path_template(),
-        "/{accounts_or_zones}/{account_or_zone_id}/access/certificates"
-    );
-    let response = call.send_with_response().await.expect("list succeeds");
-    assert_eq!(response.status().as_u16(), 200);
-    assert_eq!(
-        response
-            .headers()
-            .get("cf-ray")
-            .and_then(|v| v.to_str().ok()),
-        Some("8c1f0e2b3a4d5e6f-SJC")
-    );
-    let envelope = response.into_inner();
-    assert_eq!(envelope.messages.len(), 1);
-    assert_eq!(envelope.messages[0].code, 10042);
-    assert_eq!(
-        envelope.result_info.as_ref().and_then(|i| i.total_pages),
-        Some(3)
-    );
-    assert_eq!(envelope.result.items.len(), 1);
-    assert_eq!(envelope.result.result_info, envelope.result_info);
-}
-
-#[tokio::test]
-async fn requests_carry_a_user_agent_and_per_call_headers() {
-    let server = server().await;
-    expect_plain(
-        "GET",
-        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/settings"),
-        Auth::Token,
-    )
-    .and(wiremock::matchers::header_regex(
-        "user-agent",
-        r"^cloudflare-mtls/\d+\.\d+\.\d+ ",
-    ))
-    .and(header("x-request-tag", "e2e"))
-    .respond_with(ok(json!({ "enabled": true })))
-    .expect(1)
-    .mount(&server)
-    .await;
-    let client = client(&server);
-    let setting = client
-        .origin_tls_client_auth()
-        .settings()
-        .get(ZONE_ID)
-        .header("x-request-tag", "e2e")
-        .await
-        .expect("get succeeds");
-    assert_eq!(setting.enabled, Some(true));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Pagination: where list_all stops without total_pages
-// ---------------------------------------------------------------------------------------------
-
-/// Without `total_pages`, a page shorter than `per_page` is the last one.
-#[tokio::test]
-async fn list_all_stops_on_a_short_page() {
-    let server = server().await;
-    let p = format!("/accounts/{ACCOUNT_ID}/access/certificates");
-    expect_request("GET", &p, Auth::Token)
-        .and(query_is("per_page=2&page=1"))
-        .respond_with(ok_page(
-            json!([
-                access_certificate_json("c1", "a"),
-                access_certificate_json("c2", "b")
-            ]),
-            json!({ "page": 1, "per_page": 2, "count": 2 }),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    expect_request("GET", &p, Auth::Token)
-        .and(query_is("per_page=2&page=2"))
-        .respond_with(ok_page(
-            json!([access_certificate_json("c3", "c")]),
-            json!({ "page": 2, "per_page": 2, "count": 1 }),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let client = client(&server);
-    let all: Vec<AccessCertificate> = client
-        .access()
-        .certificates()
-        .list_all(account(), AccessCertificateListParams::new().per_page(2))
-        .try_collect()
-        .await
-        .expect("every page");
-    let ids: Vec<_> = all.iter().filter_map(|c| c.id.as_deref()).collect();
-    assert_eq!(ids, ["c1", "c2", "c3"]);
-}
-
-/// Without `total_pages`, an empty page ends the stream.
-#[tokio::test]
-async fn list_all_stops_on_an_empty_page() {
-    let server = server().await;
-    let p = format!("/zones/{ZONE_ID}/access/certificates");
-    expect_request("GET", &p, Auth::Token)
-        .and(query_param("page", "1"))
-        .respond_with(ok(json!([access_certificate_json("c1", "a")])))
-        .expect(1)
-        .mount(&server)
-        .await;
-    expect_request("GET", &p, Auth::Token)
-        .and(query_param("page", "2"))
-        .respond_with(ok(json!([])))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let client = client(&server);
-    let all: Vec<AccessCertificate> = client
-        .access()
-        .certificates()
-        .list_all(zone(), Default::default())
-        .try_collect()
-        .await
-        .expect("every page");
-    assert_eq!(all.len(), 1);
-}
-
-/// A server that ignores `page` (same full page every time) does not make the stream loop.
-#[tokio::test]
-async fn list_all_stops_when_the_server_repeats_a_page() {
-    let server = server().await;
-    expect_request(
-        "GET",
-        &format!("/zones/{ZONE_ID}/client_certificates"),
-        Auth::Token,
-    )
-    .respond_with(ok_page(
-        json!([
-            client_certificate_json("cc-1", "active"),
-            client_certificate_json("cc-2", "active")
-        ]),
-        json!({ "per_page": 2, "count": 2 }),
-    ))
-    .expect(2)
-    .mount(&server)
-    .await;
-    let client = client(&server);
-    let all: Vec<ClientCertificate> = client
-        .client_certificates()
-        .list_all(ZONE_ID, ClientCertificateListParams::new().per_page(2))
-        .try_collect()
-        .await
-        .expect("every page");
-    let ids: Vec<_> = all.iter().filter_map(|c| c.id.as_deref()).collect();
-    assert_eq!(ids, ["cc-1", "cc-2"]);
-}
-
-/// An error on a later page ends the stream with that error, after the earlier items.
-#[tokio::test]
-async fn list_all_yields_the_error_of_a_later_page() {
-    let server = server().await;
-    let p = format!("/zones/{ZONE_ID}/client_certificates");
-    expect_request("GET", &p, Auth::Token)
-        .and(query_param("page", "1"))
-        .respond_with(ok_page(
-            json!([client_certificate_json("cc-1", "active")]),
-            json!({ "page": 1, "per_page": 1, "total_pages": 2 }),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    expect_request("GET", &p, Auth::Token)
-        .and(query_param("page", "2"))
-        .respond_with(
-            wiremock::ResponseTemplate::new(403)
-                .set_body_json(failure(10000, "Authentication error")),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    let client = client(&server);
-    let mut stream = client
-        .client_certificates()
-        .list_all(ZONE_ID, Default::default());
-    let first = stream
-        .try_next()
-        .await
-        .expect("first page")
-        .expect("one item");
-    assert_eq!(first.id.as_deref(), Some("cc-1"));
-    let err = stream.try_next().await.expect_err("second page fails");
-    assert!(err.is_forbidden(), "{err:?}");
-    assert_eq!(err.codes(), vec![10000]);
-}
-
-// ---------------------------------------------------------------------------------------------
 // Percent-encoding of path parameters
 // ---------------------------------------------------------------------------------------------
 
 #[tokio::test]
 async fn path_parameter_with_slash_query_and_fragment_is_one_encoded_segment() {
-    let server = server().await;
-    expect_plain(
-        "GET",
-        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/a%2Fb%3Fc%23d"),
-        Auth::Token,
+    let server = serving(
+        expect_plain(
+            "GET",
+            &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/a%2Fb%3Fc%23d"),
+            Auth::Token,
+        )
+        .and(raw_path_is(
+            "/accounts/023e105f4ecef8ad9ca31a8372d0c353/mtls_certificates/a%2Fb%3Fc%23d",
+        )),
+        ok(mtls_certificate_json("a/b?c#d")),
     )
-    .and(raw_path_is(
-        "/accounts/023e105f4ecef8ad9ca31a8372d0c353/mtls_certificates/a%2Fb%3Fc%23d",
-    ))
-    .respond_with(ok(mtls_certificate_json("a/b?c#d")))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     let cert = client
@@ -2244,15 +1944,14 @@ async fn path_parameter_with_slash_query_and_fragment_is_one_encoded_segment() {
 
 #[tokio::test]
 async fn path_parameter_with_dot_dot_slashes_stays_in_its_segment() {
-    let server = server().await;
-    expect_bodyless(
-        "DELETE",
-        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/..%2F..%2Fzones%2Fx"),
-        Auth::Token,
+    let server = serving(
+        expect_bodyless(
+            "DELETE",
+            &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/..%2F..%2Fzones%2Fx"),
+            Auth::Token,
+        ),
+        ok(mtls_certificate_json("x")),
     )
-    .respond_with(ok(mtls_certificate_json("x")))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     client
@@ -2264,15 +1963,14 @@ async fn path_parameter_with_dot_dot_slashes_stays_in_its_segment() {
 
 #[tokio::test]
 async fn scope_id_is_percent_encoded() {
-    let server = server().await;
-    expect_plain(
-        "GET",
-        "/zones/a%2Fb%3Fc%23d/access/certificates/..%2F..%2Faccounts%2Fx",
-        Auth::Token,
+    let server = serving(
+        expect_plain(
+            "GET",
+            "/zones/a%2Fb%3Fc%23d/access/certificates/..%2F..%2Faccounts%2Fx",
+            Auth::Token,
+        ),
+        ok(access_certificate_json(ACCESS_CERT_ID, "Allow devs")),
     )
-    .respond_with(ok(access_certificate_json(ACCESS_CERT_ID, "Allow devs")))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     let cert = client
@@ -2286,17 +1984,14 @@ async fn scope_id_is_percent_encoded() {
 
 #[tokio::test]
 async fn path_parameter_with_space_percent_and_unicode_is_encoded() {
-    let server = server().await;
-    expect_plain(
-        "GET",
-        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/a%20b%2520%C3%BC.example"),
-        Auth::Token,
+    let server = serving(
+        expect_plain(
+            "GET",
+            &format!("/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/a%20b%2520%C3%BC.example"),
+            Auth::Token,
+        ),
+        ok(json!({ "hostname": "a b%20ü.example", "enabled": false })),
     )
-    .respond_with(ok(
-        json!({ "hostname": "a b%20ü.example", "enabled": false }),
-    ))
-    .expect(1)
-    .mount(&server)
     .await;
     let client = client(&server);
     let aop = client
@@ -2337,8 +2032,8 @@ fn assert_stayed_in_segment<T: std::fmt::Debug>(
 /// arrive as the certificate's segment, or be refused before sending.
 #[tokio::test]
 async fn dot_dot_path_parameter_is_not_normalized_away() {
-    let raw = RawServer::start(envelope(mtls_certificate_json(MTLS_CERT_ID)));
-    let client = raw.client();
+    let raw = RawServer::start(Reply::json(&envelope(mtls_certificate_json(MTLS_CERT_ID))));
+    let client = client(&raw);
     let result = client.mtls_certificates().delete(ACCOUNT_ID, "..").await;
     assert_stayed_in_segment(
         &raw,
@@ -2350,8 +2045,8 @@ async fn dot_dot_path_parameter_is_not_normalized_away() {
 /// A `.` id must not be dropped (which would turn a get into a list).
 #[tokio::test]
 async fn single_dot_path_parameter_is_not_normalized_away() {
-    let raw = RawServer::start(envelope(mtls_certificate_json(MTLS_CERT_ID)));
-    let client = raw.client();
+    let raw = RawServer::start(Reply::json(&envelope(mtls_certificate_json(MTLS_CERT_ID))));
+    let client = client(&raw);
     let result = client.mtls_certificates().get(ACCOUNT_ID, ".").await;
     assert_stayed_in_segment(
         &raw,
@@ -2363,11 +2058,11 @@ async fn single_dot_path_parameter_is_not_normalized_away() {
 /// A `..` scope id must not walk up to `/access/certificates/…`.
 #[tokio::test]
 async fn dot_dot_scope_id_is_not_normalized_away() {
-    let raw = RawServer::start(envelope(access_certificate_json(
+    let raw = RawServer::start(Reply::json(&envelope(access_certificate_json(
         ACCESS_CERT_ID,
         "Allow devs",
-    )));
-    let client = raw.client();
+    ))));
+    let client = client(&raw);
     let result = client
         .access()
         .certificates()
@@ -2398,8 +2093,8 @@ async fn dot_dot_scope_id_is_not_normalized_away() {
 /// id walk the path: `..\..\..\zones\x` would send `DELETE /zones/x`. It must be encoded (`%5C`).
 #[tokio::test]
 async fn backslash_in_path_parameter_is_encoded() {
-    let raw = RawServer::start(envelope(mtls_certificate_json(MTLS_CERT_ID)));
-    let client = raw.client();
+    let raw = RawServer::start(Reply::json(&envelope(mtls_certificate_json(MTLS_CERT_ID))));
+    let client = client(&raw);
     let result = client
         .mtls_certificates()
         .delete(ACCOUNT_ID, "..\\..\\..\\zones\\x")

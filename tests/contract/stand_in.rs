@@ -43,18 +43,15 @@
 //! a broken success answer and a broken `4XX` answer of each (injected faults), and a request out
 //! of range, are all reported (in a log of their own).
 //!
-//! What this file shares with tests/contract.rs (the documents and operationIds, the check of a
-//! call against the spec, one call of every operation, the parsing of Prism's header and log) is in
-//! tests/contract_support/; the clients come from tests/common/.
+//! What this module shares with `client` (the documents and operationIds, the check of a call
+//! against the spec, one call of every operation, the parsing of Prism's header and log) is in
+//! `shared`; the clients come from the support layer (`cloudflare_mtls_test_support`).
 
-mod common;
-mod contract_support;
-
+use crate::shared::*;
 use cloudflare_mtls::testing::{self, csr, Fault, Seed, StandIn, TestCertificate};
 use cloudflare_mtls::types::*;
 use cloudflare_mtls::{Call, Client, Credentials, Error, FromBody, Nullable, Scope};
-use common::client_with;
-use contract_support::*;
+use cloudflare_mtls_test_support::client_with;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;

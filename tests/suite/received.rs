@@ -3,30 +3,12 @@
 //! field the response leaves out is its default, and a date that is not RFC 3339 is left out,
 //! each with a `tracing` warning naming the field and its JSON path; neither costs the response.
 
-mod common;
-
 use cloudflare_mtls::types::*;
 use cloudflare_mtls::{Client, Error, Scope};
-use common::*;
+use cloudflare_mtls_test_support::*;
 use serde_json::{json, Value};
-use std::sync::OnceLock;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-/// The warnings logged so far (one subscriber for this test binary).
-fn warnings() -> &'static Capture {
-    static CAPTURE: OnceLock<Capture> = OnceLock::new();
-    CAPTURE.get_or_init(|| {
-        let capture = Capture::default();
-        tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::new("cloudflare_mtls=warn"))
-            .with_ansi(false)
-            .with_writer(capture.clone())
-            .try_init()
-            .expect("the only global subscriber");
-        capture
-    })
-}
 
 /// A server answering `GET`/`PUT` on `route` with an envelope whose `result` is `result`
 /// (`None`: no `result` at all).
@@ -91,40 +73,27 @@ async fn list(which: usize, client: &Client) -> usize {
     n.expect("a null or absent list is empty, not an error")
 }
 
-const LISTS: [(&str, &str); 7] = [
-    (
-        "GET",
-        "/accounts/023e105f4ecef8ad9ca31a8372d0c353/mtls_certificates",
-    ),
-    (
-        "GET",
-        "/accounts/023e105f4ecef8ad9ca31a8372d0c353/mtls_certificates/c1/associations",
-    ),
-    (
-        "GET",
-        "/accounts/023e105f4ecef8ad9ca31a8372d0c353/access/certificates/settings",
-    ),
-    (
-        "PUT",
-        "/accounts/023e105f4ecef8ad9ca31a8372d0c353/access/certificates/settings",
-    ),
-    (
-        "GET",
-        "/zones/372e67954025e0ba6aaa6d586b9e0b59/origin_tls_client_auth",
-    ),
-    (
-        "PUT",
-        "/zones/372e67954025e0ba6aaa6d586b9e0b59/origin_tls_client_auth/hostnames",
-    ),
-    (
-        "GET",
-        "/zones/372e67954025e0ba6aaa6d586b9e0b59/origin_tls_client_auth/hostnames/certificates",
-    ),
-];
+/// The seven list results: the method and the route of each, in the order of [`list`].
+fn lists() -> [(&'static str, String); 7] {
+    let account = format!("/accounts/{ACCOUNT_ID}");
+    let aop = format!("/zones/{ZONE_ID}/origin_tls_client_auth");
+    [
+        ("GET", format!("{account}/mtls_certificates")),
+        (
+            "GET",
+            format!("{account}/mtls_certificates/c1/associations"),
+        ),
+        ("GET", format!("{account}/access/certificates/settings")),
+        ("PUT", format!("{account}/access/certificates/settings")),
+        ("GET", aop.clone()),
+        ("PUT", format!("{aop}/hostnames")),
+        ("GET", format!("{aop}/hostnames/certificates")),
+    ]
+}
 
 #[tokio::test]
 async fn a_null_or_absent_list_result_is_empty() {
-    for (which, (verb, route)) in LISTS.iter().enumerate() {
+    for (which, (verb, route)) in lists().iter().enumerate() {
         for result in [Some(Value::Null), None] {
             let server = answering(verb, route, result.clone()).await;
             assert_eq!(list(which, &client(&server)).await, 0, "{route} {result:?}");
@@ -134,7 +103,7 @@ async fn a_null_or_absent_list_result_is_empty() {
 
 #[tokio::test]
 async fn a_missing_required_field_costs_the_field_with_a_warning() {
-    let log = warnings();
+    let log = logs(Detail::Warnings);
     let route = format!("/accounts/{ACCOUNT_ID}/access/certificates/settings");
     let server = answering(
         "GET",
@@ -168,7 +137,7 @@ async fn a_missing_required_field_costs_the_field_with_a_warning() {
 
 #[tokio::test]
 async fn an_unreadable_date_costs_the_field_with_a_warning() {
-    let capture = warnings();
+    let capture = logs(Detail::Warnings);
     let cases = [
         ("\"\"", "value=\"\""),
         ("\"yesterday\"", "value=\"yesterday\""),
@@ -201,7 +170,7 @@ async fn an_unreadable_date_costs_the_field_with_a_warning() {
 
 #[tokio::test]
 async fn each_degraded_item_is_named_by_its_index_and_a_long_tail_is_counted() {
-    let capture = warnings();
+    let capture = logs(Detail::Warnings);
     let route = format!("/accounts/{ACCOUNT_ID}/mtls_certificates");
     let items: Vec<Value> = (0..25)
         .map(|i| {
@@ -243,7 +212,7 @@ async fn each_degraded_item_is_named_by_its_index_and_a_long_tail_is_counted() {
 /// value (bytes after the envelope) is an error, with nothing logged as degraded.
 #[tokio::test]
 async fn each_degraded_field_is_logged_once_on_every_path() {
-    let capture = warnings();
+    let capture = logs(Detail::Warnings);
     let lines = |marker: &str| {
         capture
             .text()

@@ -1,25 +1,15 @@
-//! End-to-end tests of the error paths: Cloudflare failure envelopes, `success: false` on a 2xx,
-//! non-JSON error pages, decode errors that name the failing field, forward-compatible decoding, and
-//! secrets kept out of `Debug`.
+//! The error paths: Cloudflare failure envelopes, `success: false` on a 2xx, non-JSON error pages,
+//! connect errors that name their cause, the status-class helpers, decode errors that name the
+//! failing field (truncated or wrongly typed JSON too), and forward-compatible decoding.
 
-mod common;
-
+use crate::calls::*;
 use cloudflare_mtls::testing::{Seed, StandIn, TestCertificate};
 use cloudflare_mtls::types::*;
-use cloudflare_mtls::{Client, Credentials, Error, Scope};
-use common::*;
+use cloudflare_mtls::{Error, Scope};
+use cloudflare_mtls_test_support::*;
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-const CERT_ID: &str = "2458ce5a0c354c7f82c78e9487d3ff60";
-const RAY: &str = "8c1f0e2b3a4d5e6f-SJC";
-const SECRET_KEY: &str =
-    "-----BEGIN PRIVATE KEY-----\nTOP-SECRET-KEY-MATERIAL\n-----END PRIVATE KEY-----\n";
-
-fn mtls_path() -> String {
-    format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{CERT_ID}")
-}
 
 // ---------------------------------------------------------------------------------------------
 // Failure envelopes
@@ -27,28 +17,25 @@ fn mtls_path() -> String {
 
 #[tokio::test]
 async fn not_found_failure_envelope_is_an_api_error() {
-    let server = server().await;
-    Mock::given(method("GET"))
-        .and(path(mtls_path()))
-        .and(bearer())
-        .respond_with(
-            ResponseTemplate::new(404)
-                .insert_header("cf-ray", RAY)
-                .set_body_json(json!({
-                    "success": false,
-                    "errors": [{
-                        "code": 1003,
-                        "message": "Certificate not found",
-                        "documentation_url": "https://developers.cloudflare.com/api/",
-                        "source": { "pointer": "/mtls_certificate_id" }
-                    }],
-                    "messages": [{ "code": 1000, "message": "see the docs" }],
-                    "result": null
-                })),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = serving(
+        Mock::given(method("GET"))
+            .and(path(mtls_path()))
+            .and(bearer()),
+        ResponseTemplate::new(404)
+            .insert_header("cf-ray", RAY)
+            .set_body_json(json!({
+                "success": false,
+                "errors": [{
+                    "code": 1003,
+                    "message": "Certificate not found",
+                    "documentation_url": "https://developers.cloudflare.com/api/",
+                    "source": { "pointer": "/mtls_certificate_id" }
+                }],
+                "messages": [{ "code": 1000, "message": "see the docs" }],
+                "result": null
+            })),
+    )
+    .await;
     let client = client(&server);
     let err = client
         .mtls_certificates()
@@ -99,17 +86,13 @@ async fn not_found_failure_envelope_is_an_api_error() {
 
 #[tokio::test]
 async fn forbidden_failure_envelope_is_an_api_error() {
-    let server = server().await;
-    Mock::given(method("POST"))
-        .and(path(format!("/zones/{ZONE_ID}/access/certificates")))
-        .respond_with(
-            ResponseTemplate::new(403)
-                .insert_header("cf-ray", RAY)
-                .set_body_json(failure(10000, "Authentication error")),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = serving(
+        Mock::given(method("POST")).and(path(format!("/zones/{ZONE_ID}/access/certificates"))),
+        ResponseTemplate::new(403)
+            .insert_header("cf-ray", RAY)
+            .set_body_json(failure(10000, "Authentication error")),
+    )
+    .await;
     let client = client(&server);
     let err = client
         .access()
@@ -144,15 +127,13 @@ async fn each_client_error_status_has_its_helper() {
         (429, 971, Error::is_rate_limited),
     ];
     for (status, code, check) in cases {
-        let server = server().await;
-        Mock::given(method("GET"))
-            .and(path(format!(
+        let server = serving(
+            Mock::given(method("GET")).and(path(format!(
                 "/zones/{ZONE_ID}/origin_tls_client_auth/settings"
-            )))
-            .respond_with(ResponseTemplate::new(status).set_body_json(failure(code, "nope")))
-            .expect(1)
-            .mount(&server)
-            .await;
+            ))),
+            ResponseTemplate::new(status).set_body_json(failure(code, "nope")),
+        )
+        .await;
         let client = client(&server);
         let err = client
             .origin_tls_client_auth()
@@ -203,22 +184,18 @@ async fn client_errors_are_not_retried() {
 
 #[tokio::test]
 async fn success_false_on_200_is_an_api_error() {
-    let server = server().await;
-    Mock::given(method("GET"))
-        .and(path(mtls_path()))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .insert_header("cf-ray", RAY)
-                .set_body_json(json!({
-                    "success": false,
-                    "errors": [{ "code": 1100, "message": "Internal validation failed" }],
-                    "messages": [{ "code": 1101, "message": "retry later" }],
-                    "result": null
-                })),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = serving(
+        Mock::given(method("GET")).and(path(mtls_path())),
+        ResponseTemplate::new(200)
+            .insert_header("cf-ray", RAY)
+            .set_body_json(json!({
+                "success": false,
+                "errors": [{ "code": 1100, "message": "Internal validation failed" }],
+                "messages": [{ "code": 1101, "message": "retry later" }],
+                "result": null
+            })),
+    )
+    .await;
     let client = client(&server);
     let err = client
         .mtls_certificates()
@@ -240,18 +217,16 @@ async fn success_false_on_200_is_an_api_error() {
 /// `success: false` wins even when the `result` that came with it does not match the type.
 #[tokio::test]
 async fn success_false_with_a_mismatched_result_is_still_an_api_error() {
-    let server = server().await;
-    Mock::given(method("GET"))
-        .and(path(format!("/zones/{ZONE_ID}/client_certificates")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+    let server = serving(
+        Mock::given(method("GET")).and(path(format!("/zones/{ZONE_ID}/client_certificates"))),
+        ResponseTemplate::new(200).set_body_json(json!({
             "success": false,
             "errors": [{ "code": 1200, "message": "bad page" }],
             "messages": [],
             "result": "not a list"
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
+        })),
+    )
+    .await;
     let client = client(&server);
     let err = client
         .client_certificates()
@@ -339,21 +314,17 @@ async fn long_non_json_bodies_are_cut_to_a_short_snippet() {
 
 #[tokio::test]
 async fn wrong_type_in_a_nested_field_names_the_field() {
-    let server = server().await;
-    Mock::given(method("GET"))
-        .and(path(mtls_path()))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .insert_header("cf-ray", RAY)
-                .set_body_json(envelope(json!({
-                    "id": CERT_ID,
-                    "ca": "yes",
-                    "name": "example_ca_cert"
-                }))),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = serving(
+        Mock::given(method("GET")).and(path(mtls_path())),
+        ResponseTemplate::new(200)
+            .insert_header("cf-ray", RAY)
+            .set_body_json(envelope(json!({
+                "id": CERT_ID,
+                "ca": "yes",
+                "name": "example_ca_cert"
+            }))),
+    )
+    .await;
     let client = client(&server);
     let err = client
         .mtls_certificates()
@@ -379,16 +350,14 @@ async fn wrong_type_in_a_nested_field_names_the_field() {
 
 #[tokio::test]
 async fn wrong_type_in_a_list_item_names_the_index_and_field() {
-    let server = server().await;
-    Mock::given(method("GET"))
-        .and(path(format!("/zones/{ZONE_ID}/client_certificates")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(envelope_with_info(
+    let server = serving(
+        Mock::given(method("GET")).and(path(format!("/zones/{ZONE_ID}/client_certificates"))),
+        ResponseTemplate::new(200).set_body_json(envelope_with_info(
             json!([{ "id": "good", "status": "active" }, { "id": 42, "status": "active" }]),
             json!({ "page": 1, "per_page": 20, "count": 2, "total_count": 2, "total_pages": 1 }),
-        )))
-        .expect(1)
-        .mount(&server)
-        .await;
+        )),
+    )
+    .await;
     let client = client(&server);
     let err = client
         .client_certificates()
@@ -404,16 +373,11 @@ async fn wrong_type_in_a_list_item_names_the_index_and_field() {
 
 #[tokio::test]
 async fn wrong_type_in_a_deeper_object_names_the_whole_path() {
-    let server = server().await;
-    Mock::given(method("GET"))
-        .and(path(format!("/zones/{ZONE_ID}/client_certificates/{CERT_ID}")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(envelope(json!({
+    let server = serving(Mock::given(method("GET"))
+        .and(path(format!("/zones/{ZONE_ID}/client_certificates/{CERT_ID}"))), ResponseTemplate::new(200).set_body_json(envelope(json!({
             "id": CERT_ID,
             "certificate_authority": { "id": "568b6b74-7b0c-4755-8840-4e3b8c24adeb", "name": ["not", "a", "string"] }
-        }))))
-        .expect(1)
-        .mount(&server)
-        .await;
+        })))).await;
     let client = client(&server);
     let err = client
         .client_certificates()
@@ -428,16 +392,12 @@ async fn wrong_type_in_a_deeper_object_names_the_whole_path() {
 
 #[tokio::test]
 async fn missing_required_result_is_a_decode_error() {
-    let server = server().await;
-    Mock::given(method("GET"))
-        .and(path(mtls_path()))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({ "success": true, "errors": [], "messages": [] })),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = serving(
+        Mock::given(method("GET")).and(path(mtls_path())),
+        ResponseTemplate::new(200)
+            .set_body_json(json!({ "success": true, "errors": [], "messages": [] })),
+    )
+    .await;
     let client = client(&server);
     let err = client
         .mtls_certificates()
@@ -452,15 +412,11 @@ async fn missing_required_result_is_a_decode_error() {
 
 #[tokio::test]
 async fn non_json_200_is_a_decode_error() {
-    let server = server().await;
-    Mock::given(method("GET"))
-        .and(path(mtls_path()))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_raw("<html>maintenance</html>", "text/html"),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = serving(
+        Mock::given(method("GET")).and(path(mtls_path())),
+        ResponseTemplate::new(200).set_body_raw("<html>maintenance</html>", "text/html"),
+    )
+    .await;
     let client = client(&server);
     let err = client
         .mtls_certificates()
@@ -588,17 +544,13 @@ async fn a_compressed_body_nobody_asked_for_names_the_encoding() {
         (200, "gzip, identity"),
         (503, "gzip"),
     ] {
-        let server = server().await;
-        Mock::given(method("GET"))
-            .and(path(mtls_path()))
-            .respond_with(
-                ResponseTemplate::new(status)
-                    .insert_header("content-encoding", encoding)
-                    .set_body_raw(GZIP_START, "application/json"),
-            )
-            .expect(1)
-            .mount(&server)
-            .await;
+        let server = serving(
+            Mock::given(method("GET")).and(path(mtls_path())),
+            ResponseTemplate::new(status)
+                .insert_header("content-encoding", encoding)
+                .set_body_raw(GZIP_START, "application/json"),
+        )
+        .await;
         let err = client(&server)
             .mtls_certificates()
             .get(ACCOUNT_ID, CERT_ID)
@@ -652,12 +604,11 @@ async fn content_encoding_identity_is_read() {
 
 #[tokio::test]
 async fn unknown_fields_and_unknown_enum_values_decode() {
-    let server = server().await;
-    Mock::given(method("GET"))
-        .and(path(format!(
+    let server = serving(
+        Mock::given(method("GET")).and(path(format!(
             "/zones/{ZONE_ID}/client_certificates/{CERT_ID}"
-        )))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+        ))),
+        ResponseTemplate::new(200).set_body_json(json!({
             "success": true,
             "errors": [],
             "messages": [],
@@ -669,10 +620,9 @@ async fn unknown_fields_and_unknown_enum_values_decode() {
                 "certificate_authority": { "id": "ca", "name": "CA", "tier": "gold" }
             },
             "envelope_extra": true
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
+        })),
+    )
+    .await;
     let client = client(&server);
     let cert = client
         .client_certificates()
@@ -699,19 +649,17 @@ async fn unknown_fields_and_unknown_enum_values_decode() {
 
 #[tokio::test]
 async fn unknown_enum_values_in_lists_decode() {
-    let server = server().await;
-    Mock::given(method("GET"))
-        .and(path(format!(
+    let server = serving(
+        Mock::given(method("GET")).and(path(format!(
             "/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates"
-        )))
-        .respond_with(ResponseTemplate::new(200).set_body_json(envelope(json!([
+        ))),
+        ResponseTemplate::new(200).set_body_json(envelope(json!([
             { "id": "a", "status": "active" },
             { "id": "b", "status": "migrating" },
             { "id": "c", "status": "pending_validation" }
-        ]))))
-        .expect(1)
-        .mount(&server)
-        .await;
+        ]))),
+    )
+    .await;
     let client = client(&server);
     let list = client
         .origin_tls_client_auth()
@@ -734,17 +682,15 @@ async fn unknown_enum_values_in_lists_decode() {
 
 #[tokio::test]
 async fn unknown_zone_origin_pull_status_decodes() {
-    let server = server().await;
-    Mock::given(method("GET"))
-        .and(path(format!(
+    let server = serving(
+        Mock::given(method("GET")).and(path(format!(
             "/zones/{ZONE_ID}/origin_tls_client_auth/{CERT_ID}"
-        )))
-        .respond_with(ResponseTemplate::new(200).set_body_json(envelope(json!({
+        ))),
+        ResponseTemplate::new(200).set_body_json(envelope(json!({
             "id": CERT_ID, "status": "quantum_resistant", "enabled": true, "future": null
-        }))))
-        .expect(1)
-        .mount(&server)
-        .await;
+        }))),
+    )
+    .await;
     let client = client(&server);
     let cert = client
         .origin_tls_client_auth()
@@ -764,14 +710,13 @@ async fn unknown_zone_origin_pull_status_decodes() {
 /// An unknown filter value is sent as given.
 #[tokio::test]
 async fn unknown_enum_value_is_sent_as_is() {
-    let server = server().await;
-    Mock::given(method("GET"))
-        .and(path(format!("/zones/{ZONE_ID}/client_certificates")))
-        .and(query_is("status=expired"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(envelope(json!([]))))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = serving(
+        Mock::given(method("GET"))
+            .and(path(format!("/zones/{ZONE_ID}/client_certificates")))
+            .and(query_is("status=expired")),
+        ResponseTemplate::new(200).set_body_json(envelope(json!([]))),
+    )
+    .await;
     let client = client(&server);
     let page = client
         .client_certificates()
@@ -786,139 +731,146 @@ async fn unknown_enum_value_is_sent_as_is() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Secrets in Debug
+// Errors
 // ---------------------------------------------------------------------------------------------
 
-fn assert_redacted(shown: &str, secret: &str) {
-    assert!(!shown.contains(secret), "a secret is printed: {shown}");
-    assert!(
-        !shown.contains("TOP-SECRET"),
-        "a secret is printed: {shown}"
-    );
+/// `Error::Connect`'s message includes the causes `reqwest`'s own message hides ("Connection
+/// refused"); no status, no cf-ray; retryable.
+#[tokio::test]
+async fn connect_error_message_names_the_cause() {
+    let base = format!("http://127.0.0.1:{}", closed_port());
+    let client = client_retrying(&base, no_wait(0));
+    let err = Op::Get
+        .send(&client, Opts::default())
+        .await
+        .expect_err("nothing listens");
+    assert!(matches!(err, Error::Connect(_)), "{err:?}");
+    let shown = err.to_string();
+    assert!(shown.starts_with("connection failed: "), "{shown}");
+    assert!(shown.to_lowercase().contains("refused"), "{shown}");
+    assert!(shown.contains(&base), "the URL is named: {shown}");
+    assert!(std::error::Error::source(&err).is_some());
+    assert_eq!(err.status(), None);
+    assert_eq!(err.ray_id(), None);
+    assert!(err.is_retryable());
 }
 
-#[test]
-fn debug_of_request_bodies_hides_private_keys() {
-    let mtls = MtlsCertificateCreate::new(
-        false,
-        "-----BEGIN CERTIFICATE-----\nPUBLIC\n-----END CERTIFICATE-----",
-    )
-    .name("leaf")
-    .private_key(SECRET_KEY);
-    let shown = format!("{mtls:?}");
-    assert_redacted(&shown, SECRET_KEY);
-    assert!(
-        shown.contains("leaf") && shown.contains("PUBLIC"),
-        "{shown}"
-    );
-    assert!(shown.contains("private_key"), "{shown}");
-    assert_redacted(&format!("{mtls:#?}"), SECRET_KEY);
-
-    let zone = OriginPullCertificateCreate::new("PUBLIC", SECRET_KEY);
-    assert_redacted(&format!("{zone:?}"), SECRET_KEY);
-    let hostname = HostnameCertificateCreate::new("PUBLIC", SECRET_KEY);
-    assert_redacted(&format!("{hostname:?}"), SECRET_KEY);
-}
-
-#[test]
-fn debug_of_response_types_with_a_private_key_hides_it() {
-    let zone: ZoneAuthenticatedOriginPull =
-        serde_json::from_value(json!({ "private_key": SECRET_KEY })).unwrap();
-    assert_eq!(zone.private_key.as_deref(), Some(SECRET_KEY));
-    assert_redacted(&format!("{zone:?}"), SECRET_KEY);
-    let hostname: HostnameAuthenticatedOriginPull =
-        serde_json::from_value(json!({ "private_key": SECRET_KEY })).unwrap();
-    assert_eq!(hostname.private_key.as_deref(), Some(SECRET_KEY));
-    assert_redacted(&format!("{hostname:?}"), SECRET_KEY);
-}
-
-#[test]
-fn debug_of_credentials_hides_secrets() {
-    let token = Credentials::Token("tok-SECRET-123".into());
-    assert_redacted(&format!("{token:?}"), "tok-SECRET-123");
-    let key = Credentials::KeyAndEmail {
-        key: "key-SECRET-456".into(),
-        email: EMAIL.into(),
-    };
-    let shown = format!("{key:?}");
-    assert_redacted(&shown, "key-SECRET-456");
-    assert!(shown.contains(EMAIL), "{shown}");
-    let service = Credentials::UserServiceKey("v1.0-SECRET-789".into());
-    assert_redacted(&format!("{service:?}"), "v1.0-SECRET-789");
-}
-
-#[test]
-fn debug_of_client_and_builder_hides_secrets() {
-    for (credentials, secret) in [
-        (
-            Credentials::Token("tok-SECRET-123".into()),
-            "tok-SECRET-123",
-        ),
-        (
-            Credentials::KeyAndEmail {
-                key: "key-SECRET-456".into(),
-                email: EMAIL.into(),
-            },
-            "key-SECRET-456",
-        ),
-        (
-            Credentials::UserServiceKey("v1.0-SECRET-789".into()),
-            "v1.0-SECRET-789",
-        ),
-    ] {
-        let builder = Client::builder().credentials(credentials);
-        assert_redacted(&format!("{builder:?}"), secret);
-        let client = builder.build().expect("client builds");
-        let shown = format!("{client:?}");
-        assert_redacted(&shown, secret);
-        assert_redacted(&format!("{client:#?}"), secret);
-        assert!(shown.contains("api.cloudflare.com"), "{shown}");
+/// Status-class helpers and `is_retryable` for each status, and the API error's parts.
+#[tokio::test]
+async fn status_class_helpers() {
+    type Check = fn(&Error) -> bool;
+    let cases: [(u16, Check, bool); 11] = [
+        (400, Error::is_bad_request, false),
+        (401, Error::is_unauthorized, false),
+        (403, Error::is_forbidden, false),
+        (404, Error::is_not_found, false),
+        (408, |e| e.status().map(|s| s.as_u16()) == Some(408), true),
+        (409, Error::is_conflict, false),
+        (422, Error::is_unprocessable, false),
+        (429, Error::is_rate_limited, true),
+        (500, Error::is_server_error, true),
+        (502, Error::is_server_error, true),
+        (503, Error::is_server_error, true),
+    ];
+    let rig = Rig::with(no_wait(0)).await;
+    for (status, check, retryable) in cases {
+        let (result, _) = rig
+            .always(
+                Op::Get,
+                ResponseTemplate::new(status)
+                    .insert_header("cf-ray", RAY)
+                    .set_body_json(json!({
+                        "success": false,
+                        "errors": [{ "code": 7003, "message": "No route for the URI",
+                                     "documentation_url": "https://developers.cloudflare.com/",
+                                     "source": { "pointer": "/id" } }],
+                        "messages": [{ "code": 1, "message": "see docs" }],
+                        "result": null
+                    })),
+                Opts::default(),
+            )
+            .await;
+        let err = result.expect_err("an error");
+        assert!(check(&err), "{status}: {err:?}");
+        assert_eq!(err.is_retryable(), retryable, "{status}");
+        assert_eq!(err.is_not_found(), status == 404);
+        assert_eq!(err.is_server_error(), status >= 500);
+        assert!(!err.is_timeout());
+        let api = err.api().expect("an API error");
+        assert_eq!(api.errors[0].code, 7003);
+        assert_eq!(
+            api.errors[0]
+                .source
+                .as_ref()
+                .and_then(|s| s.pointer.as_deref()),
+            Some("/id")
+        );
+        assert_eq!(api.messages[0].message, "see docs");
+        assert_eq!(err.ray_id(), Some(RAY));
+        let shown = err.to_string();
+        assert!(
+            shown.contains(&status.to_string()) && shown.contains("No route for the URI (7003)"),
+            "{shown}"
+        );
+        assert!(shown.contains(RAY), "{shown}");
     }
 }
 
-#[test]
-fn debug_of_a_call_hides_its_body() {
-    let client = Client::builder()
-        .api_token("tok-SECRET-123")
-        .build()
-        .expect("client builds");
-    let body = MtlsCertificateCreate::new(false, "PUBLIC").private_key(SECRET_KEY);
-    let call = client.mtls_certificates().create(ACCOUNT_ID, &body);
-    let shown = format!("{call:?}");
-    assert_redacted(&shown, SECRET_KEY);
-    assert_redacted(&shown, "tok-SECRET-123");
-    assert!(shown.contains("mtls_certificates"), "{shown}");
-}
-
+/// A 200 whose JSON stops in the middle: `Error::Decode` naming the path where it stopped.
 #[tokio::test]
-async fn errors_do_not_print_credentials() {
+async fn truncated_json_is_a_decode_error_with_a_path() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path(mtls_path()))
+    Op::Get
+        .mock()
         .respond_with(
-            ResponseTemplate::new(401)
-                .set_body_json(failure(10001, "Unable to authenticate request")),
+            ResponseTemplate::new(200)
+                .insert_header("cf-ray", RAY)
+                .set_body_raw(
+                    r#"{"success":true,"errors":[],"messages":[],"result":{"id":"abc","issuer":"Cloudfl"#,
+                    "application/json",
+                ),
         )
-        .expect(1)
         .mount(&server)
         .await;
-    let client = client(&server);
-    let err = client
-        .mtls_certificates()
-        .get(ACCOUNT_ID, CERT_ID)
+    let err = Op::Get
+        .send(&client(&server), Opts::default())
         .await
-        .expect_err("401 is an error");
-    assert!(err.is_unauthorized());
-    assert!(!format!("{err:?}").contains(TOKEN));
-    assert!(!err.to_string().contains(TOKEN));
+        .expect_err("truncated");
+    let Error::Decode {
+        status,
+        path,
+        message,
+        ray_id,
+    } = &err
+    else {
+        panic!("expected Error::Decode, got {err:?}")
+    };
+    assert_eq!(status.as_u16(), 200);
+    assert_eq!(path, "result.issuer", "{message}");
+    assert!(message.contains("EOF"), "{message}");
+    assert_eq!(ray_id.as_deref(), Some(RAY));
+    assert!(err.to_string().contains("`result.issuer`"), "{err}");
 }
 
-#[test]
-fn plain_http_base_url_is_refused_unless_allowed() {
-    let err = Client::builder()
-        .base_url("http://127.0.0.1:1")
-        .api_token(TOKEN)
-        .build()
-        .expect_err("refused");
-    assert!(matches!(err, Error::Config(_)), "{err:?}");
+/// A wrongly-typed field deep in a list: the path names the index and the field.
+#[tokio::test]
+async fn wrongly_typed_field_is_a_decode_error_with_a_path() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/zones/{ZONE_ID}/client_certificates")))
+        .respond_with(ok(json!([
+            { "id": "a", "status": "active" },
+            { "id": "b", "certificate_authority": { "id": 42 } }
+        ])))
+        .mount(&server)
+        .await;
+    let err = client(&server)
+        .client_certificates()
+        .list(ZONE_ID, Default::default())
+        .await
+        .expect_err("wrong type");
+    let Error::Decode { path, .. } = &err else {
+        panic!("expected Error::Decode, got {err:?}")
+    };
+    assert_eq!(path, "result[1].certificate_authority.id");
 }

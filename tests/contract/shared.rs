@@ -1,7 +1,5 @@
-//! What the two contract test crates share, included by both as `mod contract_support;`
-//! (tests/contract.rs: the client against `prism mock`; tests/contract_stand_in.rs: the stand-in
-//! behind `prism proxy`; both built only with `--features contract-tests`, run by
-//! `bash scripts/contract.sh`):
+//! What the two halves of the contract tests share (`client`: the client against `prism mock`;
+//! `stand_in`: the stand-in behind `prism proxy`):
 //! - the environment (variables the script sets: required, the tests never skip) and the OpenAPI
 //!   documents;
 //! - the operations: their operationIds by group, and the check that a call is the operation it
@@ -9,7 +7,6 @@
 //! - realistic arguments (ids of the shapes Cloudflare's document gives them, request bodies), and
 //!   one call of every operation with a given set of arguments (`each_operation`);
 //! - what Prism reports: the `sl-violations` header, and its log, split per request.
-#![allow(dead_code)]
 
 use cloudflare_mtls::types::*;
 use cloudflare_mtls::{Call, Client, Error, Scope};
