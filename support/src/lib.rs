@@ -8,7 +8,8 @@
 //! - [`raw`]: a raw HTTP/1.1 server for what a mock server hides or cannot send;
 //! - [`mock`] (feature `mock`): wiremock responses and request matchers;
 //! - [`logs`](mod@logs) (feature `logs`): log output captured in memory;
-//! - [`dates`]: UTC date-times.
+//! - [`dates`]: UTC date-times;
+//! - [`modules`] (feature `modules`): the import graph of a folder's modules, and its circles.
 //!
 //! Not published: a workspace crate, a dev-dependency of the library and the CLI.
 
@@ -20,6 +21,8 @@ pub mod ids;
 pub mod logs;
 #[cfg(feature = "mock")]
 pub mod mock;
+#[cfg(feature = "modules")]
+pub mod modules;
 pub mod raw;
 
 pub use clients::*;
