@@ -120,3 +120,49 @@ fn rename_parameter_objects(item: &mut Value, names: &BTreeMap<String, String>) 
         }
     }
 }
+
+#[test]
+fn a_renamed_component_keeps_its_place_and_its_refs_follow() {
+    let mut doc = serde_json::json!({
+        "paths": { "/a": { "get": { "x": { "$ref": "#/components/schemas/A~1b/properties/c" } } } },
+        "components": { "schemas": {
+            "A/b": { "properties": { "c": { "$ref": "#/components/schemas/Other" } } },
+            "Other": {},
+            "Abc": { "$ref": "#/components/schemas/A~1bc" }
+        } }
+    });
+    rename_components(&mut doc, &BTreeMap::from([("A/b".into(), "New~".into())]));
+    let names: Vec<&String> = doc["components"]["schemas"]
+        .as_object()
+        .expect("schemas")
+        .keys()
+        .collect();
+    assert_eq!(names, ["New~", "Other", "Abc"]);
+    let into = &doc["paths"]["/a"]["get"]["x"]["$ref"];
+    assert_eq!(into, "#/components/schemas/New~0/properties/c");
+    // Another component's name that only begins the same is not touched.
+    let other = &doc["components"]["schemas"]["Abc"]["$ref"];
+    assert_eq!(other, "#/components/schemas/A~1bc");
+}
+
+#[test]
+fn a_renamed_path_parameter_follows_in_templates_and_parameter_objects() {
+    let param = |name: &str| serde_json::json!({ "name": name, "in": "path" });
+    let mut doc = serde_json::json!({ "paths": {
+        "/a/{x}": { "parameters": [param("x")], "get": { "parameters": [param("x"), param("y")] } },
+        "/b/{x}": { "get": {} },
+        "/b/{z}": { "get": {} },
+        "/c": { "get": { "parameters": [param("x")] } }
+    } });
+    let names = BTreeMap::from([("x".into(), "z".into())]);
+    let kept = rename_path_parameters(&mut doc, &names);
+    assert_eq!(kept, ["/b/{x}"], "`/b/{{z}}` is already a path");
+    let templates: Vec<&String> = doc["paths"].as_object().expect("paths").keys().collect();
+    assert_eq!(templates, ["/a/{z}", "/b/{x}", "/b/{z}", "/c"]);
+    let a = &doc["paths"]["/a/{z}"];
+    assert_eq!(a["parameters"][0]["name"], "z");
+    assert_eq!(a["get"]["parameters"][0]["name"], "z");
+    assert_eq!(a["get"]["parameters"][1]["name"], "y");
+    // Only the path items whose template was renamed.
+    assert_eq!(doc["paths"]["/c"]["get"]["parameters"][0]["name"], "x");
+}
