@@ -12,26 +12,20 @@
 //!
 //! `PROPTEST_CASES` sets the number of cases (64 by default here).
 
-use cloudflare_mtls_codegen::{generate, Overlay, Settings, Spec};
+use crate::common::{proptest_config, read, vendored_overlay, vendored_spec};
+use crate::renaming::escape;
+use cloudflare_mtls_codegen::{generate, Settings, Spec};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
-use std::path::Path;
 use std::sync::OnceLock;
-
-fn root() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-}
 
 fn settings() -> &'static Settings {
     static SETTINGS: OnceLock<Settings> = OnceLock::new();
-    SETTINGS.get_or_init(|| {
-        let text = std::fs::read_to_string(root().join("spec/overlay.toml")).expect("overlay");
-        Settings {
-            overlay: Overlay::parse("spec/overlay.toml", &text).expect("overlay parses"),
-            jobs: 1,
-            ..Settings::default()
-        }
+    SETTINGS.get_or_init(|| Settings {
+        overlay: vendored_overlay(),
+        jobs: 1,
+        ..Settings::default()
     })
 }
 
@@ -40,8 +34,7 @@ fn settings() -> &'static Settings {
 fn base() -> &'static Value {
     static BASE: OnceLock<Value> = OnceLock::new();
     BASE.get_or_init(|| {
-        let text = std::fs::read_to_string(root().join("spec/cloudflare-mtls.json")).expect("spec");
-        let mut doc: Value = serde_json::from_str(&text).expect("json");
+        let mut doc: Value = serde_json::from_str(&read(&vendored_spec())).expect("json");
         doc["paths"]["/zones/{zone_id}/unrelated"] = json!({"get": {
             "operationId": "unrelated-product-list-things",
             "parameters": [{"name": "q", "in": "query", "schema": {"type": "string"}}],
@@ -65,10 +58,6 @@ fn code(doc: Value) -> Result<(String, Vec<String>), cloudflare_mtls_codegen::Er
 fn plain() -> &'static String {
     static PLAIN: OnceLock<String> = OnceLock::new();
     PLAIN.get_or_init(|| code(base().clone()).expect("the base document generates").0)
-}
-
-fn escape(t: &str) -> String {
-    t.replace('~', "~0").replace('/', "~1")
 }
 
 /// Pointers of every node of `v` under `at`.
@@ -260,7 +249,7 @@ fn harmful(of: &[String], kind: usize, pick: usize) -> Option<(Value, String)> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(
+    #![proptest_config(proptest_config(
         std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(64)
     ))]
 

@@ -1,6 +1,7 @@
 //! `surface::diff`, one small pair of documents per kind of change: what it reports and whether
 //! it calls it breaking.
 
+use crate::renaming::rename_components;
 use cloudflare_mtls_codegen::surface::{diff, surface, Change, ChangeKind, ItemKind};
 use cloudflare_mtls_codegen::{Settings, Spec};
 use serde_json::{json, Value};
@@ -49,6 +50,17 @@ fn changes(old: Value, new: Value) -> Vec<Change> {
         surface(&spec, &Settings::default()).expect("generates")
     };
     diff(&api(old), &api(new))
+}
+
+/// `doc` with components renamed (`(old, new)`), as upstream does: every `$ref` follows.
+fn renamed(doc: &Value, names: &[(&str, &str)]) -> Value {
+    let mut doc = doc.clone();
+    let names = names
+        .iter()
+        .map(|(old, new)| (old.to_string(), new.to_string()))
+        .collect();
+    rename_components(&mut doc, &names);
+    doc
 }
 
 fn only(changes: &[Change]) -> &Change {
@@ -192,14 +204,7 @@ fn enum_variants_added_and_removed_are_breaking() {
 #[test]
 fn a_renamed_type_is_reported_once_as_renamed() {
     let old = doc(json!({}), json!({}));
-    let text = serde_json::to_string(&old)
-        .expect("json")
-        .replace("\"Thing\":", "\"Item\":")
-        .replace(
-            "#/components/schemas/Thing\"",
-            "#/components/schemas/Item\"",
-        );
-    let new: Value = serde_json::from_str(&text).expect("json");
+    let new = renamed(&old, &[("Thing", "Item")]);
     let all = changes(old, new);
     let renames: Vec<&Change> = all
         .iter()
@@ -256,19 +261,13 @@ fn overlay_names_by_operation_survive_renamed_components() {
         ..Settings::default()
     };
     let old = doc(json!({}), json!({}));
-    let text = serde_json::to_string(&old)
-        .expect("json")
-        .replace("\"Thing\":", "\"things_schemas-thing_v2\":")
-        .replace(
-            "#/components/schemas/Thing\"",
-            "#/components/schemas/things_schemas-thing_v2\"",
-        )
-        .replace("\"NewThing\":", "\"things_create_body\":")
-        .replace(
-            "#/components/schemas/NewThing\"",
-            "#/components/schemas/things_create_body\"",
-        );
-    let new: Value = serde_json::from_str(&text).expect("json");
+    let new = renamed(
+        &old,
+        &[
+            ("Thing", "things_schemas-thing_v2"),
+            ("NewThing", "things_create_body"),
+        ],
+    );
     let api = |v: Value| {
         let spec = Spec::from_value("t.json", v).expect("a document");
         surface(&spec, &settings).expect("generates")

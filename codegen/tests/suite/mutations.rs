@@ -19,29 +19,24 @@
 //! mutation of each lint class, and compiles them together in one crate under the library's own
 //! lints (`src/lib.rs`'s, `#![deny(missing_docs)]`) with `-D warnings`.
 
+use crate::common::{fixtures, proptest_config, read, root, vendored_spec};
+use crate::renaming::{escape, rename_components, rename_keys, rename_path_parameters, unescape};
 use cloudflare_mtls_codegen::{generate, Settings, Spec};
 use proptest::prelude::*;
 use serde_json::{json, Value};
-use std::path::Path;
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 /// The documents to mutate: the vendored spec and the fixtures.
 fn corpus() -> &'static Vec<(String, Value)> {
     static CORPUS: OnceLock<Vec<(String, Value)>> = OnceLock::new();
     CORPUS.get_or_init(|| {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut files = vec![root.join("../spec/cloudflare-mtls.json")];
-        let mut fixtures: Vec<_> = std::fs::read_dir(root.join("tests/fixtures"))
-            .expect("fixtures")
-            .map(|e| e.expect("entry").path())
-            .collect();
-        fixtures.sort();
-        files.extend(fixtures);
+        let mut files = vec![vendored_spec()];
+        files.extend(fixtures());
         files
             .into_iter()
             .map(|f| {
-                let doc: Value = serde_json::from_str(&std::fs::read_to_string(&f).expect("read"))
-                    .expect("json");
+                let doc: Value = serde_json::from_str(&read(&f)).expect("json");
                 let name = f.file_name().expect("a file name");
                 (name.to_string_lossy().into_owned(), doc)
             })
@@ -54,11 +49,7 @@ fn collect(v: &Value, at: String, out: &mut Vec<String>) {
     match v {
         Value::Object(m) => {
             for (k, child) in m {
-                collect(
-                    child,
-                    format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
-                    out,
-                );
+                collect(child, format!("{at}/{}", escape(k)), out);
             }
         }
         Value::Array(a) => {
@@ -135,14 +126,6 @@ fn mutate(doc: &mut Value, pointer: &str, kind: usize, pick: usize) {
     if let Some(slot) = doc.pointer_mut(pointer) {
         *slot = new;
     }
-}
-
-fn unescape(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
-}
-
-fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
 }
 
 /// A name to give something.
@@ -503,7 +486,8 @@ fn is_named_slot(doc: &Value, pointer: &str) -> bool {
 }
 
 /// Renames what `pointer` names, keeping the document consistent: a component's references
-/// follow it, a path parameter's template segment too.
+/// follow it; a path parameter's template segments too, with the parameter objects of the path
+/// items so renamed.
 fn rename(doc: &mut Value, pointer: &str, name: &Name) {
     let Some((parent, last)) = pointer.rsplit_once('/') else {
         return;
@@ -532,65 +516,21 @@ fn rename(doc: &mut Value, pointer: &str, name: &Name) {
         if pointer.ends_with("/name")
             && doc.pointer(&format!("{parent}/in")) == Some(&json!("path"))
         {
-            rename_path_parameter(doc, &old, &new);
+            rename_path_parameters(doc, &BTreeMap::from([(old, new)]));
         }
         return;
     }
     let Some(Value::Object(map)) = doc.pointer_mut(parent) else {
         return;
     };
-    if map.contains_key(&new) {
+    if map.contains_key(&new) || !map.contains_key(&old) {
         return;
     }
-    let Some(value) = map.shift_remove(&old) else {
-        return;
-    };
-    map.insert(new.clone(), value);
+    let names = BTreeMap::from([(old, new)]);
     if parent == "/components/schemas" {
-        let from = format!("#/components/schemas/{}", escape(&old));
-        let to = format!("#/components/schemas/{}", escape(&new));
-        retarget(doc, &from, &to);
-    }
-}
-
-/// Every `$ref` to `from` (or into it) now points to `to`.
-fn retarget(v: &mut Value, from: &str, to: &str) {
-    match v {
-        Value::Object(m) => {
-            for (k, child) in m.iter_mut() {
-                match child {
-                    Value::String(s) if k == "$ref" => {
-                        if s == from || s.starts_with(&format!("{from}/")) {
-                            *s = format!("{to}{}", &s[from.len()..]);
-                        }
-                    }
-                    _ => retarget(child, from, to),
-                }
-            }
-        }
-        Value::Array(a) => a.iter_mut().for_each(|c| retarget(c, from, to)),
-        _ => {}
-    }
-}
-
-/// `{old}` becomes `{new}` in the path templates.
-fn rename_path_parameter(doc: &mut Value, old: &str, new: &str) {
-    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
-        return;
-    };
-    let (from, to) = (format!("{{{old}}}"), format!("{{{new}}}"));
-    let keys: Vec<String> = paths
-        .keys()
-        .filter(|k| k.contains(&from))
-        .cloned()
-        .collect();
-    for k in keys {
-        let renamed = k.replace(&from, &to);
-        if !paths.contains_key(&renamed) {
-            if let Some(item) = paths.shift_remove(&k) {
-                paths.insert(renamed, item);
-            }
-        }
+        rename_components(doc, &names);
+    } else {
+        rename_keys(map, &names);
     }
 }
 
@@ -615,6 +555,9 @@ fn run(name: &str, doc: Value) -> Result<Result<String, cloudflare_mtls_codegen:
 }
 
 proptest! {
+    // proptest's number of cases (`PROPTEST_CASES`, 256 by default).
+    #![proptest_config(proptest_config(ProptestConfig::default().cases))]
+
     #[test]
     fn mutated_specs_never_panic(
         file in 0usize..64,
@@ -720,8 +663,7 @@ fn a_sample_of_the_outputs_compiles() {
 /// sample's code in a module of its own (its accessors on a `Root` that derefs to the client,
 /// since two samples cannot both add methods to `Client`).
 fn compile_together(samples: &[(String, Vec<Mutation>, String)]) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let root = root.canonicalize().expect("workspace root");
+    let root = root().canonicalize().expect("workspace root");
     let dir = root.join("target/mutation-samples");
     std::fs::create_dir_all(&dir).expect("sample dir");
     // The library's dependencies and features, verbatim.

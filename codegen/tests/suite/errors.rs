@@ -17,6 +17,12 @@ fn with_schemas(paths: &str, schemas: &str) -> String {
     )
 }
 
+/// Asserts that `e` reports a cycle, at a pointer under `under`.
+fn assert_cycle(e: &Error, under: &str) {
+    assert!(e.message.contains("cycle"), "{e}");
+    assert!(e.pointer.starts_with(under), "{e}");
+}
+
 const GET_A: &str = r##"{"/a":{"get":{"responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"$ref":"#/components/schemas/A"}}}}}}}}"##;
 
 #[test]
@@ -49,8 +55,7 @@ fn ref_cycle_without_indirection() {
             "B":{"allOf":[{"$ref":"#/components/schemas/A"},{"properties":{"y":{"type":"string"}}}]}}"##,
     ))
     .unwrap_err();
-    assert!(e.message.contains("cycle"), "{e}");
-    assert!(e.pointer.starts_with("/components/schemas/"), "{e}");
+    assert_cycle(&e, "/components/schemas/");
 }
 
 #[test]
@@ -174,9 +179,7 @@ fn ref_cycles_outside_schemas() {
           "responses":{"200":{"description":"ok"}}}}},
         "components":{"parameters":{"P":{"$ref":"#/components/parameters/Q"},
                                      "Q":{"$ref":"#/components/parameters/P"}}}}"##;
-    let e = run(spec).unwrap_err();
-    assert!(e.message.contains("cycle"), "{e}");
-    assert!(e.pointer.starts_with("/components/parameters/"), "{e}");
+    assert_cycle(&run(spec).unwrap_err(), "/components/parameters/");
 }
 
 /// A `$ref` into a component (its properties, items, `allOf` members, `additionalProperties`),

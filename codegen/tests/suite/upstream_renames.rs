@@ -6,25 +6,23 @@
 //! schema (every `$ref` follows, including refs into a component's insides) and every path
 //! parameter at random, and the generated surface must equal the vendored build's exactly.
 
+use crate::common::{proptest_config, read, vendored_overlay, vendored_spec};
+use crate::renaming::{rename_components, rename_path_parameters};
 use cloudflare_mtls_codegen::surface::{diff, surface, Surface};
-use cloudflare_mtls_codegen::{Overlay, Settings, Spec};
+use cloudflare_mtls_codegen::{Settings, Spec};
 use proptest::prelude::*;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 use std::sync::OnceLock;
 
 fn vendored() -> &'static (Value, Settings, Surface) {
     static VENDORED: OnceLock<(Value, Settings, Surface)> = OnceLock::new();
     VENDORED.get_or_init(|| {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let read = |p: &str| std::fs::read_to_string(root.join(p)).expect("read");
-        let overlay = Overlay::parse("overlay.toml", &read("spec/overlay.toml")).expect("overlay");
         let settings = Settings {
-            overlay,
+            overlay: vendored_overlay(),
             ..Settings::default()
         };
-        let text = read("spec/cloudflare-mtls.json");
+        let text = read(&vendored_spec());
         let doc: Value = serde_json::from_str(&text).expect("json");
         let api = surface(&Spec::parse("vendored", &text).expect("spec"), &settings).expect("api");
         (doc, settings, api)
@@ -71,97 +69,28 @@ fn path_param_name(old: &str, scope: bool, (kind, token, _): &Renaming) -> Strin
     }
 }
 
-fn rename_refs(v: &mut Value, map: &BTreeMap<String, String>) {
-    match v {
-        Value::Object(m) => {
-            for (k, child) in m.iter_mut() {
-                match child {
-                    Value::String(s) if k == "$ref" => {
-                        let Some(rest) = s.strip_prefix("#/components/schemas/") else {
-                            continue;
-                        };
-                        let (name, tail) = rest.split_once('/').unwrap_or((rest, ""));
-                        if let Some(new) = map.get(name) {
-                            let tail = if tail.is_empty() {
-                                String::new()
-                            } else {
-                                format!("/{tail}")
-                            };
-                            *s = format!("#/components/schemas/{new}{tail}");
-                        }
-                    }
-                    _ => rename_refs(child, map),
-                }
-            }
-        }
-        Value::Array(a) => a.iter_mut().for_each(|c| rename_refs(c, map)),
-        _ => {}
-    }
-}
-
-/// Renames the path parameters `map` names in templates and in `in: path` parameter objects.
-fn rename_path_params(doc: &mut Value, map: &BTreeMap<String, String>) {
-    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
-        return;
-    };
-    let old: Vec<(String, Value)> = std::mem::take(paths).into_iter().collect();
-    for (template, mut item) in old {
-        let mut new_template = template.clone();
-        for (from, to) in map {
-            new_template = new_template.replace(&format!("{{{from}}}"), &format!("{{{to}}}"));
-        }
-        rename_params_in(&mut item, map);
-        paths.insert(new_template, item);
-    }
-}
-
-fn rename_params_in(v: &mut Value, map: &BTreeMap<String, String>) {
-    match v {
-        Value::Object(m) => {
-            let is_path_param = m.get("in").and_then(Value::as_str) == Some("path");
-            if is_path_param {
-                let renamed = m
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .and_then(|n| map.get(n));
-                if let Some(new) = renamed.cloned() {
-                    m.insert("name".into(), Value::String(new));
-                }
-            }
-            m.values_mut().for_each(|c| rename_params_in(c, map));
-        }
-        Value::Array(a) => a.iter_mut().for_each(|c| rename_params_in(c, map)),
-        _ => {}
-    }
-}
-
 /// The vendored document with every component and path parameter renamed by `renamings`
 /// (cycled); the new names are made distinct.
 fn renamed(renamings: &[Renaming]) -> Value {
     let mut doc = vendored().0.clone();
     let mut pick = renamings.iter().cycle();
-    let schemas = doc["components"]["schemas"]
+    let names: Vec<String> = doc["components"]["schemas"]
         .as_object()
+        .expect("components")
+        .keys()
         .cloned()
-        .unwrap_or_default();
+        .collect();
     let mut map = BTreeMap::new();
     let mut taken = BTreeSet::new();
-    let names: Vec<&String> = schemas.keys().collect();
     for (i, old) in names.iter().enumerate() {
-        let next = names[(i + 1) % names.len()];
+        let next = &names[(i + 1) % names.len()];
         let mut new = component_name(old, next, pick.next().expect("cycle"));
         while !taken.insert(new.clone()) {
             new.push('x');
         }
-        map.insert((*old).clone(), new);
+        map.insert(old.clone(), new);
     }
-    doc["components"]["schemas"] = Value::Object(
-        schemas
-            .into_iter()
-            .map(|(k, v)| (map[&k].clone(), v))
-            .collect(),
-    );
-    rename_refs(&mut doc, &map);
+    rename_components(&mut doc, &map);
 
     let templates: Vec<String> = doc["paths"]
         .as_object()
@@ -190,12 +119,13 @@ fn renamed(renamings: &[Renaming]) -> Value {
             (old, new)
         })
         .collect();
-    rename_path_params(&mut doc, &map);
+    let kept = rename_path_parameters(&mut doc, &map);
+    assert!(kept.is_empty(), "templates not renamed: {kept:?}");
     doc
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(128))]
+    #![proptest_config(proptest_config(128))]
 
     #[test]
     fn renaming_components_and_path_parameters_changes_no_public_name(

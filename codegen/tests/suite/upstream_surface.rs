@@ -7,8 +7,9 @@
 //! Reads Cloudflare's documents from `../shared/specs` (never copied into the repository), so it is
 //! `#[ignore]`d in the README's test command; `.ci/run` runs it with `--ignored`.
 
+use crate::common::{read, root, vendored_overlay, vendored_spec};
 use cloudflare_mtls_codegen::surface::{diff, surface, Surface};
-use cloudflare_mtls_codegen::{Overlay, Patches, Settings, Spec};
+use cloudflare_mtls_codegen::{Patches, Settings, Spec};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -17,14 +18,6 @@ const DOCUMENTS: &[&str] = &["2023-01-31", "2023-11-30", "2024-08-06"];
 
 /// The current one: zero breaking differences, every patch applies.
 const CURRENT: &str = "2024-08-06";
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
 
 /// The public API `path` generates, after `patches` (and the actions that matched nothing).
 fn api(path: &Path, settings: &Settings, patches: Option<&Patches>) -> (Surface, Vec<String>) {
@@ -75,13 +68,11 @@ fn allowed(readme: &str) -> BTreeMap<String, BTreeSet<String>> {
 #[ignore = "reads Cloudflare's documents in ../shared/specs; .ci/run runs it with --ignored"]
 fn regenerating_from_cloudflares_documents_changes_only_what_spec_readme_lists() {
     let root = root();
-    let overlay_path = root.join("spec/overlay.toml");
-    let overlay = Overlay::parse("spec/overlay.toml", &read(&overlay_path)).expect("overlay");
     let settings = Settings {
-        overlay,
+        overlay: vendored_overlay(),
         ..Settings::default()
     };
-    let (vendored, _) = api(&root.join("spec/cloudflare-mtls.json"), &settings, None);
+    let (vendored, _) = api(&vendored_spec(), &settings, None);
     let patches = Patches::parse(
         "spec/upstream-patches.json",
         &read(&root.join("spec/upstream-patches.json")),
