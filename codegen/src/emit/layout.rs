@@ -29,14 +29,47 @@ pub fn format_items(mut file: syn::File, depth: usize) -> String {
         .unwrap_or_default();
     let mut out = String::with_capacity(text.len());
     let mut fence = false;
-    for line in inner {
+    let mut rest = inner;
+    while let Some((line, after)) = rest.split_first() {
+        rest = after;
         if line.trim() == BLANK_MARK {
             out.push('\n');
+            continue;
+        }
+        if let Some((alias, used)) = long_type_alias(line, rest) {
+            out.push_str(&alias);
+            rest = &rest[used..];
             continue;
         }
         push_line(&mut out, line, &mut fence);
     }
     out
+}
+
+/// A type alias prettyplease left over [`MAX_WIDTH`] (`pub type Old<'a> = NewResource<` with its
+/// generic arguments on the lines after, which only happens when both names are long), laid out
+/// as rustfmt does: the target on a line of its own after `=`. The lines, and how many of `rest`
+/// they took.
+fn long_type_alias(line: &str, rest: &[&str]) -> Option<(String, usize)> {
+    let text = line.trim_start();
+    let indent = &line[..line.len() - text.len()];
+    if line.chars().count() <= MAX_WIDTH || !text.starts_with("pub type ") {
+        return None;
+    }
+    let (head, target) = text.strip_suffix('<')?.split_once(" = ")?;
+    let close = format!("{indent}>;");
+    let end = rest.iter().position(|l| *l == close)?;
+    let args: Vec<&str> = rest[..end]
+        .iter()
+        .map(|l| l.trim().trim_end_matches(','))
+        .collect();
+    let laid = format!(
+        "{indent}{head} =\n{indent}    {target}<{}>;\n",
+        args.join(", ")
+    );
+    laid.lines()
+        .all(|l| l.chars().count() <= MAX_WIDTH)
+        .then_some((laid, end + 1))
 }
 
 /// An inline module around `items`, for formatting only.
@@ -166,12 +199,20 @@ mod tests {
         let out = format(&src, 1);
         let long: Vec<&str> = out.lines().filter(|l| l.len() > MAX_WIDTH).collect();
         assert_eq!(long.len(), 1, "{out}");
-        // The link is one unit: its text is not broken from its target.
+        // The link's text breaks at its space; the word holding the target stands alone.
+        assert_eq!(long[0].trim_start(), format!("/// page]({url})"), "{out}");
+    }
+
+    #[test]
+    fn a_long_type_alias_is_laid_out_as_rustfmt_does() {
+        let long = "pub type AVeryLongOldNameOfTheResourceHandleOfSomething<'a> = AVeryLongNewNameOfTheResourceHandleOfSomethingResource<'a>;";
+        let out = format(long, 1);
         assert_eq!(
-            long[0].trim_start(),
-            format!("/// [the page]({url})"),
-            "{out}"
+            out,
+            "    pub type AVeryLongOldNameOfTheResourceHandleOfSomething<'a> =\n        AVeryLongNewNameOfTheResourceHandleOfSomethingResource<'a>;\n"
         );
+        let short = format("pub type A<'a> = B<'a>;", 1);
+        assert_eq!(short, "    pub type A<'a> = B<'a>;\n");
     }
 
     #[test]

@@ -93,8 +93,6 @@ fn long_lines() -> Vec<LongLine> {
 }
 
 #[test]
-#[ignore = "fails today: the generator's `// @generated` header (107 columns) and doc lines of one \
-            Markdown link or code span with spaces in it (issue 25); run with --ignored"]
 fn no_generated_line_is_over_100_columns_but_an_unbreakable_unit() {
     let (exempt, refused): (Vec<LongLine>, Vec<LongLine>) =
         long_lines().into_iter().partition(|l| unbreakable(&l.text));
