@@ -16,7 +16,7 @@ const BLANK_MARK: &str = "const __BLANK_LINE_MARK: () = ();";
 /// `file`'s items formatted as they stand `depth` modules deep, with a blank line between them
 /// (and between the items of each `impl` and inline module), and their doc comments wrapped.
 pub fn format_items(mut file: syn::File, depth: usize) -> String {
-    spread(&mut file.items);
+    MARKS.with(|marks| spread(&mut file.items, marks));
     for _ in 0..depth {
         let items = std::mem::take(&mut file.items);
         file.items = vec![syn::Item::Mod(wrapper(items))];
@@ -32,7 +32,7 @@ pub fn format_items(mut file: syn::File, depth: usize) -> String {
     let mut rest = inner;
     while let Some((line, after)) = rest.split_first() {
         rest = after;
-        if line.trim() == BLANK_MARK {
+        if line.trim_start() == BLANK_MARK {
             out.push('\n');
             continue;
         }
@@ -52,10 +52,10 @@ pub fn format_items(mut file: syn::File, depth: usize) -> String {
 /// they took.
 fn long_type_alias(line: &str, rest: &[&str]) -> Option<(String, usize)> {
     let text = line.trim_start();
-    let indent = &line[..line.len() - text.len()];
-    if line.chars().count() <= MAX_WIDTH || !text.starts_with("pub type ") {
+    if !text.starts_with("pub type ") || line.chars().count() <= MAX_WIDTH {
         return None;
     }
+    let indent = &line[..line.len() - text.len()];
     let (head, target) = text.strip_suffix('<')?.split_once(" = ")?;
     let close = format!("{indent}>;");
     let end = rest.iter().position(|l| *l == close)?;
@@ -85,31 +85,45 @@ fn wrapper(items: Vec<syn::Item>) -> syn::ItemMod {
     }
 }
 
+thread_local! {
+    /// The blank-line marks, parsed once per formatting thread (syn's items cannot cross threads).
+    static MARKS: Marks = Marks::new();
+}
+
+/// The blank-line marks: one among items, one among the items of an `impl`.
+struct Marks {
+    item: syn::Item,
+    impl_item: syn::ImplItem,
+}
+
+impl Marks {
+    fn new() -> Marks {
+        Marks {
+            item: syn::parse_quote!(
+                const __BLANK_LINE_MARK: () = ();
+            ),
+            impl_item: syn::parse_quote!(
+                const __BLANK_LINE_MARK: () = ();
+            ),
+        }
+    }
+}
+
 /// Puts a blank-line mark between the items of `items`, of every `impl` and of every inline
 /// module among them.
-fn spread(items: &mut Vec<syn::Item>) {
+fn spread(items: &mut Vec<syn::Item>, marks: &Marks) {
     for item in items.iter_mut() {
         match item {
-            syn::Item::Impl(imp) => spread_impl(&mut imp.items),
+            syn::Item::Impl(imp) => interleave(&mut imp.items, || marks.impl_item.clone()),
             syn::Item::Mod(m) => {
                 if let Some((_, inner)) = &mut m.content {
-                    spread(inner);
+                    spread(inner, marks);
                 }
             }
             _ => {}
         }
     }
-    let mark: syn::Item = syn::parse_quote!(
-        const __BLANK_LINE_MARK: () = ();
-    );
-    interleave(items, || mark.clone());
-}
-
-fn spread_impl(items: &mut Vec<syn::ImplItem>) {
-    let mark: syn::ImplItem = syn::parse_quote!(
-        const __BLANK_LINE_MARK: () = ();
-    );
-    interleave(items, || mark.clone());
+    interleave(items, || marks.item.clone());
 }
 
 /// `items` with `mark()` between each two.
@@ -140,7 +154,8 @@ fn push_line(out: &mut String, line: &str, fence: &mut bool) {
         *fence = !*fence;
     }
     let width = MAX_WIDTH.saturating_sub(indent.len() + 4);
-    if *fence || line.chars().count() <= MAX_WIDTH {
+    // A line of at most MAX_WIDTH bytes has at most as many characters: no count needed.
+    if *fence || line.len() <= MAX_WIDTH || line.chars().count() <= MAX_WIDTH {
         out.push_str(line);
         out.push('\n');
         return;
