@@ -7,6 +7,7 @@ mod call_options;
 mod calls;
 mod errors;
 mod fixtures_compile;
+mod layout;
 mod operations;
 mod paging;
 mod received;

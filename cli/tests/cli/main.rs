@@ -12,6 +12,7 @@ mod expiring;
 mod hostname_associations;
 mod key_check;
 mod keys;
+mod layout;
 mod mtls;
 mod origin_pulls;
 mod safety;
