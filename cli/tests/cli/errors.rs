@@ -225,25 +225,16 @@ async fn credentials_come_from_the_environment() {
 
 #[test]
 fn bad_pem_exits_5_naming_the_file_and_sends_nothing() {
-    let api = Api::start();
-    api.mount(
-        Mock::given(any())
-            .respond_with(ResponseTemplate::new(200))
-            .expect(0),
-    );
+    let api = api_expecting_nothing();
     let dir = tempfile::tempdir().unwrap();
-    let file = |name: &str, text: &str| {
-        let p = dir.path().join(name);
-        std::fs::write(&p, text).unwrap();
-        p.display().to_string()
-    };
-    let garbage = file("garbage.pem", "this is not a certificate\n");
+    let garbage = file(dir.path(), "garbage.pem", "this is not a certificate\n");
     let truncated = {
         let text = read("ca.pem");
         let cut: String = text.lines().take(4).map(|l| format!("{l}\n")).collect();
-        file("truncated.pem", &cut)
+        file(dir.path(), "truncated.pem", &cut)
     };
     let corrupt = file(
+        dir.path(),
         "corrupt.pem",
         "-----BEGIN CERTIFICATE-----\nMIIBAAAAAAAAAAAAAAAA\n-----END CERTIFICATE-----\n",
     );
@@ -254,138 +245,62 @@ fn bad_pem_exits_5_naming_the_file_and_sends_nothing() {
     let csr = data_str("client.csr");
     let other_key = data_str("other.key");
     let rsa_key = data_str("rsa.key");
+    let client_certs = ["client-certs", "create", "--zone-id", ZONE, "--csr"];
+    let access = ["access", "create", "--zone", ZONE, "--name", "n", "--cert"];
     let cases: Vec<(Vec<&str>, &str, &str)> = vec![
         (
-            vec![
-                "mtls",
-                "upload",
-                "--account-id",
-                ACCOUNT,
-                "--cert",
-                &garbage,
-            ],
+            args(&MTLS_UPLOAD, &["--cert", &garbage]),
             "garbage.pem",
             "no PEM block found",
         ),
         (
-            vec![
-                "mtls",
-                "upload",
-                "--account-id",
-                ACCOUNT,
-                "--cert",
-                &truncated,
-            ],
+            args(&MTLS_UPLOAD, &["--cert", &truncated]),
             "truncated.pem",
             "has no `-----END CERTIFICATE-----` line",
         ),
         (
-            vec![
-                "mtls",
-                "upload",
-                "--account-id",
-                ACCOUNT,
-                "--cert",
-                &corrupt,
-            ],
+            args(&MTLS_UPLOAD, &["--cert", &corrupt]),
             "corrupt.pem",
             "not a valid X.509 certificate",
         ),
         (
-            vec![
-                "mtls",
-                "upload",
-                "--account-id",
-                ACCOUNT,
-                "--cert",
-                &missing,
-            ],
+            args(&MTLS_UPLOAD, &["--cert", &missing]),
             "missing.pem",
             "cannot read",
         ),
         (
-            vec!["mtls", "upload", "--account-id", ACCOUNT, "--cert", &key],
+            args(&MTLS_UPLOAD, &["--cert", &key]),
             "leaf.key",
             "PEM block 1 is PRIVATE KEY, expected CERTIFICATE",
         ),
         (
-            vec![
-                "mtls",
-                "upload",
-                "--account-id",
-                ACCOUNT,
-                "--cert",
-                &leaf,
-                "--key",
-                &ca,
-            ],
+            args(&MTLS_UPLOAD, &["--cert", &leaf, "--key", &ca]),
             "ca.pem",
             "expected PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY",
         ),
         (
-            vec![
-                "mtls",
-                "upload",
-                "--account-id",
-                ACCOUNT,
-                "--cert",
-                &leaf,
-                "--key",
-                &other_key,
-            ],
+            args(&MTLS_UPLOAD, &["--cert", &leaf, "--key", &other_key]),
             "other.key",
             "does not match the certificate",
         ),
+        (args(&access, &[&csr]), "client.csr", "expected CERTIFICATE"),
         (
-            vec![
-                "access", "create", "--zone", ZONE, "--name", "n", "--cert", &csr,
-            ],
-            "client.csr",
-            "expected CERTIFICATE",
-        ),
-        (
-            vec!["client-certs", "create", "--zone-id", ZONE, "--csr", &leaf],
+            args(&client_certs, &[&leaf]),
             "leaf.pem",
             "expected CERTIFICATE REQUEST",
         ),
         (
-            vec![
-                "client-certs",
-                "create",
-                "--zone-id",
-                ZONE,
-                "--csr",
-                &garbage,
-            ],
+            args(&client_certs, &[&garbage]),
             "garbage.pem",
             "no PEM block found",
         ),
         (
-            vec![
-                "origin-pulls",
-                "upload",
-                "--zone-id",
-                ZONE,
-                "--cert",
-                &leaf,
-                "--key",
-                &rsa_key,
-            ],
+            args(&ZONE_UPLOAD, &["--cert", &leaf, "--key", &rsa_key]),
             "rsa.key",
             "an RSA key, an EC certificate",
         ),
         (
-            vec![
-                "origin-pulls",
-                "hostname-certs",
-                "upload",
-                "--zone-id",
-                ZONE,
-                "--cert",
-                &corrupt,
-                "--key",
-                &key,
-            ],
+            args(&HOSTNAME_UPLOAD, &["--cert", &corrupt, "--key", &key]),
             "corrupt.pem",
             "not a valid X.509",
         ),
@@ -409,29 +324,16 @@ fn bad_pem_exits_5_naming_the_file_and_sends_nothing() {
 
 #[test]
 fn an_encrypted_key_is_refused_with_advice() {
-    let api = Api::start();
-    api.mount(
-        Mock::given(any())
-            .respond_with(ResponseTemplate::new(200))
-            .expect(0),
-    );
+    let api = api_expecting_nothing();
     let dir = tempfile::tempdir().unwrap();
-    let key = dir.path().join("enc.key");
-    std::fs::write(
-        &key,
+    let key = file(
+        dir.path(),
+        "enc.key",
         "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIBAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n",
-    )
-    .unwrap();
+    );
     api.cfmtls()
-        .args([
-            "origin-pulls",
-            "upload",
-            "--zone-id",
-            ZONE,
-            "--cert",
-            &data_str("leaf.pem"),
-        ])
-        .args(["--key", key.to_str().unwrap()])
+        .args(ZONE_UPLOAD)
+        .args(["--cert", &data_str("leaf.pem"), "--key", &key])
         .assert()
         .code(5)
         .stderr(predicate::str::contains(

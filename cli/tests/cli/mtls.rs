@@ -141,10 +141,7 @@ async fn list_prints_a_table_and_json() {
     let s = StandIn::start().await;
     let root = seed_cert(&s, "ca.pem", "root-a", true);
     seed_cert(&s, "leaf.pem", "leaf-b", false);
-    let stdout = ok_run(
-        s.cfmtls()
-            .args(["mtls", "list", "--account-id", ACCOUNT_ID]),
-    );
+    let stdout = s.run_ok(&["mtls", "list", "--account-id", ACCOUNT_ID]);
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 3, "{stdout}");
     for word in ["ID", "NAME", "TYPE", "ISSUER", "EXPIRES"] {
@@ -162,10 +159,7 @@ async fn list_prints_a_table_and_json() {
     // No PEM text in tables.
     assert!(!stdout.contains("BEGIN CERTIFICATE"));
 
-    let v = json_run(
-        s.cfmtls()
-            .args(["mtls", "list", "--account-id", ACCOUNT_ID]),
-    );
+    let v = s.run_json(&["mtls", "list", "--account-id", ACCOUNT_ID]);
     let items = v.as_array().expect("an array");
     assert_eq!(items.len(), 2);
     assert_eq!(items[1]["name"], json!("leaf-b"));
@@ -175,15 +169,9 @@ async fn list_prints_a_table_and_json() {
 #[tokio::test]
 async fn list_of_nothing_says_so() {
     let s = StandIn::start().await;
-    let stdout = ok_run(
-        s.cfmtls()
-            .args(["mtls", "list", "--account-id", ACCOUNT_ID]),
-    );
+    let stdout = s.run_ok(&["mtls", "list", "--account-id", ACCOUNT_ID]);
     assert_eq!(stdout, "No mTLS certificates.\n");
-    let v = json_run(
-        s.cfmtls()
-            .args(["mtls", "list", "--account-id", ACCOUNT_ID]),
-    );
+    let v = s.run_json(&["mtls", "list", "--account-id", ACCOUNT_ID]);
     assert_eq!(v, json!([]));
 }
 
@@ -209,18 +197,12 @@ async fn account_id_comes_from_the_environment() {
 async fn get_prints_the_details() {
     let s = StandIn::start().await;
     let id = seed_cert(&s, "ca.pem", "root-a", true);
-    let stdout = ok_run(
-        s.cfmtls()
-            .args(["mtls", "get", &id, "--account-id", ACCOUNT_ID]),
-    );
+    let stdout = s.run_ok(&["mtls", "get", &id, "--account-id", ACCOUNT_ID]);
     for field in ["id:", "name:", "serial number:", "signature:", "uploaded:"] {
         assert!(stdout.contains(field), "{field} missing:\n{stdout}");
     }
     assert!(stdout.contains("ECDSAWithSHA256"), "{stdout}");
-    let v = json_run(
-        s.cfmtls()
-            .args(["mtls", "get", &id, "--account-id", ACCOUNT_ID]),
-    );
+    let v = s.run_json(&["mtls", "get", &id, "--account-id", ACCOUNT_ID]);
     assert_eq!(v["id"], json!(id));
     assert_eq!(v["certificates"], json!(read("ca.pem")));
 }
@@ -230,24 +212,16 @@ async fn delete_by_id() {
     let s = StandIn::start().await;
     let root = seed_cert(&s, "ca.pem", "root-a", true);
     let leaf = seed_cert(&s, "leaf.pem", "leaf-b", false);
-    let stdout = ok_run(
-        s.cfmtls()
-            .args(["mtls", "delete", &root, "--account-id", ACCOUNT_ID]),
-    );
+    let stdout = s.run_ok(&["mtls", "delete", &root, "--account-id", ACCOUNT_ID]);
     assert_eq!(
         stdout,
         format!("Deleted mTLS certificate {root} (root-a).\n")
     );
-    let v = json_run(
-        s.cfmtls()
-            .args(["mtls", "delete", &leaf, "--account-id", ACCOUNT_ID]),
-    );
+    let v = s.run_json(&["mtls", "delete", &leaf, "--account-id", ACCOUNT_ID]);
     assert_eq!(v["id"], json!(leaf));
     assert!(listed(&s).await.is_empty());
     // Gone: a second delete is Cloudflare's "not found".
-    let ran = run(s
-        .cfmtls()
-        .args(["mtls", "delete", &root, "--account-id", ACCOUNT_ID]));
+    let ran = s.run_args(&["mtls", "delete", &root, "--account-id", ACCOUNT_ID]);
     assert_eq!(ran.code, 3, "{}", ran.stderr);
     assert!(ran.stderr.contains("(HTTP 404)"), "{}", ran.stderr);
 }
@@ -257,14 +231,14 @@ async fn delete_by_name_looks_the_id_up() {
     let s = StandIn::start().await;
     seed_cert(&s, "ca.pem", "root-a", true);
     let leaf = seed_cert(&s, "leaf.pem", "leaf-b", false);
-    let stdout = ok_run(s.cfmtls().args([
+    let stdout = s.run_ok(&[
         "mtls",
         "delete",
         "--name",
         "leaf-b",
         "--account-id",
         ACCOUNT_ID,
-    ]));
+    ]);
     assert_eq!(
         stdout,
         format!("Deleted mTLS certificate {leaf} (leaf-b).\n")
@@ -277,14 +251,14 @@ async fn delete_by_name_refuses_none_or_several() {
     let s = StandIn::start().await;
     let first = seed_cert(&s, "ca.pem", "twin", true);
     let second = seed_cert(&s, "leaf.pem", "twin", false);
-    let ran = run(s.cfmtls().args([
+    let ran = s.run_args(&[
         "mtls",
         "delete",
         "--name",
         "twin",
         "--account-id",
         ACCOUNT_ID,
-    ]));
+    ]);
     assert_eq!(ran.code, 5);
     assert!(
         ran.stderr.contains(&format!(
@@ -293,14 +267,14 @@ async fn delete_by_name_refuses_none_or_several() {
         "{}",
         ran.stderr
     );
-    let ran = run(s.cfmtls().args([
+    let ran = s.run_args(&[
         "mtls",
         "delete",
         "--name",
         "ghost",
         "--account-id",
         ACCOUNT_ID,
-    ]));
+    ]);
     assert_eq!(ran.code, 5);
     assert!(
         ran.stderr.contains("no mTLS certificate is named `ghost`"),
@@ -333,35 +307,22 @@ async fn associations_are_listed() {
             .association("gateway", "pending_deployment"),
     );
     let unused = seed_cert(&s, "leaf.pem", "leaf-b", false);
-    let stdout =
-        ok_run(
-            s.cfmtls()
-                .args(["mtls", "associations", &used, "--account-id", ACCOUNT_ID]),
-        );
+    let stdout = s.run_ok(&["mtls", "associations", &used, "--account-id", ACCOUNT_ID]);
     assert!(
         stdout.contains("SERVICE")
             && stdout.contains("gateway")
             && stdout.contains("pending_deployment"),
         "{stdout}"
     );
-    let v = json_run(
-        s.cfmtls()
-            .args(["mtls", "associations", &used, "--account-id", ACCOUNT_ID]),
-    );
+    let v = s.run_json(&["mtls", "associations", &used, "--account-id", ACCOUNT_ID]);
     assert_eq!(
         v,
         json!([{ "service": "gateway", "status": "pending_deployment" }])
     );
 
-    let stdout =
-        ok_run(
-            s.cfmtls()
-                .args(["mtls", "associations", &unused, "--account-id", ACCOUNT_ID]),
-        );
+    let stdout = s.run_ok(&["mtls", "associations", &unused, "--account-id", ACCOUNT_ID]);
     assert!(stdout.starts_with("No associations"), "{stdout}");
     // A certificate in use cannot be deleted: Cloudflare's refusal, exit 3.
-    let ran = run(s
-        .cfmtls()
-        .args(["mtls", "delete", &used, "--account-id", ACCOUNT_ID]));
+    let ran = s.run_args(&["mtls", "delete", &used, "--account-id", ACCOUNT_ID]);
     assert_eq!(ran.code, 3, "{}", ran.stderr);
 }

@@ -79,37 +79,28 @@ async fn list_get_delete() {
         &read("rsa.pem"),
         &read("rsa.key"),
     ));
-    let stdout = ok_run(
-        s.cfmtls()
-            .args(["origin-pulls", "list", "--zone-id", ZONE_ID]),
-    );
+    let stdout = s.run_ok(&["origin-pulls", "list", "--zone-id", ZONE_ID]);
     assert_eq!(stdout.lines().count(), 3, "{stdout}");
     assert!(stdout.contains(&first), "{stdout}");
     assert_eq!(
-        json_run(s.cfmtls().args(["aop", "list", "--zone-id", ZONE_ID]))
+        s.run_json(&["aop", "list", "--zone-id", ZONE_ID])
             .as_array()
             .unwrap()
             .len(),
         2
     );
-    let stdout = ok_run(
-        s.cfmtls()
-            .args(["origin-pulls", "get", &first, "--zone-id", ZONE_ID]),
-    );
+    let stdout = s.run_ok(&["origin-pulls", "get", &first, "--zone-id", ZONE_ID]);
     assert!(
         stdout.contains("uploaded:") && stdout.contains(&first),
         "{stdout}"
     );
-    let stdout = ok_run(
-        s.cfmtls()
-            .args(["origin-pulls", "delete", &first, "--zone-id", ZONE_ID]),
-    );
+    let stdout = s.run_ok(&["origin-pulls", "delete", &first, "--zone-id", ZONE_ID]);
     assert_eq!(
         stdout,
         format!("Deleted zone-level origin pull certificate {first}.\n")
     );
     // Deleted certificates go once the deletion has settled.
-    let left = json_run(s.cfmtls().args(["aop", "list", "--zone-id", ZONE_ID]));
+    let left = s.run_json(&["aop", "list", "--zone-id", ZONE_ID]);
     assert_eq!(left.as_array().unwrap().len(), 1, "{left}");
     assert_ne!(left[0]["id"], json!(first));
 }
@@ -117,33 +108,18 @@ async fn list_get_delete() {
 #[tokio::test]
 async fn enable_disable_status() {
     let s = StandIn::start().await;
-    let stdout = ok_run(
-        s.cfmtls()
-            .args(["origin-pulls", "status", "--zone-id", ZONE_ID]),
-    );
+    let stdout = s.run_ok(&["origin-pulls", "status", "--zone-id", ZONE_ID]);
     assert_eq!(stdout, "enabled: no\n");
-    let stdout = ok_run(
-        s.cfmtls()
-            .args(["origin-pulls", "enable", "--zone-id", ZONE_ID]),
-    );
+    let stdout = s.run_ok(&["origin-pulls", "enable", "--zone-id", ZONE_ID]);
     assert!(
         stdout.starts_with("Zone-level Authenticated Origin Pulls turned on."),
         "{stdout}"
     );
-    let stdout = ok_run(
-        s.cfmtls()
-            .args(["origin-pulls", "status", "--zone-id", ZONE_ID]),
-    );
+    let stdout = s.run_ok(&["origin-pulls", "status", "--zone-id", ZONE_ID]);
     assert_eq!(stdout, "enabled: yes\n");
-    let v = json_run(
-        s.cfmtls()
-            .args(["origin-pulls", "disable", "--zone-id", ZONE_ID]),
-    );
+    let v = s.run_json(&["origin-pulls", "disable", "--zone-id", ZONE_ID]);
     assert_eq!(v, json!({ "enabled": false }));
-    let stdout = ok_run(
-        s.cfmtls()
-            .args(["origin-pulls", "status", "--zone-id", ZONE_ID]),
-    );
+    let stdout = s.run_ok(&["origin-pulls", "status", "--zone-id", ZONE_ID]);
     assert_eq!(stdout, "enabled: no\n");
     assert_eq!(
         puts(&s.requests()),
@@ -220,7 +196,7 @@ async fn hostname_enable_disable_status() {
     let cert = seed_hostname_cert(&s);
     let host = "app.example.com";
 
-    let stdout = ok_run(s.cfmtls().args([
+    let stdout = s.run_ok(&[
         "origin-pulls",
         "hostname",
         "enable",
@@ -229,7 +205,7 @@ async fn hostname_enable_disable_status() {
         &cert,
         "--zone-id",
         ZONE_ID,
-    ]));
+    ]);
     assert!(
         stdout.starts_with("Authenticated Origin Pulls enabled for app.example.com."),
         "{stdout}"
@@ -239,23 +215,23 @@ async fn hostname_enable_disable_status() {
         "{stdout}"
     );
     // Disable without --cert-id: the current certificate is looked up.
-    let v = json_run(s.cfmtls().args([
+    let v = s.run_json(&[
         "origin-pulls",
         "hostname",
         "disable",
         host,
         "--zone-id",
         ZONE_ID,
-    ]));
+    ]);
     assert_eq!(v[0]["enabled"], json!(false));
-    let stdout = ok_run(s.cfmtls().args([
+    let stdout = s.run_ok(&[
         "origin-pulls",
         "hostname",
         "status",
         host,
         "--zone-id",
         ZONE_ID,
-    ]));
+    ]);
     assert!(
         stdout.contains("cert id:") && stdout.contains(&cert),
         "{stdout}"
@@ -290,14 +266,14 @@ async fn hostname_void_sends_null() {
     let ran = run(s.cfmtls().args(delete_cert));
     assert_eq!(ran.code, 3, "{}", ran.stderr);
 
-    let stdout = ok_run(s.cfmtls().args([
+    let stdout = s.run_ok(&[
         "origin-pulls",
         "hostname",
         "void",
         host,
         "--zone-id",
         ZONE_ID,
-    ]));
+    ]);
     assert!(
         stdout.starts_with("Association voided for app.example.com."),
         "{stdout}"
@@ -306,14 +282,14 @@ async fn hostname_void_sends_null() {
         puts(&s.requests()),
         [json!({ "config": [{ "hostname": host, "cert_id": cert, "enabled": null }] })]
     );
-    let ran = run(s.cfmtls().args([
+    let ran = s.run_args(&[
         "origin-pulls",
         "hostname",
         "status",
         host,
         "--zone-id",
         ZONE_ID,
-    ]));
+    ]);
     assert_eq!(ran.code, 3, "{}", ran.stderr);
     assert!(ran.stderr.contains("(HTTP 404)"), "{}", ran.stderr);
     ok_run(s.cfmtls().args(delete_cert));
