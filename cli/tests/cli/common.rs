@@ -267,3 +267,27 @@ pub fn api_expecting_nothing() -> Api {
     );
     api
 }
+
+/// Runs `command --cert leaf.pem --key leaf.key`, as a table and with `--json`, and expects
+/// success without the key in the output; the two stdouts.
+pub fn upload_leaf_without_printing_the_key(api: &Api, command: &[&str]) -> Vec<String> {
+    [false, true]
+        .into_iter()
+        .map(|json_flag| {
+            let mut cmd = api.cfmtls();
+            cmd.args(command).args([
+                "--cert",
+                &data_str("leaf.pem"),
+                "--key",
+                &data_str("leaf.key"),
+            ]);
+            if json_flag {
+                cmd.arg("--json");
+            }
+            let ran = run(&mut cmd);
+            assert_eq!(ran.code, 0, "{}", ran.stderr);
+            assert_no_key(&ran.stdout, &ran.stderr, "leaf.key");
+            ran.stdout
+        })
+        .collect()
+}

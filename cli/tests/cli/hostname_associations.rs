@@ -134,8 +134,7 @@ async fn an_unknown_ca_is_an_api_error() {
             "--ca",
             unknown,
         ]);
-        assert_eq!(ran.code, 3, "{cmd}: {}", ran.stderr);
-        assert!(ran.stderr.contains("HTTP 404"), "{cmd}: {}", ran.stderr);
+        assert_api_error(&ran, 404, cmd);
     }
 }
 

@@ -80,21 +80,7 @@ fn upload_with_a_key_sends_it_and_never_prints_it() {
     let mut answer = mtls_cert("c2", "origin", false);
     answer["private_key"] = json!(read("leaf.key"));
     api.on("POST", &route(), ok(answer));
-    for json_flag in [false, true] {
-        let mut cmd = api.cfmtls();
-        cmd.args(["mtls", "upload", "--account", ACCOUNT]).args([
-            "--cert",
-            &data_str("leaf.pem"),
-            "--key",
-            &data_str("leaf.key"),
-        ]);
-        if json_flag {
-            cmd.arg("--json");
-        }
-        let ran = run(&mut cmd);
-        assert_eq!(ran.code, 0, "{}", ran.stderr);
-        assert_no_key(&ran.stdout, &ran.stderr, "leaf.key");
-    }
+    upload_leaf_without_printing_the_key(&api, &["mtls", "upload", "--account", ACCOUNT]);
     let sent = body(&api.requests()[0]);
     assert_eq!(sent["ca"], json!(false));
     assert_eq!(sent["private_key"], json!(read("leaf.key")));
