@@ -118,12 +118,7 @@ async fn list_pages_through_every_certificate() {
     );
 
     let v = s.run_json(&["access", "list", "--account", ACCOUNT_ID, "--per-page", "2"]);
-    let listed: Vec<&str> = v
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["id"].as_str().unwrap())
-        .collect();
+    let listed: Vec<&str> = crate::common::ids(&v);
     assert_eq!(listed, ids);
 }
 

@@ -102,12 +102,7 @@ async fn list_filters_by_status_and_pages_through() {
         "--per-page",
         "5",
     ]);
-    let ids: Vec<&str> = v
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["id"].as_str().unwrap())
-        .collect();
+    let ids: Vec<&str> = ids(&v);
     assert_eq!(ids, revoked);
     assert!(v
         .as_array()

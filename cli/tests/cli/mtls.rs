@@ -217,14 +217,7 @@ async fn delete_by_name_looks_the_id_up() {
     let s = StandIn::start().await;
     seed_cert(&s, "ca.pem", "root-a", true);
     let leaf = seed_cert(&s, "leaf.pem", "leaf-b", false);
-    let stdout = s.run_ok(&[
-        "mtls",
-        "delete",
-        "--name",
-        "leaf-b",
-        "--account-id",
-        ACCOUNT_ID,
-    ]);
+    let stdout = s.run_ok(&delete_by_name("leaf-b"));
     assert_eq!(
         stdout,
         format!("Deleted mTLS certificate {leaf} (leaf-b).\n")
@@ -237,14 +230,7 @@ async fn delete_by_name_refuses_none_or_several() {
     let s = StandIn::start().await;
     let first = seed_cert(&s, "ca.pem", "twin", true);
     let second = seed_cert(&s, "leaf.pem", "twin", false);
-    let ran = s.run_args(&[
-        "mtls",
-        "delete",
-        "--name",
-        "twin",
-        "--account-id",
-        ACCOUNT_ID,
-    ]);
+    let ran = s.run_args(&delete_by_name("twin"));
     assert_eq!(ran.code, 5);
     assert!(
         ran.stderr.contains(&format!(
@@ -253,14 +239,7 @@ async fn delete_by_name_refuses_none_or_several() {
         "{}",
         ran.stderr
     );
-    let ran = s.run_args(&[
-        "mtls",
-        "delete",
-        "--name",
-        "ghost",
-        "--account-id",
-        ACCOUNT_ID,
-    ]);
+    let ran = s.run_args(&delete_by_name("ghost"));
     assert_eq!(ran.code, 5);
     assert!(
         ran.stderr.contains("no mTLS certificate is named `ghost`"),
@@ -311,4 +290,9 @@ async fn associations_are_listed() {
     // A certificate in use cannot be deleted: Cloudflare's refusal, exit 3.
     let ran = s.run_args(&["mtls", "delete", &used, "--account-id", ACCOUNT_ID]);
     assert_eq!(ran.code, 3, "{}", ran.stderr);
+}
+
+/// `cfmtls mtls delete --name name` in the stand-in's account.
+fn delete_by_name(name: &str) -> [&str; 6] {
+    ["mtls", "delete", "--name", name, "--account-id", ACCOUNT_ID]
 }
