@@ -43,8 +43,9 @@ impl Api {
         )
     }
 
-    /// Seeds the CA certificate `ca` as an Access certificate called `name`.
-    fn seed_access(&self, scope: Scope<'_>, name: &str, ca: &TestCredentials) -> String {
+    /// Seeds a CA certificate of `subject` expiring in `days` as an Access certificate `name`.
+    fn seed_access(&self, scope: Scope<'_>, name: &str, subject: &str, days: u64) -> String {
+        let ca = cert(subject, true, days);
         self.seed(Seed::access_certificate(scope, name, &ca.certificate_pem))
     }
 
@@ -85,6 +86,18 @@ fn cert(subject: &str, ca: bool, days: u64) -> TestCredentials {
         .build()
 }
 
+/// Asserts a usage error (exit 2) whose stderr says each of `says`; `what` names the case.
+fn assert_usage_error(ran: &Ran, what: &str, says: &[&str]) {
+    assert_eq!(ran.code, 2, "{what}: {}", ran.stderr);
+    for text in says {
+        assert!(
+            ran.stderr.contains(text),
+            "{what}: {text} missing:\n{}",
+            ran.stderr
+        );
+    }
+}
+
 /// The table's data lines (without the header).
 fn rows(stdout: &str) -> Vec<&str> {
     stdout.lines().skip(1).collect()
@@ -102,11 +115,7 @@ fn nothing_expiring_exits_0_and_lists_everything() {
     let api = Api::start();
     let ca = cert("CN=Corp Root", true, 400);
     api.seed_ca(&ca, "corp-root");
-    api.seed_access(
-        Scope::Zone(ZONE_ID),
-        "devices",
-        &cert("CN=Devices", true, 200),
-    );
+    api.seed_access(Scope::Zone(ZONE_ID), "devices", "CN=Devices", 200);
     let ran = api.expiring(&["--account", ACCOUNT_ID, "--zone", ZONE_ID]);
     assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
     let lines = rows(&ran.stdout);
@@ -166,13 +175,10 @@ fn several_kinds_across_two_zones_and_an_account_are_sorted_and_printed_as_json(
     api.seed_access(
         Scope::Account(ACCOUNT_ID),
         "account-access",
-        &cert("CN=Account Access", true, 50),
+        "CN=Account Access",
+        50,
     );
-    api.seed_access(
-        Scope::Zone(ZONE_ID),
-        "zone-access",
-        &cert("CN=Zone Access", true, 20),
-    );
+    api.seed_access(Scope::Zone(ZONE_ID), "zone-access", "CN=Zone Access", 20);
     let origin = cert("CN=pull.zone1.example.com", false, 70);
     api.seed_origin_pull(ZONE_ID, &origin);
     api.seed(Seed::client_certificate(ZONE_ID, &csr("CN=zone1-client")).validity_days(300));
@@ -243,16 +249,8 @@ fn several_kinds_across_two_zones_and_an_account_are_sorted_and_printed_as_json(
 fn a_failing_zone_is_reported_and_the_rest_still_listed_with_its_exit_code() {
     let api = Api::start();
     api.seed_ca(&cert("CN=Soon", true, 10), "expiring-soon");
-    api.seed_access(
-        Scope::Zone(ZONE_ID),
-        "zone1-access",
-        &cert("CN=Zone Access", true, 200),
-    );
-    api.seed_access(
-        Scope::Zone(ZONE_2),
-        "zone2-access",
-        &cert("CN=Hidden", true, 5),
-    );
+    api.seed_access(Scope::Zone(ZONE_ID), "zone1-access", "CN=Zone Access", 200);
+    api.seed_access(Scope::Zone(ZONE_2), "zone2-access", "CN=Hidden", 5);
     api.stand_in.inject(
         Fault::server_error(500)
             .on_path(&format!("/zones/{ZONE_2}/**"))
@@ -388,12 +386,7 @@ fn a_garbage_window_is_a_usage_error() {
     let api = Api::start();
     for bad in ["soon", "30", "-3d", "", "30 parsecs"] {
         let ran = api.expiring(&["--zone", ZONE_ID, &format!("--within={bad}")]);
-        assert_eq!(ran.code, 2, "{bad}: {}", ran.stderr);
-        assert!(
-            ran.stderr.contains("invalid value") && ran.stderr.contains("--within"),
-            "{bad}: {}",
-            ran.stderr
-        );
+        assert_usage_error(&ran, bad, &["invalid value", "--within"]);
     }
     assert!(api.stand_in.requests().is_empty());
 }
@@ -401,16 +394,12 @@ fn a_garbage_window_is_a_usage_error() {
 #[test]
 fn scopes_come_from_the_environment_without_options() {
     let api = Api::start();
-    api.seed_access(
-        Scope::Account(ACCOUNT_ID),
-        "from-env-account",
-        &cert("CN=A", true, 100),
-    );
-    api.seed_access(
-        Scope::Zone(ZONE_ID),
-        "from-env-zone",
-        &cert("CN=Z", true, 100),
-    );
+    for (scope, name, subject) in [
+        (Scope::Account(ACCOUNT_ID), "from-env-account", "CN=A"),
+        (Scope::Zone(ZONE_ID), "from-env-zone", "CN=Z"),
+    ] {
+        api.seed_access(scope, name, subject, 100);
+    }
     let env = |cmd: &mut Command| {
         cmd.env("CLOUDFLARE_ACCOUNT_ID", ACCOUNT_ID)
             .env("CLOUDFLARE_ZONE_ID", ZONE_ID);
@@ -430,12 +419,7 @@ fn scopes_come_from_the_environment_without_options() {
     // Neither: a usage error, before any request.
     api.stand_in.clear_requests();
     let ran = api.expiring(&[]);
-    assert_eq!(ran.code, 2, "{}", ran.stderr);
-    assert!(
-        ran.stderr.contains("--account ID and/or --zone ID"),
-        "{}",
-        ran.stderr
-    );
+    assert_usage_error(&ran, "no scope", &["--account ID and/or --zone ID"]);
     assert!(api.stand_in.requests().is_empty());
 }
 
