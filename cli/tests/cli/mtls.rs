@@ -155,10 +155,9 @@ async fn list_prints_a_table_and_json() {
 #[tokio::test]
 async fn list_of_nothing_says_so() {
     let s = StandIn::start().await;
-    let stdout = s.run_ok(&["mtls", "list", "--account-id", ACCOUNT_ID]);
-    assert_eq!(stdout, "No mTLS certificates.\n");
-    let v = s.run_json(&["mtls", "list", "--account-id", ACCOUNT_ID]);
-    assert_eq!(v, json!([]));
+    let list = ["mtls", "list", "--account-id", ACCOUNT_ID];
+    assert_eq!(s.run_ok(&list), "No mTLS certificates.\n");
+    assert_eq!(s.run_json(&list), json!([]));
 }
 
 #[tokio::test]
