@@ -95,73 +95,74 @@ pub fn access_operations(scope: Scope<'_>) -> [&'static str; 7] {
     }
 }
 
-/// The operationIds of the account mTLS certificates.
-pub mod mtls_ops {
-    pub const LIST: &str = "m-tls-certificate-management-list-m-tls-certificates";
-    pub const GET: &str = "m-tls-certificate-management-get-m-tls-certificate";
-    pub const UPLOAD: &str = "m-tls-certificate-management-upload-m-tls-certificate";
-    pub const DELETE: &str = "m-tls-certificate-management-delete-m-tls-certificate";
-    pub const ASSOCIATIONS: &str =
-        "m-tls-certificate-management-list-m-tls-certificate-associations";
+/// Modules of operationId constants: `NAME = "rest"` is `pub const NAME` = the module's prefix
+/// followed by `rest`.
+macro_rules! operation_ids {
+    ($($(#[$doc:meta])* $module:ident $prefix:literal { $($name:ident = $rest:literal),+ $(,)? })+) => {
+        $($(#[$doc])* pub mod $module {
+            $(pub const $name: &str = concat!($prefix, $rest);)+
+        })+
+    };
 }
 
-/// The operationIds of the API Shield client certificates.
-pub mod client_cert_ops {
-    pub const LIST: &str = "client-certificate-for-a-zone-list-client-certificates";
-    pub const GET: &str = "client-certificate-for-a-zone-client-certificate-details";
-    pub const CREATE: &str = "client-certificate-for-a-zone-create-client-certificate";
-    pub const EDIT: &str = "client-certificate-for-a-zone-edit-client-certificate";
-    pub const DELETE: &str = "client-certificate-for-a-zone-delete-client-certificate";
-}
-
-/// The operationIds of zone-level Authenticated Origin Pulls.
-pub mod zone_aop_ops {
-    pub const UPLOAD: &str = "zone-level-authenticated-origin-pulls-upload-certificate";
-    pub const LIST: &str = "zone-level-authenticated-origin-pulls-list-certificates";
-    pub const GET: &str = "zone-level-authenticated-origin-pulls-get-certificate-details";
-    pub const DELETE: &str = "zone-level-authenticated-origin-pulls-delete-certificate";
-    pub const SETTING: &str =
-        "zone-level-authenticated-origin-pulls-get-enablement-setting-for-zone";
-    pub const SET: &str = "zone-level-authenticated-origin-pulls-set-enablement-for-zone";
-}
-
-/// The operationIds of per-hostname Authenticated Origin Pulls.
-pub mod hostname_aop_ops {
-    pub const ASSOCIATE: &str = "per-hostname-authenticated-origin-pull-enable-or-disable-a-hostname-for-client-authentication";
-    pub const STATUS: &str =
-        "per-hostname-authenticated-origin-pull-get-the-hostname-status-for-client-authentication";
-    pub const UPLOAD: &str =
-        "per-hostname-authenticated-origin-pull-upload-a-hostname-client-certificate";
-    pub const LIST: &str = "per-hostname-authenticated-origin-pull-list-certificates";
-    pub const GET: &str =
-        "per-hostname-authenticated-origin-pull-get-the-hostname-client-certificate";
-    pub const DELETE: &str =
-        "per-hostname-authenticated-origin-pull-delete-hostname-client-certificate";
-}
-
-/// The operationIds of the API Shield hostname associations of a CA.
-pub mod ca_hostname_ops {
-    pub const LIST: &str = "client-certificate-for-a-zone-list-hostname-associations";
-    pub const PUT: &str = "client-certificate-for-a-zone-put-hostname-associations";
+operation_ids! {
+    /// The operationIds of the account mTLS certificates.
+    mtls_ops "m-tls-certificate-management-" {
+        LIST = "list-m-tls-certificates",
+        GET = "get-m-tls-certificate",
+        UPLOAD = "upload-m-tls-certificate",
+        DELETE = "delete-m-tls-certificate",
+        ASSOCIATIONS = "list-m-tls-certificate-associations",
+    }
+    /// The operationIds of the API Shield client certificates.
+    client_cert_ops "client-certificate-for-a-zone-" {
+        LIST = "list-client-certificates",
+        GET = "client-certificate-details",
+        CREATE = "create-client-certificate",
+        EDIT = "edit-client-certificate",
+        DELETE = "delete-client-certificate",
+    }
+    /// The operationIds of zone-level Authenticated Origin Pulls.
+    zone_aop_ops "zone-level-authenticated-origin-pulls-" {
+        // The certificates.
+        UPLOAD = "upload-certificate", LIST = "list-certificates",
+        GET = "get-certificate-details", DELETE = "delete-certificate",
+        // The zone's setting.
+        SETTING = "get-enablement-setting-for-zone", SET = "set-enablement-for-zone",
+    }
+    /// The operationIds of per-hostname Authenticated Origin Pulls.
+    hostname_aop_ops "per-hostname-authenticated-origin-pull-" {
+        // The hostnames.
+        ASSOCIATE = "enable-or-disable-a-hostname-for-client-authentication",
+        STATUS = "get-the-hostname-status-for-client-authentication",
+        // The certificates.
+        UPLOAD = "upload-a-hostname-client-certificate", LIST = "list-certificates",
+        GET = "get-the-hostname-client-certificate", DELETE = "delete-hostname-client-certificate",
+    }
+    /// The operationIds of the API Shield hostname associations of a CA.
+    ca_hostname_ops "client-certificate-for-a-zone-" {
+        LIST = "list-hostname-associations",
+        PUT = "put-hostname-associations",
+    }
 }
 
 /// The method and the path (as sent, percent-encoded) of a call, from its `Debug` output (which
 /// prints both and never a secret).
 pub fn method_and_path<T>(call: &Call<'_, T>) -> (String, String) {
     let debug = format!("{call:?}");
-    let method = debug
-        .split("method: ")
-        .nth(1)
-        .and_then(|rest| rest.split(',').next())
-        .unwrap_or_else(|| panic!("no method in {debug}"))
-        .to_string();
-    let path = debug
-        .split("path: \"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .unwrap_or_else(|| panic!("no path in {debug}"))
-        .to_string();
-    (method, path)
+    // The text between the first `start` and the next `end`.
+    let field = |name: &str, start: &str, end: char| {
+        debug
+            .split(start)
+            .nth(1)
+            .and_then(|rest| rest.split(end).next())
+            .unwrap_or_else(|| panic!("no {name} in {debug}"))
+            .to_string()
+    };
+    (
+        field("method", "method: ", ','),
+        field("path", "path: \"", '"'),
+    )
 }
 
 /// Whether a concrete path matches an OpenAPI path template (each `{param}` one segment).

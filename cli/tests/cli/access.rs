@@ -91,9 +91,7 @@ async fn list_pages_through_every_certificate() {
         seed_cert(&s, account, "n2", &[]),
     ];
     ids.push(seed_cert(&s, account, "n3", &["x.example.com"]));
-    let ran = run(s
-        .cfmtls()
-        .args(["access", "list", "--account", ACCOUNT_ID, "--per-page", "2"]));
+    let ran = s.run_args(&["access", "list", "--account", ACCOUNT_ID, "--per-page", "2"]);
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     assert_eq!(ran.stdout.lines().count(), 4, "{}", ran.stdout);
     assert!(ran.stdout.contains(&ids[2]) && ran.stdout.contains("x.example.com"));
@@ -119,17 +117,8 @@ async fn list_pages_through_every_certificate() {
         [["page=1", "per_page=2"], ["page=2", "per_page=2"]]
     );
 
-    let v =
-        json_run(
-            s.cfmtls()
-                .args(["access", "list", "--account", ACCOUNT_ID, "--per-page", "2"]),
-        );
-    let listed: Vec<&str> = v
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["id"].as_str().unwrap())
-        .collect();
+    let v = s.run_json(&["access", "list", "--account", ACCOUNT_ID, "--per-page", "2"]);
+    let listed: Vec<&str> = crate::common::ids(&v);
     assert_eq!(listed, ids);
 }
 
@@ -193,25 +182,19 @@ async fn get_on_an_account() {
         "corp-ca",
         &["a.example.com", "b.example.com"],
     );
-    let stdout = ok_run(
-        s.cfmtls()
-            .args(["access", "get", &id, "--account", ACCOUNT_ID]),
-    );
+    let stdout = s.run_ok(&["access", "get", &id, "--account", ACCOUNT_ID]);
     assert!(stdout.contains("a.example.com, b.example.com"), "{stdout}");
     assert!(
         stdout.contains("fingerprint (MD5):") && stdout.contains("MD5 Fingerprint="),
         "{stdout}"
     );
-    let v = json_run(
-        s.cfmtls()
-            .args(["access", "get", &id, "--account", ACCOUNT_ID]),
-    );
+    let v = s.run_json(&["access", "get", &id, "--account", ACCOUNT_ID]);
     assert_eq!(
         v["associated_hostnames"],
         json!(["a.example.com", "b.example.com"])
     );
     // An account's certificate is not the zone's.
-    let ran = run(s.cfmtls().args(["access", "get", &id, "--zone", ZONE_ID]));
+    let ran = s.run_args(&["access", "get", &id, "--zone", ZONE_ID]);
     assert_eq!(ran.code, 3, "{}", ran.stderr);
 }
 
@@ -220,10 +203,7 @@ async fn get_on_an_account() {
 async fn update_keeps_the_hostnames_unless_told() {
     let s = StandIn::start().await;
     let id = seed_cert(&s, Scope::Zone(ZONE_ID), "old", &["keep.example.com"]);
-    ok_run(
-        s.cfmtls()
-            .args(["access", "update", &id, "--zone", ZONE_ID, "--name", "new"]),
-    );
+    s.run_ok(&["access", "update", &id, "--zone", ZONE_ID, "--name", "new"]);
     let now = zone_cert(&s, &id).await;
     assert_eq!(now.name.as_deref(), Some("new"));
     assert_eq!(
@@ -235,7 +215,7 @@ async fn update_keeps_the_hostnames_unless_told() {
         json!({ "associated_hostnames": ["keep.example.com"], "name": "new" })
     );
 
-    ok_run(s.cfmtls().args([
+    s.run_ok(&[
         "access",
         "update",
         &id,
@@ -243,17 +223,14 @@ async fn update_keeps_the_hostnames_unless_told() {
         ZONE_ID,
         "--hostname",
         "n.example.com",
-    ]));
+    ]);
     let now = zone_cert(&s, &id).await;
     assert_eq!(now.name.as_deref(), Some("new"));
     assert_eq!(
         now.associated_hostnames.as_deref(),
         Some(&["n.example.com".to_string()][..])
     );
-    ok_run(
-        s.cfmtls()
-            .args(["access", "update", &id, "--zone", ZONE_ID, "--no-hostnames"]),
-    );
+    s.run_ok(&["access", "update", &id, "--zone", ZONE_ID, "--no-hostnames"]);
     let now = zone_cert(&s, &id).await;
     assert_eq!(now.associated_hostnames.as_deref(), Some(&[][..]));
     let puts = puts(&s);
@@ -269,20 +246,14 @@ async fn delete_prints_a_line_or_the_id() {
     let s = StandIn::start().await;
     let first = seed_cert(&s, Scope::Zone(ZONE_ID), "first", &[]);
     let second = seed_cert(&s, Scope::Zone(ZONE_ID), "second", &[]);
-    let stdout = ok_run(
-        s.cfmtls()
-            .args(["access", "delete", &first, "--zone", ZONE_ID]),
-    );
+    let stdout = s.run_ok(&["access", "delete", &first, "--zone", ZONE_ID]);
     assert_eq!(
         stdout,
         format!("Deleted Access mTLS certificate {first}.\n")
     );
-    let v = json_run(
-        s.cfmtls()
-            .args(["access", "delete", &second, "--zone", ZONE_ID]),
-    );
+    let v = s.run_json(&["access", "delete", &second, "--zone", ZONE_ID]);
     assert_eq!(v, json!({ "id": second }));
-    let stdout = ok_run(s.cfmtls().args(["access", "list", "--zone", ZONE_ID]));
+    let stdout = s.run_ok(&["access", "list", "--zone", ZONE_ID]);
     assert_eq!(stdout, "No Access mTLS certificates.\n");
 }
 
@@ -299,23 +270,17 @@ async fn settings_list_and_set_one_hostname() {
         { "hostname": "b.example.com", "china_network": false, "client_certificate_forwarding": true },
     ]);
 
-    let stdout = ok_run(
-        s.cfmtls()
-            .args(["access", "settings", "list", "--zone", ZONE_ID]),
-    );
+    let stdout = s.run_ok(&["access", "settings", "list", "--zone", ZONE_ID]);
     assert!(
         stdout.contains("CLIENT CERT FORWARDING") && stdout.contains("b.example.com"),
         "{stdout}"
     );
     assert_eq!(
-        json_run(
-            s.cfmtls()
-                .args(["access", "settings", "list", "--zone", ZONE_ID])
-        ),
+        s.run_json(&["access", "settings", "list", "--zone", ZONE_ID]),
         current
     );
 
-    ok_run(s.cfmtls().args([
+    s.run_ok(&[
         "access",
         "settings",
         "set",
@@ -323,8 +288,8 @@ async fn settings_list_and_set_one_hostname() {
         "--client-certificate-forwarding",
         "--zone",
         ZONE_ID,
-    ]));
-    ok_run(s.cfmtls().args([
+    ]);
+    s.run_ok(&[
         "access",
         "settings",
         "set",
@@ -333,7 +298,7 @@ async fn settings_list_and_set_one_hostname() {
         "--client-certificate-forwarding=false",
         "--zone",
         ZONE_ID,
-    ]));
+    ]);
     let puts = puts(&s);
     assert_eq!(
         puts[0]["settings"][0]["client_certificate_forwarding"],
@@ -341,10 +306,7 @@ async fn settings_list_and_set_one_hostname() {
     );
     assert_eq!(puts[0]["settings"][1], current[1]);
     assert_eq!(
-        json_run(
-            s.cfmtls()
-                .args(["access", "settings", "list", "--zone", ZONE_ID])
-        ),
+        s.run_json(&["access", "settings", "list", "--zone", ZONE_ID]),
         json!([
             { "hostname": "a.example.com", "china_network": false, "client_certificate_forwarding": true },
             { "hostname": "b.example.com", "china_network": false, "client_certificate_forwarding": true },
@@ -352,14 +314,14 @@ async fn settings_list_and_set_one_hostname() {
         ])
     );
 
-    let ran = run(s.cfmtls().args([
+    let ran = s.run_args(&[
         "access",
         "settings",
         "set",
         "a.example.com",
         "--zone",
         ZONE_ID,
-    ]));
+    ]);
     assert_eq!(ran.code, 2, "{}", ran.stderr);
     assert!(ran.stderr.contains("nothing to change"));
 }

@@ -92,7 +92,7 @@ async fn list_filters_by_status_and_pages_through() {
         .collect();
     seed_cert(&s, "live-too", "active");
     // Cloudflare's smallest page of client certificates is 5: six revoked ones take two.
-    let v = json_run(s.cfmtls().args([
+    let v = s.run_json(&[
         "client-certs",
         "list",
         "--zone-id",
@@ -101,13 +101,8 @@ async fn list_filters_by_status_and_pages_through() {
         "revoked",
         "--per-page",
         "5",
-    ]));
-    let ids: Vec<&str> = v
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["id"].as_str().unwrap())
-        .collect();
+    ]);
+    let ids: Vec<&str> = ids(&v);
     assert_eq!(ids, revoked);
     assert!(v
         .as_array()
@@ -129,14 +124,14 @@ async fn list_table_and_status_spelling() {
     seed_cert(&s, "other", "active");
     let expires = fetched(&s, &pending).await.expires_on.expect("an expiry");
     for spelling in ["pending-revocation", "pending_revocation"] {
-        let stdout = ok_run(s.cfmtls().args([
+        let stdout = s.run_ok(&[
             "client-certs",
             "list",
             "--zone",
             ZONE_ID,
             "--status",
             spelling,
-        ]));
+        ]);
         let lines: Vec<&str> = stdout.lines().collect();
         assert_eq!(lines.len(), 2, "{stdout}");
         assert!(lines[0].contains("COMMON NAME"), "{stdout}");
@@ -146,14 +141,14 @@ async fn list_table_and_status_spelling() {
         );
         assert!(lines[1].contains(&expires[..10]), "{stdout}");
     }
-    let ran = run(s.cfmtls().args([
+    let ran = s.run_args(&[
         "client-certs",
         "list",
         "--zone",
         ZONE_ID,
         "--status",
         "bogus",
-    ]));
+    ]);
     assert_eq!(ran.code, 2);
 }
 
@@ -164,7 +159,7 @@ async fn get_shows_details_and_can_save_the_pem() {
     let issued = fetched(&s, &id).await;
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("cert.pem");
-    let stdout = ok_run(s.cfmtls().args([
+    let stdout = s.run_ok(&[
         "client-certs",
         "get",
         &id,
@@ -172,7 +167,7 @@ async fn get_shows_details_and_can_save_the_pem() {
         ZONE_ID,
         "--out",
         out.to_str().unwrap(),
-    ]));
+    ]);
     let fingerprint = issued.fingerprint_sha256.as_deref().expect("a fingerprint");
     assert!(
         stdout.contains("fingerprint (SHA-256):") && stdout.contains(fingerprint),
@@ -182,10 +177,7 @@ async fn get_shows_details_and_can_save_the_pem() {
         std::fs::read_to_string(&out).unwrap(),
         issued.certificate.expect("the certificate")
     );
-    let v = json_run(
-        s.cfmtls()
-            .args(["client-certs", "get", &id, "--zone-id", ZONE_ID]),
-    );
+    let v = s.run_json(&["client-certs", "get", &id, "--zone-id", ZONE_ID]);
     assert_eq!(
         v["certificate_authority"]["name"],
         json!("Cloudflare Managed CA for account")
@@ -199,18 +191,12 @@ async fn get_shows_details_and_can_save_the_pem() {
 async fn revoke_deletes_and_reactivate_patches() {
     let s = StandIn::start().await;
     let id = seed_cert(&s, "svc", "active");
-    let stdout = ok_run(
-        s.cfmtls()
-            .args(["client-certs", "revoke", &id, "--zone-id", ZONE_ID]),
-    );
+    let stdout = s.run_ok(&["client-certs", "revoke", &id, "--zone-id", ZONE_ID]);
     assert!(
         stdout.starts_with("Revocation requested.") && stdout.contains("pending_revocation"),
         "{stdout}"
     );
-    let v = json_run(
-        s.cfmtls()
-            .args(["client-certs", "reactivate", &id, "--zone-id", ZONE_ID]),
-    );
+    let v = s.run_json(&["client-certs", "reactivate", &id, "--zone-id", ZONE_ID]);
     assert_eq!(v["status"], json!("pending_reactivation"));
     let methods: Vec<String> = s.requests().into_iter().map(|r| r.method).collect();
     assert_eq!(methods, ["DELETE", "PATCH"]);
@@ -219,8 +205,6 @@ async fn revoke_deletes_and_reactivate_patches() {
         Some("active".into())
     );
     // An active certificate cannot be reactivated: Cloudflare's refusal, exit 3.
-    let ran = run(s
-        .cfmtls()
-        .args(["client-certs", "reactivate", &id, "--zone-id", ZONE_ID]));
+    let ran = s.run_args(&["client-certs", "reactivate", &id, "--zone-id", ZONE_ID]);
     assert_eq!(ran.code, 3, "{}", ran.stderr);
 }

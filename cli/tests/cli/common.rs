@@ -77,6 +77,21 @@ impl Api {
 pub trait AtStandIn {
     /// `cfmtls` with the stand-in's base URL and token, no retries and a clean environment.
     fn cfmtls(&self) -> Command;
+
+    /// Runs `cfmtls args…` and expects success; stdout.
+    fn run_ok(&self, args: &[&str]) -> String {
+        ok_run(self.cfmtls().args(args))
+    }
+
+    /// Runs `cfmtls args… --json` and expects success; stdout parsed.
+    fn run_json(&self, args: &[&str]) -> Value {
+        json_run(self.cfmtls().args(args))
+    }
+
+    /// Runs `cfmtls args…`, whatever its outcome.
+    fn run_args(&self, args: &[&str]) -> Ran {
+        run(self.cfmtls().args(args))
+    }
 }
 
 impl AtStandIn for StandIn {
@@ -197,4 +212,82 @@ pub fn mtls_cert(id: &str, name: &str, ca: bool) -> Value {
         "signature": "ECDSAWithSHA256", "expires_on": "2035-11-22T16:39:00Z",
         "uploaded_on": "2025-11-25T16:39:00Z",
     })
+}
+
+/// Asserts that a command failed with an API error (exit 3) of HTTP `status`; `what` says which.
+pub fn assert_api_error(ran: &Ran, status: u16, what: &str) {
+    assert_eq!(ran.code, 3, "{what}: {}", ran.stderr);
+    assert!(
+        ran.stderr.contains(&format!("(HTTP {status})")),
+        "{what}: {}",
+        ran.stderr
+    );
+}
+
+/// The `id` of every object of a JSON array.
+pub fn ids(v: &Value) -> Vec<&str> {
+    v.as_array()
+        .expect("an array")
+        .iter()
+        .map(|c| c["id"].as_str().expect("an id"))
+        .collect()
+}
+
+/// The upload commands up to their `--cert`: mTLS (per account), zone-level origin pulls and
+/// per-hostname origin pulls (per zone), with the wiremock ids.
+pub const MTLS_UPLOAD: [&str; 4] = ["mtls", "upload", "--account-id", ACCOUNT];
+pub const ZONE_UPLOAD: [&str; 4] = ["origin-pulls", "upload", "--zone-id", ZONE];
+pub const HOSTNAME_UPLOAD: [&str; 5] = [
+    "origin-pulls",
+    "hostname-certs",
+    "upload",
+    "--zone-id",
+    ZONE,
+];
+
+/// `command` followed by `rest`.
+pub fn args<'a>(command: &[&'a str], rest: &[&'a str]) -> Vec<&'a str> {
+    [command, rest].concat()
+}
+
+/// Writes `text` to `dir/name`; the path, as a string.
+pub fn file(dir: &std::path::Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("a temporary file");
+    path.display().to_string()
+}
+
+/// A server that fails the test (on `verify`) if it receives any request at all.
+pub fn api_expecting_nothing() -> Api {
+    let api = Api::start();
+    api.mount(
+        Mock::given(wiremock::matchers::any())
+            .respond_with(ResponseTemplate::new(500))
+            .expect(0),
+    );
+    api
+}
+
+/// Runs `command --cert leaf.pem --key leaf.key`, as a table and with `--json`, and expects
+/// success without the key in the output; the two stdouts.
+pub fn upload_leaf_without_printing_the_key(api: &Api, command: &[&str]) -> Vec<String> {
+    [false, true]
+        .into_iter()
+        .map(|json_flag| {
+            let mut cmd = api.cfmtls();
+            cmd.args(command).args([
+                "--cert",
+                &data_str("leaf.pem"),
+                "--key",
+                &data_str("leaf.key"),
+            ]);
+            if json_flag {
+                cmd.arg("--json");
+            }
+            let ran = run(&mut cmd);
+            assert_eq!(ran.code, 0, "{}", ran.stderr);
+            assert_no_key(&ran.stdout, &ran.stderr, "leaf.key");
+            ran.stdout
+        })
+        .collect()
 }

@@ -16,6 +16,15 @@ fn route() -> String {
     format!("/accounts/{ACCOUNT}/mtls_certificates")
 }
 
+/// Runs `cmd mtls list --account-id …`; asserts its exit code and that stderr says each of `says`.
+fn assert_list_fails(cmd: &mut assert_cmd::Command, code: i32, says: &[&str]) {
+    let ran = run(cmd.args(["mtls", "list", "--account-id", ACCOUNT]));
+    assert_eq!(ran.code, code, "{}", ran.stderr);
+    for text in says {
+        assert!(ran.stderr.contains(text), "{text} missing:\n{}", ran.stderr);
+    }
+}
+
 #[test]
 fn an_api_error_exits_3_with_cloudflares_code_message_and_ray() {
     let api = Api::start();
@@ -68,14 +77,11 @@ fn each_error_of_the_envelope_gets_a_line_and_401_a_hint() {
 async fn a_non_json_error_page_exits_3_with_a_snippet() {
     let s = StandIn::start().await;
     s.inject(Fault::bad_gateway_html());
-    s.cfmtls()
-        .args(["mtls", "list", "--account-id", ACCOUNT_ID])
-        .assert()
-        .code(3)
-        .stderr(predicate::str::contains(
-            "Cloudflare API error (HTTP 502): <html>",
-        ))
-        .stderr(predicate::str::contains("502 Bad Gateway"));
+    assert_list_fails(
+        &mut s.cfmtls(),
+        3,
+        &["Cloudflare API error (HTTP 502): <html>", "502 Bad Gateway"],
+    );
 }
 
 #[test]
@@ -87,24 +93,18 @@ fn success_false_on_a_200_is_an_api_error() {
             "messages": [], "result": null,
         }))),
     );
-    api.cfmtls()
-        .args(["mtls", "list", "--account-id", ACCOUNT])
-        .assert()
-        .code(3)
-        .stderr(predicate::str::contains(
-            "Cloudflare API error 1002 (HTTP 200): Unable to parse",
-        ));
+    assert_list_fails(
+        &mut api.cfmtls(),
+        3,
+        &["Cloudflare API error 1002 (HTTP 200): Unable to parse"],
+    );
 }
 
 #[test]
 fn an_answer_that_does_not_decode_exits_1() {
     let api = Api::start();
     api.on("GET", &route(), ok(json!("not a list")));
-    api.cfmtls()
-        .args(["mtls", "list", "--account-id", ACCOUNT])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("unexpected answer from the API"));
+    assert_list_fails(&mut api.cfmtls(), 1, &["unexpected answer from the API"]);
 }
 
 #[test]
@@ -134,11 +134,7 @@ fn a_closed_port_exits_4() {
 async fn a_timeout_exits_4() {
     let s = StandIn::start().await;
     s.inject(Fault::delay(Duration::from_secs(5)).always());
-    s.cfmtls()
-        .args(["--timeout", "1", "mtls", "list", "--account-id", ACCOUNT_ID])
-        .assert()
-        .code(4)
-        .stderr(predicate::str::contains("timed out"));
+    assert_list_fails(s.cfmtls().args(["--timeout", "1"]), 4, &["timed out"]);
 }
 
 #[test]
@@ -225,25 +221,16 @@ async fn credentials_come_from_the_environment() {
 
 #[test]
 fn bad_pem_exits_5_naming_the_file_and_sends_nothing() {
-    let api = Api::start();
-    api.mount(
-        Mock::given(any())
-            .respond_with(ResponseTemplate::new(200))
-            .expect(0),
-    );
+    let api = api_expecting_nothing();
     let dir = tempfile::tempdir().unwrap();
-    let file = |name: &str, text: &str| {
-        let p = dir.path().join(name);
-        std::fs::write(&p, text).unwrap();
-        p.display().to_string()
-    };
-    let garbage = file("garbage.pem", "this is not a certificate\n");
+    let garbage = file(dir.path(), "garbage.pem", "this is not a certificate\n");
     let truncated = {
         let text = read("ca.pem");
         let cut: String = text.lines().take(4).map(|l| format!("{l}\n")).collect();
-        file("truncated.pem", &cut)
+        file(dir.path(), "truncated.pem", &cut)
     };
     let corrupt = file(
+        dir.path(),
         "corrupt.pem",
         "-----BEGIN CERTIFICATE-----\nMIIBAAAAAAAAAAAAAAAA\n-----END CERTIFICATE-----\n",
     );
@@ -254,141 +241,23 @@ fn bad_pem_exits_5_naming_the_file_and_sends_nothing() {
     let csr = data_str("client.csr");
     let other_key = data_str("other.key");
     let rsa_key = data_str("rsa.key");
+    let client_certs = ["client-certs", "create", "--zone-id", ZONE, "--csr"];
+    let access = ["access", "create", "--zone", ZONE, "--name", "n", "--cert"];
+    // One case a line: the command, the file the error names, what it says is wrong.
+    #[rustfmt::skip]
     let cases: Vec<(Vec<&str>, &str, &str)> = vec![
-        (
-            vec![
-                "mtls",
-                "upload",
-                "--account-id",
-                ACCOUNT,
-                "--cert",
-                &garbage,
-            ],
-            "garbage.pem",
-            "no PEM block found",
-        ),
-        (
-            vec![
-                "mtls",
-                "upload",
-                "--account-id",
-                ACCOUNT,
-                "--cert",
-                &truncated,
-            ],
-            "truncated.pem",
-            "has no `-----END CERTIFICATE-----` line",
-        ),
-        (
-            vec![
-                "mtls",
-                "upload",
-                "--account-id",
-                ACCOUNT,
-                "--cert",
-                &corrupt,
-            ],
-            "corrupt.pem",
-            "not a valid X.509 certificate",
-        ),
-        (
-            vec![
-                "mtls",
-                "upload",
-                "--account-id",
-                ACCOUNT,
-                "--cert",
-                &missing,
-            ],
-            "missing.pem",
-            "cannot read",
-        ),
-        (
-            vec!["mtls", "upload", "--account-id", ACCOUNT, "--cert", &key],
-            "leaf.key",
-            "PEM block 1 is PRIVATE KEY, expected CERTIFICATE",
-        ),
-        (
-            vec![
-                "mtls",
-                "upload",
-                "--account-id",
-                ACCOUNT,
-                "--cert",
-                &leaf,
-                "--key",
-                &ca,
-            ],
-            "ca.pem",
-            "expected PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY",
-        ),
-        (
-            vec![
-                "mtls",
-                "upload",
-                "--account-id",
-                ACCOUNT,
-                "--cert",
-                &leaf,
-                "--key",
-                &other_key,
-            ],
-            "other.key",
-            "does not match the certificate",
-        ),
-        (
-            vec![
-                "access", "create", "--zone", ZONE, "--name", "n", "--cert", &csr,
-            ],
-            "client.csr",
-            "expected CERTIFICATE",
-        ),
-        (
-            vec!["client-certs", "create", "--zone-id", ZONE, "--csr", &leaf],
-            "leaf.pem",
-            "expected CERTIFICATE REQUEST",
-        ),
-        (
-            vec![
-                "client-certs",
-                "create",
-                "--zone-id",
-                ZONE,
-                "--csr",
-                &garbage,
-            ],
-            "garbage.pem",
-            "no PEM block found",
-        ),
-        (
-            vec![
-                "origin-pulls",
-                "upload",
-                "--zone-id",
-                ZONE,
-                "--cert",
-                &leaf,
-                "--key",
-                &rsa_key,
-            ],
-            "rsa.key",
-            "an RSA key, an EC certificate",
-        ),
-        (
-            vec![
-                "origin-pulls",
-                "hostname-certs",
-                "upload",
-                "--zone-id",
-                ZONE,
-                "--cert",
-                &corrupt,
-                "--key",
-                &key,
-            ],
-            "corrupt.pem",
-            "not a valid X.509",
-        ),
+        (args(&MTLS_UPLOAD, &["--cert", &garbage]), "garbage.pem", "no PEM block found"),
+        (args(&MTLS_UPLOAD, &["--cert", &truncated]), "truncated.pem", "has no `-----END CERTIFICATE-----` line"),
+        (args(&MTLS_UPLOAD, &["--cert", &corrupt]), "corrupt.pem", "not a valid X.509 certificate"),
+        (args(&MTLS_UPLOAD, &["--cert", &missing]), "missing.pem", "cannot read"),
+        (args(&MTLS_UPLOAD, &["--cert", &key]), "leaf.key", "PEM block 1 is PRIVATE KEY, expected CERTIFICATE"),
+        (args(&MTLS_UPLOAD, &["--cert", &leaf, "--key", &ca]), "ca.pem", "expected PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY"),
+        (args(&MTLS_UPLOAD, &["--cert", &leaf, "--key", &other_key]), "other.key", "does not match the certificate"),
+        (args(&access, &[&csr]), "client.csr", "expected CERTIFICATE"),
+        (args(&client_certs, &[&leaf]), "leaf.pem", "expected CERTIFICATE REQUEST"),
+        (args(&client_certs, &[&garbage]), "garbage.pem", "no PEM block found"),
+        (args(&ZONE_UPLOAD, &["--cert", &leaf, "--key", &rsa_key]), "rsa.key", "an RSA key, an EC certificate"),
+        (args(&HOSTNAME_UPLOAD, &["--cert", &corrupt, "--key", &key]), "corrupt.pem", "not a valid X.509"),
     ];
     for (args, named, problem) in cases {
         let ran = run(api.cfmtls().args(&args));
@@ -409,29 +278,16 @@ fn bad_pem_exits_5_naming_the_file_and_sends_nothing() {
 
 #[test]
 fn an_encrypted_key_is_refused_with_advice() {
-    let api = Api::start();
-    api.mount(
-        Mock::given(any())
-            .respond_with(ResponseTemplate::new(200))
-            .expect(0),
-    );
+    let api = api_expecting_nothing();
     let dir = tempfile::tempdir().unwrap();
-    let key = dir.path().join("enc.key");
-    std::fs::write(
-        &key,
+    let key = file(
+        dir.path(),
+        "enc.key",
         "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIBAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n",
-    )
-    .unwrap();
+    );
     api.cfmtls()
-        .args([
-            "origin-pulls",
-            "upload",
-            "--zone-id",
-            ZONE,
-            "--cert",
-            &data_str("leaf.pem"),
-        ])
-        .args(["--key", key.to_str().unwrap()])
+        .args(ZONE_UPLOAD)
+        .args(["--cert", &data_str("leaf.pem"), "--key", &key])
         .assert()
         .code(5)
         .stderr(predicate::str::contains(

@@ -34,6 +34,39 @@ impl Api {
         self.stand_in.seed(seed)
     }
 
+    /// Seeds the CA certificate `ca` as an mTLS certificate called `name`.
+    fn seed_ca(&self, ca: &TestCredentials, name: &str) -> String {
+        self.seed(
+            Seed::mtls_certificate(ACCOUNT_ID, &ca.certificate_pem)
+                .ca(true)
+                .name(name),
+        )
+    }
+
+    /// Seeds a CA certificate of `subject` expiring in `days` as an Access certificate `name`.
+    fn seed_access(&self, scope: Scope<'_>, name: &str, subject: &str, days: u64) -> String {
+        let ca = cert(subject, true, days);
+        self.seed(Seed::access_certificate(scope, name, &ca.certificate_pem))
+    }
+
+    /// Seeds `pair` as a zone-level origin pull certificate of `zone`.
+    fn seed_origin_pull(&self, zone: &str, pair: &TestCredentials) -> String {
+        self.seed(Seed::origin_pull_certificate(
+            zone,
+            &pair.certificate_pem,
+            &pair.private_key_pem,
+        ))
+    }
+
+    /// Seeds `pair` as a per-hostname origin pull certificate of `zone`.
+    fn seed_hostname_cert(&self, zone: &str, pair: &TestCredentials) -> String {
+        self.seed(Seed::hostname_certificate(
+            zone,
+            &pair.certificate_pem,
+            &pair.private_key_pem,
+        ))
+    }
+
     /// `cfmtls` pointed at the stand-in, with its token, no retries and a clean environment.
     fn cfmtls(&self) -> Command {
         self.stand_in.cfmtls()
@@ -53,6 +86,18 @@ fn cert(subject: &str, ca: bool, days: u64) -> TestCredentials {
         .build()
 }
 
+/// Asserts a usage error (exit 2) whose stderr says each of `says`; `what` names the case.
+fn assert_usage_error(ran: &Ran, what: &str, says: &[&str]) {
+    assert_eq!(ran.code, 2, "{what}: {}", ran.stderr);
+    for text in says {
+        assert!(
+            ran.stderr.contains(text),
+            "{what}: {text} missing:\n{}",
+            ran.stderr
+        );
+    }
+}
+
 /// The table's data lines (without the header).
 fn rows(stdout: &str) -> Vec<&str> {
     stdout.lines().skip(1).collect()
@@ -69,16 +114,8 @@ fn json(stdout: &str) -> Vec<Value> {
 fn nothing_expiring_exits_0_and_lists_everything() {
     let api = Api::start();
     let ca = cert("CN=Corp Root", true, 400);
-    api.seed(
-        Seed::mtls_certificate(ACCOUNT_ID, &ca.certificate_pem)
-            .ca(true)
-            .name("corp-root"),
-    );
-    api.seed(Seed::access_certificate(
-        Scope::Zone(ZONE_ID),
-        "devices",
-        &cert("CN=Devices", true, 200).certificate_pem,
-    ));
+    api.seed_ca(&ca, "corp-root");
+    api.seed_access(Scope::Zone(ZONE_ID), "devices", "CN=Devices", 200);
     let ran = api.expiring(&["--account", ACCOUNT_ID, "--zone", ZONE_ID]);
     assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
     let lines = rows(&ran.stdout);
@@ -99,17 +136,9 @@ fn nothing_expiring_exits_0_and_lists_everything() {
 fn a_certificate_within_the_window_exits_6_and_comes_first() {
     let api = Api::start();
     let soon = cert("CN=Corp Root 2025", true, 10);
-    api.seed(
-        Seed::mtls_certificate(ACCOUNT_ID, &soon.certificate_pem)
-            .ca(true)
-            .name("corp-root"),
-    );
+    api.seed_ca(&soon, "corp-root");
     let late = cert("CN=origin.example.com", false, 300);
-    api.seed(Seed::origin_pull_certificate(
-        ZONE_ID,
-        &late.certificate_pem,
-        &late.private_key_pem,
-    ));
+    api.seed_origin_pull(ZONE_ID, &late);
     let client_id =
         api.seed(Seed::client_certificate(ZONE_ID, &csr("CN=billing")).validity_days(5));
     let ran = api.expiring(&["--account", ACCOUNT_ID, "--zone", ZONE_ID]);
@@ -142,34 +171,19 @@ fn a_certificate_within_the_window_exits_6_and_comes_first() {
 fn several_kinds_across_two_zones_and_an_account_are_sorted_and_printed_as_json() {
     let api = Api::start();
     let mtls = cert("CN=Account CA", true, 100);
-    api.seed(
-        Seed::mtls_certificate(ACCOUNT_ID, &mtls.certificate_pem)
-            .ca(true)
-            .name("account-ca"),
-    );
-    api.seed(Seed::access_certificate(
+    api.seed_ca(&mtls, "account-ca");
+    api.seed_access(
         Scope::Account(ACCOUNT_ID),
         "account-access",
-        &cert("CN=Account Access", true, 50).certificate_pem,
-    ));
-    api.seed(Seed::access_certificate(
-        Scope::Zone(ZONE_ID),
-        "zone-access",
-        &cert("CN=Zone Access", true, 20).certificate_pem,
-    ));
+        "CN=Account Access",
+        50,
+    );
+    api.seed_access(Scope::Zone(ZONE_ID), "zone-access", "CN=Zone Access", 20);
     let origin = cert("CN=pull.zone1.example.com", false, 70);
-    api.seed(Seed::origin_pull_certificate(
-        ZONE_ID,
-        &origin.certificate_pem,
-        &origin.private_key_pem,
-    ));
+    api.seed_origin_pull(ZONE_ID, &origin);
     api.seed(Seed::client_certificate(ZONE_ID, &csr("CN=zone1-client")).validity_days(300));
     let hostname = cert("CN=app.zone2.example.com", false, 40);
-    let hostname_id = api.seed(Seed::hostname_certificate(
-        ZONE_2,
-        &hostname.certificate_pem,
-        &hostname.private_key_pem,
-    ));
+    let hostname_id = api.seed_hostname_cert(ZONE_2, &hostname);
     api.seed(Seed::client_certificate(ZONE_2, &csr("CN=zone2-client")));
 
     let ran = api.expiring(&[
@@ -234,21 +248,9 @@ fn several_kinds_across_two_zones_and_an_account_are_sorted_and_printed_as_json(
 #[test]
 fn a_failing_zone_is_reported_and_the_rest_still_listed_with_its_exit_code() {
     let api = Api::start();
-    api.seed(
-        Seed::mtls_certificate(ACCOUNT_ID, &cert("CN=Soon", true, 10).certificate_pem)
-            .ca(true)
-            .name("expiring-soon"),
-    );
-    api.seed(Seed::access_certificate(
-        Scope::Zone(ZONE_ID),
-        "zone1-access",
-        &cert("CN=Zone Access", true, 200).certificate_pem,
-    ));
-    api.seed(Seed::access_certificate(
-        Scope::Zone(ZONE_2),
-        "zone2-access",
-        &cert("CN=Hidden", true, 5).certificate_pem,
-    ));
+    api.seed_ca(&cert("CN=Soon", true, 10), "expiring-soon");
+    api.seed_access(Scope::Zone(ZONE_ID), "zone1-access", "CN=Zone Access", 200);
+    api.seed_access(Scope::Zone(ZONE_2), "zone2-access", "CN=Hidden", 5);
     api.stand_in.inject(
         Fault::server_error(500)
             .on_path(&format!("/zones/{ZONE_2}/**"))
@@ -384,12 +386,7 @@ fn a_garbage_window_is_a_usage_error() {
     let api = Api::start();
     for bad in ["soon", "30", "-3d", "", "30 parsecs"] {
         let ran = api.expiring(&["--zone", ZONE_ID, &format!("--within={bad}")]);
-        assert_eq!(ran.code, 2, "{bad}: {}", ran.stderr);
-        assert!(
-            ran.stderr.contains("invalid value") && ran.stderr.contains("--within"),
-            "{bad}: {}",
-            ran.stderr
-        );
+        assert_usage_error(&ran, bad, &["invalid value", "--within"]);
     }
     assert!(api.stand_in.requests().is_empty());
 }
@@ -397,16 +394,12 @@ fn a_garbage_window_is_a_usage_error() {
 #[test]
 fn scopes_come_from_the_environment_without_options() {
     let api = Api::start();
-    api.seed(Seed::access_certificate(
-        Scope::Account(ACCOUNT_ID),
-        "from-env-account",
-        &cert("CN=A", true, 100).certificate_pem,
-    ));
-    api.seed(Seed::access_certificate(
-        Scope::Zone(ZONE_ID),
-        "from-env-zone",
-        &cert("CN=Z", true, 100).certificate_pem,
-    ));
+    for (scope, name, subject) in [
+        (Scope::Account(ACCOUNT_ID), "from-env-account", "CN=A"),
+        (Scope::Zone(ZONE_ID), "from-env-zone", "CN=Z"),
+    ] {
+        api.seed_access(scope, name, subject, 100);
+    }
     let env = |cmd: &mut Command| {
         cmd.env("CLOUDFLARE_ACCOUNT_ID", ACCOUNT_ID)
             .env("CLOUDFLARE_ZONE_ID", ZONE_ID);
@@ -426,12 +419,7 @@ fn scopes_come_from_the_environment_without_options() {
     // Neither: a usage error, before any request.
     api.stand_in.clear_requests();
     let ran = api.expiring(&[]);
-    assert_eq!(ran.code, 2, "{}", ran.stderr);
-    assert!(
-        ran.stderr.contains("--account ID and/or --zone ID"),
-        "{}",
-        ran.stderr
-    );
+    assert_usage_error(&ran, "no scope", &["--account ID and/or --zone ID"]);
     assert!(api.stand_in.requests().is_empty());
 }
 

@@ -24,7 +24,7 @@ fn seed_ca(s: &StandIn) -> String {
 async fn set_binds_hostnames_to_a_ca_and_list_shows_them() {
     let s = StandIn::start().await;
     let ca = seed_ca(&s);
-    let stdout = ok_run(s.cfmtls().args([
+    let stdout = s.run_ok(&[
         "hostname-associations",
         "set",
         "--zone-id",
@@ -33,7 +33,7 @@ async fn set_binds_hostnames_to_a_ca_and_list_shows_them() {
         &ca,
         "mtls.example.com",
         "api.example.com",
-    ]));
+    ]);
     assert!(stdout.contains("api.example.com"), "{stdout}");
     assert!(stdout.contains("mtls.example.com"), "{stdout}");
     let put = s.requests().pop().expect("a request");
@@ -47,10 +47,7 @@ async fn set_binds_hostnames_to_a_ca_and_list_shows_them() {
         json!({"hostnames": ["mtls.example.com", "api.example.com"], "mtls_certificate_id": ca})
     );
 
-    let v = json_run(
-        s.cfmtls()
-            .args(["ca-hostnames", "list", "--zone-id", ZONE_ID, "--ca", &ca]),
-    );
+    let v = s.run_json(&["ca-hostnames", "list", "--zone-id", ZONE_ID, "--ca", &ca]);
     assert_eq!(v, json!(["api.example.com", "mtls.example.com"]));
     let get = s.requests().pop().expect("a request");
     assert_eq!(get.method, "GET");
@@ -107,22 +104,19 @@ async fn set_with_no_hostname_unbinds_them_all() {
 #[tokio::test]
 async fn without_a_ca_the_managed_ca_is_meant() {
     let s = StandIn::start().await;
-    ok_run(s.cfmtls().args([
+    s.run_ok(&[
         "hostname-associations",
         "set",
         "--zone-id",
         ZONE_ID,
         "managed.example.com",
-    ]));
+    ]);
     assert_eq!(
         sent(&s.requests().pop().expect("a request")),
         json!({"hostnames": ["managed.example.com"]}),
         "no mtls_certificate_id key at all"
     );
-    let v = json_run(
-        s.cfmtls()
-            .args(["hostname-associations", "list", "--zone-id", ZONE_ID]),
-    );
+    let v = s.run_json(&["hostname-associations", "list", "--zone-id", ZONE_ID]);
     assert_eq!(v, json!(["managed.example.com"]));
     assert_eq!(s.requests().pop().expect("a request").query, None);
 }
@@ -132,16 +126,15 @@ async fn an_unknown_ca_is_an_api_error() {
     let s = StandIn::start().await;
     let unknown = "0123456789abcdef0123456789abcdef";
     for cmd in ["list", "set"] {
-        let ran = run(s.cfmtls().args([
+        let ran = s.run_args(&[
             "hostname-associations",
             cmd,
             "--zone-id",
             ZONE_ID,
             "--ca",
             unknown,
-        ]));
-        assert_eq!(ran.code, 3, "{cmd}: {}", ran.stderr);
-        assert!(ran.stderr.contains("HTTP 404"), "{cmd}: {}", ran.stderr);
+        ]);
+        assert_api_error(&ran, 404, cmd);
     }
 }
 

@@ -7,27 +7,7 @@ use crate::common::*;
 use crate::keys;
 use cloudflare_mtls::testing::{StandIn, ACCOUNT_ID, ZONE_ID};
 use serde_json::json;
-use std::path::{Path, PathBuf};
-use wiremock::matchers::any;
-use wiremock::{Mock, ResponseTemplate};
-
-/// Writes `text` to `dir/name`; the path, as a string.
-fn file(dir: &Path, name: &str, text: &str) -> String {
-    let path: PathBuf = dir.join(name);
-    std::fs::write(&path, text).expect("a temporary file");
-    path.display().to_string()
-}
-
-/// A server that fails the test (on `verify`) if it receives any request at all.
-fn api_expecting_nothing() -> Api {
-    let api = Api::start();
-    api.mount(
-        Mock::given(any())
-            .respond_with(ResponseTemplate::new(500))
-            .expect(0),
-    );
-    api
-}
+use std::path::Path;
 
 /// Asserts that no base64 line of the PEM `key` appears in the output.
 fn assert_key_not_printed(ran: &Ran, key: &str) {
@@ -56,20 +36,10 @@ fn a_mismatched_ec_key_without_its_public_key_is_refused_before_sending() {
         ] {
             let key = file(dir.path(), name, &text);
             let api = api_expecting_nothing();
-            for args in [
-                vec!["mtls", "upload", "--account-id", ACCOUNT],
-                vec!["origin-pulls", "upload", "--zone-id", ZONE],
-                vec![
-                    "origin-pulls",
-                    "hostname-certs",
-                    "upload",
-                    "--zone-id",
-                    ZONE,
-                ],
-            ] {
+            for args in [&MTLS_UPLOAD[..], &ZONE_UPLOAD, &HOSTNAME_UPLOAD] {
                 let ran = run(api
                     .cfmtls()
-                    .args(&args)
+                    .args(args)
                     .args(["--cert", &cert, "--key", &key]));
                 assert_eq!(ran.code, 5, "{args:?} {name}: {}", ran.stderr);
                 assert_eq!(

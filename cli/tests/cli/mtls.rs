@@ -80,21 +80,7 @@ fn upload_with_a_key_sends_it_and_never_prints_it() {
     let mut answer = mtls_cert("c2", "origin", false);
     answer["private_key"] = json!(read("leaf.key"));
     api.on("POST", &route(), ok(answer));
-    for json_flag in [false, true] {
-        let mut cmd = api.cfmtls();
-        cmd.args(["mtls", "upload", "--account", ACCOUNT]).args([
-            "--cert",
-            &data_str("leaf.pem"),
-            "--key",
-            &data_str("leaf.key"),
-        ]);
-        if json_flag {
-            cmd.arg("--json");
-        }
-        let ran = run(&mut cmd);
-        assert_eq!(ran.code, 0, "{}", ran.stderr);
-        assert_no_key(&ran.stdout, &ran.stderr, "leaf.key");
-    }
+    upload_leaf_without_printing_the_key(&api, &["mtls", "upload", "--account", ACCOUNT]);
     let sent = body(&api.requests()[0]);
     assert_eq!(sent["ca"], json!(false));
     assert_eq!(sent["private_key"], json!(read("leaf.key")));
@@ -141,10 +127,7 @@ async fn list_prints_a_table_and_json() {
     let s = StandIn::start().await;
     let root = seed_cert(&s, "ca.pem", "root-a", true);
     seed_cert(&s, "leaf.pem", "leaf-b", false);
-    let stdout = ok_run(
-        s.cfmtls()
-            .args(["mtls", "list", "--account-id", ACCOUNT_ID]),
-    );
+    let stdout = s.run_ok(&["mtls", "list", "--account-id", ACCOUNT_ID]);
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 3, "{stdout}");
     for word in ["ID", "NAME", "TYPE", "ISSUER", "EXPIRES"] {
@@ -162,10 +145,7 @@ async fn list_prints_a_table_and_json() {
     // No PEM text in tables.
     assert!(!stdout.contains("BEGIN CERTIFICATE"));
 
-    let v = json_run(
-        s.cfmtls()
-            .args(["mtls", "list", "--account-id", ACCOUNT_ID]),
-    );
+    let v = s.run_json(&["mtls", "list", "--account-id", ACCOUNT_ID]);
     let items = v.as_array().expect("an array");
     assert_eq!(items.len(), 2);
     assert_eq!(items[1]["name"], json!("leaf-b"));
@@ -175,16 +155,9 @@ async fn list_prints_a_table_and_json() {
 #[tokio::test]
 async fn list_of_nothing_says_so() {
     let s = StandIn::start().await;
-    let stdout = ok_run(
-        s.cfmtls()
-            .args(["mtls", "list", "--account-id", ACCOUNT_ID]),
-    );
-    assert_eq!(stdout, "No mTLS certificates.\n");
-    let v = json_run(
-        s.cfmtls()
-            .args(["mtls", "list", "--account-id", ACCOUNT_ID]),
-    );
-    assert_eq!(v, json!([]));
+    let list = ["mtls", "list", "--account-id", ACCOUNT_ID];
+    assert_eq!(s.run_ok(&list), "No mTLS certificates.\n");
+    assert_eq!(s.run_json(&list), json!([]));
 }
 
 #[tokio::test]
@@ -209,18 +182,12 @@ async fn account_id_comes_from_the_environment() {
 async fn get_prints_the_details() {
     let s = StandIn::start().await;
     let id = seed_cert(&s, "ca.pem", "root-a", true);
-    let stdout = ok_run(
-        s.cfmtls()
-            .args(["mtls", "get", &id, "--account-id", ACCOUNT_ID]),
-    );
+    let stdout = s.run_ok(&["mtls", "get", &id, "--account-id", ACCOUNT_ID]);
     for field in ["id:", "name:", "serial number:", "signature:", "uploaded:"] {
         assert!(stdout.contains(field), "{field} missing:\n{stdout}");
     }
     assert!(stdout.contains("ECDSAWithSHA256"), "{stdout}");
-    let v = json_run(
-        s.cfmtls()
-            .args(["mtls", "get", &id, "--account-id", ACCOUNT_ID]),
-    );
+    let v = s.run_json(&["mtls", "get", &id, "--account-id", ACCOUNT_ID]);
     assert_eq!(v["id"], json!(id));
     assert_eq!(v["certificates"], json!(read("ca.pem")));
 }
@@ -230,24 +197,16 @@ async fn delete_by_id() {
     let s = StandIn::start().await;
     let root = seed_cert(&s, "ca.pem", "root-a", true);
     let leaf = seed_cert(&s, "leaf.pem", "leaf-b", false);
-    let stdout = ok_run(
-        s.cfmtls()
-            .args(["mtls", "delete", &root, "--account-id", ACCOUNT_ID]),
-    );
+    let stdout = s.run_ok(&["mtls", "delete", &root, "--account-id", ACCOUNT_ID]);
     assert_eq!(
         stdout,
         format!("Deleted mTLS certificate {root} (root-a).\n")
     );
-    let v = json_run(
-        s.cfmtls()
-            .args(["mtls", "delete", &leaf, "--account-id", ACCOUNT_ID]),
-    );
+    let v = s.run_json(&["mtls", "delete", &leaf, "--account-id", ACCOUNT_ID]);
     assert_eq!(v["id"], json!(leaf));
     assert!(listed(&s).await.is_empty());
     // Gone: a second delete is Cloudflare's "not found".
-    let ran = run(s
-        .cfmtls()
-        .args(["mtls", "delete", &root, "--account-id", ACCOUNT_ID]));
+    let ran = s.run_args(&["mtls", "delete", &root, "--account-id", ACCOUNT_ID]);
     assert_eq!(ran.code, 3, "{}", ran.stderr);
     assert!(ran.stderr.contains("(HTTP 404)"), "{}", ran.stderr);
 }
@@ -257,14 +216,7 @@ async fn delete_by_name_looks_the_id_up() {
     let s = StandIn::start().await;
     seed_cert(&s, "ca.pem", "root-a", true);
     let leaf = seed_cert(&s, "leaf.pem", "leaf-b", false);
-    let stdout = ok_run(s.cfmtls().args([
-        "mtls",
-        "delete",
-        "--name",
-        "leaf-b",
-        "--account-id",
-        ACCOUNT_ID,
-    ]));
+    let stdout = s.run_ok(&delete_by_name("leaf-b"));
     assert_eq!(
         stdout,
         format!("Deleted mTLS certificate {leaf} (leaf-b).\n")
@@ -277,14 +229,7 @@ async fn delete_by_name_refuses_none_or_several() {
     let s = StandIn::start().await;
     let first = seed_cert(&s, "ca.pem", "twin", true);
     let second = seed_cert(&s, "leaf.pem", "twin", false);
-    let ran = run(s.cfmtls().args([
-        "mtls",
-        "delete",
-        "--name",
-        "twin",
-        "--account-id",
-        ACCOUNT_ID,
-    ]));
+    let ran = s.run_args(&delete_by_name("twin"));
     assert_eq!(ran.code, 5);
     assert!(
         ran.stderr.contains(&format!(
@@ -293,14 +238,7 @@ async fn delete_by_name_refuses_none_or_several() {
         "{}",
         ran.stderr
     );
-    let ran = run(s.cfmtls().args([
-        "mtls",
-        "delete",
-        "--name",
-        "ghost",
-        "--account-id",
-        ACCOUNT_ID,
-    ]));
+    let ran = s.run_args(&delete_by_name("ghost"));
     assert_eq!(ran.code, 5);
     assert!(
         ran.stderr.contains("no mTLS certificate is named `ghost`"),
@@ -333,35 +271,27 @@ async fn associations_are_listed() {
             .association("gateway", "pending_deployment"),
     );
     let unused = seed_cert(&s, "leaf.pem", "leaf-b", false);
-    let stdout =
-        ok_run(
-            s.cfmtls()
-                .args(["mtls", "associations", &used, "--account-id", ACCOUNT_ID]),
-        );
+    let stdout = s.run_ok(&["mtls", "associations", &used, "--account-id", ACCOUNT_ID]);
     assert!(
         stdout.contains("SERVICE")
             && stdout.contains("gateway")
             && stdout.contains("pending_deployment"),
         "{stdout}"
     );
-    let v = json_run(
-        s.cfmtls()
-            .args(["mtls", "associations", &used, "--account-id", ACCOUNT_ID]),
-    );
+    let v = s.run_json(&["mtls", "associations", &used, "--account-id", ACCOUNT_ID]);
     assert_eq!(
         v,
         json!([{ "service": "gateway", "status": "pending_deployment" }])
     );
 
-    let stdout =
-        ok_run(
-            s.cfmtls()
-                .args(["mtls", "associations", &unused, "--account-id", ACCOUNT_ID]),
-        );
+    let stdout = s.run_ok(&["mtls", "associations", &unused, "--account-id", ACCOUNT_ID]);
     assert!(stdout.starts_with("No associations"), "{stdout}");
     // A certificate in use cannot be deleted: Cloudflare's refusal, exit 3.
-    let ran = run(s
-        .cfmtls()
-        .args(["mtls", "delete", &used, "--account-id", ACCOUNT_ID]));
+    let ran = s.run_args(&["mtls", "delete", &used, "--account-id", ACCOUNT_ID]);
     assert_eq!(ran.code, 3, "{}", ran.stderr);
+}
+
+/// `cfmtls mtls delete --name name` in the stand-in's account.
+fn delete_by_name(name: &str) -> [&str; 6] {
+    ["mtls", "delete", "--name", name, "--account-id", ACCOUNT_ID]
 }

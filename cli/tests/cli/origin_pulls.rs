@@ -27,6 +27,11 @@ fn puts(requests: &[RecordedRequest]) -> Vec<Value> {
         .collect()
 }
 
+/// `cfmtls origin-pulls hostname verb host` in the stand-in's zone.
+fn hostname_cmd<'a>(verb: &'a str, host: &'a str) -> [&'a str; 6] {
+    ["origin-pulls", "hostname", verb, host, "--zone-id", ZONE_ID]
+}
+
 /// Seeds a per-hostname certificate (`leaf.pem` and its key); its id.
 fn seed_hostname_cert(s: &StandIn) -> String {
     s.seed(Seed::hostname_certificate(
@@ -42,22 +47,8 @@ fn upload_checks_the_pair_sends_it_and_never_prints_the_key() {
     let mut answer = zone_cert("o1");
     answer["private_key"] = json!(read("leaf.key"));
     api.on("POST", &route(), ok(answer));
-    for json_flag in [false, true] {
-        let mut cmd = api.cfmtls();
-        cmd.args(["origin-pulls", "upload", "--zone-id", ZONE])
-            .args([
-                "--cert",
-                &data_str("leaf.pem"),
-                "--key",
-                &data_str("leaf.key"),
-            ]);
-        if json_flag {
-            cmd.arg("--json");
-        }
-        let ran = run(&mut cmd);
-        assert_eq!(ran.code, 0, "{}", ran.stderr);
-        assert!(ran.stdout.contains("o1"));
-        assert_no_key(&ran.stdout, &ran.stderr, "leaf.key");
+    for stdout in upload_leaf_without_printing_the_key(&api, &ZONE_UPLOAD) {
+        assert!(stdout.contains("o1"));
     }
     let sent = body(&api.requests()[0]);
     assert_eq!(
@@ -79,37 +70,28 @@ async fn list_get_delete() {
         &read("rsa.pem"),
         &read("rsa.key"),
     ));
-    let stdout = ok_run(
-        s.cfmtls()
-            .args(["origin-pulls", "list", "--zone-id", ZONE_ID]),
-    );
+    let stdout = s.run_ok(&["origin-pulls", "list", "--zone-id", ZONE_ID]);
     assert_eq!(stdout.lines().count(), 3, "{stdout}");
     assert!(stdout.contains(&first), "{stdout}");
     assert_eq!(
-        json_run(s.cfmtls().args(["aop", "list", "--zone-id", ZONE_ID]))
+        s.run_json(&["aop", "list", "--zone-id", ZONE_ID])
             .as_array()
             .unwrap()
             .len(),
         2
     );
-    let stdout = ok_run(
-        s.cfmtls()
-            .args(["origin-pulls", "get", &first, "--zone-id", ZONE_ID]),
-    );
+    let stdout = s.run_ok(&["origin-pulls", "get", &first, "--zone-id", ZONE_ID]);
     assert!(
         stdout.contains("uploaded:") && stdout.contains(&first),
         "{stdout}"
     );
-    let stdout = ok_run(
-        s.cfmtls()
-            .args(["origin-pulls", "delete", &first, "--zone-id", ZONE_ID]),
-    );
+    let stdout = s.run_ok(&["origin-pulls", "delete", &first, "--zone-id", ZONE_ID]);
     assert_eq!(
         stdout,
         format!("Deleted zone-level origin pull certificate {first}.\n")
     );
     // Deleted certificates go once the deletion has settled.
-    let left = json_run(s.cfmtls().args(["aop", "list", "--zone-id", ZONE_ID]));
+    let left = s.run_json(&["aop", "list", "--zone-id", ZONE_ID]);
     assert_eq!(left.as_array().unwrap().len(), 1, "{left}");
     assert_ne!(left[0]["id"], json!(first));
 }
@@ -117,34 +99,17 @@ async fn list_get_delete() {
 #[tokio::test]
 async fn enable_disable_status() {
     let s = StandIn::start().await;
-    let stdout = ok_run(
-        s.cfmtls()
-            .args(["origin-pulls", "status", "--zone-id", ZONE_ID]),
-    );
-    assert_eq!(stdout, "enabled: no\n");
-    let stdout = ok_run(
-        s.cfmtls()
-            .args(["origin-pulls", "enable", "--zone-id", ZONE_ID]),
-    );
+    let status = ["origin-pulls", "status", "--zone-id", ZONE_ID];
+    assert_eq!(s.run_ok(&status), "enabled: no\n");
+    let stdout = s.run_ok(&["origin-pulls", "enable", "--zone-id", ZONE_ID]);
     assert!(
         stdout.starts_with("Zone-level Authenticated Origin Pulls turned on."),
         "{stdout}"
     );
-    let stdout = ok_run(
-        s.cfmtls()
-            .args(["origin-pulls", "status", "--zone-id", ZONE_ID]),
-    );
-    assert_eq!(stdout, "enabled: yes\n");
-    let v = json_run(
-        s.cfmtls()
-            .args(["origin-pulls", "disable", "--zone-id", ZONE_ID]),
-    );
+    assert_eq!(s.run_ok(&status), "enabled: yes\n");
+    let v = s.run_json(&["origin-pulls", "disable", "--zone-id", ZONE_ID]);
     assert_eq!(v, json!({ "enabled": false }));
-    let stdout = ok_run(
-        s.cfmtls()
-            .args(["origin-pulls", "status", "--zone-id", ZONE_ID]),
-    );
-    assert_eq!(stdout, "enabled: no\n");
+    assert_eq!(s.run_ok(&status), "enabled: no\n");
     assert_eq!(
         puts(&s.requests()),
         [json!({ "enabled": true }), json!({ "enabled": false })]
@@ -220,7 +185,7 @@ async fn hostname_enable_disable_status() {
     let cert = seed_hostname_cert(&s);
     let host = "app.example.com";
 
-    let stdout = ok_run(s.cfmtls().args([
+    let stdout = s.run_ok(&[
         "origin-pulls",
         "hostname",
         "enable",
@@ -229,7 +194,7 @@ async fn hostname_enable_disable_status() {
         &cert,
         "--zone-id",
         ZONE_ID,
-    ]));
+    ]);
     assert!(
         stdout.starts_with("Authenticated Origin Pulls enabled for app.example.com."),
         "{stdout}"
@@ -239,23 +204,9 @@ async fn hostname_enable_disable_status() {
         "{stdout}"
     );
     // Disable without --cert-id: the current certificate is looked up.
-    let v = json_run(s.cfmtls().args([
-        "origin-pulls",
-        "hostname",
-        "disable",
-        host,
-        "--zone-id",
-        ZONE_ID,
-    ]));
+    let v = s.run_json(&hostname_cmd("disable", host));
     assert_eq!(v[0]["enabled"], json!(false));
-    let stdout = ok_run(s.cfmtls().args([
-        "origin-pulls",
-        "hostname",
-        "status",
-        host,
-        "--zone-id",
-        ZONE_ID,
-    ]));
+    let stdout = s.run_ok(&hostname_cmd("status", host));
     assert!(
         stdout.contains("cert id:") && stdout.contains(&cert),
         "{stdout}"
@@ -290,14 +241,7 @@ async fn hostname_void_sends_null() {
     let ran = run(s.cfmtls().args(delete_cert));
     assert_eq!(ran.code, 3, "{}", ran.stderr);
 
-    let stdout = ok_run(s.cfmtls().args([
-        "origin-pulls",
-        "hostname",
-        "void",
-        host,
-        "--zone-id",
-        ZONE_ID,
-    ]));
+    let stdout = s.run_ok(&hostname_cmd("void", host));
     assert!(
         stdout.starts_with("Association voided for app.example.com."),
         "{stdout}"
@@ -306,15 +250,7 @@ async fn hostname_void_sends_null() {
         puts(&s.requests()),
         [json!({ "config": [{ "hostname": host, "cert_id": cert, "enabled": null }] })]
     );
-    let ran = run(s.cfmtls().args([
-        "origin-pulls",
-        "hostname",
-        "status",
-        host,
-        "--zone-id",
-        ZONE_ID,
-    ]));
-    assert_eq!(ran.code, 3, "{}", ran.stderr);
-    assert!(ran.stderr.contains("(HTTP 404)"), "{}", ran.stderr);
+    let ran = s.run_args(&hostname_cmd("status", host));
+    assert_api_error(&ran, 404, "status");
     ok_run(s.cfmtls().args(delete_cert));
 }

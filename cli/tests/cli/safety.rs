@@ -23,16 +23,15 @@ fn a_redirect_exits_3_and_is_not_followed() {
         (302, vec!["mtls", "list", "--account-id", ACCOUNT]),
         (
             307,
-            vec![
-                "origin-pulls",
-                "upload",
-                "--zone-id",
-                ZONE,
-                "--cert",
-                &data_str("leaf.pem"),
-                "--key",
-                &data_str("leaf.key"),
-            ],
+            args(
+                &ZONE_UPLOAD,
+                &[
+                    "--cert",
+                    &data_str("leaf.pem"),
+                    "--key",
+                    &data_str("leaf.key"),
+                ],
+            ),
         ),
     ] {
         let api = Api::start();
