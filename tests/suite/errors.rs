@@ -5,11 +5,25 @@
 use crate::calls::*;
 use cloudflare_mtls::testing::{Seed, StandIn, TestCertificate};
 use cloudflare_mtls::types::*;
-use cloudflare_mtls::{Error, Scope};
+use cloudflare_mtls::{ApiError, Error, Scope};
 use cloudflare_mtls_test_support::*;
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// The Cloudflare error inside `err`; any other error fails the test.
+fn api_error(err: &Error) -> &ApiError {
+    err.api()
+        .unwrap_or_else(|| panic!("expected Error::Api, got {err:?}"))
+}
+
+/// The `path` of a decode error; any other error fails the test.
+fn decode_path(err: &Error) -> &str {
+    let Error::Decode { path, .. } = err else {
+        panic!("expected Error::Decode, got {err:?}")
+    };
+    path
+}
 
 // ---------------------------------------------------------------------------------------------
 // Failure envelopes
@@ -17,7 +31,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 #[tokio::test]
 async fn not_found_failure_envelope_is_an_api_error() {
-    let server = serving(
+    let err = error_of_get_on(
         Mock::given(method("GET"))
             .and(path(mtls_path()))
             .and(bearer()),
@@ -36,12 +50,6 @@ async fn not_found_failure_envelope_is_an_api_error() {
             })),
     )
     .await;
-    let client = client(&server);
-    let err = client
-        .mtls_certificates()
-        .get(ACCOUNT_ID, CERT_ID)
-        .await
-        .expect_err("404 is an error");
 
     assert!(err.is_not_found());
     assert!(
@@ -54,9 +62,7 @@ async fn not_found_failure_envelope_is_an_api_error() {
     assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
     assert_eq!(err.codes(), vec![1003]);
     assert_eq!(err.ray_id(), Some(RAY));
-    let Error::Api(api) = &err else {
-        panic!("expected Error::Api, got {err:?}")
-    };
+    let api = api_error(&err);
     assert_eq!(api.status.as_u16(), 404);
     assert_eq!(api.errors.len(), 1);
     assert_eq!(api.errors[0].code, 1003);
@@ -184,8 +190,7 @@ async fn client_errors_are_not_retried() {
 
 #[tokio::test]
 async fn success_false_on_200_is_an_api_error() {
-    let server = serving(
-        Mock::given(method("GET")).and(path(mtls_path())),
+    let err = error_of_get(
         ResponseTemplate::new(200)
             .insert_header("cf-ray", RAY)
             .set_body_json(json!({
@@ -196,15 +201,7 @@ async fn success_false_on_200_is_an_api_error() {
             })),
     )
     .await;
-    let client = client(&server);
-    let err = client
-        .mtls_certificates()
-        .get(ACCOUNT_ID, CERT_ID)
-        .await
-        .expect_err("success:false is an error");
-    let Error::Api(api) = &err else {
-        panic!("expected Error::Api, got {err:?}")
-    };
+    let api = api_error(&err);
     assert_eq!(api.status.as_u16(), 200);
     assert_eq!(api.errors[0].code, 1100);
     assert_eq!(api.errors[0].message, "Internal validation failed");
@@ -262,9 +259,7 @@ async fn html_502_from_the_edge_gives_status_and_snippet() {
     assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
     assert_eq!(err.ray_id(), Some(RAY));
     assert!(err.codes().is_empty());
-    let Error::Api(api) = &err else {
-        panic!("expected Error::Api, got {err:?}")
-    };
+    let api = api_error(&err);
     assert_eq!(api.status.as_u16(), 502);
     assert!(api.errors.is_empty());
     let snippet = api.body_snippet.as_deref().expect("a snippet of the page");
@@ -314,8 +309,7 @@ async fn long_non_json_bodies_are_cut_to_a_short_snippet() {
 
 #[tokio::test]
 async fn wrong_type_in_a_nested_field_names_the_field() {
-    let server = serving(
-        Mock::given(method("GET")).and(path(mtls_path())),
+    let err = error_of_get(
         ResponseTemplate::new(200)
             .insert_header("cf-ray", RAY)
             .set_body_json(envelope(json!({
@@ -325,12 +319,6 @@ async fn wrong_type_in_a_nested_field_names_the_field() {
             }))),
     )
     .await;
-    let client = client(&server);
-    let err = client
-        .mtls_certificates()
-        .get(ACCOUNT_ID, CERT_ID)
-        .await
-        .expect_err("a decode error");
     let Error::Decode {
         status,
         path,
@@ -384,45 +372,25 @@ async fn wrong_type_in_a_deeper_object_names_the_whole_path() {
         .get(ZONE_ID, CERT_ID)
         .await
         .expect_err("a decode error");
-    let Error::Decode { path, .. } = &err else {
-        panic!("expected Error::Decode, got {err:?}")
-    };
-    assert_eq!(path, "result.certificate_authority.name");
+    assert_eq!(decode_path(&err), "result.certificate_authority.name");
 }
 
 #[tokio::test]
 async fn missing_required_result_is_a_decode_error() {
-    let server = serving(
-        Mock::given(method("GET")).and(path(mtls_path())),
+    let err = error_of_get(
         ResponseTemplate::new(200)
             .set_body_json(json!({ "success": true, "errors": [], "messages": [] })),
     )
     .await;
-    let client = client(&server);
-    let err = client
-        .mtls_certificates()
-        .get(ACCOUNT_ID, CERT_ID)
-        .await
-        .expect_err("a decode error");
-    let Error::Decode { path, .. } = &err else {
-        panic!("expected Error::Decode, got {err:?}")
-    };
-    assert_eq!(path, "result");
+    assert_eq!(decode_path(&err), "result");
 }
 
 #[tokio::test]
 async fn non_json_200_is_a_decode_error() {
-    let server = serving(
-        Mock::given(method("GET")).and(path(mtls_path())),
+    let err = error_of_get(
         ResponseTemplate::new(200).set_body_raw("<html>maintenance</html>", "text/html"),
     )
     .await;
-    let client = client(&server);
-    let err = client
-        .mtls_certificates()
-        .get(ACCOUNT_ID, CERT_ID)
-        .await
-        .expect_err("a decode error");
     assert!(matches!(err, Error::Decode { .. }), "{err:?}");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
 }
@@ -869,8 +837,5 @@ async fn wrongly_typed_field_is_a_decode_error_with_a_path() {
         .list(ZONE_ID, Default::default())
         .await
         .expect_err("wrong type");
-    let Error::Decode { path, .. } = &err else {
-        panic!("expected Error::Decode, got {err:?}")
-    };
-    assert_eq!(path, "result[1].certificate_authority.id");
+    assert_eq!(decode_path(&err), "result[1].certificate_authority.id");
 }

@@ -22,6 +22,42 @@ fn cert(id: &str) -> serde_json::Value {
     json!({ "id": id, "status": "active" })
 }
 
+/// Every client certificate of the zone that `list_all` with `params` yields until its stream ends.
+async fn all_client_certificates(
+    client: &Client,
+    params: ClientCertificateListParams,
+) -> Vec<ClientCertificate> {
+    client
+        .client_certificates()
+        .list_all(ZONE_ID, params)
+        .try_collect()
+        .await
+        .expect("the stream ends")
+}
+
+/// A server that answers page 1 of the zone's client certificates once, with `items` and `info`.
+async fn first_page_once(items: Value, info: Value) -> MockServer {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/zones/{ZONE_ID}/client_certificates")))
+        .and(query_param("page", "1"))
+        .respond_with(ok_page(items, info))
+        .expect(1)
+        .mount(&server)
+        .await;
+    server
+}
+
+/// A server that answers every GET with the page `items` and `info`.
+async fn always_answering(items: Value, info: Value) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ok_page(items, info))
+        .mount(&server)
+        .await;
+    server
+}
+
 /// A server that ignores `page` and alternates between two full pages (no `total_pages`). Saying
 /// `page: 1` each time, it is caught by the page number: 2 requests, the first page's items. Saying
 /// no page number, by its items: the stream yields each page once and stops when one comes back
@@ -58,12 +94,11 @@ async fn stream_stops_when_a_server_ignoring_page_alternates_pages() {
             })
             .mount(&server)
             .await;
-        let all: Vec<ClientCertificate> = client(&server)
-            .client_certificates()
-            .list_all(ZONE_ID, ClientCertificateListParams::default().per_page(2))
-            .try_collect()
-            .await
-            .expect("stream ends");
+        let all = all_client_certificates(
+            &client(&server),
+            ClientCertificateListParams::default().per_page(2),
+        )
+        .await;
         let ids: Vec<_> = all.iter().filter_map(|c| c.id.as_deref()).collect();
         assert_eq!(ids, want, "{info}");
         assert_eq!(received(&server).await, requests, "{info}");
@@ -83,12 +118,7 @@ async fn stream_stops_when_a_server_ignoring_page_claims_more_pages() {
         ))
         .mount(&server)
         .await;
-    let all: Vec<ClientCertificate> = client(&server)
-        .client_certificates()
-        .list_all(ZONE_ID, Default::default())
-        .try_collect()
-        .await
-        .expect("stream ends");
+    let all = all_client_certificates(&client(&server), Default::default()).await;
     assert_eq!(all.len(), 2);
     assert_eq!(received(&server).await, 2);
 }
@@ -97,43 +127,20 @@ async fn stream_stops_when_a_server_ignoring_page_claims_more_pages() {
 /// A short page ends the stream even when `total_pages` says more.
 #[tokio::test]
 async fn stream_stops_on_total_pages_without_page_and_on_a_short_page() {
-    let server = server().await;
-    let p = format!("/zones/{ZONE_ID}/client_certificates");
-    Mock::given(method("GET"))
-        .and(path(&p))
-        .and(query_param("page", "1"))
-        .respond_with(ok_page(
-            json!([cert("a1"), cert("a2")]),
-            json!({ "per_page": 2, "total_pages": 1 }),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let all: Vec<ClientCertificate> = client(&server)
-        .client_certificates()
-        .list_all(ZONE_ID, Default::default())
-        .try_collect()
-        .await
-        .expect("stream ends");
+    let server = first_page_once(
+        json!([cert("a1"), cert("a2")]),
+        json!({ "per_page": 2, "total_pages": 1 }),
+    )
+    .await;
+    let all = all_client_certificates(&client(&server), Default::default()).await;
     assert_eq!(all.len(), 2);
 
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(&p))
-        .and(query_param("page", "1"))
-        .respond_with(ok_page(
-            json!([cert("a1")]),
-            json!({ "page": 1, "per_page": 2, "total_pages": 9 }),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let all: Vec<ClientCertificate> = client(&server)
-        .client_certificates()
-        .list_all(ZONE_ID, Default::default())
-        .try_collect()
-        .await
-        .expect("stream ends");
+    let server = first_page_once(
+        json!([cert("a1")]),
+        json!({ "page": 1, "per_page": 2, "total_pages": 9 }),
+    )
+    .await;
+    let all = all_client_certificates(&client(&server), Default::default()).await;
     assert_eq!(all.len(), 1);
 }
 
@@ -259,12 +266,8 @@ async fn list_all_stops_when_the_server_repeats_a_page() {
     .mount(&server)
     .await;
     let client = client(&server);
-    let all: Vec<ClientCertificate> = client
-        .client_certificates()
-        .list_all(ZONE_ID, ClientCertificateListParams::new().per_page(2))
-        .try_collect()
-        .await
-        .expect("every page");
+    let all =
+        all_client_certificates(&client, ClientCertificateListParams::new().per_page(2)).await;
     let ids: Vec<_> = all.iter().filter_map(|c| c.id.as_deref()).collect();
     assert_eq!(ids, ["cc-1", "cc-2"]);
 }
@@ -355,12 +358,7 @@ async fn stream_stops_when_the_server_ignores_page() {
         ),
     ] {
         let (server, served) = ignoring_server(info.clone()).await;
-        let all: Vec<ClientCertificate> = client(&server)
-            .client_certificates()
-            .list_all(ZONE_ID, Default::default())
-            .try_collect()
-            .await
-            .expect("ends");
+        let all = all_client_certificates(&client(&server), Default::default()).await;
         assert_eq!(all.len(), 3, "{info}");
         assert_eq!(served.load(Ordering::SeqCst), 2, "{info}");
         assert!(logged(reason), "{info}: {reason}");
@@ -389,12 +387,7 @@ async fn stream_stops_at_the_page_cap() {
         .max_pages(7)
         .build()
         .expect("client builds");
-    let all: Vec<ClientCertificate> = client
-        .client_certificates()
-        .list_all(ZONE_ID, Default::default())
-        .try_collect()
-        .await
-        .expect("ends");
+    let all = all_client_certificates(&client, Default::default()).await;
     assert_eq!(all.len(), 14);
     assert_eq!(served.load(Ordering::SeqCst), 7);
     assert!(logged("the page cap (ClientBuilder::max_pages) is reached"));
@@ -405,40 +398,24 @@ async fn stream_stops_at_the_page_cap() {
 #[tokio::test]
 async fn stream_stops_are_logged_with_their_reason() {
     logs(Detail::Debug);
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ok_page(
-            json!([{ "status": "active" }, { "status": "revoked" }]),
-            json!({ "per_page": 2 }),
-        ))
-        .mount(&server)
-        .await;
-    let all: Vec<ClientCertificate> = client(&server)
-        .client_certificates()
-        .list_all(ZONE_ID, Default::default())
-        .try_collect()
-        .await
-        .expect("ends");
+    let server = always_answering(
+        json!([{ "status": "active" }, { "status": "revoked" }]),
+        json!({ "per_page": 2 }),
+    )
+    .await;
+    let all = all_client_certificates(&client(&server), Default::default()).await;
     assert_eq!(all.len(), 2);
     assert_eq!(
         server.received_requests().await.unwrap_or_default().len(),
         2
     );
 
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ok_page(
-            json!([{ "id": "only" }]),
-            json!({ "page": 1, "per_page": 20 }),
-        ))
-        .mount(&server)
-        .await;
-    let all: Vec<ClientCertificate> = client(&server)
-        .client_certificates()
-        .list_all(ZONE_ID, Default::default())
-        .try_collect()
-        .await
-        .expect("ends");
+    let server = always_answering(
+        json!([{ "id": "only" }]),
+        json!({ "page": 1, "per_page": 20 }),
+    )
+    .await;
+    let all = all_client_certificates(&client(&server), Default::default()).await;
     assert_eq!(all.len(), 1);
     assert!(logged("a page shorter than `per_page`"));
 }

@@ -22,6 +22,25 @@ fn codes(e: &Error) -> Vec<i64> {
     e.codes()
 }
 
+/// The associations of the account's mTLS certificate `id`, and the error of deleting it (it is
+/// in use).
+async fn associations_and_refused_delete(
+    client: &Client,
+    id: &str,
+) -> (Vec<MtlsCertificateAssociation>, Error) {
+    let mtls = client.mtls_certificates();
+    let associations = mtls
+        .associations()
+        .list(ACCOUNT_ID, id)
+        .await
+        .expect("the associations");
+    let refused = mtls
+        .delete(ACCOUNT_ID, id)
+        .await
+        .expect_err("a certificate in use is not deleted");
+    (associations, refused)
+}
+
 #[tokio::test]
 async fn account_mtls_certificates_keep_state_and_read_the_certificate() {
     let s = StandIn::start().await;
@@ -114,19 +133,9 @@ async fn a_certificate_in_use_cannot_be_deleted() {
             .association("gateway", "active"),
     );
     let client = s.client();
-    let associations = client
-        .mtls_certificates()
-        .associations()
-        .list(ACCOUNT_ID, &id)
-        .await
-        .unwrap();
+    let (associations, refused) = associations_and_refused_delete(&client, &id).await;
     assert_eq!(associations.len(), 1);
     assert_eq!(associations[0].service.as_deref(), Some("gateway"));
-    let refused = client
-        .mtls_certificates()
-        .delete(ACCOUNT_ID, &id)
-        .await
-        .unwrap_err();
     assert!(refused.is_bad_request());
     assert_eq!(codes(&refused), [1004]);
 }
@@ -867,19 +876,9 @@ async fn hostname_associations_bind_list_and_unbind_a_ca() {
         Some(Vec::new())
     );
     // In use: associations show API Shield, and the CA cannot be deleted.
-    let used = client
-        .mtls_certificates()
-        .associations()
-        .list(ACCOUNT_ID, &ca_id)
-        .await
-        .unwrap();
+    let (used, refused) = associations_and_refused_delete(&client, &ca_id).await;
     assert_eq!(used.len(), 1);
     assert_eq!(used[0].service.as_deref(), Some("api_shield"));
-    let refused = client
-        .mtls_certificates()
-        .delete(ACCOUNT_ID, &ca_id)
-        .await
-        .unwrap_err();
     assert_eq!(refused.status().map(|s| s.as_u16()), Some(400));
 
     // The managed CA takes one hostname: the CA keeps the other.

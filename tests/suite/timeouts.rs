@@ -28,13 +28,7 @@ async fn slow_server_gives_a_timeout_error_not_a_hang() {
     let client = client(&server);
     let started = Instant::now();
     let err = Op::Get
-        .send(
-            &client,
-            Opts {
-                timeout: Some(Duration::from_millis(150)),
-                ..Opts::default()
-            },
-        )
+        .send(&client, Opts::timeout(Duration::from_millis(150)))
         .await
         .expect_err("times out");
     let elapsed = started.elapsed();
@@ -91,13 +85,7 @@ async fn client_timeout_from_the_builder_and_per_call_override() {
         .expect_err("the client's timeout");
     assert!(err.is_timeout(), "{err:?}");
     Op::Get
-        .send(
-            &client,
-            Opts {
-                timeout: Some(Duration::from_secs(10)),
-                ..Opts::default()
-            },
-        )
+        .send(&client, Opts::timeout(Duration::from_secs(10)))
         .await
         .expect("the call's longer timeout lets the answer arrive");
     assert_eq!(received(&server).await, 2);
