@@ -12,7 +12,7 @@ use futures::TryStreamExt;
 use serde_json::{json, Value};
 use std::time::{Duration, SystemTime};
 use wiremock::matchers::{body_json, header, method, path, query_param};
-use wiremock::{Mock, MockBuilder, MockServer, ResponseTemplate};
+use wiremock::{Match, Mock, MockBuilder, MockServer, ResponseTemplate};
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures (shapes and examples from spec/cloudflare-mtls.json)
@@ -355,6 +355,12 @@ pub(crate) struct Expected {
     auth: Auth,
 }
 
+/// [`expect_request`], with its credentials.
+fn request(http_method: &str, exact_path: &str, auth: Auth) -> Expected {
+    let mock = expect_request(http_method, exact_path, auth);
+    Expected { mock, auth }
+}
+
 /// [`expect_plain`], with its credentials.
 fn plain(http_method: &str, exact_path: &str, auth: Auth) -> Expected {
     let mock = expect_plain(http_method, exact_path, auth);
@@ -374,6 +380,12 @@ fn with_json(http_method: &str, exact_path: &str, auth: Auth, body: Value) -> Ex
 }
 
 impl Expected {
+    /// The request also matches `matcher`.
+    fn and(self, matcher: impl Match + 'static) -> Expected {
+        let mock = self.mock.and(matcher);
+        Expected { mock, ..self }
+    }
+
     /// What `call` returns on a client with these credentials, from a server that answers
     /// `response` to this request and checks that it came exactly once.
     async fn answered<T>(
@@ -428,31 +440,34 @@ macro_rules! in_both_scopes {
 // ---------------------------------------------------------------------------------------------
 
 async fn access_certificates_list(scope: Scope<'static>) {
-    let server = server().await;
     let prefix = scoped_prefix(scope);
-    expect_request("GET", &format!("{prefix}/access/certificates"), Auth::Token)
-        .and(query_is("page=2&per_page=2"))
-        .and(no_body())
-        .respond_with(ok_page(
+    let page: Page<AccessCertificate> = request(
+        "GET",
+        &format!("{prefix}/access/certificates"),
+        Auth::Token,
+    )
+    .and(query_is("page=2&per_page=2"))
+    .and(no_body())
+    .answered(
+        ok_page(
             json!([
                 access_certificate_json(ACCESS_CERT_ID, "Allow devs"),
                 access_certificate_json("a1b2c3d4-0000-4000-8000-000000000002", "Allow ops")
             ]),
             json!({ "page": 2, "per_page": 2, "count": 2, "total_count": 5, "total_pages": 3 }),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let client = client(&server);
-    let page: Page<AccessCertificate> = client
-        .access()
-        .certificates()
-        .list(
-            scope,
-            AccessCertificateListParams::new().page(2).per_page(2),
-        )
-        .await
-        .expect("list succeeds");
+        ),
+        async |client| {
+            client
+                .access()
+                .certificates()
+                .list(
+                    scope,
+                    AccessCertificateListParams::new().page(2).per_page(2),
+                )
+                .await
+        },
+    )
+    .await;
     assert_eq!(page.items.len(), 2);
     assert_access_certificate(&page.items[0], ACCESS_CERT_ID, "Allow devs");
     assert_access_certificate(
@@ -471,23 +486,22 @@ async fn access_certificates_list(scope: Scope<'static>) {
 in_both_scopes!(access_certificates_list => access_certificates_list);
 
 async fn access_certificates_list_default_params(scope: Scope<'static>) {
-    let server = server().await;
     let prefix = scoped_prefix(scope);
-    expect_plain("GET", &format!("{prefix}/access/certificates"), Auth::Token)
-        .respond_with(ok(json!([access_certificate_json(
-            ACCESS_CERT_ID,
-            "Allow devs"
-        )])))
-        .expect(1)
-        .mount(&server)
+    let page = plain("GET", &format!("{prefix}/access/certificates"), Auth::Token)
+        .answered(
+            ok(json!([access_certificate_json(
+                ACCESS_CERT_ID,
+                "Allow devs"
+            )])),
+            async |client| {
+                client
+                    .access()
+                    .certificates()
+                    .list(scope, Default::default())
+                    .await
+            },
+        )
         .await;
-    let client = client(&server);
-    let page = client
-        .access()
-        .certificates()
-        .list(scope, Default::default())
-        .await
-        .expect("list succeeds");
     assert_eq!(page.items.len(), 1);
     assert_access_certificate(&page.items[0], ACCESS_CERT_ID, "Allow devs");
     assert_eq!(page.result_info, None);
@@ -656,34 +670,47 @@ async fn access_certificates_create_omits_unset_optional_fields() {
 
 async fn access_certificates_update(scope: Scope<'static>) {
     let prefix = scoped_prefix(scope);
-    let cert = with_json("PUT", &format!("{prefix}/access/certificates/{ACCESS_CERT_ID}"), Auth::Token, json!({ "associated_hostnames": ["admin.example.com", "dev.example.com"], "name": "Allow ops" }),)
-        .answered(ok(access_certificate_json(ACCESS_CERT_ID, "Allow ops")), async |client| client.access() .certificates() .update(scope, ACCESS_CERT_ID, &AccessCertificateUpdate::new(vec![ "admin.example.com".into(), "dev.example.com".into(), ]) .name("Allow ops")).await)
-        .await;
+    let update =
+        AccessCertificateUpdate::new(vec!["admin.example.com".into(), "dev.example.com".into()])
+            .name("Allow ops");
+    let cert = with_json(
+        "PUT",
+        &format!("{prefix}/access/certificates/{ACCESS_CERT_ID}"),
+        Auth::Token,
+        json!({ "associated_hostnames": ["admin.example.com", "dev.example.com"], "name": "Allow ops" }),
+    )
+    .answered(
+        ok(access_certificate_json(ACCESS_CERT_ID, "Allow ops")),
+        async |client| {
+            client
+                .access()
+                .certificates()
+                .update(scope, ACCESS_CERT_ID, &update)
+                .await
+        },
+    )
+    .await;
     assert_access_certificate(&cert, ACCESS_CERT_ID, "Allow ops");
 }
 
 in_both_scopes!(access_certificates_update => access_certificates_update);
 
 async fn access_certificates_delete(scope: Scope<'static>) {
-    let server = server().await;
     let prefix = scoped_prefix(scope);
     // The spec's request body for this delete is optional and schemaless: none is sent.
-    expect_plain(
+    let deleted = plain(
         "DELETE",
         &format!("{prefix}/access/certificates/{ACCESS_CERT_ID}"),
         Auth::Token,
     )
-    .respond_with(ok(json!({ "id": ACCESS_CERT_ID })))
-    .expect(1)
-    .mount(&server)
+    .answered(ok(json!({ "id": ACCESS_CERT_ID })), async |client| {
+        client
+            .access()
+            .certificates()
+            .delete(scope, ACCESS_CERT_ID)
+            .await
+    })
     .await;
-    let client = client(&server);
-    let deleted = client
-        .access()
-        .certificates()
-        .delete(scope, ACCESS_CERT_ID)
-        .await
-        .expect("delete succeeds");
     assert_eq!(deleted.id.as_deref(), Some(ACCESS_CERT_ID));
 }
 
@@ -1137,24 +1164,23 @@ async fn client_certificates_list_all_three_pages() {
 /// `list_all` starts from the `page` given in the params.
 #[tokio::test]
 async fn client_certificates_list_all_starts_at_the_given_page() {
-    let server = server().await;
     let p = format!("/zones/{ZONE_ID}/client_certificates");
-    expect_request("GET", &p, Auth::Token)
+    let all: Vec<ClientCertificate> = request("GET", &p, Auth::Token)
         .and(query_param("page", "3"))
-        .respond_with(ok_page(
-            json!([client_certificate_json("cc-5", "active")]),
-            json!({ "page": 3, "per_page": 2, "count": 1, "total_count": 5, "total_pages": 3 }),
-        ))
-        .expect(1)
-        .mount(&server)
+        .answered(
+            ok_page(
+                json!([client_certificate_json("cc-5", "active")]),
+                json!({ "page": 3, "per_page": 2, "count": 1, "total_count": 5, "total_pages": 3 }),
+            ),
+            async |client| {
+                client
+                    .client_certificates()
+                    .list_all(ZONE_ID, ClientCertificateListParams::new().page(3))
+                    .try_collect()
+                    .await
+            },
+        )
         .await;
-    let client = client(&server);
-    let all: Vec<ClientCertificate> = client
-        .client_certificates()
-        .list_all(ZONE_ID, ClientCertificateListParams::new().page(3))
-        .try_collect()
-        .await
-        .expect("every page");
     assert_eq!(all.len(), 1);
     assert_eq!(all[0].id.as_deref(), Some("cc-5"));
 }
@@ -1673,29 +1699,26 @@ fn hostnames_json(hostnames: &[&str]) -> Value {
 
 #[tokio::test]
 async fn certificate_authorities_hostname_associations_get_of_a_ca() {
-    let server = server().await;
     let at = format!("/zones/{ZONE_ID}/certificate_authorities/hostname_associations");
-    expect_request("GET", &at, Auth::Token)
+    let got = request("GET", &at, Auth::Token)
         .and(query_is(
             "mtls_certificate_id=b2134436-2555-4acf-be5b-26c48136575e",
         ))
         .and(no_body())
-        .respond_with(ok(hostnames_json(&[
-            "api.example.com",
-            "admin.example.com",
-        ])))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let got = client(&server)
-        .certificate_authorities()
-        .hostname_associations()
-        .get(
-            ZONE_ID,
-            HostnameAssociationGetParams::new().mtls_certificate_id(CA_ID),
+        .answered(
+            ok(hostnames_json(&["api.example.com", "admin.example.com"])),
+            async |client| {
+                client
+                    .certificate_authorities()
+                    .hostname_associations()
+                    .get(
+                        ZONE_ID,
+                        HostnameAssociationGetParams::new().mtls_certificate_id(CA_ID),
+                    )
+                    .await
+            },
         )
-        .await
-        .expect("get succeeds");
+        .await;
     assert_eq!(
         got.hostnames.as_deref(),
         Some(
@@ -1711,19 +1734,16 @@ async fn certificate_authorities_hostname_associations_get_of_a_ca() {
 /// `result` without `hostnames` is `None`.
 #[tokio::test]
 async fn certificate_authorities_hostname_associations_get_of_the_managed_ca() {
-    let server = server().await;
     let at = format!("/zones/{ZONE_ID}/certificate_authorities/hostname_associations");
-    expect_plain("GET", &at, Auth::KeyAndEmail)
-        .respond_with(ok(json!({})))
-        .expect(1)
-        .mount(&server)
+    let got = plain("GET", &at, Auth::KeyAndEmail)
+        .answered(ok(json!({})), async |client| {
+            client
+                .certificate_authorities()
+                .hostname_associations()
+                .get(ZONE_ID, Default::default())
+                .await
+        })
         .await;
-    let got = client_key_email(&server)
-        .certificate_authorities()
-        .hostname_associations()
-        .get(ZONE_ID, Default::default())
-        .await
-        .expect("get succeeds");
     assert_eq!(got.hostnames, None);
 }
 
