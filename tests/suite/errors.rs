@@ -17,12 +17,23 @@ fn api_error(err: &Error) -> &ApiError {
         .unwrap_or_else(|| panic!("expected Error::Api, got {err:?}"))
 }
 
-/// The `path` of a decode error; any other error fails the test.
-fn decode_path(err: &Error) -> &str {
-    let Error::Decode { path, .. } = err else {
+/// The status, path, message and ray id of a decode error; any other error fails the test.
+fn decode_parts(err: &Error) -> (u16, &str, &str, Option<&str>) {
+    let Error::Decode {
+        status,
+        path,
+        message,
+        ray_id,
+    } = err
+    else {
         panic!("expected Error::Decode, got {err:?}")
     };
-    path
+    (status.as_u16(), path, message, ray_id.as_deref())
+}
+
+/// The `path` of a decode error; any other error fails the test.
+fn decode_path(err: &Error) -> &str {
+    decode_parts(err).1
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -319,19 +330,11 @@ async fn wrong_type_in_a_nested_field_names_the_field() {
             }))),
     )
     .await;
-    let Error::Decode {
-        status,
-        path,
-        message,
-        ray_id,
-    } = &err
-    else {
-        panic!("expected Error::Decode, got {err:?}")
-    };
-    assert_eq!(status.as_u16(), 200);
+    let (status, path, message, ray_id) = decode_parts(&err);
+    assert_eq!(status, 200);
     assert_eq!(path, "result.ca");
     assert!(!message.is_empty());
-    assert_eq!(ray_id.as_deref(), Some(RAY));
+    assert_eq!(ray_id, Some(RAY));
     assert_eq!(err.ray_id(), Some(RAY));
     assert!(err.to_string().contains("result.ca"), "{err}");
 }
@@ -804,19 +807,11 @@ async fn truncated_json_is_a_decode_error_with_a_path() {
         .send(&client(&server), Opts::default())
         .await
         .expect_err("truncated");
-    let Error::Decode {
-        status,
-        path,
-        message,
-        ray_id,
-    } = &err
-    else {
-        panic!("expected Error::Decode, got {err:?}")
-    };
-    assert_eq!(status.as_u16(), 200);
+    let (status, path, message, ray_id) = decode_parts(&err);
+    assert_eq!(status, 200);
     assert_eq!(path, "result.issuer", "{message}");
     assert!(message.contains("EOF"), "{message}");
-    assert_eq!(ray_id.as_deref(), Some(RAY));
+    assert_eq!(ray_id, Some(RAY));
     assert!(err.to_string().contains("`result.issuer`"), "{err}");
 }
 

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use wiremock::matchers::{method, path, query_param};
-use wiremock::{Mock, MockServer};
+use wiremock::{Mock, MockBuilder, MockServer};
 
 // ---------------------------------------------------------------------------------------------
 // Pagination against a misbehaving server
@@ -46,6 +46,11 @@ async fn first_page_once(items: Value, info: Value) -> MockServer {
         .mount(&server)
         .await;
     server
+}
+
+/// Mounts `mock` on `server`, answering `response` once.
+async fn mount_once(server: &MockServer, mock: MockBuilder, response: wiremock::ResponseTemplate) {
+    mock.respond_with(response).expect(1).mount(server).await;
 }
 
 /// A server that answers every GET with the page `items` and `info`.
@@ -185,27 +190,27 @@ async fn stream_retries_a_failed_page() {
 async fn list_all_stops_on_a_short_page() {
     let server = server().await;
     let p = format!("/accounts/{ACCOUNT_ID}/access/certificates");
-    expect_request("GET", &p, Auth::Token)
-        .and(query_is("per_page=2&page=1"))
-        .respond_with(ok_page(
+    mount_once(
+        &server,
+        expect_request("GET", &p, Auth::Token).and(query_is("per_page=2&page=1")),
+        ok_page(
             json!([
                 access_certificate_json("c1", "a"),
                 access_certificate_json("c2", "b")
             ]),
             json!({ "page": 1, "per_page": 2, "count": 2 }),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    expect_request("GET", &p, Auth::Token)
-        .and(query_is("per_page=2&page=2"))
-        .respond_with(ok_page(
+        ),
+    )
+    .await;
+    mount_once(
+        &server,
+        expect_request("GET", &p, Auth::Token).and(query_is("per_page=2&page=2")),
+        ok_page(
             json!([access_certificate_json("c3", "c")]),
             json!({ "page": 2, "per_page": 2, "count": 1 }),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
+        ),
+    )
+    .await;
     let client = client(&server);
     let all: Vec<AccessCertificate> = client
         .access()
@@ -223,18 +228,18 @@ async fn list_all_stops_on_a_short_page() {
 async fn list_all_stops_on_an_empty_page() {
     let server = server().await;
     let p = format!("/zones/{ZONE_ID}/access/certificates");
-    expect_request("GET", &p, Auth::Token)
-        .and(query_param("page", "1"))
-        .respond_with(ok(json!([access_certificate_json("c1", "a")])))
-        .expect(1)
-        .mount(&server)
-        .await;
-    expect_request("GET", &p, Auth::Token)
-        .and(query_param("page", "2"))
-        .respond_with(ok(json!([])))
-        .expect(1)
-        .mount(&server)
-        .await;
+    mount_once(
+        &server,
+        expect_request("GET", &p, Auth::Token).and(query_param("page", "1")),
+        ok(json!([access_certificate_json("c1", "a")])),
+    )
+    .await;
+    mount_once(
+        &server,
+        expect_request("GET", &p, Auth::Token).and(query_param("page", "2")),
+        ok(json!([])),
+    )
+    .await;
     let client = client(&server);
     let all: Vec<AccessCertificate> = client
         .access()
@@ -277,24 +282,21 @@ async fn list_all_stops_when_the_server_repeats_a_page() {
 async fn list_all_yields_the_error_of_a_later_page() {
     let server = server().await;
     let p = format!("/zones/{ZONE_ID}/client_certificates");
-    expect_request("GET", &p, Auth::Token)
-        .and(query_param("page", "1"))
-        .respond_with(ok_page(
+    mount_once(
+        &server,
+        expect_request("GET", &p, Auth::Token).and(query_param("page", "1")),
+        ok_page(
             json!([client_certificate_json("cc-1", "active")]),
             json!({ "page": 1, "per_page": 1, "total_pages": 2 }),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    expect_request("GET", &p, Auth::Token)
-        .and(query_param("page", "2"))
-        .respond_with(
-            wiremock::ResponseTemplate::new(403)
-                .set_body_json(failure(10000, "Authentication error")),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+        ),
+    )
+    .await;
+    mount_once(
+        &server,
+        expect_request("GET", &p, Auth::Token).and(query_param("page", "2")),
+        wiremock::ResponseTemplate::new(403).set_body_json(failure(10000, "Authentication error")),
+    )
+    .await;
     let client = client(&server);
     let mut stream = client
         .client_certificates()
@@ -380,10 +382,7 @@ async fn stream_stops_at_the_page_cap() {
         })
         .mount(&server)
         .await;
-    let client = Client::builder()
-        .base_url(server.uri())
-        .allow_http(true)
-        .api_token(TOKEN)
+    let client = token_client_builder(&server)
         .max_pages(7)
         .build()
         .expect("client builds");
