@@ -247,24 +247,13 @@ async fn success_false_with_a_mismatched_result_is_still_an_api_error() {
 
 #[tokio::test]
 async fn html_502_from_the_edge_gives_status_and_snippet() {
-    let server = server().await;
     let html = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>cloudflare</center>\r\n</body>\r\n</html>\r\n";
-    Mock::given(method("GET"))
-        .and(path(mtls_path()))
-        .respond_with(
-            ResponseTemplate::new(502)
-                .insert_header("cf-ray", RAY)
-                .set_body_raw(html, "text/html"),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    let client = client(&server);
-    let err = client
-        .mtls_certificates()
-        .get(ACCOUNT_ID, CERT_ID)
-        .await
-        .expect_err("502 is an error");
+    let err = error_of_get(
+        ResponseTemplate::new(502)
+            .insert_header("cf-ray", RAY)
+            .set_body_raw(html, "text/html"),
+    )
+    .await;
     assert!(err.is_server_error());
     assert!(err.is_retryable());
     assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
@@ -281,23 +270,11 @@ async fn html_502_from_the_edge_gives_status_and_snippet() {
 
 #[tokio::test]
 async fn long_non_json_bodies_are_cut_to_a_short_snippet() {
-    let server = server().await;
     let page = format!(
         "<html><body>{}</body></html>",
         "Service Unavailable ".repeat(100)
     );
-    Mock::given(method("GET"))
-        .and(path(mtls_path()))
-        .respond_with(ResponseTemplate::new(503).set_body_raw(page, "text/html"))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let client = client(&server);
-    let err = client
-        .mtls_certificates()
-        .get(ACCOUNT_ID, CERT_ID)
-        .await
-        .expect_err("503 is an error");
+    let err = error_of_get(ResponseTemplate::new(503).set_body_raw(page, "text/html")).await;
     let snippet = err
         .api()
         .and_then(|a| a.body_snippet.clone())

@@ -45,17 +45,14 @@ async fn associations_and_refused_delete(
 async fn account_mtls_certificates_keep_state_and_read_the_certificate() {
     let s = StandIn::start().await;
     let client = s.client();
+    let mtls = client.mtls_certificates();
     let expires = SystemTime::now() + Duration::from_secs(40 * 86_400);
     let made = TestCertificate::new("CN=Example Root CA,O=Example Corp,C=US")
         .ca(true)
         .validity(SystemTime::now(), expires)
         .build();
     let body = MtlsCertificateCreate::new(true, made.certificate_pem.clone()).name("root");
-    let created = client
-        .mtls_certificates()
-        .create(ACCOUNT_ID, &body)
-        .await
-        .unwrap();
+    let created = mtls.create(ACCOUNT_ID, &body).await.unwrap();
     let id = created.id.clone().unwrap();
     assert_eq!(id.len(), 32);
     assert_eq!(
@@ -74,14 +71,9 @@ async fn account_mtls_certificates_keep_state_and_read_the_certificate() {
         .as_deref()
         .is_some_and(|s| s.len() == 32));
 
-    let listed = client
-        .mtls_certificates()
-        .list(ACCOUNT_ID, Default::default())
-        .await
-        .unwrap();
+    let listed = mtls.list(ACCOUNT_ID, Default::default()).await.unwrap();
     assert_eq!(listed.len(), 1);
-    let filtered = client
-        .mtls_certificates()
+    let filtered = mtls
         .list(
             ACCOUNT_ID,
             MtlsCertificateListParams::new().type_(vec![MtlsCertificateType::GatewayManaged]),
@@ -89,37 +81,19 @@ async fn account_mtls_certificates_keep_state_and_read_the_certificate() {
         .await
         .unwrap();
     assert!(filtered.is_empty());
-    let got = client
-        .mtls_certificates()
-        .get(ACCOUNT_ID, &id)
-        .await
-        .unwrap();
+    let got = mtls.get(ACCOUNT_ID, &id).await.unwrap();
     assert_eq!(got.name.as_deref(), Some("root"));
-    let associations = client
-        .mtls_certificates()
-        .associations()
-        .list(ACCOUNT_ID, &id)
-        .await
-        .unwrap();
+    let associations = mtls.associations().list(ACCOUNT_ID, &id).await.unwrap();
     assert!(associations.is_empty());
     // Another account does not see it.
-    let elsewhere = client
-        .mtls_certificates()
+    let elsewhere = mtls
         .get("00000000000000000000000000000001", &id)
         .await
         .unwrap_err();
     assert!(elsewhere.is_not_found(), "{elsewhere}");
 
-    client
-        .mtls_certificates()
-        .delete(ACCOUNT_ID, &id)
-        .await
-        .unwrap();
-    let gone = client
-        .mtls_certificates()
-        .get(ACCOUNT_ID, &id)
-        .await
-        .unwrap_err();
+    mtls.delete(ACCOUNT_ID, &id).await.unwrap();
+    let gone = mtls.get(ACCOUNT_ID, &id).await.unwrap_err();
     assert!(gone.is_not_found());
     assert_eq!(codes(&gone), [1003]);
 }
@@ -763,6 +737,7 @@ async fn mtls_certificate_type_filter_takes_several_types() {
             .certificate_type(MtlsCertificateType::AccessManaged),
     );
     let client = s.client();
+    let mtls = client.mtls_certificates();
     let ids = |certs: Vec<MtlsCertificate>| {
         let mut v: Vec<String> = certs.into_iter().filter_map(|c| c.id).collect();
         v.sort();
@@ -772,8 +747,7 @@ async fn mtls_certificate_type_filter_takes_several_types() {
         v.sort();
         v
     };
-    let both = client
-        .mtls_certificates()
+    let both = mtls
         .list(
             ACCOUNT_ID,
             MtlsCertificateListParams::new().type_(vec![
@@ -802,14 +776,9 @@ async fn mtls_certificate_type_filter_takes_several_types() {
             "{query}"
         );
     }
-    let all = client
-        .mtls_certificates()
-        .list(ACCOUNT_ID, Default::default())
-        .await
-        .unwrap();
+    let all = mtls.list(ACCOUNT_ID, Default::default()).await.unwrap();
     assert_eq!(all.len(), 3);
-    let refused = client
-        .mtls_certificates()
+    let refused = mtls
         .list(
             ACCOUNT_ID,
             MtlsCertificateListParams::new().type_(vec![
@@ -821,8 +790,7 @@ async fn mtls_certificate_type_filter_takes_several_types() {
         .unwrap_err();
     assert_eq!(refused.status().map(|s| s.as_u16()), Some(400));
     assert_eq!(codes(&refused), [1001]);
-    let refused = client
-        .mtls_certificates()
+    let refused = mtls
         .list(ACCOUNT_ID, Default::default())
         .query("type", "custom,bogus")
         .await
@@ -837,8 +805,8 @@ async fn mtls_certificate_type_filter_takes_several_types() {
 async fn hostname_associations_bind_list_and_unbind_a_ca() {
     let s = StandIn::start().await;
     let client = s.client();
-    let uploaded = client
-        .mtls_certificates()
+    let mtls = client.mtls_certificates();
+    let uploaded = mtls
         .create(
             ACCOUNT_ID,
             &MtlsCertificateCreate::new(true, ca("CN=BYO CA")).name("byo"),
@@ -911,11 +879,7 @@ async fn hostname_associations_bind_list_and_unbind_a_ca() {
         ha.get(ZONE_ID, of_ca()).await.unwrap().hostnames,
         Some(Vec::new())
     );
-    client
-        .mtls_certificates()
-        .delete(ACCOUNT_ID, &ca_id)
-        .await
-        .unwrap();
+    mtls.delete(ACCOUNT_ID, &ca_id).await.unwrap();
 
     // Unknown certificate ids: Cloudflare's not-found error, on both operations.
     let unknown = "b2134436255545cfbe5b26c48136575e";
@@ -939,8 +903,7 @@ async fn hostname_associations_bind_list_and_unbind_a_ca() {
         .unwrap_err();
     assert!(err.is_not_found(), "{err}");
     // A leaf certificate is no CA; a hostname must be one.
-    let leaf = client
-        .mtls_certificates()
+    let leaf = mtls
         .create(
             ACCOUNT_ID,
             &MtlsCertificateCreate::new(
