@@ -199,8 +199,7 @@ async fn requests_carry_a_user_agent_and_per_call_headers() {
         ok(json!({ "enabled": true })),
     )
     .await;
-    let client = client(&server);
-    let setting = client
+    let setting = client(&server)
         .origin_tls_client_auth()
         .settings()
         .get(ZONE_ID)

@@ -110,8 +110,7 @@ async fn forbidden_failure_envelope_is_an_api_error() {
             .set_body_json(failure(10000, "Authentication error")),
     )
     .await;
-    let client = client(&server);
-    let err = client
+    let err = client(&server)
         .access()
         .certificates()
         .create(
@@ -151,8 +150,7 @@ async fn each_client_error_status_has_its_helper() {
             ResponseTemplate::new(status).set_body_json(failure(code, "nope")),
         )
         .await;
-        let client = client(&server);
-        let err = client
+        let err = client(&server)
             .origin_tls_client_auth()
             .settings()
             .get(ZONE_ID)
@@ -235,8 +233,7 @@ async fn success_false_with_a_mismatched_result_is_still_an_api_error() {
         })),
     )
     .await;
-    let client = client(&server);
-    let err = client
+    let err = client(&server)
         .client_certificates()
         .list(ZONE_ID, Default::default())
         .await
@@ -326,8 +323,7 @@ async fn wrong_type_in_a_list_item_names_the_index_and_field() {
         )),
     )
     .await;
-    let client = client(&server);
-    let err = client
+    let err = client(&server)
         .client_certificates()
         .list(ZONE_ID, Default::default())
         .await
@@ -346,8 +342,7 @@ async fn wrong_type_in_a_deeper_object_names_the_whole_path() {
             "id": CERT_ID,
             "certificate_authority": { "id": "568b6b74-7b0c-4755-8840-4e3b8c24adeb", "name": ["not", "a", "string"] }
         })))).await;
-    let client = client(&server);
-    let err = client
+    let err = client(&server)
         .client_certificates()
         .get(ZONE_ID, CERT_ID)
         .await
@@ -571,8 +566,7 @@ async fn unknown_fields_and_unknown_enum_values_decode() {
         })),
     )
     .await;
-    let client = client(&server);
-    let cert = client
+    let cert = client(&server)
         .client_certificates()
         .get(ZONE_ID, CERT_ID)
         .await
@@ -608,8 +602,7 @@ async fn unknown_enum_values_in_lists_decode() {
         ]))),
     )
     .await;
-    let client = client(&server);
-    let list = client
+    let list = client(&server)
         .origin_tls_client_auth()
         .hostname_certificates()
         .list(ZONE_ID)
@@ -639,8 +632,7 @@ async fn unknown_zone_origin_pull_status_decodes() {
         }))),
     )
     .await;
-    let client = client(&server);
-    let cert = client
+    let cert = client(&server)
         .origin_tls_client_auth()
         .zone_certificates()
         .get(ZONE_ID, CERT_ID)
@@ -665,8 +657,7 @@ async fn unknown_enum_value_is_sent_as_is() {
         ResponseTemplate::new(200).set_body_json(envelope(json!([]))),
     )
     .await;
-    let client = client(&server);
-    let page = client
+    let page = client(&server)
         .client_certificates()
         .list(
             ZONE_ID,

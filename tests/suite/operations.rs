@@ -622,8 +622,7 @@ async fn access_certificates_create(
     .expect(1)
     .mount(&server)
     .await;
-    let client = client(&server);
-    let cert = client
+    let cert = client(&server)
         .access()
         .certificates()
         .create(
@@ -905,8 +904,7 @@ async fn mtls_certificates_create() {
     .expect(1)
     .mount(&server)
     .await;
-    let client = client_key_email(&server);
-    let cert = client
+    let cert = client_key_email(&server)
         .mtls_certificates()
         .create(
             ACCOUNT_ID,
@@ -1044,8 +1042,7 @@ async fn client_certificates_list() {
         ),
     )
     .await;
-    let client = client(&server);
-    let page = client
+    let page = client(&server)
         .client_certificates()
         .list(
             ZONE_ID,
@@ -1100,8 +1097,7 @@ async fn client_certificates_list_status_all() {
         ),
     )
     .await;
-    let client = client(&server);
-    let page = client
+    let page = client(&server)
         .client_certificates()
         .list(
             ZONE_ID,
@@ -1538,8 +1534,7 @@ async fn origin_tls_client_auth_hostnames_get() {
     .expect(1)
     .mount(&server)
     .await;
-    let client = client(&server);
-    let aop = client
+    let aop = client(&server)
         .origin_tls_client_auth()
         .hostnames()
         .get(ZONE_ID, "app.example.com")
@@ -1944,8 +1939,7 @@ async fn path_parameter_with_slash_query_and_fragment_is_one_encoded_segment() {
         ok(mtls_certificate_json("a/b?c#d")),
     )
     .await;
-    let client = client(&server);
-    let cert = client
+    let cert = client(&server)
         .mtls_certificates()
         .get(ACCOUNT_ID, "a/b?c#d")
         .await
@@ -2073,8 +2067,7 @@ async fn dot_dot_scope_id_is_not_normalized_away() {
         ACCESS_CERT_ID,
         "Allow devs",
     ))));
-    let client = client(&raw);
-    let result = client
+    let result = client(&raw)
         .access()
         .certificates()
         .get(Scope::Account(".."), ACCESS_CERT_ID)
@@ -2105,8 +2098,7 @@ async fn dot_dot_scope_id_is_not_normalized_away() {
 #[tokio::test]
 async fn backslash_in_path_parameter_is_encoded() {
     let raw = RawServer::start(Reply::json(&envelope(mtls_certificate_json(MTLS_CERT_ID))));
-    let client = client(&raw);
-    let result = client
+    let result = client(&raw)
         .mtls_certificates()
         .delete(ACCOUNT_ID, "..\\..\\..\\zones\\x")
         .await;

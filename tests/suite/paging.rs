@@ -211,8 +211,7 @@ async fn list_all_stops_on_a_short_page() {
         ),
     )
     .await;
-    let client = client(&server);
-    let all: Vec<AccessCertificate> = client
+    let all: Vec<AccessCertificate> = client(&server)
         .access()
         .certificates()
         .list_all(account(), AccessCertificateListParams::new().per_page(2))
@@ -240,8 +239,7 @@ async fn list_all_stops_on_an_empty_page() {
         ok(json!([])),
     )
     .await;
-    let client = client(&server);
-    let all: Vec<AccessCertificate> = client
+    let all: Vec<AccessCertificate> = client(&server)
         .access()
         .certificates()
         .list_all(zone(), Default::default())

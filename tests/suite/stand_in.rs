@@ -18,6 +18,19 @@ fn ca(subject: &str) -> String {
         .certificate_pem
 }
 
+/// A fresh stand-in and a token client of it.
+async fn stand_in_and_client() -> (StandIn, Client) {
+    let s = StandIn::start().await;
+    let client = s.client();
+    (s, client)
+}
+
+/// `err` is of the kind `is` tells, with the one error code `code`.
+fn assert_refused(err: &Error, is: fn(&Error) -> bool, code: i64) {
+    assert!(is(err), "{err:?}");
+    assert_eq!(codes(err), [code]);
+}
+
 fn codes(e: &Error) -> Vec<i64> {
     e.codes()
 }
@@ -43,8 +56,7 @@ async fn associations_and_refused_delete(
 
 #[tokio::test]
 async fn account_mtls_certificates_keep_state_and_read_the_certificate() {
-    let s = StandIn::start().await;
-    let client = s.client();
+    let (_stand_in, client) = stand_in_and_client().await;
     let mtls = client.mtls_certificates();
     let expires = SystemTime::now() + Duration::from_secs(40 * 86_400);
     let made = TestCertificate::new("CN=Example Root CA,O=Example Corp,C=US")
@@ -94,8 +106,7 @@ async fn account_mtls_certificates_keep_state_and_read_the_certificate() {
 
     mtls.delete(ACCOUNT_ID, &id).await.unwrap();
     let gone = mtls.get(ACCOUNT_ID, &id).await.unwrap_err();
-    assert!(gone.is_not_found());
-    assert_eq!(codes(&gone), [1003]);
+    assert_refused(&gone, Error::is_not_found, 1003);
 }
 
 #[tokio::test]
@@ -110,14 +121,12 @@ async fn a_certificate_in_use_cannot_be_deleted() {
     let (associations, refused) = associations_and_refused_delete(&client, &id).await;
     assert_eq!(associations.len(), 1);
     assert_eq!(associations[0].service.as_deref(), Some("gateway"));
-    assert!(refused.is_bad_request());
-    assert_eq!(codes(&refused), [1004]);
+    assert_refused(&refused, Error::is_bad_request, 1004);
 }
 
 #[tokio::test]
 async fn access_certificates_and_settings_live_on_both_scopes() {
-    let s = StandIn::start().await;
-    let client = s.client();
+    let (s, client) = stand_in_and_client().await;
     let access = client.access();
     let pem = ca("CN=Devices CA");
     for scope in [Scope::Account(ACCOUNT_ID), Scope::Zone(ZONE_ID)] {
@@ -261,8 +270,7 @@ async fn access_lists_page_for_real() {
 
 #[tokio::test]
 async fn client_certificates_go_through_the_status_lifecycle() {
-    let s = StandIn::start().await;
-    let client = s.client();
+    let (s, client) = stand_in_and_client().await;
     let certs = client.client_certificates();
     let created = certs
         .create(
@@ -355,14 +363,12 @@ async fn client_certificate_lists_filter_and_page_by_page_or_offset() {
         .list(ZONE_ID, ClientCertificateListParams::new().per_page(51))
         .await
         .unwrap_err();
-    assert!(too_big.is_bad_request());
-    assert_eq!(codes(&too_big), [1001]);
+    assert_refused(&too_big, Error::is_bad_request, 1001);
 }
 
 #[tokio::test]
 async fn zone_origin_pulls_deploy_and_delete() {
-    let s = StandIn::start().await;
-    let client = s.client();
+    let (_stand_in, client) = stand_in_and_client().await;
     let aop = client.origin_tls_client_auth();
     let leaf = TestCertificate::new("CN=origin-pull.example.com").build();
     let created = aop
@@ -426,8 +432,7 @@ async fn zone_origin_pulls_deploy_and_delete() {
 
 #[tokio::test]
 async fn per_hostname_origin_pulls_associate_and_void_with_null() {
-    let s = StandIn::start().await;
-    let client = s.client();
+    let (s, client) = stand_in_and_client().await;
     let hostnames = client.origin_tls_client_auth().hostnames();
     let hcerts = client.origin_tls_client_auth().hostname_certificates();
     let leaf = TestCertificate::new("CN=app.example.com").build();
@@ -482,8 +487,7 @@ async fn answers_like_cloudflare_for_credentials_routes_and_bodies() {
         .list(ACCOUNT_ID, Default::default())
         .await
         .unwrap_err();
-    assert!(e.is_forbidden());
-    assert_eq!(codes(&e), [10000]);
+    assert_refused(&e, Error::is_forbidden, 10000);
 
     let raw = cloudflare_mtls_test_support::plain_reqwest();
     let missing = raw
@@ -702,8 +706,7 @@ async fn faults_server_errors_html_delays_and_dropped_connections() {
 
 #[tokio::test]
 async fn requests_are_recorded_as_sent() {
-    let s = StandIn::start().await;
-    let client = s.client();
+    let (s, client) = stand_in_and_client().await;
     client
         .client_certificates()
         .list(ZONE_ID, ClientCertificateListParams::new().per_page(5))
@@ -803,8 +806,7 @@ async fn mtls_certificate_type_filter_takes_several_types() {
 /// `mtls_certificate_id`; unknown ids and leaf certificates are refused.
 #[tokio::test]
 async fn hostname_associations_bind_list_and_unbind_a_ca() {
-    let s = StandIn::start().await;
-    let client = s.client();
+    let (_stand_in, client) = stand_in_and_client().await;
     let mtls = client.mtls_certificates();
     let uploaded = mtls
         .create(
