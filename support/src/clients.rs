@@ -4,7 +4,7 @@
 
 use crate::ids::{API_KEY, EMAIL, SERVICE_KEY, TOKEN};
 use crate::raw::RawServer;
-use cloudflare_mtls::{Client, Credentials, RetryPolicy};
+use cloudflare_mtls::{Client, ClientBuilder, Credentials, RetryPolicy};
 use std::time::Duration;
 
 /// Something a client can be pointed at.
@@ -70,12 +70,18 @@ pub fn client_with<T: Target + ?Sized>(target: &T, credentials: Credentials) -> 
         .expect("client builds")
 }
 
-/// A token client that retries by `policy`.
-pub fn client_retrying<T: Target + ?Sized>(target: &T, policy: RetryPolicy) -> Client {
+/// A builder of a token client pointed at `target`, for the tests that set more (its defaults
+/// otherwise, retries too).
+pub fn token_client_builder<T: Target + ?Sized>(target: &T) -> ClientBuilder {
     Client::builder()
         .base_url(target.base_url())
         .allow_http(true)
         .api_token(TOKEN)
+}
+
+/// A token client that retries by `policy`.
+pub fn client_retrying<T: Target + ?Sized>(target: &T, policy: RetryPolicy) -> Client {
+    token_client_builder(target)
         .retry_policy(policy)
         .build()
         .expect("client builds")

@@ -4,7 +4,7 @@
 use crate::calls::*;
 use crate::operations::*;
 use cloudflare_mtls::types::*;
-use cloudflare_mtls::{Error, Scope};
+use cloudflare_mtls::{Error, ResponseValue, Scope};
 use cloudflare_mtls_test_support::*;
 use serde_json::json;
 use std::time::Duration;
@@ -14,6 +14,14 @@ use wiremock::{Mock, ResponseTemplate};
 // ---------------------------------------------------------------------------------------------
 // Per-call options and raw access
 // ---------------------------------------------------------------------------------------------
+
+/// The `cf-ray` header of `response`.
+fn cf_ray<T>(response: &ResponseValue<T>) -> Option<&str> {
+    response
+        .headers()
+        .get("cf-ray")
+        .and_then(|v| v.to_str().ok())
+}
 
 /// `.header()` and `.query()` on a call reach the server, next to the generated query
 /// parameters; values are encoded.
@@ -117,13 +125,7 @@ async fn raw_response_after_a_retry() {
         .await
         .expect("the retry succeeds");
     assert_eq!(response.status().as_u16(), 200);
-    assert_eq!(
-        response
-            .headers()
-            .get("cf-ray")
-            .and_then(|v| v.to_str().ok()),
-        Some(RAY)
-    );
+    assert_eq!(cf_ray(&response), Some(RAY));
     let envelope = response.into_inner();
     assert_eq!(envelope.messages[0].message, "deprecated field");
     assert_eq!(envelope.result_info.and_then(|i| i.total_count), Some(1));
@@ -169,13 +171,7 @@ async fn send_with_response_gives_status_headers_and_whole_envelope() {
     );
     let response = call.send_with_response().await.expect("list succeeds");
     assert_eq!(response.status().as_u16(), 200);
-    assert_eq!(
-        response
-            .headers()
-            .get("cf-ray")
-            .and_then(|v| v.to_str().ok()),
-        Some("8c1f0e2b3a4d5e6f-SJC")
-    );
+    assert_eq!(cf_ray(&response), Some("8c1f0e2b3a4d5e6f-SJC"));
     let envelope = response.into_inner();
     assert_eq!(envelope.messages.len(), 1);
     assert_eq!(envelope.messages[0].code, 10042);
@@ -203,8 +199,7 @@ async fn requests_carry_a_user_agent_and_per_call_headers() {
         ok(json!({ "enabled": true })),
     )
     .await;
-    let client = client(&server);
-    let setting = client
+    let setting = client(&server)
         .origin_tls_client_auth()
         .settings()
         .get(ZONE_ID)

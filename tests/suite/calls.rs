@@ -9,7 +9,7 @@ use serde_json::json;
 use std::net::TcpListener;
 use std::time::Duration;
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, MockBuilder, MockServer, ResponseTemplate};
 
 /// An mTLS certificate id (Cloudflare's example).
 pub(crate) const CERT_ID: &str = "2458ce5a0c354c7f82c78e9487d3ff60";
@@ -22,6 +22,22 @@ pub(crate) const SECRET_KEY: &str =
 /// The path of `mtls_certificates.get` of [`CERT_ID`].
 pub(crate) fn mtls_path() -> String {
     format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{CERT_ID}")
+}
+
+/// The error of a GET of the mTLS certificate that a server answers with `response` to the
+/// request `mock` matches (once).
+pub(crate) async fn error_of_get_on(mock: MockBuilder, response: ResponseTemplate) -> Error {
+    let server = serving(mock, response).await;
+    client(&server)
+        .mtls_certificates()
+        .get(ACCOUNT_ID, CERT_ID)
+        .await
+        .expect_err("an error")
+}
+
+/// The error of a GET of the mTLS certificate that a server answers with `response`.
+pub(crate) async fn error_of_get(response: ResponseTemplate) -> Error {
+    error_of_get_on(Mock::given(method("GET")).and(path(mtls_path())), response).await
 }
 
 /// A token client with 2 retries and no waits.
@@ -72,6 +88,14 @@ pub(crate) struct Opts {
 }
 
 impl Opts {
+    /// No options but the call's timeout `t`.
+    pub(crate) fn timeout(t: Duration) -> Opts {
+        Opts {
+            timeout: Some(t),
+            ..Opts::default()
+        }
+    }
+
     pub(crate) fn apply<'a, T>(self, mut call: Call<'a, T>) -> Call<'a, T> {
         if let Some(t) = self.timeout {
             call = call.timeout(t);

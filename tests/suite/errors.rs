@@ -5,11 +5,36 @@
 use crate::calls::*;
 use cloudflare_mtls::testing::{Seed, StandIn, TestCertificate};
 use cloudflare_mtls::types::*;
-use cloudflare_mtls::{Error, Scope};
+use cloudflare_mtls::{ApiError, Error, Scope};
 use cloudflare_mtls_test_support::*;
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// The Cloudflare error inside `err`; any other error fails the test.
+fn api_error(err: &Error) -> &ApiError {
+    err.api()
+        .unwrap_or_else(|| panic!("expected Error::Api, got {err:?}"))
+}
+
+/// The status, path, message and ray id of a decode error; any other error fails the test.
+fn decode_parts(err: &Error) -> (u16, &str, &str, Option<&str>) {
+    let Error::Decode {
+        status,
+        path,
+        message,
+        ray_id,
+    } = err
+    else {
+        panic!("expected Error::Decode, got {err:?}")
+    };
+    (status.as_u16(), path, message, ray_id.as_deref())
+}
+
+/// The `path` of a decode error; any other error fails the test.
+fn decode_path(err: &Error) -> &str {
+    decode_parts(err).1
+}
 
 // ---------------------------------------------------------------------------------------------
 // Failure envelopes
@@ -17,7 +42,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 #[tokio::test]
 async fn not_found_failure_envelope_is_an_api_error() {
-    let server = serving(
+    let err = error_of_get_on(
         Mock::given(method("GET"))
             .and(path(mtls_path()))
             .and(bearer()),
@@ -36,12 +61,6 @@ async fn not_found_failure_envelope_is_an_api_error() {
             })),
     )
     .await;
-    let client = client(&server);
-    let err = client
-        .mtls_certificates()
-        .get(ACCOUNT_ID, CERT_ID)
-        .await
-        .expect_err("404 is an error");
 
     assert!(err.is_not_found());
     assert!(
@@ -54,9 +73,7 @@ async fn not_found_failure_envelope_is_an_api_error() {
     assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
     assert_eq!(err.codes(), vec![1003]);
     assert_eq!(err.ray_id(), Some(RAY));
-    let Error::Api(api) = &err else {
-        panic!("expected Error::Api, got {err:?}")
-    };
+    let api = api_error(&err);
     assert_eq!(api.status.as_u16(), 404);
     assert_eq!(api.errors.len(), 1);
     assert_eq!(api.errors[0].code, 1003);
@@ -93,8 +110,7 @@ async fn forbidden_failure_envelope_is_an_api_error() {
             .set_body_json(failure(10000, "Authentication error")),
     )
     .await;
-    let client = client(&server);
-    let err = client
+    let err = client(&server)
         .access()
         .certificates()
         .create(
@@ -134,8 +150,7 @@ async fn each_client_error_status_has_its_helper() {
             ResponseTemplate::new(status).set_body_json(failure(code, "nope")),
         )
         .await;
-        let client = client(&server);
-        let err = client
+        let err = client(&server)
             .origin_tls_client_auth()
             .settings()
             .get(ZONE_ID)
@@ -184,8 +199,7 @@ async fn client_errors_are_not_retried() {
 
 #[tokio::test]
 async fn success_false_on_200_is_an_api_error() {
-    let server = serving(
-        Mock::given(method("GET")).and(path(mtls_path())),
+    let err = error_of_get(
         ResponseTemplate::new(200)
             .insert_header("cf-ray", RAY)
             .set_body_json(json!({
@@ -196,15 +210,7 @@ async fn success_false_on_200_is_an_api_error() {
             })),
     )
     .await;
-    let client = client(&server);
-    let err = client
-        .mtls_certificates()
-        .get(ACCOUNT_ID, CERT_ID)
-        .await
-        .expect_err("success:false is an error");
-    let Error::Api(api) = &err else {
-        panic!("expected Error::Api, got {err:?}")
-    };
+    let api = api_error(&err);
     assert_eq!(api.status.as_u16(), 200);
     assert_eq!(api.errors[0].code, 1100);
     assert_eq!(api.errors[0].message, "Internal validation failed");
@@ -227,8 +233,7 @@ async fn success_false_with_a_mismatched_result_is_still_an_api_error() {
         })),
     )
     .await;
-    let client = client(&server);
-    let err = client
+    let err = client(&server)
         .client_certificates()
         .list(ZONE_ID, Default::default())
         .await
@@ -239,32 +244,19 @@ async fn success_false_with_a_mismatched_result_is_still_an_api_error() {
 
 #[tokio::test]
 async fn html_502_from_the_edge_gives_status_and_snippet() {
-    let server = server().await;
     let html = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>cloudflare</center>\r\n</body>\r\n</html>\r\n";
-    Mock::given(method("GET"))
-        .and(path(mtls_path()))
-        .respond_with(
-            ResponseTemplate::new(502)
-                .insert_header("cf-ray", RAY)
-                .set_body_raw(html, "text/html"),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    let client = client(&server);
-    let err = client
-        .mtls_certificates()
-        .get(ACCOUNT_ID, CERT_ID)
-        .await
-        .expect_err("502 is an error");
+    let err = error_of_get(
+        ResponseTemplate::new(502)
+            .insert_header("cf-ray", RAY)
+            .set_body_raw(html, "text/html"),
+    )
+    .await;
     assert!(err.is_server_error());
     assert!(err.is_retryable());
     assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
     assert_eq!(err.ray_id(), Some(RAY));
     assert!(err.codes().is_empty());
-    let Error::Api(api) = &err else {
-        panic!("expected Error::Api, got {err:?}")
-    };
+    let api = api_error(&err);
     assert_eq!(api.status.as_u16(), 502);
     assert!(api.errors.is_empty());
     let snippet = api.body_snippet.as_deref().expect("a snippet of the page");
@@ -275,23 +267,11 @@ async fn html_502_from_the_edge_gives_status_and_snippet() {
 
 #[tokio::test]
 async fn long_non_json_bodies_are_cut_to_a_short_snippet() {
-    let server = server().await;
     let page = format!(
         "<html><body>{}</body></html>",
         "Service Unavailable ".repeat(100)
     );
-    Mock::given(method("GET"))
-        .and(path(mtls_path()))
-        .respond_with(ResponseTemplate::new(503).set_body_raw(page, "text/html"))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let client = client(&server);
-    let err = client
-        .mtls_certificates()
-        .get(ACCOUNT_ID, CERT_ID)
-        .await
-        .expect_err("503 is an error");
+    let err = error_of_get(ResponseTemplate::new(503).set_body_raw(page, "text/html")).await;
     let snippet = err
         .api()
         .and_then(|a| a.body_snippet.clone())
@@ -314,8 +294,7 @@ async fn long_non_json_bodies_are_cut_to_a_short_snippet() {
 
 #[tokio::test]
 async fn wrong_type_in_a_nested_field_names_the_field() {
-    let server = serving(
-        Mock::given(method("GET")).and(path(mtls_path())),
+    let err = error_of_get(
         ResponseTemplate::new(200)
             .insert_header("cf-ray", RAY)
             .set_body_json(envelope(json!({
@@ -325,25 +304,11 @@ async fn wrong_type_in_a_nested_field_names_the_field() {
             }))),
     )
     .await;
-    let client = client(&server);
-    let err = client
-        .mtls_certificates()
-        .get(ACCOUNT_ID, CERT_ID)
-        .await
-        .expect_err("a decode error");
-    let Error::Decode {
-        status,
-        path,
-        message,
-        ray_id,
-    } = &err
-    else {
-        panic!("expected Error::Decode, got {err:?}")
-    };
-    assert_eq!(status.as_u16(), 200);
+    let (status, path, message, ray_id) = decode_parts(&err);
+    assert_eq!(status, 200);
     assert_eq!(path, "result.ca");
     assert!(!message.is_empty());
-    assert_eq!(ray_id.as_deref(), Some(RAY));
+    assert_eq!(ray_id, Some(RAY));
     assert_eq!(err.ray_id(), Some(RAY));
     assert!(err.to_string().contains("result.ca"), "{err}");
 }
@@ -358,8 +323,7 @@ async fn wrong_type_in_a_list_item_names_the_index_and_field() {
         )),
     )
     .await;
-    let client = client(&server);
-    let err = client
+    let err = client(&server)
         .client_certificates()
         .list(ZONE_ID, Default::default())
         .await
@@ -378,51 +342,30 @@ async fn wrong_type_in_a_deeper_object_names_the_whole_path() {
             "id": CERT_ID,
             "certificate_authority": { "id": "568b6b74-7b0c-4755-8840-4e3b8c24adeb", "name": ["not", "a", "string"] }
         })))).await;
-    let client = client(&server);
-    let err = client
+    let err = client(&server)
         .client_certificates()
         .get(ZONE_ID, CERT_ID)
         .await
         .expect_err("a decode error");
-    let Error::Decode { path, .. } = &err else {
-        panic!("expected Error::Decode, got {err:?}")
-    };
-    assert_eq!(path, "result.certificate_authority.name");
+    assert_eq!(decode_path(&err), "result.certificate_authority.name");
 }
 
 #[tokio::test]
 async fn missing_required_result_is_a_decode_error() {
-    let server = serving(
-        Mock::given(method("GET")).and(path(mtls_path())),
+    let err = error_of_get(
         ResponseTemplate::new(200)
             .set_body_json(json!({ "success": true, "errors": [], "messages": [] })),
     )
     .await;
-    let client = client(&server);
-    let err = client
-        .mtls_certificates()
-        .get(ACCOUNT_ID, CERT_ID)
-        .await
-        .expect_err("a decode error");
-    let Error::Decode { path, .. } = &err else {
-        panic!("expected Error::Decode, got {err:?}")
-    };
-    assert_eq!(path, "result");
+    assert_eq!(decode_path(&err), "result");
 }
 
 #[tokio::test]
 async fn non_json_200_is_a_decode_error() {
-    let server = serving(
-        Mock::given(method("GET")).and(path(mtls_path())),
+    let err = error_of_get(
         ResponseTemplate::new(200).set_body_raw("<html>maintenance</html>", "text/html"),
     )
     .await;
-    let client = client(&server);
-    let err = client
-        .mtls_certificates()
-        .get(ACCOUNT_ID, CERT_ID)
-        .await
-        .expect_err("a decode error");
     assert!(matches!(err, Error::Decode { .. }), "{err:?}");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
 }
@@ -623,8 +566,7 @@ async fn unknown_fields_and_unknown_enum_values_decode() {
         })),
     )
     .await;
-    let client = client(&server);
-    let cert = client
+    let cert = client(&server)
         .client_certificates()
         .get(ZONE_ID, CERT_ID)
         .await
@@ -660,8 +602,7 @@ async fn unknown_enum_values_in_lists_decode() {
         ]))),
     )
     .await;
-    let client = client(&server);
-    let list = client
+    let list = client(&server)
         .origin_tls_client_auth()
         .hostname_certificates()
         .list(ZONE_ID)
@@ -691,8 +632,7 @@ async fn unknown_zone_origin_pull_status_decodes() {
         }))),
     )
     .await;
-    let client = client(&server);
-    let cert = client
+    let cert = client(&server)
         .origin_tls_client_auth()
         .zone_certificates()
         .get(ZONE_ID, CERT_ID)
@@ -717,8 +657,7 @@ async fn unknown_enum_value_is_sent_as_is() {
         ResponseTemplate::new(200).set_body_json(envelope(json!([]))),
     )
     .await;
-    let client = client(&server);
-    let page = client
+    let page = client(&server)
         .client_certificates()
         .list(
             ZONE_ID,
@@ -836,19 +775,11 @@ async fn truncated_json_is_a_decode_error_with_a_path() {
         .send(&client(&server), Opts::default())
         .await
         .expect_err("truncated");
-    let Error::Decode {
-        status,
-        path,
-        message,
-        ray_id,
-    } = &err
-    else {
-        panic!("expected Error::Decode, got {err:?}")
-    };
-    assert_eq!(status.as_u16(), 200);
+    let (status, path, message, ray_id) = decode_parts(&err);
+    assert_eq!(status, 200);
     assert_eq!(path, "result.issuer", "{message}");
     assert!(message.contains("EOF"), "{message}");
-    assert_eq!(ray_id.as_deref(), Some(RAY));
+    assert_eq!(ray_id, Some(RAY));
     assert!(err.to_string().contains("`result.issuer`"), "{err}");
 }
 
@@ -869,8 +800,5 @@ async fn wrongly_typed_field_is_a_decode_error_with_a_path() {
         .list(ZONE_ID, Default::default())
         .await
         .expect_err("wrong type");
-    let Error::Decode { path, .. } = &err else {
-        panic!("expected Error::Decode, got {err:?}")
-    };
-    assert_eq!(path, "result[1].certificate_authority.id");
+    assert_eq!(decode_path(&err), "result[1].certificate_authority.id");
 }

@@ -12,7 +12,7 @@ use futures::TryStreamExt;
 use serde_json::{json, Value};
 use std::time::{Duration, SystemTime};
 use wiremock::matchers::{body_json, header, method, path, query_param};
-use wiremock::{Mock, MockBuilder, MockServer};
+use wiremock::{Match, Mock, MockBuilder, MockServer, ResponseTemplate};
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures (shapes and examples from spec/cloudflare-mtls.json)
@@ -349,6 +349,60 @@ fn expect_json(http_method: &str, exact_path: &str, auth: Auth, body: Value) -> 
         .and(body_json(body))
 }
 
+/// A request a test expects: the mock that matches it exactly, and the credentials it carries.
+pub(crate) struct Expected {
+    mock: MockBuilder,
+    auth: Auth,
+}
+
+/// [`expect_request`], with its credentials.
+fn request(http_method: &str, exact_path: &str, auth: Auth) -> Expected {
+    let mock = expect_request(http_method, exact_path, auth);
+    Expected { mock, auth }
+}
+
+/// [`expect_plain`], with its credentials.
+fn plain(http_method: &str, exact_path: &str, auth: Auth) -> Expected {
+    let mock = expect_plain(http_method, exact_path, auth);
+    Expected { mock, auth }
+}
+
+/// [`expect_bodyless`], with its credentials.
+fn bodyless(http_method: &str, exact_path: &str, auth: Auth) -> Expected {
+    let mock = expect_bodyless(http_method, exact_path, auth);
+    Expected { mock, auth }
+}
+
+/// [`expect_json`], with its credentials.
+fn with_json(http_method: &str, exact_path: &str, auth: Auth, body: Value) -> Expected {
+    let mock = expect_json(http_method, exact_path, auth, body);
+    Expected { mock, auth }
+}
+
+impl Expected {
+    /// The request also matches `matcher`.
+    fn and(self, matcher: impl Match + 'static) -> Expected {
+        let mock = self.mock.and(matcher);
+        Expected { mock, ..self }
+    }
+
+    /// What `call` returns on a client with these credentials, from a server that answers
+    /// `response` to this request and checks that it came exactly once.
+    async fn answered<T>(
+        self,
+        response: ResponseTemplate,
+        call: impl AsyncFnOnce(&Client) -> Result<T, Error>,
+    ) -> T {
+        let server = serving(self.mock, response).await;
+        let client = match self.auth {
+            Auth::Token => client(&server),
+            Auth::KeyAndEmail => client_key_email(&server),
+            Auth::ServiceKey => client_service_key(&server),
+        };
+        call(&client).await.expect("the call succeeds")
+    }
+}
+
 fn scoped_prefix(scope: Scope<'_>) -> String {
     match scope {
         Scope::Account(_) => format!("/accounts/{ACCOUNT_ID}"),
@@ -386,31 +440,34 @@ macro_rules! in_both_scopes {
 // ---------------------------------------------------------------------------------------------
 
 async fn access_certificates_list(scope: Scope<'static>) {
-    let server = server().await;
     let prefix = scoped_prefix(scope);
-    expect_request("GET", &format!("{prefix}/access/certificates"), Auth::Token)
-        .and(query_is("page=2&per_page=2"))
-        .and(no_body())
-        .respond_with(ok_page(
+    let page: Page<AccessCertificate> = request(
+        "GET",
+        &format!("{prefix}/access/certificates"),
+        Auth::Token,
+    )
+    .and(query_is("page=2&per_page=2"))
+    .and(no_body())
+    .answered(
+        ok_page(
             json!([
                 access_certificate_json(ACCESS_CERT_ID, "Allow devs"),
                 access_certificate_json("a1b2c3d4-0000-4000-8000-000000000002", "Allow ops")
             ]),
             json!({ "page": 2, "per_page": 2, "count": 2, "total_count": 5, "total_pages": 3 }),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let client = client(&server);
-    let page: Page<AccessCertificate> = client
-        .access()
-        .certificates()
-        .list(
-            scope,
-            AccessCertificateListParams::new().page(2).per_page(2),
-        )
-        .await
-        .expect("list succeeds");
+        ),
+        async |client| {
+            client
+                .access()
+                .certificates()
+                .list(
+                    scope,
+                    AccessCertificateListParams::new().page(2).per_page(2),
+                )
+                .await
+        },
+    )
+    .await;
     assert_eq!(page.items.len(), 2);
     assert_access_certificate(&page.items[0], ACCESS_CERT_ID, "Allow devs");
     assert_access_certificate(
@@ -429,23 +486,22 @@ async fn access_certificates_list(scope: Scope<'static>) {
 in_both_scopes!(access_certificates_list => access_certificates_list);
 
 async fn access_certificates_list_default_params(scope: Scope<'static>) {
-    let server = server().await;
     let prefix = scoped_prefix(scope);
-    expect_plain("GET", &format!("{prefix}/access/certificates"), Auth::Token)
-        .respond_with(ok(json!([access_certificate_json(
-            ACCESS_CERT_ID,
-            "Allow devs"
-        )])))
-        .expect(1)
-        .mount(&server)
+    let page = plain("GET", &format!("{prefix}/access/certificates"), Auth::Token)
+        .answered(
+            ok(json!([access_certificate_json(
+                ACCESS_CERT_ID,
+                "Allow devs"
+            )])),
+            async |client| {
+                client
+                    .access()
+                    .certificates()
+                    .list(scope, Default::default())
+                    .await
+            },
+        )
         .await;
-    let client = client(&server);
-    let page = client
-        .access()
-        .certificates()
-        .list(scope, Default::default())
-        .await
-        .expect("list succeeds");
     assert_eq!(page.items.len(), 1);
     assert_access_certificate(&page.items[0], ACCESS_CERT_ID, "Allow devs");
     assert_eq!(page.result_info, None);
@@ -520,24 +576,23 @@ async fn access_certificates_list_all(scope: Scope<'static>) {
 in_both_scopes!(access_certificates_list_all_three_pages => access_certificates_list_all);
 
 async fn access_certificates_get(scope: Scope<'static>) {
-    let server = server().await;
     let prefix = scoped_prefix(scope);
-    expect_plain(
+    let cert = plain(
         "GET",
         &format!("{prefix}/access/certificates/{ACCESS_CERT_ID}"),
         Auth::Token,
     )
-    .respond_with(ok(access_certificate_json(ACCESS_CERT_ID, "Allow devs")))
-    .expect(1)
-    .mount(&server)
+    .answered(
+        ok(access_certificate_json(ACCESS_CERT_ID, "Allow devs")),
+        async |client| {
+            client
+                .access()
+                .certificates()
+                .get(scope, ACCESS_CERT_ID)
+                .await
+        },
+    )
     .await;
-    let client = client(&server);
-    let cert = client
-        .access()
-        .certificates()
-        .get(scope, ACCESS_CERT_ID)
-        .await
-        .expect("get succeeds");
     assert_access_certificate(&cert, ACCESS_CERT_ID, "Allow devs");
 }
 
@@ -567,8 +622,7 @@ async fn access_certificates_create(
     .expect(1)
     .mount(&server)
     .await;
-    let client = client(&server);
-    let cert = client
+    let cert = client(&server)
         .access()
         .certificates()
         .create(
@@ -593,79 +647,69 @@ async fn access_certificates_create_zone_with_key_and_email() {
 
 #[tokio::test]
 async fn access_certificates_create_omits_unset_optional_fields() {
-    let server = serving(
-        expect_json(
-            "POST",
-            &format!("/zones/{ZONE_ID}/access/certificates"),
-            Auth::Token,
-            json!({ "name": "Allow devs", "certificate": PEM }),
-        ),
+    let cert = with_json(
+        "POST",
+        &format!("/zones/{ZONE_ID}/access/certificates"),
+        Auth::Token,
+        json!({ "name": "Allow devs", "certificate": PEM }),
+    )
+    .answered(
         ok_with_status(201, access_certificate_json(ACCESS_CERT_ID, "Allow devs")),
+        async |client| {
+            client
+                .access()
+                .certificates()
+                .create(zone(), &AccessCertificateCreate::new(PEM, "Allow devs"))
+                .await
+        },
     )
     .await;
-    let client = client(&server);
-    let cert = client
-        .access()
-        .certificates()
-        .create(zone(), &AccessCertificateCreate::new(PEM, "Allow devs"))
-        .await
-        .expect("create succeeds");
     assert_eq!(cert.id.as_deref(), Some(ACCESS_CERT_ID));
 }
 
 async fn access_certificates_update(scope: Scope<'static>) {
-    let server = server().await;
     let prefix = scoped_prefix(scope);
-    expect_json(
+    let update =
+        AccessCertificateUpdate::new(vec!["admin.example.com".into(), "dev.example.com".into()])
+            .name("Allow ops");
+    let cert = with_json(
         "PUT",
         &format!("{prefix}/access/certificates/{ACCESS_CERT_ID}"),
         Auth::Token,
         json!({ "associated_hostnames": ["admin.example.com", "dev.example.com"], "name": "Allow ops" }),
     )
-    .respond_with(ok(access_certificate_json(ACCESS_CERT_ID, "Allow ops")))
-    .expect(1)
-    .mount(&server)
+    .answered(
+        ok(access_certificate_json(ACCESS_CERT_ID, "Allow ops")),
+        async |client| {
+            client
+                .access()
+                .certificates()
+                .update(scope, ACCESS_CERT_ID, &update)
+                .await
+        },
+    )
     .await;
-    let client = client(&server);
-    let cert = client
-        .access()
-        .certificates()
-        .update(
-            scope,
-            ACCESS_CERT_ID,
-            &AccessCertificateUpdate::new(vec![
-                "admin.example.com".into(),
-                "dev.example.com".into(),
-            ])
-            .name("Allow ops"),
-        )
-        .await
-        .expect("update succeeds");
     assert_access_certificate(&cert, ACCESS_CERT_ID, "Allow ops");
 }
 
 in_both_scopes!(access_certificates_update => access_certificates_update);
 
 async fn access_certificates_delete(scope: Scope<'static>) {
-    let server = server().await;
     let prefix = scoped_prefix(scope);
     // The spec's request body for this delete is optional and schemaless: none is sent.
-    expect_plain(
+    let deleted = plain(
         "DELETE",
         &format!("{prefix}/access/certificates/{ACCESS_CERT_ID}"),
         Auth::Token,
     )
-    .respond_with(ok(json!({ "id": ACCESS_CERT_ID })))
-    .expect(1)
-    .mount(&server)
+    .answered(ok(json!({ "id": ACCESS_CERT_ID })), async |client| {
+        client
+            .access()
+            .certificates()
+            .delete(scope, ACCESS_CERT_ID)
+            .await
+    })
     .await;
-    let client = client(&server);
-    let deleted = client
-        .access()
-        .certificates()
-        .delete(scope, ACCESS_CERT_ID)
-        .await
-        .expect("delete succeeds");
     assert_eq!(deleted.id.as_deref(), Some(ACCESS_CERT_ID));
 }
 
@@ -676,25 +720,16 @@ in_both_scopes!(access_certificates_delete => access_certificates_delete);
 // ---------------------------------------------------------------------------------------------
 
 async fn access_certificates_settings_get(scope: Scope<'static>) {
-    let server = server().await;
     let prefix = scoped_prefix(scope);
-    expect_plain(
+    let settings = plain(
         "GET",
         &format!("{prefix}/access/certificates/settings"),
         Auth::Token,
     )
-    .respond_with(ok(hostname_settings_json()))
-    .expect(1)
-    .mount(&server)
+    .answered(ok(hostname_settings_json()), async |client| {
+        client.access().certificates().settings().get(scope).await
+    })
     .await;
-    let client = client(&server);
-    let settings = client
-        .access()
-        .certificates()
-        .settings()
-        .get(scope)
-        .await
-        .expect("get succeeds");
     assert_hostname_settings(&settings);
 }
 
@@ -736,12 +771,12 @@ in_both_scopes!(access_certificates_settings_update => access_certificates_setti
 
 #[tokio::test]
 async fn mtls_certificates_list() {
-    let server = serving(
-        expect_plain(
-            "GET",
-            &format!("/accounts/{ACCOUNT_ID}/mtls_certificates"),
-            Auth::KeyAndEmail,
-        ),
+    let certs = plain(
+        "GET",
+        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates"),
+        Auth::KeyAndEmail,
+    )
+    .answered(
         ok_page(
             json!([
                 mtls_certificate_json(MTLS_CERT_ID),
@@ -749,14 +784,14 @@ async fn mtls_certificates_list() {
             ]),
             json!({ "page": 1, "per_page": 50, "count": 2, "total_count": 2, "total_pages": 1 }),
         ),
+        async |client| {
+            client
+                .mtls_certificates()
+                .list(ACCOUNT_ID, MtlsCertificateListParams::default())
+                .await
+        },
     )
     .await;
-    let client = client_key_email(&server);
-    let certs = client
-        .mtls_certificates()
-        .list(ACCOUNT_ID, MtlsCertificateListParams::default())
-        .await
-        .expect("list succeeds");
     assert_eq!(certs.len(), 2);
     assert_mtls_certificate(&certs[0], MTLS_CERT_ID);
     assert_mtls_certificate(&certs[1], "3458ce5a0c354c7f82c78e9487d3ff61");
@@ -839,21 +874,18 @@ async fn mtls_certificates_list_by_one_type_and_by_none() {
 
 #[tokio::test]
 async fn mtls_certificates_get() {
-    let server = serving(
-        expect_plain(
-            "GET",
-            &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{MTLS_CERT_ID}"),
-            Auth::KeyAndEmail,
-        ),
-        ok(mtls_certificate_json(MTLS_CERT_ID)),
+    let cert = plain(
+        "GET",
+        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{MTLS_CERT_ID}"),
+        Auth::KeyAndEmail,
     )
+    .answered(ok(mtls_certificate_json(MTLS_CERT_ID)), async |client| {
+        client
+            .mtls_certificates()
+            .get(ACCOUNT_ID, MTLS_CERT_ID)
+            .await
+    })
     .await;
-    let client = client_key_email(&server);
-    let cert = client
-        .mtls_certificates()
-        .get(ACCOUNT_ID, MTLS_CERT_ID)
-        .await
-        .expect("get succeeds");
     assert_mtls_certificate(&cert, MTLS_CERT_ID);
 }
 
@@ -872,8 +904,7 @@ async fn mtls_certificates_create() {
     .expect(1)
     .mount(&server)
     .await;
-    let client = client_key_email(&server);
-    let cert = client
+    let cert = client_key_email(&server)
         .mtls_certificates()
         .create(
             ACCOUNT_ID,
@@ -900,67 +931,61 @@ async fn mtls_certificates_create() {
 
 #[tokio::test]
 async fn mtls_certificates_create_without_optional_fields() {
-    let server = serving(
-        expect_json(
-            "POST",
-            &format!("/accounts/{ACCOUNT_ID}/mtls_certificates"),
-            Auth::Token,
-            json!({ "ca": false, "certificates": PEM }),
-        ),
-        ok(mtls_certificate_json(MTLS_CERT_ID)),
+    let cert = with_json(
+        "POST",
+        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates"),
+        Auth::Token,
+        json!({ "ca": false, "certificates": PEM }),
     )
+    .answered(ok(mtls_certificate_json(MTLS_CERT_ID)), async |client| {
+        client
+            .mtls_certificates()
+            .create(ACCOUNT_ID, &MtlsCertificateCreate::new(false, PEM))
+            .await
+    })
     .await;
-    let client = client(&server);
-    let cert = client
-        .mtls_certificates()
-        .create(ACCOUNT_ID, &MtlsCertificateCreate::new(false, PEM))
-        .await
-        .expect("create succeeds");
     assert_eq!(cert.id.as_deref(), Some(MTLS_CERT_ID));
 }
 
 #[tokio::test]
 async fn mtls_certificates_delete() {
     // No body: Cloudflare takes none on this delete (its SDKs send none).
-    let server = serving(
-        expect_bodyless(
-            "DELETE",
-            &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{MTLS_CERT_ID}"),
-            Auth::KeyAndEmail,
-        ),
-        ok(mtls_certificate_json(MTLS_CERT_ID)),
+    let cert = bodyless(
+        "DELETE",
+        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{MTLS_CERT_ID}"),
+        Auth::KeyAndEmail,
     )
+    .answered(ok(mtls_certificate_json(MTLS_CERT_ID)), async |client| {
+        client
+            .mtls_certificates()
+            .delete(ACCOUNT_ID, MTLS_CERT_ID)
+            .await
+    })
     .await;
-    let client = client_key_email(&server);
-    let cert = client
-        .mtls_certificates()
-        .delete(ACCOUNT_ID, MTLS_CERT_ID)
-        .await
-        .expect("delete succeeds");
     assert_mtls_certificate(&cert, MTLS_CERT_ID);
 }
 
 #[tokio::test]
 async fn mtls_certificates_associations_list() {
-    let server = serving(
-        expect_plain(
-            "GET",
-            &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{MTLS_CERT_ID}/associations"),
-            Auth::Token,
-        ),
+    let associations = plain(
+        "GET",
+        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{MTLS_CERT_ID}/associations"),
+        Auth::Token,
+    )
+    .answered(
         ok(json!([
             { "service": "gateway", "status": "pending_deployment" },
             { "service": "access", "status": "active" }
         ])),
+        async |client| {
+            client
+                .mtls_certificates()
+                .associations()
+                .list(ACCOUNT_ID, MTLS_CERT_ID)
+                .await
+        },
     )
     .await;
-    let client = client(&server);
-    let associations = client
-        .mtls_certificates()
-        .associations()
-        .list(ACCOUNT_ID, MTLS_CERT_ID)
-        .await
-        .expect("list succeeds");
     let associations: Vec<_> = associations
         .iter()
         .map(|a| (a.service.as_deref(), a.status.as_deref()))
@@ -976,22 +1001,19 @@ async fn mtls_certificates_associations_list() {
 
 #[tokio::test]
 async fn mtls_certificates_associations_list_empty() {
-    let server = serving(
-        expect_plain(
-            "GET",
-            &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{MTLS_CERT_ID}/associations"),
-            Auth::Token,
-        ),
-        ok(json!([])),
+    let associations = plain(
+        "GET",
+        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{MTLS_CERT_ID}/associations"),
+        Auth::Token,
     )
+    .answered(ok(json!([])), async |client| {
+        client
+            .mtls_certificates()
+            .associations()
+            .list(ACCOUNT_ID, MTLS_CERT_ID)
+            .await
+    })
     .await;
-    let client = client(&server);
-    let associations = client
-        .mtls_certificates()
-        .associations()
-        .list(ACCOUNT_ID, MTLS_CERT_ID)
-        .await
-        .expect("list succeeds");
     assert!(associations.is_empty());
 }
 
@@ -1020,8 +1042,7 @@ async fn client_certificates_list() {
         ),
     )
     .await;
-    let client = client(&server);
-    let page = client
+    let page = client(&server)
         .client_certificates()
         .list(
             ZONE_ID,
@@ -1076,8 +1097,7 @@ async fn client_certificates_list_status_all() {
         ),
     )
     .await;
-    let client = client(&server);
-    let page = client
+    let page = client(&server)
         .client_certificates()
         .list(
             ZONE_ID,
@@ -1140,94 +1160,93 @@ async fn client_certificates_list_all_three_pages() {
 /// `list_all` starts from the `page` given in the params.
 #[tokio::test]
 async fn client_certificates_list_all_starts_at_the_given_page() {
-    let server = server().await;
     let p = format!("/zones/{ZONE_ID}/client_certificates");
-    expect_request("GET", &p, Auth::Token)
+    let all: Vec<ClientCertificate> = request("GET", &p, Auth::Token)
         .and(query_param("page", "3"))
-        .respond_with(ok_page(
-            json!([client_certificate_json("cc-5", "active")]),
-            json!({ "page": 3, "per_page": 2, "count": 1, "total_count": 5, "total_pages": 3 }),
-        ))
-        .expect(1)
-        .mount(&server)
+        .answered(
+            ok_page(
+                json!([client_certificate_json("cc-5", "active")]),
+                json!({ "page": 3, "per_page": 2, "count": 1, "total_count": 5, "total_pages": 3 }),
+            ),
+            async |client| {
+                client
+                    .client_certificates()
+                    .list_all(ZONE_ID, ClientCertificateListParams::new().page(3))
+                    .try_collect()
+                    .await
+            },
+        )
         .await;
-    let client = client(&server);
-    let all: Vec<ClientCertificate> = client
-        .client_certificates()
-        .list_all(ZONE_ID, ClientCertificateListParams::new().page(3))
-        .try_collect()
-        .await
-        .expect("every page");
     assert_eq!(all.len(), 1);
     assert_eq!(all[0].id.as_deref(), Some("cc-5"));
 }
 
 #[tokio::test]
 async fn client_certificates_get() {
-    let server = serving(
-        expect_plain(
-            "GET",
-            &format!("/zones/{ZONE_ID}/client_certificates/{CLIENT_CERT_ID}"),
-            Auth::Token,
-        ),
+    let cert = plain(
+        "GET",
+        &format!("/zones/{ZONE_ID}/client_certificates/{CLIENT_CERT_ID}"),
+        Auth::Token,
+    )
+    .answered(
         ok(client_certificate_json(CLIENT_CERT_ID, "active")),
+        async |client| {
+            client
+                .client_certificates()
+                .get(ZONE_ID, CLIENT_CERT_ID)
+                .await
+        },
     )
     .await;
-    let client = client(&server);
-    let cert = client
-        .client_certificates()
-        .get(ZONE_ID, CLIENT_CERT_ID)
-        .await
-        .expect("get succeeds");
     assert_client_certificate(&cert, CLIENT_CERT_ID, ClientCertificateStatus::Active);
 }
 
 #[tokio::test]
 async fn client_certificates_create() {
-    let server = serving(
-        expect_json(
-            "POST",
-            &format!("/zones/{ZONE_ID}/client_certificates"),
-            Auth::KeyAndEmail,
-            json!({ "csr": CSR, "validity_days": 3650 }),
-        ),
+    let cert = with_json(
+        "POST",
+        &format!("/zones/{ZONE_ID}/client_certificates"),
+        Auth::KeyAndEmail,
+        json!({ "csr": CSR, "validity_days": 3650 }),
+    )
+    .answered(
         ok(client_certificate_json(CLIENT_CERT_ID, "active")),
+        async |client| {
+            client
+                .client_certificates()
+                .create(ZONE_ID, &ClientCertificateCreate::new(CSR, 3650))
+                .await
+        },
     )
     .await;
-    let client = client_key_email(&server);
-    let cert = client
-        .client_certificates()
-        .create(ZONE_ID, &ClientCertificateCreate::new(CSR, 3650))
-        .await
-        .expect("create succeeds");
     assert_client_certificate(&cert, CLIENT_CERT_ID, ClientCertificateStatus::Active);
 }
 
 #[tokio::test]
 async fn client_certificates_edit_reactivates() {
-    let server = serving(
-        expect_json(
-            "PATCH",
-            &format!("/zones/{ZONE_ID}/client_certificates/{CLIENT_CERT_ID}"),
-            Auth::Token,
-            json!({ "reactivate": true }),
-        ),
+    let cert = with_json(
+        "PATCH",
+        &format!("/zones/{ZONE_ID}/client_certificates/{CLIENT_CERT_ID}"),
+        Auth::Token,
+        json!({ "reactivate": true }),
+    )
+    .answered(
         ok(client_certificate_json(
             CLIENT_CERT_ID,
             "pending_reactivation",
         )),
+        async |client| {
+            client
+                .client_certificates()
+                .edit(
+                    ZONE_ID,
+                    CLIENT_CERT_ID,
+                    &ClientCertificateEdit::new().reactivate(true),
+                )
+                .await
+        },
     )
     .await;
-    let client = client(&server);
-    let cert = client
-        .client_certificates()
-        .edit(
-            ZONE_ID,
-            CLIENT_CERT_ID,
-            &ClientCertificateEdit::new().reactivate(true),
-        )
-        .await
-        .expect("edit succeeds");
     assert_client_certificate(
         &cert,
         CLIENT_CERT_ID,
@@ -1237,24 +1256,24 @@ async fn client_certificates_edit_reactivates() {
 
 #[tokio::test]
 async fn client_certificates_delete_revokes() {
-    let server = serving(
-        expect_plain(
-            "DELETE",
-            &format!("/zones/{ZONE_ID}/client_certificates/{CLIENT_CERT_ID}"),
-            Auth::Token,
-        ),
+    let cert = plain(
+        "DELETE",
+        &format!("/zones/{ZONE_ID}/client_certificates/{CLIENT_CERT_ID}"),
+        Auth::Token,
+    )
+    .answered(
         ok(client_certificate_json(
             CLIENT_CERT_ID,
             "pending_revocation",
         )),
+        async |client| {
+            client
+                .client_certificates()
+                .delete(ZONE_ID, CLIENT_CERT_ID)
+                .await
+        },
     )
     .await;
-    let client = client(&server);
-    let cert = client
-        .client_certificates()
-        .delete(ZONE_ID, CLIENT_CERT_ID)
-        .await
-        .expect("delete succeeds");
     assert_client_certificate(
         &cert,
         CLIENT_CERT_ID,
@@ -1268,23 +1287,23 @@ async fn client_certificates_delete_revokes() {
 
 #[tokio::test]
 async fn origin_tls_client_auth_create() {
-    let server = serving(
-        expect_json(
-            "POST",
-            &format!("/zones/{ZONE_ID}/origin_tls_client_auth"),
-            Auth::KeyAndEmail,
-            json!({ "certificate": PEM, "private_key": PRIVATE_KEY }),
-        ),
+    let cert = with_json(
+        "POST",
+        &format!("/zones/{ZONE_ID}/origin_tls_client_auth"),
+        Auth::KeyAndEmail,
+        json!({ "certificate": PEM, "private_key": PRIVATE_KEY }),
+    )
+    .answered(
         ok(zone_aop_json(AOP_CERT_ID, "initializing")),
+        async |client| {
+            client
+                .origin_tls_client_auth()
+                .zone_certificates()
+                .create(ZONE_ID, &OriginPullCertificateCreate::new(PEM, PRIVATE_KEY))
+                .await
+        },
     )
     .await;
-    let client = client_key_email(&server);
-    let cert = client
-        .origin_tls_client_auth()
-        .zone_certificates()
-        .create(ZONE_ID, &OriginPullCertificateCreate::new(PEM, PRIVATE_KEY))
-        .await
-        .expect("create succeeds");
     assert_zone_aop(
         &cert,
         AOP_CERT_ID,
@@ -1294,12 +1313,12 @@ async fn origin_tls_client_auth_create() {
 
 #[tokio::test]
 async fn origin_tls_client_auth_list_with_user_service_key() {
-    let server = serving(
-        expect_plain(
-            "GET",
-            &format!("/zones/{ZONE_ID}/origin_tls_client_auth"),
-            Auth::ServiceKey,
-        ),
+    let certs = plain(
+        "GET",
+        &format!("/zones/{ZONE_ID}/origin_tls_client_auth"),
+        Auth::ServiceKey,
+    )
+    .answered(
         ok_page(
             json!([
                 zone_aop_json(AOP_CERT_ID, "active"),
@@ -1307,15 +1326,15 @@ async fn origin_tls_client_auth_list_with_user_service_key() {
             ]),
             json!({ "page": 1, "per_page": 20, "count": 2, "total_count": 2, "total_pages": 1 }),
         ),
+        async |client| {
+            client
+                .origin_tls_client_auth()
+                .zone_certificates()
+                .list(ZONE_ID)
+                .await
+        },
     )
     .await;
-    let client = client_service_key(&server);
-    let certs = client
-        .origin_tls_client_auth()
-        .zone_certificates()
-        .list(ZONE_ID)
-        .await
-        .expect("list succeeds");
     assert_eq!(certs.len(), 2);
     assert_zone_aop(
         &certs[0],
@@ -1331,22 +1350,22 @@ async fn origin_tls_client_auth_list_with_user_service_key() {
 
 #[tokio::test]
 async fn origin_tls_client_auth_get() {
-    let server = serving(
-        expect_plain(
-            "GET",
-            &format!("/zones/{ZONE_ID}/origin_tls_client_auth/{AOP_CERT_ID}"),
-            Auth::Token,
-        ),
+    let cert = plain(
+        "GET",
+        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/{AOP_CERT_ID}"),
+        Auth::Token,
+    )
+    .answered(
         ok(zone_aop_json(AOP_CERT_ID, "pending_deployment")),
+        async |client| {
+            client
+                .origin_tls_client_auth()
+                .zone_certificates()
+                .get(ZONE_ID, AOP_CERT_ID)
+                .await
+        },
     )
     .await;
-    let client = client(&server);
-    let cert = client
-        .origin_tls_client_auth()
-        .zone_certificates()
-        .get(ZONE_ID, AOP_CERT_ID)
-        .await
-        .expect("get succeeds");
     assert_zone_aop(
         &cert,
         AOP_CERT_ID,
@@ -1356,22 +1375,22 @@ async fn origin_tls_client_auth_get() {
 
 #[tokio::test]
 async fn origin_tls_client_auth_delete() {
-    let server = serving(
-        expect_bodyless(
-            "DELETE",
-            &format!("/zones/{ZONE_ID}/origin_tls_client_auth/{AOP_CERT_ID}"),
-            Auth::Token,
-        ),
+    let cert = bodyless(
+        "DELETE",
+        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/{AOP_CERT_ID}"),
+        Auth::Token,
+    )
+    .answered(
         ok(zone_aop_json(AOP_CERT_ID, "pending_deletion")),
+        async |client| {
+            client
+                .origin_tls_client_auth()
+                .zone_certificates()
+                .delete(ZONE_ID, AOP_CERT_ID)
+                .await
+        },
     )
     .await;
-    let client = client(&server);
-    let cert = client
-        .origin_tls_client_auth()
-        .zone_certificates()
-        .delete(ZONE_ID, AOP_CERT_ID)
-        .await
-        .expect("delete succeeds");
     assert_zone_aop(
         &cert,
         AOP_CERT_ID,
@@ -1381,44 +1400,38 @@ async fn origin_tls_client_auth_delete() {
 
 #[tokio::test]
 async fn origin_tls_client_auth_settings_get() {
-    let server = serving(
-        expect_plain(
-            "GET",
-            &format!("/zones/{ZONE_ID}/origin_tls_client_auth/settings"),
-            Auth::KeyAndEmail,
-        ),
-        ok(json!({ "enabled": false })),
+    let setting = plain(
+        "GET",
+        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/settings"),
+        Auth::KeyAndEmail,
     )
+    .answered(ok(json!({ "enabled": false })), async |client| {
+        client
+            .origin_tls_client_auth()
+            .settings()
+            .get(ZONE_ID)
+            .await
+    })
     .await;
-    let client = client_key_email(&server);
-    let setting = client
-        .origin_tls_client_auth()
-        .settings()
-        .get(ZONE_ID)
-        .await
-        .expect("get succeeds");
     assert_eq!(setting.enabled, Some(false));
 }
 
 #[tokio::test]
 async fn origin_tls_client_auth_settings_update() {
-    let server = serving(
-        expect_json(
-            "PUT",
-            &format!("/zones/{ZONE_ID}/origin_tls_client_auth/settings"),
-            Auth::Token,
-            json!({ "enabled": true }),
-        ),
-        ok(json!({ "enabled": true })),
+    let setting = with_json(
+        "PUT",
+        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/settings"),
+        Auth::Token,
+        json!({ "enabled": true }),
     )
+    .answered(ok(json!({ "enabled": true })), async |client| {
+        client
+            .origin_tls_client_auth()
+            .settings()
+            .update(ZONE_ID, &ZoneSettingUpdate::new(true))
+            .await
+    })
     .await;
-    let client = client(&server);
-    let setting = client
-        .origin_tls_client_auth()
-        .settings()
-        .update(ZONE_ID, &ZoneSettingUpdate::new(true))
-        .await
-        .expect("update succeeds");
     assert_eq!(setting.enabled, Some(true));
 }
 
@@ -1521,8 +1534,7 @@ async fn origin_tls_client_auth_hostnames_get() {
     .expect(1)
     .mount(&server)
     .await;
-    let client = client(&server);
-    let aop = client
+    let aop = client(&server)
         .origin_tls_client_auth()
         .hostnames()
         .get(ZONE_ID, "app.example.com")
@@ -1552,23 +1564,23 @@ async fn origin_tls_client_auth_hostnames_get() {
 
 #[tokio::test]
 async fn origin_tls_client_auth_hostnames_certificates_create() {
-    let server = serving(
-        expect_json(
-            "POST",
-            &format!("/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates"),
-            Auth::Token,
-            json!({ "certificate": PEM, "private_key": PRIVATE_KEY }),
-        ),
+    let cert = with_json(
+        "POST",
+        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates"),
+        Auth::Token,
+        json!({ "certificate": PEM, "private_key": PRIVATE_KEY }),
+    )
+    .answered(
         ok(hostname_certificate_json(HOSTNAME_CERT_ID, "initializing")),
+        async |client| {
+            client
+                .origin_tls_client_auth()
+                .hostname_certificates()
+                .create(ZONE_ID, &HostnameCertificateCreate::new(PEM, PRIVATE_KEY))
+                .await
+        },
     )
     .await;
-    let client = client(&server);
-    let cert = client
-        .origin_tls_client_auth()
-        .hostname_certificates()
-        .create(ZONE_ID, &HostnameCertificateCreate::new(PEM, PRIVATE_KEY))
-        .await
-        .expect("create succeeds");
     assert_hostname_certificate(
         &cert,
         HOSTNAME_CERT_ID,
@@ -1619,50 +1631,50 @@ async fn origin_tls_client_auth_hostnames_certificates_list() {
 
 #[tokio::test]
 async fn origin_tls_client_auth_hostnames_certificates_get() {
-    let server = serving(
-        expect_plain(
-            "GET",
-            &format!(
-                "/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates/{HOSTNAME_CERT_ID}"
-            ),
-            Auth::Token,
+    let cert = plain(
+        "GET",
+        &format!(
+            "/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates/{HOSTNAME_CERT_ID}"
         ),
+        Auth::Token,
+    )
+    .answered(
         ok(hostname_certificate_json(HOSTNAME_CERT_ID, "active")),
+        async |client| {
+            client
+                .origin_tls_client_auth()
+                .hostname_certificates()
+                .get(ZONE_ID, HOSTNAME_CERT_ID)
+                .await
+        },
     )
     .await;
-    let client = client(&server);
-    let cert = client
-        .origin_tls_client_auth()
-        .hostname_certificates()
-        .get(ZONE_ID, HOSTNAME_CERT_ID)
-        .await
-        .expect("get succeeds");
     assert_hostname_certificate(&cert, HOSTNAME_CERT_ID, HostnameCertificateStatus::Active);
 }
 
 #[tokio::test]
 async fn origin_tls_client_auth_hostnames_certificates_delete() {
-    let server = serving(
-        expect_bodyless(
-            "DELETE",
-            &format!(
-                "/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates/{HOSTNAME_CERT_ID}"
-            ),
-            Auth::KeyAndEmail,
+    let cert = bodyless(
+        "DELETE",
+        &format!(
+            "/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates/{HOSTNAME_CERT_ID}"
         ),
+        Auth::KeyAndEmail,
+    )
+    .answered(
         ok(hostname_certificate_json(
             HOSTNAME_CERT_ID,
             "pending_deletion",
         )),
+        async |client| {
+            client
+                .origin_tls_client_auth()
+                .hostname_certificates()
+                .delete(ZONE_ID, HOSTNAME_CERT_ID)
+                .await
+        },
     )
     .await;
-    let client = client_key_email(&server);
-    let cert = client
-        .origin_tls_client_auth()
-        .hostname_certificates()
-        .delete(ZONE_ID, HOSTNAME_CERT_ID)
-        .await
-        .expect("delete succeeds");
     assert_hostname_certificate(
         &cert,
         HOSTNAME_CERT_ID,
@@ -1682,29 +1694,26 @@ fn hostnames_json(hostnames: &[&str]) -> Value {
 
 #[tokio::test]
 async fn certificate_authorities_hostname_associations_get_of_a_ca() {
-    let server = server().await;
     let at = format!("/zones/{ZONE_ID}/certificate_authorities/hostname_associations");
-    expect_request("GET", &at, Auth::Token)
+    let got = request("GET", &at, Auth::Token)
         .and(query_is(
             "mtls_certificate_id=b2134436-2555-4acf-be5b-26c48136575e",
         ))
         .and(no_body())
-        .respond_with(ok(hostnames_json(&[
-            "api.example.com",
-            "admin.example.com",
-        ])))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let got = client(&server)
-        .certificate_authorities()
-        .hostname_associations()
-        .get(
-            ZONE_ID,
-            HostnameAssociationGetParams::new().mtls_certificate_id(CA_ID),
+        .answered(
+            ok(hostnames_json(&["api.example.com", "admin.example.com"])),
+            async |client| {
+                client
+                    .certificate_authorities()
+                    .hostname_associations()
+                    .get(
+                        ZONE_ID,
+                        HostnameAssociationGetParams::new().mtls_certificate_id(CA_ID),
+                    )
+                    .await
+            },
         )
-        .await
-        .expect("get succeeds");
+        .await;
     assert_eq!(
         got.hostnames.as_deref(),
         Some(
@@ -1720,19 +1729,16 @@ async fn certificate_authorities_hostname_associations_get_of_a_ca() {
 /// `result` without `hostnames` is `None`.
 #[tokio::test]
 async fn certificate_authorities_hostname_associations_get_of_the_managed_ca() {
-    let server = server().await;
     let at = format!("/zones/{ZONE_ID}/certificate_authorities/hostname_associations");
-    expect_plain("GET", &at, Auth::KeyAndEmail)
-        .respond_with(ok(json!({})))
-        .expect(1)
-        .mount(&server)
+    let got = plain("GET", &at, Auth::KeyAndEmail)
+        .answered(ok(json!({})), async |client| {
+            client
+                .certificate_authorities()
+                .hostname_associations()
+                .get(ZONE_ID, Default::default())
+                .await
+        })
         .await;
-    let got = client_key_email(&server)
-        .certificate_authorities()
-        .hostname_associations()
-        .get(ZONE_ID, Default::default())
-        .await
-        .expect("get succeeds");
     assert_eq!(got.hostnames, None);
 }
 
@@ -1933,8 +1939,7 @@ async fn path_parameter_with_slash_query_and_fragment_is_one_encoded_segment() {
         ok(mtls_certificate_json("a/b?c#d")),
     )
     .await;
-    let client = client(&server);
-    let cert = client
+    let cert = client(&server)
         .mtls_certificates()
         .get(ACCOUNT_ID, "a/b?c#d")
         .await
@@ -1963,43 +1968,43 @@ async fn path_parameter_with_dot_dot_slashes_stays_in_its_segment() {
 
 #[tokio::test]
 async fn scope_id_is_percent_encoded() {
-    let server = serving(
-        expect_plain(
-            "GET",
-            "/zones/a%2Fb%3Fc%23d/access/certificates/..%2F..%2Faccounts%2Fx",
-            Auth::Token,
-        ),
+    let cert = plain(
+        "GET",
+        "/zones/a%2Fb%3Fc%23d/access/certificates/..%2F..%2Faccounts%2Fx",
+        Auth::Token,
+    )
+    .answered(
         ok(access_certificate_json(ACCESS_CERT_ID, "Allow devs")),
+        async |client| {
+            client
+                .access()
+                .certificates()
+                .get(Scope::Zone("a/b?c#d"), "../../accounts/x")
+                .await
+        },
     )
     .await;
-    let client = client(&server);
-    let cert = client
-        .access()
-        .certificates()
-        .get(Scope::Zone("a/b?c#d"), "../../accounts/x")
-        .await
-        .expect("get succeeds");
     assert_eq!(cert.id.as_deref(), Some(ACCESS_CERT_ID));
 }
 
 #[tokio::test]
 async fn path_parameter_with_space_percent_and_unicode_is_encoded() {
-    let server = serving(
-        expect_plain(
-            "GET",
-            &format!("/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/a%20b%2520%C3%BC.example"),
-            Auth::Token,
-        ),
+    let aop = plain(
+        "GET",
+        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/a%20b%2520%C3%BC.example"),
+        Auth::Token,
+    )
+    .answered(
         ok(json!({ "hostname": "a b%20ü.example", "enabled": false })),
+        async |client| {
+            client
+                .origin_tls_client_auth()
+                .hostnames()
+                .get(ZONE_ID, "a b%20ü.example")
+                .await
+        },
     )
     .await;
-    let client = client(&server);
-    let aop = client
-        .origin_tls_client_auth()
-        .hostnames()
-        .get(ZONE_ID, "a b%20ü.example")
-        .await
-        .expect("get succeeds");
     assert_eq!(aop.hostname.as_deref(), Some("a b%20ü.example"));
 }
 
@@ -2062,8 +2067,7 @@ async fn dot_dot_scope_id_is_not_normalized_away() {
         ACCESS_CERT_ID,
         "Allow devs",
     ))));
-    let client = client(&raw);
-    let result = client
+    let result = client(&raw)
         .access()
         .certificates()
         .get(Scope::Account(".."), ACCESS_CERT_ID)
@@ -2094,8 +2098,7 @@ async fn dot_dot_scope_id_is_not_normalized_away() {
 #[tokio::test]
 async fn backslash_in_path_parameter_is_encoded() {
     let raw = RawServer::start(Reply::json(&envelope(mtls_certificate_json(MTLS_CERT_ID))));
-    let client = client(&raw);
-    let result = client
+    let result = client(&raw)
         .mtls_certificates()
         .delete(ACCOUNT_ID, "..\\..\\..\\zones\\x")
         .await;

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use wiremock::matchers::{method, path, query_param};
-use wiremock::{Mock, MockServer};
+use wiremock::{Mock, MockBuilder, MockServer};
 
 // ---------------------------------------------------------------------------------------------
 // Pagination against a misbehaving server
@@ -20,6 +20,47 @@ use wiremock::{Mock, MockServer};
 
 fn cert(id: &str) -> serde_json::Value {
     json!({ "id": id, "status": "active" })
+}
+
+/// Every client certificate of the zone that `list_all` with `params` yields until its stream ends.
+async fn all_client_certificates(
+    client: &Client,
+    params: ClientCertificateListParams,
+) -> Vec<ClientCertificate> {
+    client
+        .client_certificates()
+        .list_all(ZONE_ID, params)
+        .try_collect()
+        .await
+        .expect("the stream ends")
+}
+
+/// A server that answers page 1 of the zone's client certificates once, with `items` and `info`.
+async fn first_page_once(items: Value, info: Value) -> MockServer {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/zones/{ZONE_ID}/client_certificates")))
+        .and(query_param("page", "1"))
+        .respond_with(ok_page(items, info))
+        .expect(1)
+        .mount(&server)
+        .await;
+    server
+}
+
+/// Mounts `mock` on `server`, answering `response` once.
+async fn mount_once(server: &MockServer, mock: MockBuilder, response: wiremock::ResponseTemplate) {
+    mock.respond_with(response).expect(1).mount(server).await;
+}
+
+/// A server that answers every GET with the page `items` and `info`.
+async fn always_answering(items: Value, info: Value) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ok_page(items, info))
+        .mount(&server)
+        .await;
+    server
 }
 
 /// A server that ignores `page` and alternates between two full pages (no `total_pages`). Saying
@@ -58,12 +99,11 @@ async fn stream_stops_when_a_server_ignoring_page_alternates_pages() {
             })
             .mount(&server)
             .await;
-        let all: Vec<ClientCertificate> = client(&server)
-            .client_certificates()
-            .list_all(ZONE_ID, ClientCertificateListParams::default().per_page(2))
-            .try_collect()
-            .await
-            .expect("stream ends");
+        let all = all_client_certificates(
+            &client(&server),
+            ClientCertificateListParams::default().per_page(2),
+        )
+        .await;
         let ids: Vec<_> = all.iter().filter_map(|c| c.id.as_deref()).collect();
         assert_eq!(ids, want, "{info}");
         assert_eq!(received(&server).await, requests, "{info}");
@@ -83,12 +123,7 @@ async fn stream_stops_when_a_server_ignoring_page_claims_more_pages() {
         ))
         .mount(&server)
         .await;
-    let all: Vec<ClientCertificate> = client(&server)
-        .client_certificates()
-        .list_all(ZONE_ID, Default::default())
-        .try_collect()
-        .await
-        .expect("stream ends");
+    let all = all_client_certificates(&client(&server), Default::default()).await;
     assert_eq!(all.len(), 2);
     assert_eq!(received(&server).await, 2);
 }
@@ -97,43 +132,20 @@ async fn stream_stops_when_a_server_ignoring_page_claims_more_pages() {
 /// A short page ends the stream even when `total_pages` says more.
 #[tokio::test]
 async fn stream_stops_on_total_pages_without_page_and_on_a_short_page() {
-    let server = server().await;
-    let p = format!("/zones/{ZONE_ID}/client_certificates");
-    Mock::given(method("GET"))
-        .and(path(&p))
-        .and(query_param("page", "1"))
-        .respond_with(ok_page(
-            json!([cert("a1"), cert("a2")]),
-            json!({ "per_page": 2, "total_pages": 1 }),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let all: Vec<ClientCertificate> = client(&server)
-        .client_certificates()
-        .list_all(ZONE_ID, Default::default())
-        .try_collect()
-        .await
-        .expect("stream ends");
+    let server = first_page_once(
+        json!([cert("a1"), cert("a2")]),
+        json!({ "per_page": 2, "total_pages": 1 }),
+    )
+    .await;
+    let all = all_client_certificates(&client(&server), Default::default()).await;
     assert_eq!(all.len(), 2);
 
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(&p))
-        .and(query_param("page", "1"))
-        .respond_with(ok_page(
-            json!([cert("a1")]),
-            json!({ "page": 1, "per_page": 2, "total_pages": 9 }),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let all: Vec<ClientCertificate> = client(&server)
-        .client_certificates()
-        .list_all(ZONE_ID, Default::default())
-        .try_collect()
-        .await
-        .expect("stream ends");
+    let server = first_page_once(
+        json!([cert("a1")]),
+        json!({ "page": 1, "per_page": 2, "total_pages": 9 }),
+    )
+    .await;
+    let all = all_client_certificates(&client(&server), Default::default()).await;
     assert_eq!(all.len(), 1);
 }
 
@@ -178,29 +190,28 @@ async fn stream_retries_a_failed_page() {
 async fn list_all_stops_on_a_short_page() {
     let server = server().await;
     let p = format!("/accounts/{ACCOUNT_ID}/access/certificates");
-    expect_request("GET", &p, Auth::Token)
-        .and(query_is("per_page=2&page=1"))
-        .respond_with(ok_page(
+    mount_once(
+        &server,
+        expect_request("GET", &p, Auth::Token).and(query_is("per_page=2&page=1")),
+        ok_page(
             json!([
                 access_certificate_json("c1", "a"),
                 access_certificate_json("c2", "b")
             ]),
             json!({ "page": 1, "per_page": 2, "count": 2 }),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    expect_request("GET", &p, Auth::Token)
-        .and(query_is("per_page=2&page=2"))
-        .respond_with(ok_page(
+        ),
+    )
+    .await;
+    mount_once(
+        &server,
+        expect_request("GET", &p, Auth::Token).and(query_is("per_page=2&page=2")),
+        ok_page(
             json!([access_certificate_json("c3", "c")]),
             json!({ "page": 2, "per_page": 2, "count": 1 }),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let client = client(&server);
-    let all: Vec<AccessCertificate> = client
+        ),
+    )
+    .await;
+    let all: Vec<AccessCertificate> = client(&server)
         .access()
         .certificates()
         .list_all(account(), AccessCertificateListParams::new().per_page(2))
@@ -216,20 +227,19 @@ async fn list_all_stops_on_a_short_page() {
 async fn list_all_stops_on_an_empty_page() {
     let server = server().await;
     let p = format!("/zones/{ZONE_ID}/access/certificates");
-    expect_request("GET", &p, Auth::Token)
-        .and(query_param("page", "1"))
-        .respond_with(ok(json!([access_certificate_json("c1", "a")])))
-        .expect(1)
-        .mount(&server)
-        .await;
-    expect_request("GET", &p, Auth::Token)
-        .and(query_param("page", "2"))
-        .respond_with(ok(json!([])))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let client = client(&server);
-    let all: Vec<AccessCertificate> = client
+    mount_once(
+        &server,
+        expect_request("GET", &p, Auth::Token).and(query_param("page", "1")),
+        ok(json!([access_certificate_json("c1", "a")])),
+    )
+    .await;
+    mount_once(
+        &server,
+        expect_request("GET", &p, Auth::Token).and(query_param("page", "2")),
+        ok(json!([])),
+    )
+    .await;
+    let all: Vec<AccessCertificate> = client(&server)
         .access()
         .certificates()
         .list_all(zone(), Default::default())
@@ -259,12 +269,8 @@ async fn list_all_stops_when_the_server_repeats_a_page() {
     .mount(&server)
     .await;
     let client = client(&server);
-    let all: Vec<ClientCertificate> = client
-        .client_certificates()
-        .list_all(ZONE_ID, ClientCertificateListParams::new().per_page(2))
-        .try_collect()
-        .await
-        .expect("every page");
+    let all =
+        all_client_certificates(&client, ClientCertificateListParams::new().per_page(2)).await;
     let ids: Vec<_> = all.iter().filter_map(|c| c.id.as_deref()).collect();
     assert_eq!(ids, ["cc-1", "cc-2"]);
 }
@@ -274,24 +280,21 @@ async fn list_all_stops_when_the_server_repeats_a_page() {
 async fn list_all_yields_the_error_of_a_later_page() {
     let server = server().await;
     let p = format!("/zones/{ZONE_ID}/client_certificates");
-    expect_request("GET", &p, Auth::Token)
-        .and(query_param("page", "1"))
-        .respond_with(ok_page(
+    mount_once(
+        &server,
+        expect_request("GET", &p, Auth::Token).and(query_param("page", "1")),
+        ok_page(
             json!([client_certificate_json("cc-1", "active")]),
             json!({ "page": 1, "per_page": 1, "total_pages": 2 }),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    expect_request("GET", &p, Auth::Token)
-        .and(query_param("page", "2"))
-        .respond_with(
-            wiremock::ResponseTemplate::new(403)
-                .set_body_json(failure(10000, "Authentication error")),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+        ),
+    )
+    .await;
+    mount_once(
+        &server,
+        expect_request("GET", &p, Auth::Token).and(query_param("page", "2")),
+        wiremock::ResponseTemplate::new(403).set_body_json(failure(10000, "Authentication error")),
+    )
+    .await;
     let client = client(&server);
     let mut stream = client
         .client_certificates()
@@ -355,12 +358,7 @@ async fn stream_stops_when_the_server_ignores_page() {
         ),
     ] {
         let (server, served) = ignoring_server(info.clone()).await;
-        let all: Vec<ClientCertificate> = client(&server)
-            .client_certificates()
-            .list_all(ZONE_ID, Default::default())
-            .try_collect()
-            .await
-            .expect("ends");
+        let all = all_client_certificates(&client(&server), Default::default()).await;
         assert_eq!(all.len(), 3, "{info}");
         assert_eq!(served.load(Ordering::SeqCst), 2, "{info}");
         assert!(logged(reason), "{info}: {reason}");
@@ -382,19 +380,11 @@ async fn stream_stops_at_the_page_cap() {
         })
         .mount(&server)
         .await;
-    let client = Client::builder()
-        .base_url(server.uri())
-        .allow_http(true)
-        .api_token(TOKEN)
+    let client = token_client_builder(&server)
         .max_pages(7)
         .build()
         .expect("client builds");
-    let all: Vec<ClientCertificate> = client
-        .client_certificates()
-        .list_all(ZONE_ID, Default::default())
-        .try_collect()
-        .await
-        .expect("ends");
+    let all = all_client_certificates(&client, Default::default()).await;
     assert_eq!(all.len(), 14);
     assert_eq!(served.load(Ordering::SeqCst), 7);
     assert!(logged("the page cap (ClientBuilder::max_pages) is reached"));
@@ -405,40 +395,24 @@ async fn stream_stops_at_the_page_cap() {
 #[tokio::test]
 async fn stream_stops_are_logged_with_their_reason() {
     logs(Detail::Debug);
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ok_page(
-            json!([{ "status": "active" }, { "status": "revoked" }]),
-            json!({ "per_page": 2 }),
-        ))
-        .mount(&server)
-        .await;
-    let all: Vec<ClientCertificate> = client(&server)
-        .client_certificates()
-        .list_all(ZONE_ID, Default::default())
-        .try_collect()
-        .await
-        .expect("ends");
+    let server = always_answering(
+        json!([{ "status": "active" }, { "status": "revoked" }]),
+        json!({ "per_page": 2 }),
+    )
+    .await;
+    let all = all_client_certificates(&client(&server), Default::default()).await;
     assert_eq!(all.len(), 2);
     assert_eq!(
         server.received_requests().await.unwrap_or_default().len(),
         2
     );
 
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ok_page(
-            json!([{ "id": "only" }]),
-            json!({ "page": 1, "per_page": 20 }),
-        ))
-        .mount(&server)
-        .await;
-    let all: Vec<ClientCertificate> = client(&server)
-        .client_certificates()
-        .list_all(ZONE_ID, Default::default())
-        .try_collect()
-        .await
-        .expect("ends");
+    let server = always_answering(
+        json!([{ "id": "only" }]),
+        json!({ "page": 1, "per_page": 20 }),
+    )
+    .await;
+    let all = all_client_certificates(&client(&server), Default::default()).await;
     assert_eq!(all.len(), 1);
     assert!(logged("a page shorter than `per_page`"));
 }

@@ -141,10 +141,7 @@ async fn max_retries_per_client_and_per_call() {
             .respond_with(ResponseTemplate::new(503).set_body_json(failure(1000, "busy")))
             .mount(&server)
             .await;
-        let client = Client::builder()
-            .base_url(server.uri())
-            .allow_http(true)
-            .api_token(TOKEN)
+        let client = token_client_builder(&server)
             .retry_policy(no_wait(9))
             .max_retries(client_retries)
             .build()

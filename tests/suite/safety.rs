@@ -197,10 +197,7 @@ async fn an_answer_reached_through_a_followed_redirect_is_refused() {
         .respond_with(ok(json!({ "id": CERT_ID })))
         .mount(&elsewhere)
         .await;
-    let client = Client::builder()
-        .base_url(api.uri())
-        .allow_http(true)
-        .api_token(TOKEN)
+    let client = token_client_builder(&api)
         .http_client(plain_reqwest())
         .build()
         .expect("client builds");

@@ -18,25 +18,53 @@ fn ca(subject: &str) -> String {
         .certificate_pem
 }
 
+/// A fresh stand-in and a token client of it.
+async fn stand_in_and_client() -> (StandIn, Client) {
+    let s = StandIn::start().await;
+    let client = s.client();
+    (s, client)
+}
+
+/// `err` is of the kind `is` tells, with the one error code `code`.
+fn assert_refused(err: &Error, is: fn(&Error) -> bool, code: i64) {
+    assert!(is(err), "{err:?}");
+    assert_eq!(codes(err), [code]);
+}
+
 fn codes(e: &Error) -> Vec<i64> {
     e.codes()
 }
 
+/// The associations of the account's mTLS certificate `id`, and the error of deleting it (it is
+/// in use).
+async fn associations_and_refused_delete(
+    client: &Client,
+    id: &str,
+) -> (Vec<MtlsCertificateAssociation>, Error) {
+    let mtls = client.mtls_certificates();
+    let associations = mtls
+        .associations()
+        .list(ACCOUNT_ID, id)
+        .await
+        .expect("the associations");
+    let refused = mtls
+        .delete(ACCOUNT_ID, id)
+        .await
+        .expect_err("a certificate in use is not deleted");
+    (associations, refused)
+}
+
 #[tokio::test]
 async fn account_mtls_certificates_keep_state_and_read_the_certificate() {
-    let s = StandIn::start().await;
-    let client = s.client();
+    let (_stand_in, client) = stand_in_and_client().await;
+    let mtls = client.mtls_certificates();
     let expires = SystemTime::now() + Duration::from_secs(40 * 86_400);
     let made = TestCertificate::new("CN=Example Root CA,O=Example Corp,C=US")
         .ca(true)
         .validity(SystemTime::now(), expires)
         .build();
     let body = MtlsCertificateCreate::new(true, made.certificate_pem.clone()).name("root");
-    let created = client
-        .mtls_certificates()
-        .create(ACCOUNT_ID, &body)
-        .await
-        .unwrap();
+    let created = mtls.create(ACCOUNT_ID, &body).await.unwrap();
     let id = created.id.clone().unwrap();
     assert_eq!(id.len(), 32);
     assert_eq!(
@@ -55,14 +83,9 @@ async fn account_mtls_certificates_keep_state_and_read_the_certificate() {
         .as_deref()
         .is_some_and(|s| s.len() == 32));
 
-    let listed = client
-        .mtls_certificates()
-        .list(ACCOUNT_ID, Default::default())
-        .await
-        .unwrap();
+    let listed = mtls.list(ACCOUNT_ID, Default::default()).await.unwrap();
     assert_eq!(listed.len(), 1);
-    let filtered = client
-        .mtls_certificates()
+    let filtered = mtls
         .list(
             ACCOUNT_ID,
             MtlsCertificateListParams::new().type_(vec![MtlsCertificateType::GatewayManaged]),
@@ -70,39 +93,20 @@ async fn account_mtls_certificates_keep_state_and_read_the_certificate() {
         .await
         .unwrap();
     assert!(filtered.is_empty());
-    let got = client
-        .mtls_certificates()
-        .get(ACCOUNT_ID, &id)
-        .await
-        .unwrap();
+    let got = mtls.get(ACCOUNT_ID, &id).await.unwrap();
     assert_eq!(got.name.as_deref(), Some("root"));
-    let associations = client
-        .mtls_certificates()
-        .associations()
-        .list(ACCOUNT_ID, &id)
-        .await
-        .unwrap();
+    let associations = mtls.associations().list(ACCOUNT_ID, &id).await.unwrap();
     assert!(associations.is_empty());
     // Another account does not see it.
-    let elsewhere = client
-        .mtls_certificates()
+    let elsewhere = mtls
         .get("00000000000000000000000000000001", &id)
         .await
         .unwrap_err();
     assert!(elsewhere.is_not_found(), "{elsewhere}");
 
-    client
-        .mtls_certificates()
-        .delete(ACCOUNT_ID, &id)
-        .await
-        .unwrap();
-    let gone = client
-        .mtls_certificates()
-        .get(ACCOUNT_ID, &id)
-        .await
-        .unwrap_err();
-    assert!(gone.is_not_found());
-    assert_eq!(codes(&gone), [1003]);
+    mtls.delete(ACCOUNT_ID, &id).await.unwrap();
+    let gone = mtls.get(ACCOUNT_ID, &id).await.unwrap_err();
+    assert_refused(&gone, Error::is_not_found, 1003);
 }
 
 #[tokio::test]
@@ -114,27 +118,15 @@ async fn a_certificate_in_use_cannot_be_deleted() {
             .association("gateway", "active"),
     );
     let client = s.client();
-    let associations = client
-        .mtls_certificates()
-        .associations()
-        .list(ACCOUNT_ID, &id)
-        .await
-        .unwrap();
+    let (associations, refused) = associations_and_refused_delete(&client, &id).await;
     assert_eq!(associations.len(), 1);
     assert_eq!(associations[0].service.as_deref(), Some("gateway"));
-    let refused = client
-        .mtls_certificates()
-        .delete(ACCOUNT_ID, &id)
-        .await
-        .unwrap_err();
-    assert!(refused.is_bad_request());
-    assert_eq!(codes(&refused), [1004]);
+    assert_refused(&refused, Error::is_bad_request, 1004);
 }
 
 #[tokio::test]
 async fn access_certificates_and_settings_live_on_both_scopes() {
-    let s = StandIn::start().await;
-    let client = s.client();
+    let (s, client) = stand_in_and_client().await;
     let access = client.access();
     let pem = ca("CN=Devices CA");
     for scope in [Scope::Account(ACCOUNT_ID), Scope::Zone(ZONE_ID)] {
@@ -278,8 +270,7 @@ async fn access_lists_page_for_real() {
 
 #[tokio::test]
 async fn client_certificates_go_through_the_status_lifecycle() {
-    let s = StandIn::start().await;
-    let client = s.client();
+    let (s, client) = stand_in_and_client().await;
     let certs = client.client_certificates();
     let created = certs
         .create(
@@ -372,14 +363,12 @@ async fn client_certificate_lists_filter_and_page_by_page_or_offset() {
         .list(ZONE_ID, ClientCertificateListParams::new().per_page(51))
         .await
         .unwrap_err();
-    assert!(too_big.is_bad_request());
-    assert_eq!(codes(&too_big), [1001]);
+    assert_refused(&too_big, Error::is_bad_request, 1001);
 }
 
 #[tokio::test]
 async fn zone_origin_pulls_deploy_and_delete() {
-    let s = StandIn::start().await;
-    let client = s.client();
+    let (_stand_in, client) = stand_in_and_client().await;
     let aop = client.origin_tls_client_auth();
     let leaf = TestCertificate::new("CN=origin-pull.example.com").build();
     let created = aop
@@ -443,8 +432,7 @@ async fn zone_origin_pulls_deploy_and_delete() {
 
 #[tokio::test]
 async fn per_hostname_origin_pulls_associate_and_void_with_null() {
-    let s = StandIn::start().await;
-    let client = s.client();
+    let (s, client) = stand_in_and_client().await;
     let hostnames = client.origin_tls_client_auth().hostnames();
     let hcerts = client.origin_tls_client_auth().hostname_certificates();
     let leaf = TestCertificate::new("CN=app.example.com").build();
@@ -499,8 +487,7 @@ async fn answers_like_cloudflare_for_credentials_routes_and_bodies() {
         .list(ACCOUNT_ID, Default::default())
         .await
         .unwrap_err();
-    assert!(e.is_forbidden());
-    assert_eq!(codes(&e), [10000]);
+    assert_refused(&e, Error::is_forbidden, 10000);
 
     let raw = cloudflare_mtls_test_support::plain_reqwest();
     let missing = raw
@@ -719,8 +706,7 @@ async fn faults_server_errors_html_delays_and_dropped_connections() {
 
 #[tokio::test]
 async fn requests_are_recorded_as_sent() {
-    let s = StandIn::start().await;
-    let client = s.client();
+    let (s, client) = stand_in_and_client().await;
     client
         .client_certificates()
         .list(ZONE_ID, ClientCertificateListParams::new().per_page(5))
@@ -754,6 +740,7 @@ async fn mtls_certificate_type_filter_takes_several_types() {
             .certificate_type(MtlsCertificateType::AccessManaged),
     );
     let client = s.client();
+    let mtls = client.mtls_certificates();
     let ids = |certs: Vec<MtlsCertificate>| {
         let mut v: Vec<String> = certs.into_iter().filter_map(|c| c.id).collect();
         v.sort();
@@ -763,8 +750,7 @@ async fn mtls_certificate_type_filter_takes_several_types() {
         v.sort();
         v
     };
-    let both = client
-        .mtls_certificates()
+    let both = mtls
         .list(
             ACCOUNT_ID,
             MtlsCertificateListParams::new().type_(vec![
@@ -793,14 +779,9 @@ async fn mtls_certificate_type_filter_takes_several_types() {
             "{query}"
         );
     }
-    let all = client
-        .mtls_certificates()
-        .list(ACCOUNT_ID, Default::default())
-        .await
-        .unwrap();
+    let all = mtls.list(ACCOUNT_ID, Default::default()).await.unwrap();
     assert_eq!(all.len(), 3);
-    let refused = client
-        .mtls_certificates()
+    let refused = mtls
         .list(
             ACCOUNT_ID,
             MtlsCertificateListParams::new().type_(vec![
@@ -812,8 +793,7 @@ async fn mtls_certificate_type_filter_takes_several_types() {
         .unwrap_err();
     assert_eq!(refused.status().map(|s| s.as_u16()), Some(400));
     assert_eq!(codes(&refused), [1001]);
-    let refused = client
-        .mtls_certificates()
+    let refused = mtls
         .list(ACCOUNT_ID, Default::default())
         .query("type", "custom,bogus")
         .await
@@ -826,10 +806,9 @@ async fn mtls_certificate_type_filter_takes_several_types() {
 /// `mtls_certificate_id`; unknown ids and leaf certificates are refused.
 #[tokio::test]
 async fn hostname_associations_bind_list_and_unbind_a_ca() {
-    let s = StandIn::start().await;
-    let client = s.client();
-    let uploaded = client
-        .mtls_certificates()
+    let (_stand_in, client) = stand_in_and_client().await;
+    let mtls = client.mtls_certificates();
+    let uploaded = mtls
         .create(
             ACCOUNT_ID,
             &MtlsCertificateCreate::new(true, ca("CN=BYO CA")).name("byo"),
@@ -867,19 +846,9 @@ async fn hostname_associations_bind_list_and_unbind_a_ca() {
         Some(Vec::new())
     );
     // In use: associations show API Shield, and the CA cannot be deleted.
-    let used = client
-        .mtls_certificates()
-        .associations()
-        .list(ACCOUNT_ID, &ca_id)
-        .await
-        .unwrap();
+    let (used, refused) = associations_and_refused_delete(&client, &ca_id).await;
     assert_eq!(used.len(), 1);
     assert_eq!(used[0].service.as_deref(), Some("api_shield"));
-    let refused = client
-        .mtls_certificates()
-        .delete(ACCOUNT_ID, &ca_id)
-        .await
-        .unwrap_err();
     assert_eq!(refused.status().map(|s| s.as_u16()), Some(400));
 
     // The managed CA takes one hostname: the CA keeps the other.
@@ -912,11 +881,7 @@ async fn hostname_associations_bind_list_and_unbind_a_ca() {
         ha.get(ZONE_ID, of_ca()).await.unwrap().hostnames,
         Some(Vec::new())
     );
-    client
-        .mtls_certificates()
-        .delete(ACCOUNT_ID, &ca_id)
-        .await
-        .unwrap();
+    mtls.delete(ACCOUNT_ID, &ca_id).await.unwrap();
 
     // Unknown certificate ids: Cloudflare's not-found error, on both operations.
     let unknown = "b2134436255545cfbe5b26c48136575e";
@@ -940,8 +905,7 @@ async fn hostname_associations_bind_list_and_unbind_a_ca() {
         .unwrap_err();
     assert!(err.is_not_found(), "{err}");
     // A leaf certificate is no CA; a hostname must be one.
-    let leaf = client
-        .mtls_certificates()
+    let leaf = mtls
         .create(
             ACCOUNT_ID,
             &MtlsCertificateCreate::new(

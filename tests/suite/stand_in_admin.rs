@@ -27,6 +27,14 @@ impl Http {
         }
     }
 
+    /// The admin API lists no fault.
+    async fn assert_no_faults(&self) {
+        assert_eq!(
+            self.admin("GET", "/faults", None).await.1,
+            json!({ "faults": [] })
+        );
+    }
+
     /// `method` on the admin API's `route`, with a JSON body when given: status and JSON body.
     async fn admin(&self, method: &str, route: &str, body: Option<Value>) -> (u16, Value) {
         let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
@@ -120,10 +128,7 @@ async fn a_rate_limit_fault_by_method_and_path_is_used_n_times() {
         assert_eq!(body["success"], false);
     }
     assert_eq!(h.api("GET", &client_certs(), None).await.0, 200);
-    assert_eq!(
-        h.admin("GET", "/faults", None).await.1,
-        json!({ "faults": [] })
-    );
+    h.assert_no_faults().await;
 }
 
 #[tokio::test]
@@ -228,10 +233,7 @@ async fn a_bad_fault_is_refused_with_what_is_wrong() {
         let error = answer["error"].as_str().unwrap_or_default();
         assert!(error.contains(says), "{body} -> {error}");
     }
-    assert_eq!(
-        h.admin("GET", "/faults", None).await.1,
-        json!({ "faults": [] })
-    );
+    h.assert_no_faults().await;
 }
 
 #[tokio::test]

@@ -15,26 +15,26 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 // Timeouts
 // ---------------------------------------------------------------------------------------------
 
+/// A server that answers [`Op::Get`] with the certificate after `delay`.
+async fn answering_get_after(delay: Duration) -> MockServer {
+    let server = server().await;
+    Op::Get
+        .mock()
+        .respond_with(ok_cert().set_delay(delay))
+        .mount(&server)
+        .await;
+    server
+}
+
 /// A server that takes 5 s to answer and a call with `.timeout(150 ms)`: `Error::Timeout` well
 /// before the server answers, with the cause in its message.
 #[tokio::test]
 async fn slow_server_gives_a_timeout_error_not_a_hang() {
-    let server = server().await;
-    Op::Get
-        .mock()
-        .respond_with(ok_cert().set_delay(Duration::from_secs(5)))
-        .mount(&server)
-        .await;
+    let server = answering_get_after(Duration::from_secs(5)).await;
     let client = client(&server);
     let started = Instant::now();
     let err = Op::Get
-        .send(
-            &client,
-            Opts {
-                timeout: Some(Duration::from_millis(150)),
-                ..Opts::default()
-            },
-        )
+        .send(&client, Opts::timeout(Duration::from_millis(150)))
         .await
         .expect_err("times out");
     let elapsed = started.elapsed();
@@ -71,16 +71,8 @@ async fn timeouts_are_retried_only_for_idempotent_methods() {
 /// replaces it (longer here, so the slow answer arrives).
 #[tokio::test]
 async fn client_timeout_from_the_builder_and_per_call_override() {
-    let server = server().await;
-    Op::Get
-        .mock()
-        .respond_with(ok_cert().set_delay(Duration::from_millis(400)))
-        .mount(&server)
-        .await;
-    let client = Client::builder()
-        .base_url(server.uri())
-        .allow_http(true)
-        .api_token(TOKEN)
+    let server = answering_get_after(Duration::from_millis(400)).await;
+    let client = token_client_builder(&server)
         .max_retries(0)
         .timeout(Duration::from_millis(100))
         .build()
@@ -91,13 +83,7 @@ async fn client_timeout_from_the_builder_and_per_call_override() {
         .expect_err("the client's timeout");
     assert!(err.is_timeout(), "{err:?}");
     Op::Get
-        .send(
-            &client,
-            Opts {
-                timeout: Some(Duration::from_secs(10)),
-                ..Opts::default()
-            },
-        )
+        .send(&client, Opts::timeout(Duration::from_secs(10)))
         .await
         .expect("the call's longer timeout lets the answer arrive");
     assert_eq!(received(&server).await, 2);
@@ -371,10 +357,7 @@ async fn a_retry_that_cannot_finish_before_the_deadline_is_not_started() {
         )
         .mount(&server)
         .await;
-    let client = Client::builder()
-        .base_url(server.uri())
-        .allow_http(true)
-        .api_token(TOKEN)
+    let client = token_client_builder(&server)
         .deadline(Duration::from_secs(2))
         .build()
         .expect("client builds");
