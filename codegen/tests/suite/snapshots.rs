@@ -1,6 +1,6 @@
 //! Snapshots of the emitted code: the vendored spec, and one small fixture per construct.
 //! Review changes with `cargo insta review`; that the snapshot code compiles is checked by
-//! `tests/fixtures_compile.rs` in the root package.
+//! `tests/suite/fixtures_compile.rs` in the root package.
 
 use crate::common::{self, fixture, generate_file, read, vendored_overlay};
 use cloudflare_mtls_codegen::{generate, Overlay, Settings, Spec};
