@@ -4,6 +4,10 @@
 //! pagination (`Page`, `list_all`) over several pages of the library's stand-in
 //! (`cloudflare_mtls::testing`). Servers that page oddly are in `paging`.
 
+use cloudflare_mtls::resources::{
+    AccessCertificatesResource, OriginTlsClientAuthHostnameCertificatesResource,
+    OriginTlsClientAuthZoneCertificatesResource,
+};
 use cloudflare_mtls::testing::{csr, RecordedRequest, Seed, StandIn, TestCertificate};
 use cloudflare_mtls::types::*;
 use cloudflare_mtls::{Client, Error, Nullable, Page, Scope};
@@ -349,6 +353,28 @@ fn expect_json(http_method: &str, exact_path: &str, auth: Auth, body: Value) -> 
         .and(body_json(body))
 }
 
+/// The body that uploads [`PEM`] with [`PRIVATE_KEY`] (zone and hostname origin-pull certificates).
+fn upload_body() -> Value {
+    json!({ "certificate": PEM, "private_key": PRIVATE_KEY })
+}
+
+/// `client.access().certificates()`.
+fn access_certificates(client: &Client) -> AccessCertificatesResource<'_> {
+    client.access().certificates()
+}
+
+/// `client.origin_tls_client_auth().zone_certificates()`.
+fn zone_aop_certificates(client: &Client) -> OriginTlsClientAuthZoneCertificatesResource<'_> {
+    client.origin_tls_client_auth().zone_certificates()
+}
+
+/// `client.origin_tls_client_auth().hostname_certificates()`.
+fn hostname_aop_certificates(
+    client: &Client,
+) -> OriginTlsClientAuthHostnameCertificatesResource<'_> {
+    client.origin_tls_client_auth().hostname_certificates()
+}
+
 /// A request a test expects: the mock that matches it exactly, and the credentials it carries.
 pub(crate) struct Expected {
     mock: MockBuilder,
@@ -457,9 +483,7 @@ async fn access_certificates_list(scope: Scope<'static>) {
             json!({ "page": 2, "per_page": 2, "count": 2, "total_count": 5, "total_pages": 3 }),
         ),
         async |client| {
-            client
-                .access()
-                .certificates()
+            access_certificates(client)
                 .list(
                     scope,
                     AccessCertificateListParams::new().page(2).per_page(2),
@@ -494,9 +518,7 @@ async fn access_certificates_list_default_params(scope: Scope<'static>) {
                 "Allow devs"
             )])),
             async |client| {
-                client
-                    .access()
-                    .certificates()
+                access_certificates(client)
                     .list(scope, Default::default())
                     .await
             },
@@ -584,13 +606,7 @@ async fn access_certificates_get(scope: Scope<'static>) {
     )
     .answered(
         ok(access_certificate_json(ACCESS_CERT_ID, "Allow devs")),
-        async |client| {
-            client
-                .access()
-                .certificates()
-                .get(scope, ACCESS_CERT_ID)
-                .await
-        },
+        async |client| access_certificates(client).get(scope, ACCESS_CERT_ID).await,
     )
     .await;
     assert_access_certificate(&cert, ACCESS_CERT_ID, "Allow devs");
@@ -656,9 +672,7 @@ async fn access_certificates_create_omits_unset_optional_fields() {
     .answered(
         ok_with_status(201, access_certificate_json(ACCESS_CERT_ID, "Allow devs")),
         async |client| {
-            client
-                .access()
-                .certificates()
+            access_certificates(client)
                 .create(zone(), &AccessCertificateCreate::new(PEM, "Allow devs"))
                 .await
         },
@@ -680,13 +694,7 @@ async fn access_certificates_update(scope: Scope<'static>) {
     )
     .answered(
         ok(access_certificate_json(ACCESS_CERT_ID, "Allow ops")),
-        async |client| {
-            client
-                .access()
-                .certificates()
-                .update(scope, ACCESS_CERT_ID, &update)
-                .await
-        },
+        async |client| access_certificates(client).update(scope, ACCESS_CERT_ID, &update).await,
     )
     .await;
     assert_access_certificate(&cert, ACCESS_CERT_ID, "Allow ops");
@@ -703,9 +711,7 @@ async fn access_certificates_delete(scope: Scope<'static>) {
         Auth::Token,
     )
     .answered(ok(json!({ "id": ACCESS_CERT_ID })), async |client| {
-        client
-            .access()
-            .certificates()
+        access_certificates(client)
             .delete(scope, ACCESS_CERT_ID)
             .await
     })
@@ -1291,14 +1297,12 @@ async fn origin_tls_client_auth_create() {
         "POST",
         &format!("/zones/{ZONE_ID}/origin_tls_client_auth"),
         Auth::KeyAndEmail,
-        json!({ "certificate": PEM, "private_key": PRIVATE_KEY }),
+        upload_body(),
     )
     .answered(
         ok(zone_aop_json(AOP_CERT_ID, "initializing")),
         async |client| {
-            client
-                .origin_tls_client_auth()
-                .zone_certificates()
+            zone_aop_certificates(client)
                 .create(ZONE_ID, &OriginPullCertificateCreate::new(PEM, PRIVATE_KEY))
                 .await
         },
@@ -1326,13 +1330,7 @@ async fn origin_tls_client_auth_list_with_user_service_key() {
             ]),
             json!({ "page": 1, "per_page": 20, "count": 2, "total_count": 2, "total_pages": 1 }),
         ),
-        async |client| {
-            client
-                .origin_tls_client_auth()
-                .zone_certificates()
-                .list(ZONE_ID)
-                .await
-        },
+        async |client| zone_aop_certificates(client).list(ZONE_ID).await,
     )
     .await;
     assert_eq!(certs.len(), 2);
@@ -1358,9 +1356,7 @@ async fn origin_tls_client_auth_get() {
     .answered(
         ok(zone_aop_json(AOP_CERT_ID, "pending_deployment")),
         async |client| {
-            client
-                .origin_tls_client_auth()
-                .zone_certificates()
+            zone_aop_certificates(client)
                 .get(ZONE_ID, AOP_CERT_ID)
                 .await
         },
@@ -1383,9 +1379,7 @@ async fn origin_tls_client_auth_delete() {
     .answered(
         ok(zone_aop_json(AOP_CERT_ID, "pending_deletion")),
         async |client| {
-            client
-                .origin_tls_client_auth()
-                .zone_certificates()
+            zone_aop_certificates(client)
                 .delete(ZONE_ID, AOP_CERT_ID)
                 .await
         },
@@ -1568,14 +1562,12 @@ async fn origin_tls_client_auth_hostnames_certificates_create() {
         "POST",
         &format!("/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates"),
         Auth::Token,
-        json!({ "certificate": PEM, "private_key": PRIVATE_KEY }),
+        upload_body(),
     )
     .answered(
         ok(hostname_certificate_json(HOSTNAME_CERT_ID, "initializing")),
         async |client| {
-            client
-                .origin_tls_client_auth()
-                .hostname_certificates()
+            hostname_aop_certificates(client)
                 .create(ZONE_ID, &HostnameCertificateCreate::new(PEM, PRIVATE_KEY))
                 .await
         },
@@ -1610,9 +1602,7 @@ async fn origin_tls_client_auth_hostnames_certificates_list() {
     .await;
     let client = client(&server);
     // The items are the certificate type that get and create return.
-    let certs: Vec<HostnameCertificate> = client
-        .origin_tls_client_auth()
-        .hostname_certificates()
+    let certs: Vec<HostnameCertificate> = hostname_aop_certificates(&client)
         .list(ZONE_ID)
         .await
         .expect("list succeeds");
@@ -1641,9 +1631,7 @@ async fn origin_tls_client_auth_hostnames_certificates_get() {
     .answered(
         ok(hostname_certificate_json(HOSTNAME_CERT_ID, "active")),
         async |client| {
-            client
-                .origin_tls_client_auth()
-                .hostname_certificates()
+            hostname_aop_certificates(client)
                 .get(ZONE_ID, HOSTNAME_CERT_ID)
                 .await
         },
@@ -1667,9 +1655,7 @@ async fn origin_tls_client_auth_hostnames_certificates_delete() {
             "pending_deletion",
         )),
         async |client| {
-            client
-                .origin_tls_client_auth()
-                .hostname_certificates()
+            hostname_aop_certificates(client)
                 .delete(ZONE_ID, HOSTNAME_CERT_ID)
                 .await
         },
@@ -1857,16 +1843,11 @@ async fn deprecated_origin_pull_names_call_the_new_operations() {
     let server = server().await;
     let zone_at = format!("/zones/{ZONE_ID}/origin_tls_client_auth");
     let hosts_at = format!("/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates");
-    expect_json(
-        "POST",
-        &zone_at,
-        Auth::Token,
-        json!({ "certificate": PEM, "private_key": PRIVATE_KEY }),
-    )
-    .respond_with(ok(zone_aop_json(AOP_CERT_ID, "initializing")))
-    .expect(1)
-    .mount(&server)
-    .await;
+    expect_json("POST", &zone_at, Auth::Token, upload_body())
+        .respond_with(ok(zone_aop_json(AOP_CERT_ID, "initializing")))
+        .expect(1)
+        .mount(&server)
+        .await;
     expect_plain("GET", &zone_at, Auth::Token)
         .respond_with(ok(json!([zone_aop_json(AOP_CERT_ID, "active")])))
         .expect(1)
@@ -1884,16 +1865,11 @@ async fn deprecated_origin_pull_names_call_the_new_operations() {
             .mount(&server)
             .await;
     }
-    expect_json(
-        "POST",
-        &hosts_at,
-        Auth::Token,
-        json!({ "certificate": PEM, "private_key": PRIVATE_KEY }),
-    )
-    .respond_with(ok(hostname_certificate_json(HOSTNAME_CERT_ID, "active")))
-    .expect(1)
-    .mount(&server)
-    .await;
+    expect_json("POST", &hosts_at, Auth::Token, upload_body())
+        .respond_with(ok(hostname_certificate_json(HOSTNAME_CERT_ID, "active")))
+        .expect(1)
+        .mount(&server)
+        .await;
     expect_plain("GET", &hosts_at, Auth::Token)
         .respond_with(ok(json!([hostname_certificate_json(
             HOSTNAME_CERT_ID,
@@ -1976,9 +1952,7 @@ async fn scope_id_is_percent_encoded() {
     .answered(
         ok(access_certificate_json(ACCESS_CERT_ID, "Allow devs")),
         async |client| {
-            client
-                .access()
-                .certificates()
+            access_certificates(client)
                 .get(Scope::Zone("a/b?c#d"), "../../accounts/x")
                 .await
         },
