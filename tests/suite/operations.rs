@@ -427,6 +427,51 @@ impl Expected {
         };
         call(&client).await.expect("the call succeeds")
     }
+
+    /// [`Expected::answered`] with a zone origin-pull certificate [`AOP_CERT_ID`] in the state
+    /// `answered`, checked to decode with that id and `status`.
+    async fn answered_zone_aop(
+        self,
+        answered: &str,
+        status: ZoneAuthenticatedOriginPullStatus,
+        call: impl AsyncFnOnce(&Client) -> Result<ZoneAuthenticatedOriginPull, Error>,
+    ) {
+        let cert = self
+            .answered(ok(zone_aop_json(AOP_CERT_ID, answered)), call)
+            .await;
+        assert_zone_aop(&cert, AOP_CERT_ID, status);
+    }
+
+    /// [`Expected::answered`] with a hostname origin-pull certificate [`HOSTNAME_CERT_ID`] in
+    /// the state `answered`, checked to decode with that id and `status`.
+    async fn answered_hostname_certificate(
+        self,
+        answered: &str,
+        status: HostnameCertificateStatus,
+        call: impl AsyncFnOnce(&Client) -> Result<HostnameCertificate, Error>,
+    ) {
+        let cert = self
+            .answered(
+                ok(hostname_certificate_json(HOSTNAME_CERT_ID, answered)),
+                call,
+            )
+            .await;
+        assert_hostname_certificate(&cert, HOSTNAME_CERT_ID, status);
+    }
+
+    /// [`Expected::answered`] with a client certificate [`CLIENT_CERT_ID`] in the state
+    /// `answered`, checked to decode with that id and `status`.
+    async fn answered_client_certificate(
+        self,
+        answered: &str,
+        status: ClientCertificateStatus,
+        call: impl AsyncFnOnce(&Client) -> Result<ClientCertificate, Error>,
+    ) {
+        let cert = self
+            .answered(ok(client_certificate_json(CLIENT_CERT_ID, answered)), call)
+            .await;
+        assert_client_certificate(&cert, CLIENT_CERT_ID, status);
+    }
 }
 
 fn scoped_prefix(scope: Scope<'_>) -> String {
@@ -1189,58 +1234,48 @@ async fn client_certificates_list_all_starts_at_the_given_page() {
 
 #[tokio::test]
 async fn client_certificates_get() {
-    let cert = plain(
+    plain(
         "GET",
         &format!("/zones/{ZONE_ID}/client_certificates/{CLIENT_CERT_ID}"),
         Auth::Token,
     )
-    .answered(
-        ok(client_certificate_json(CLIENT_CERT_ID, "active")),
-        async |client| {
-            client
-                .client_certificates()
-                .get(ZONE_ID, CLIENT_CERT_ID)
-                .await
-        },
-    )
+    .answered_client_certificate("active", ClientCertificateStatus::Active, async |client| {
+        client
+            .client_certificates()
+            .get(ZONE_ID, CLIENT_CERT_ID)
+            .await
+    })
     .await;
-    assert_client_certificate(&cert, CLIENT_CERT_ID, ClientCertificateStatus::Active);
 }
 
 #[tokio::test]
 async fn client_certificates_create() {
-    let cert = with_json(
+    with_json(
         "POST",
         &format!("/zones/{ZONE_ID}/client_certificates"),
         Auth::KeyAndEmail,
         json!({ "csr": CSR, "validity_days": 3650 }),
     )
-    .answered(
-        ok(client_certificate_json(CLIENT_CERT_ID, "active")),
-        async |client| {
-            client
-                .client_certificates()
-                .create(ZONE_ID, &ClientCertificateCreate::new(CSR, 3650))
-                .await
-        },
-    )
+    .answered_client_certificate("active", ClientCertificateStatus::Active, async |client| {
+        client
+            .client_certificates()
+            .create(ZONE_ID, &ClientCertificateCreate::new(CSR, 3650))
+            .await
+    })
     .await;
-    assert_client_certificate(&cert, CLIENT_CERT_ID, ClientCertificateStatus::Active);
 }
 
 #[tokio::test]
 async fn client_certificates_edit_reactivates() {
-    let cert = with_json(
+    with_json(
         "PATCH",
         &format!("/zones/{ZONE_ID}/client_certificates/{CLIENT_CERT_ID}"),
         Auth::Token,
         json!({ "reactivate": true }),
     )
-    .answered(
-        ok(client_certificate_json(
-            CLIENT_CERT_ID,
-            "pending_reactivation",
-        )),
+    .answered_client_certificate(
+        "pending_reactivation",
+        ClientCertificateStatus::PendingReactivation,
         async |client| {
             client
                 .client_certificates()
@@ -1253,25 +1288,18 @@ async fn client_certificates_edit_reactivates() {
         },
     )
     .await;
-    assert_client_certificate(
-        &cert,
-        CLIENT_CERT_ID,
-        ClientCertificateStatus::PendingReactivation,
-    );
 }
 
 #[tokio::test]
 async fn client_certificates_delete_revokes() {
-    let cert = plain(
+    plain(
         "DELETE",
         &format!("/zones/{ZONE_ID}/client_certificates/{CLIENT_CERT_ID}"),
         Auth::Token,
     )
-    .answered(
-        ok(client_certificate_json(
-            CLIENT_CERT_ID,
-            "pending_revocation",
-        )),
+    .answered_client_certificate(
+        "pending_revocation",
+        ClientCertificateStatus::PendingRevocation,
         async |client| {
             client
                 .client_certificates()
@@ -1280,11 +1308,6 @@ async fn client_certificates_delete_revokes() {
         },
     )
     .await;
-    assert_client_certificate(
-        &cert,
-        CLIENT_CERT_ID,
-        ClientCertificateStatus::PendingRevocation,
-    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1293,14 +1316,15 @@ async fn client_certificates_delete_revokes() {
 
 #[tokio::test]
 async fn origin_tls_client_auth_create() {
-    let cert = with_json(
+    with_json(
         "POST",
         &format!("/zones/{ZONE_ID}/origin_tls_client_auth"),
         Auth::KeyAndEmail,
         upload_body(),
     )
-    .answered(
-        ok(zone_aop_json(AOP_CERT_ID, "initializing")),
+    .answered_zone_aop(
+        "initializing",
+        ZoneAuthenticatedOriginPullStatus::Initializing,
         async |client| {
             zone_aop_certificates(client)
                 .create(ZONE_ID, &OriginPullCertificateCreate::new(PEM, PRIVATE_KEY))
@@ -1308,11 +1332,6 @@ async fn origin_tls_client_auth_create() {
         },
     )
     .await;
-    assert_zone_aop(
-        &cert,
-        AOP_CERT_ID,
-        ZoneAuthenticatedOriginPullStatus::Initializing,
-    );
 }
 
 #[tokio::test]
@@ -1348,13 +1367,14 @@ async fn origin_tls_client_auth_list_with_user_service_key() {
 
 #[tokio::test]
 async fn origin_tls_client_auth_get() {
-    let cert = plain(
+    plain(
         "GET",
         &format!("/zones/{ZONE_ID}/origin_tls_client_auth/{AOP_CERT_ID}"),
         Auth::Token,
     )
-    .answered(
-        ok(zone_aop_json(AOP_CERT_ID, "pending_deployment")),
+    .answered_zone_aop(
+        "pending_deployment",
+        ZoneAuthenticatedOriginPullStatus::PendingDeployment,
         async |client| {
             zone_aop_certificates(client)
                 .get(ZONE_ID, AOP_CERT_ID)
@@ -1362,22 +1382,18 @@ async fn origin_tls_client_auth_get() {
         },
     )
     .await;
-    assert_zone_aop(
-        &cert,
-        AOP_CERT_ID,
-        ZoneAuthenticatedOriginPullStatus::PendingDeployment,
-    );
 }
 
 #[tokio::test]
 async fn origin_tls_client_auth_delete() {
-    let cert = bodyless(
+    bodyless(
         "DELETE",
         &format!("/zones/{ZONE_ID}/origin_tls_client_auth/{AOP_CERT_ID}"),
         Auth::Token,
     )
-    .answered(
-        ok(zone_aop_json(AOP_CERT_ID, "pending_deletion")),
+    .answered_zone_aop(
+        "pending_deletion",
+        ZoneAuthenticatedOriginPullStatus::PendingDeletion,
         async |client| {
             zone_aop_certificates(client)
                 .delete(ZONE_ID, AOP_CERT_ID)
@@ -1385,11 +1401,6 @@ async fn origin_tls_client_auth_delete() {
         },
     )
     .await;
-    assert_zone_aop(
-        &cert,
-        AOP_CERT_ID,
-        ZoneAuthenticatedOriginPullStatus::PendingDeletion,
-    );
 }
 
 #[tokio::test]
@@ -1558,14 +1569,15 @@ async fn origin_tls_client_auth_hostnames_get() {
 
 #[tokio::test]
 async fn origin_tls_client_auth_hostnames_certificates_create() {
-    let cert = with_json(
+    with_json(
         "POST",
         &format!("/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates"),
         Auth::Token,
         upload_body(),
     )
-    .answered(
-        ok(hostname_certificate_json(HOSTNAME_CERT_ID, "initializing")),
+    .answered_hostname_certificate(
+        "initializing",
+        HostnameCertificateStatus::Initializing,
         async |client| {
             hostname_aop_certificates(client)
                 .create(ZONE_ID, &HostnameCertificateCreate::new(PEM, PRIVATE_KEY))
@@ -1573,11 +1585,6 @@ async fn origin_tls_client_auth_hostnames_certificates_create() {
         },
     )
     .await;
-    assert_hostname_certificate(
-        &cert,
-        HOSTNAME_CERT_ID,
-        HostnameCertificateStatus::Initializing,
-    );
 }
 
 #[tokio::test]
@@ -1621,15 +1628,16 @@ async fn origin_tls_client_auth_hostnames_certificates_list() {
 
 #[tokio::test]
 async fn origin_tls_client_auth_hostnames_certificates_get() {
-    let cert = plain(
+    plain(
         "GET",
         &format!(
             "/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates/{HOSTNAME_CERT_ID}"
         ),
         Auth::Token,
     )
-    .answered(
-        ok(hostname_certificate_json(HOSTNAME_CERT_ID, "active")),
+    .answered_hostname_certificate(
+        "active",
+        HostnameCertificateStatus::Active,
         async |client| {
             hostname_aop_certificates(client)
                 .get(ZONE_ID, HOSTNAME_CERT_ID)
@@ -1637,23 +1645,20 @@ async fn origin_tls_client_auth_hostnames_certificates_get() {
         },
     )
     .await;
-    assert_hostname_certificate(&cert, HOSTNAME_CERT_ID, HostnameCertificateStatus::Active);
 }
 
 #[tokio::test]
 async fn origin_tls_client_auth_hostnames_certificates_delete() {
-    let cert = bodyless(
+    bodyless(
         "DELETE",
         &format!(
             "/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates/{HOSTNAME_CERT_ID}"
         ),
         Auth::KeyAndEmail,
     )
-    .answered(
-        ok(hostname_certificate_json(
-            HOSTNAME_CERT_ID,
-            "pending_deletion",
-        )),
+    .answered_hostname_certificate(
+        "pending_deletion",
+        HostnameCertificateStatus::PendingDeletion,
         async |client| {
             hostname_aop_certificates(client)
                 .delete(ZONE_ID, HOSTNAME_CERT_ID)
@@ -1661,11 +1666,6 @@ async fn origin_tls_client_auth_hostnames_certificates_delete() {
         },
     )
     .await;
-    assert_hostname_certificate(
-        &cert,
-        HOSTNAME_CERT_ID,
-        HostnameCertificateStatus::PendingDeletion,
-    );
 }
 
 // ---------------------------------------------------------------------------------------------
