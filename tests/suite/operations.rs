@@ -428,6 +428,17 @@ impl Expected {
         call(&client).await.expect("the call succeeds")
     }
 
+    /// [`Expected::answered`] with the mTLS certificate [`MTLS_CERT_ID`], checked to decode as it.
+    async fn answered_mtls_certificate(
+        self,
+        call: impl AsyncFnOnce(&Client) -> Result<MtlsCertificate, Error>,
+    ) {
+        let cert = self
+            .answered(ok(mtls_certificate_json(MTLS_CERT_ID)), call)
+            .await;
+        assert_mtls_certificate(&cert, MTLS_CERT_ID);
+    }
+
     /// [`Expected::answered`] with a zone origin-pull certificate [`AOP_CERT_ID`] in the state
     /// `answered`, checked to decode with that id and `status`.
     async fn answered_zone_aop(
@@ -925,19 +936,18 @@ async fn mtls_certificates_list_by_one_type_and_by_none() {
 
 #[tokio::test]
 async fn mtls_certificates_get() {
-    let cert = plain(
+    plain(
         "GET",
         &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{MTLS_CERT_ID}"),
         Auth::KeyAndEmail,
     )
-    .answered(ok(mtls_certificate_json(MTLS_CERT_ID)), async |client| {
+    .answered_mtls_certificate(async |client| {
         client
             .mtls_certificates()
             .get(ACCOUNT_ID, MTLS_CERT_ID)
             .await
     })
     .await;
-    assert_mtls_certificate(&cert, MTLS_CERT_ID);
 }
 
 #[tokio::test]
@@ -1001,19 +1011,18 @@ async fn mtls_certificates_create_without_optional_fields() {
 #[tokio::test]
 async fn mtls_certificates_delete() {
     // No body: Cloudflare takes none on this delete (its SDKs send none).
-    let cert = bodyless(
+    bodyless(
         "DELETE",
         &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{MTLS_CERT_ID}"),
         Auth::KeyAndEmail,
     )
-    .answered(ok(mtls_certificate_json(MTLS_CERT_ID)), async |client| {
+    .answered_mtls_certificate(async |client| {
         client
             .mtls_certificates()
             .delete(ACCOUNT_ID, MTLS_CERT_ID)
             .await
     })
     .await;
-    assert_mtls_certificate(&cert, MTLS_CERT_ID);
 }
 
 #[tokio::test]
