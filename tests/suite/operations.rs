@@ -1991,6 +1991,17 @@ async fn path_parameter_with_space_percent_and_unicode_is_encoded() {
     assert_eq!(aop.hostname.as_deref(), Some("a b%20ü.example"));
 }
 
+/// Asserts that a call of which the server received none of `targets` was refused as an invalid
+/// request.
+fn assert_refused_if_unsent<T: std::fmt::Debug>(targets: &[String], result: &Result<T, Error>) {
+    if targets.is_empty() {
+        assert!(
+            matches!(result, Err(Error::InvalidRequest(_))),
+            "nothing was sent, yet the call gave {result:?}"
+        );
+    }
+}
+
 /// Asserts that every request `raw` received stays under `prefix` with one more non-empty segment
 /// (the id), and that when none was received the call was refused as an invalid request.
 fn assert_stayed_in_segment<T: std::fmt::Debug>(
@@ -2008,12 +2019,7 @@ fn assert_stayed_in_segment<T: std::fmt::Debug>(
             "the id is not a single segment: the server received `{target}`"
         );
     }
-    if targets.is_empty() {
-        assert!(
-            matches!(result, Err(Error::InvalidRequest(_))),
-            "nothing was sent, yet the call gave {result:?}"
-        );
-    }
+    assert_refused_if_unsent(&targets, &result);
 }
 
 /// A `..` id must never be normalized away (which would send `DELETE /accounts/{id}/`): it must
@@ -2068,12 +2074,7 @@ async fn dot_dot_scope_id_is_not_normalized_away() {
             "the scope id is not a single segment: `{target}`"
         );
     }
-    if targets.is_empty() {
-        assert!(
-            matches!(result, Err(Error::InvalidRequest(_))),
-            "nothing was sent, yet the call gave {result:?}"
-        );
-    }
+    assert_refused_if_unsent(&targets, &result);
 }
 
 /// A backslash is a path separator to URL parsers for http(s) (WHATWG), so an unencoded `\` lets an
