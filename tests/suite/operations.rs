@@ -4,6 +4,10 @@
 //! pagination (`Page`, `list_all`) over several pages of the library's stand-in
 //! (`cloudflare_mtls::testing`). Servers that page oddly are in `paging`.
 
+use cloudflare_mtls::resources::{
+    AccessCertificatesResource, OriginTlsClientAuthHostnameCertificatesResource,
+    OriginTlsClientAuthZoneCertificatesResource,
+};
 use cloudflare_mtls::testing::{csr, RecordedRequest, Seed, StandIn, TestCertificate};
 use cloudflare_mtls::types::*;
 use cloudflare_mtls::{Client, Error, Nullable, Page, Scope};
@@ -349,6 +353,28 @@ fn expect_json(http_method: &str, exact_path: &str, auth: Auth, body: Value) -> 
         .and(body_json(body))
 }
 
+/// The body that uploads [`PEM`] with [`PRIVATE_KEY`] (zone and hostname origin-pull certificates).
+fn upload_body() -> Value {
+    json!({ "certificate": PEM, "private_key": PRIVATE_KEY })
+}
+
+/// `client.access().certificates()`.
+fn access_certificates(client: &Client) -> AccessCertificatesResource<'_> {
+    client.access().certificates()
+}
+
+/// `client.origin_tls_client_auth().zone_certificates()`.
+fn zone_aop_certificates(client: &Client) -> OriginTlsClientAuthZoneCertificatesResource<'_> {
+    client.origin_tls_client_auth().zone_certificates()
+}
+
+/// `client.origin_tls_client_auth().hostname_certificates()`.
+fn hostname_aop_certificates(
+    client: &Client,
+) -> OriginTlsClientAuthHostnameCertificatesResource<'_> {
+    client.origin_tls_client_auth().hostname_certificates()
+}
+
 /// A request a test expects: the mock that matches it exactly, and the credentials it carries.
 pub(crate) struct Expected {
     mock: MockBuilder,
@@ -400,6 +426,62 @@ impl Expected {
             Auth::ServiceKey => client_service_key(&server),
         };
         call(&client).await.expect("the call succeeds")
+    }
+
+    /// [`Expected::answered`] with the mTLS certificate [`MTLS_CERT_ID`], checked to decode as it.
+    async fn answered_mtls_certificate(
+        self,
+        call: impl AsyncFnOnce(&Client) -> Result<MtlsCertificate, Error>,
+    ) {
+        let cert = self
+            .answered(ok(mtls_certificate_json(MTLS_CERT_ID)), call)
+            .await;
+        assert_mtls_certificate(&cert, MTLS_CERT_ID);
+    }
+
+    /// [`Expected::answered`] with a zone origin-pull certificate [`AOP_CERT_ID`] in the state
+    /// `answered`, checked to decode with that id and `status`.
+    async fn answered_zone_aop(
+        self,
+        answered: &str,
+        status: ZoneAuthenticatedOriginPullStatus,
+        call: impl AsyncFnOnce(&Client) -> Result<ZoneAuthenticatedOriginPull, Error>,
+    ) {
+        let cert = self
+            .answered(ok(zone_aop_json(AOP_CERT_ID, answered)), call)
+            .await;
+        assert_zone_aop(&cert, AOP_CERT_ID, status);
+    }
+
+    /// [`Expected::answered`] with a hostname origin-pull certificate [`HOSTNAME_CERT_ID`] in
+    /// the state `answered`, checked to decode with that id and `status`.
+    async fn answered_hostname_certificate(
+        self,
+        answered: &str,
+        status: HostnameCertificateStatus,
+        call: impl AsyncFnOnce(&Client) -> Result<HostnameCertificate, Error>,
+    ) {
+        let cert = self
+            .answered(
+                ok(hostname_certificate_json(HOSTNAME_CERT_ID, answered)),
+                call,
+            )
+            .await;
+        assert_hostname_certificate(&cert, HOSTNAME_CERT_ID, status);
+    }
+
+    /// [`Expected::answered`] with a client certificate [`CLIENT_CERT_ID`] in the state
+    /// `answered`, checked to decode with that id and `status`.
+    async fn answered_client_certificate(
+        self,
+        answered: &str,
+        status: ClientCertificateStatus,
+        call: impl AsyncFnOnce(&Client) -> Result<ClientCertificate, Error>,
+    ) {
+        let cert = self
+            .answered(ok(client_certificate_json(CLIENT_CERT_ID, answered)), call)
+            .await;
+        assert_client_certificate(&cert, CLIENT_CERT_ID, status);
     }
 }
 
@@ -457,9 +539,7 @@ async fn access_certificates_list(scope: Scope<'static>) {
             json!({ "page": 2, "per_page": 2, "count": 2, "total_count": 5, "total_pages": 3 }),
         ),
         async |client| {
-            client
-                .access()
-                .certificates()
+            access_certificates(client)
                 .list(
                     scope,
                     AccessCertificateListParams::new().page(2).per_page(2),
@@ -494,9 +574,7 @@ async fn access_certificates_list_default_params(scope: Scope<'static>) {
                 "Allow devs"
             )])),
             async |client| {
-                client
-                    .access()
-                    .certificates()
+                access_certificates(client)
                     .list(scope, Default::default())
                     .await
             },
@@ -584,13 +662,7 @@ async fn access_certificates_get(scope: Scope<'static>) {
     )
     .answered(
         ok(access_certificate_json(ACCESS_CERT_ID, "Allow devs")),
-        async |client| {
-            client
-                .access()
-                .certificates()
-                .get(scope, ACCESS_CERT_ID)
-                .await
-        },
+        async |client| access_certificates(client).get(scope, ACCESS_CERT_ID).await,
     )
     .await;
     assert_access_certificate(&cert, ACCESS_CERT_ID, "Allow devs");
@@ -656,9 +728,7 @@ async fn access_certificates_create_omits_unset_optional_fields() {
     .answered(
         ok_with_status(201, access_certificate_json(ACCESS_CERT_ID, "Allow devs")),
         async |client| {
-            client
-                .access()
-                .certificates()
+            access_certificates(client)
                 .create(zone(), &AccessCertificateCreate::new(PEM, "Allow devs"))
                 .await
         },
@@ -680,13 +750,7 @@ async fn access_certificates_update(scope: Scope<'static>) {
     )
     .answered(
         ok(access_certificate_json(ACCESS_CERT_ID, "Allow ops")),
-        async |client| {
-            client
-                .access()
-                .certificates()
-                .update(scope, ACCESS_CERT_ID, &update)
-                .await
-        },
+        async |client| access_certificates(client).update(scope, ACCESS_CERT_ID, &update).await,
     )
     .await;
     assert_access_certificate(&cert, ACCESS_CERT_ID, "Allow ops");
@@ -703,9 +767,7 @@ async fn access_certificates_delete(scope: Scope<'static>) {
         Auth::Token,
     )
     .answered(ok(json!({ "id": ACCESS_CERT_ID })), async |client| {
-        client
-            .access()
-            .certificates()
+        access_certificates(client)
             .delete(scope, ACCESS_CERT_ID)
             .await
     })
@@ -874,19 +936,18 @@ async fn mtls_certificates_list_by_one_type_and_by_none() {
 
 #[tokio::test]
 async fn mtls_certificates_get() {
-    let cert = plain(
+    plain(
         "GET",
         &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{MTLS_CERT_ID}"),
         Auth::KeyAndEmail,
     )
-    .answered(ok(mtls_certificate_json(MTLS_CERT_ID)), async |client| {
+    .answered_mtls_certificate(async |client| {
         client
             .mtls_certificates()
             .get(ACCOUNT_ID, MTLS_CERT_ID)
             .await
     })
     .await;
-    assert_mtls_certificate(&cert, MTLS_CERT_ID);
 }
 
 #[tokio::test]
@@ -950,19 +1011,18 @@ async fn mtls_certificates_create_without_optional_fields() {
 #[tokio::test]
 async fn mtls_certificates_delete() {
     // No body: Cloudflare takes none on this delete (its SDKs send none).
-    let cert = bodyless(
+    bodyless(
         "DELETE",
         &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{MTLS_CERT_ID}"),
         Auth::KeyAndEmail,
     )
-    .answered(ok(mtls_certificate_json(MTLS_CERT_ID)), async |client| {
+    .answered_mtls_certificate(async |client| {
         client
             .mtls_certificates()
             .delete(ACCOUNT_ID, MTLS_CERT_ID)
             .await
     })
     .await;
-    assert_mtls_certificate(&cert, MTLS_CERT_ID);
 }
 
 #[tokio::test]
@@ -1183,58 +1243,48 @@ async fn client_certificates_list_all_starts_at_the_given_page() {
 
 #[tokio::test]
 async fn client_certificates_get() {
-    let cert = plain(
+    plain(
         "GET",
         &format!("/zones/{ZONE_ID}/client_certificates/{CLIENT_CERT_ID}"),
         Auth::Token,
     )
-    .answered(
-        ok(client_certificate_json(CLIENT_CERT_ID, "active")),
-        async |client| {
-            client
-                .client_certificates()
-                .get(ZONE_ID, CLIENT_CERT_ID)
-                .await
-        },
-    )
+    .answered_client_certificate("active", ClientCertificateStatus::Active, async |client| {
+        client
+            .client_certificates()
+            .get(ZONE_ID, CLIENT_CERT_ID)
+            .await
+    })
     .await;
-    assert_client_certificate(&cert, CLIENT_CERT_ID, ClientCertificateStatus::Active);
 }
 
 #[tokio::test]
 async fn client_certificates_create() {
-    let cert = with_json(
+    with_json(
         "POST",
         &format!("/zones/{ZONE_ID}/client_certificates"),
         Auth::KeyAndEmail,
         json!({ "csr": CSR, "validity_days": 3650 }),
     )
-    .answered(
-        ok(client_certificate_json(CLIENT_CERT_ID, "active")),
-        async |client| {
-            client
-                .client_certificates()
-                .create(ZONE_ID, &ClientCertificateCreate::new(CSR, 3650))
-                .await
-        },
-    )
+    .answered_client_certificate("active", ClientCertificateStatus::Active, async |client| {
+        client
+            .client_certificates()
+            .create(ZONE_ID, &ClientCertificateCreate::new(CSR, 3650))
+            .await
+    })
     .await;
-    assert_client_certificate(&cert, CLIENT_CERT_ID, ClientCertificateStatus::Active);
 }
 
 #[tokio::test]
 async fn client_certificates_edit_reactivates() {
-    let cert = with_json(
+    with_json(
         "PATCH",
         &format!("/zones/{ZONE_ID}/client_certificates/{CLIENT_CERT_ID}"),
         Auth::Token,
         json!({ "reactivate": true }),
     )
-    .answered(
-        ok(client_certificate_json(
-            CLIENT_CERT_ID,
-            "pending_reactivation",
-        )),
+    .answered_client_certificate(
+        "pending_reactivation",
+        ClientCertificateStatus::PendingReactivation,
         async |client| {
             client
                 .client_certificates()
@@ -1247,25 +1297,18 @@ async fn client_certificates_edit_reactivates() {
         },
     )
     .await;
-    assert_client_certificate(
-        &cert,
-        CLIENT_CERT_ID,
-        ClientCertificateStatus::PendingReactivation,
-    );
 }
 
 #[tokio::test]
 async fn client_certificates_delete_revokes() {
-    let cert = plain(
+    plain(
         "DELETE",
         &format!("/zones/{ZONE_ID}/client_certificates/{CLIENT_CERT_ID}"),
         Auth::Token,
     )
-    .answered(
-        ok(client_certificate_json(
-            CLIENT_CERT_ID,
-            "pending_revocation",
-        )),
+    .answered_client_certificate(
+        "pending_revocation",
+        ClientCertificateStatus::PendingRevocation,
         async |client| {
             client
                 .client_certificates()
@@ -1274,11 +1317,6 @@ async fn client_certificates_delete_revokes() {
         },
     )
     .await;
-    assert_client_certificate(
-        &cert,
-        CLIENT_CERT_ID,
-        ClientCertificateStatus::PendingRevocation,
-    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1287,28 +1325,22 @@ async fn client_certificates_delete_revokes() {
 
 #[tokio::test]
 async fn origin_tls_client_auth_create() {
-    let cert = with_json(
+    with_json(
         "POST",
         &format!("/zones/{ZONE_ID}/origin_tls_client_auth"),
         Auth::KeyAndEmail,
-        json!({ "certificate": PEM, "private_key": PRIVATE_KEY }),
+        upload_body(),
     )
-    .answered(
-        ok(zone_aop_json(AOP_CERT_ID, "initializing")),
+    .answered_zone_aop(
+        "initializing",
+        ZoneAuthenticatedOriginPullStatus::Initializing,
         async |client| {
-            client
-                .origin_tls_client_auth()
-                .zone_certificates()
+            zone_aop_certificates(client)
                 .create(ZONE_ID, &OriginPullCertificateCreate::new(PEM, PRIVATE_KEY))
                 .await
         },
     )
     .await;
-    assert_zone_aop(
-        &cert,
-        AOP_CERT_ID,
-        ZoneAuthenticatedOriginPullStatus::Initializing,
-    );
 }
 
 #[tokio::test]
@@ -1326,13 +1358,7 @@ async fn origin_tls_client_auth_list_with_user_service_key() {
             ]),
             json!({ "page": 1, "per_page": 20, "count": 2, "total_count": 2, "total_pages": 1 }),
         ),
-        async |client| {
-            client
-                .origin_tls_client_auth()
-                .zone_certificates()
-                .list(ZONE_ID)
-                .await
-        },
+        async |client| zone_aop_certificates(client).list(ZONE_ID).await,
     )
     .await;
     assert_eq!(certs.len(), 2);
@@ -1350,52 +1376,40 @@ async fn origin_tls_client_auth_list_with_user_service_key() {
 
 #[tokio::test]
 async fn origin_tls_client_auth_get() {
-    let cert = plain(
+    plain(
         "GET",
         &format!("/zones/{ZONE_ID}/origin_tls_client_auth/{AOP_CERT_ID}"),
         Auth::Token,
     )
-    .answered(
-        ok(zone_aop_json(AOP_CERT_ID, "pending_deployment")),
+    .answered_zone_aop(
+        "pending_deployment",
+        ZoneAuthenticatedOriginPullStatus::PendingDeployment,
         async |client| {
-            client
-                .origin_tls_client_auth()
-                .zone_certificates()
+            zone_aop_certificates(client)
                 .get(ZONE_ID, AOP_CERT_ID)
                 .await
         },
     )
     .await;
-    assert_zone_aop(
-        &cert,
-        AOP_CERT_ID,
-        ZoneAuthenticatedOriginPullStatus::PendingDeployment,
-    );
 }
 
 #[tokio::test]
 async fn origin_tls_client_auth_delete() {
-    let cert = bodyless(
+    bodyless(
         "DELETE",
         &format!("/zones/{ZONE_ID}/origin_tls_client_auth/{AOP_CERT_ID}"),
         Auth::Token,
     )
-    .answered(
-        ok(zone_aop_json(AOP_CERT_ID, "pending_deletion")),
+    .answered_zone_aop(
+        "pending_deletion",
+        ZoneAuthenticatedOriginPullStatus::PendingDeletion,
         async |client| {
-            client
-                .origin_tls_client_auth()
-                .zone_certificates()
+            zone_aop_certificates(client)
                 .delete(ZONE_ID, AOP_CERT_ID)
                 .await
         },
     )
     .await;
-    assert_zone_aop(
-        &cert,
-        AOP_CERT_ID,
-        ZoneAuthenticatedOriginPullStatus::PendingDeletion,
-    );
 }
 
 #[tokio::test]
@@ -1564,28 +1578,22 @@ async fn origin_tls_client_auth_hostnames_get() {
 
 #[tokio::test]
 async fn origin_tls_client_auth_hostnames_certificates_create() {
-    let cert = with_json(
+    with_json(
         "POST",
         &format!("/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates"),
         Auth::Token,
-        json!({ "certificate": PEM, "private_key": PRIVATE_KEY }),
+        upload_body(),
     )
-    .answered(
-        ok(hostname_certificate_json(HOSTNAME_CERT_ID, "initializing")),
+    .answered_hostname_certificate(
+        "initializing",
+        HostnameCertificateStatus::Initializing,
         async |client| {
-            client
-                .origin_tls_client_auth()
-                .hostname_certificates()
+            hostname_aop_certificates(client)
                 .create(ZONE_ID, &HostnameCertificateCreate::new(PEM, PRIVATE_KEY))
                 .await
         },
     )
     .await;
-    assert_hostname_certificate(
-        &cert,
-        HOSTNAME_CERT_ID,
-        HostnameCertificateStatus::Initializing,
-    );
 }
 
 #[tokio::test]
@@ -1610,9 +1618,7 @@ async fn origin_tls_client_auth_hostnames_certificates_list() {
     .await;
     let client = client(&server);
     // The items are the certificate type that get and create return.
-    let certs: Vec<HostnameCertificate> = client
-        .origin_tls_client_auth()
-        .hostname_certificates()
+    let certs: Vec<HostnameCertificate> = hostname_aop_certificates(&client)
         .list(ZONE_ID)
         .await
         .expect("list succeeds");
@@ -1631,55 +1637,44 @@ async fn origin_tls_client_auth_hostnames_certificates_list() {
 
 #[tokio::test]
 async fn origin_tls_client_auth_hostnames_certificates_get() {
-    let cert = plain(
+    plain(
         "GET",
         &format!(
             "/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates/{HOSTNAME_CERT_ID}"
         ),
         Auth::Token,
     )
-    .answered(
-        ok(hostname_certificate_json(HOSTNAME_CERT_ID, "active")),
+    .answered_hostname_certificate(
+        "active",
+        HostnameCertificateStatus::Active,
         async |client| {
-            client
-                .origin_tls_client_auth()
-                .hostname_certificates()
+            hostname_aop_certificates(client)
                 .get(ZONE_ID, HOSTNAME_CERT_ID)
                 .await
         },
     )
     .await;
-    assert_hostname_certificate(&cert, HOSTNAME_CERT_ID, HostnameCertificateStatus::Active);
 }
 
 #[tokio::test]
 async fn origin_tls_client_auth_hostnames_certificates_delete() {
-    let cert = bodyless(
+    bodyless(
         "DELETE",
         &format!(
             "/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates/{HOSTNAME_CERT_ID}"
         ),
         Auth::KeyAndEmail,
     )
-    .answered(
-        ok(hostname_certificate_json(
-            HOSTNAME_CERT_ID,
-            "pending_deletion",
-        )),
+    .answered_hostname_certificate(
+        "pending_deletion",
+        HostnameCertificateStatus::PendingDeletion,
         async |client| {
-            client
-                .origin_tls_client_auth()
-                .hostname_certificates()
+            hostname_aop_certificates(client)
                 .delete(ZONE_ID, HOSTNAME_CERT_ID)
                 .await
         },
     )
     .await;
-    assert_hostname_certificate(
-        &cert,
-        HOSTNAME_CERT_ID,
-        HostnameCertificateStatus::PendingDeletion,
-    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1857,16 +1852,11 @@ async fn deprecated_origin_pull_names_call_the_new_operations() {
     let server = server().await;
     let zone_at = format!("/zones/{ZONE_ID}/origin_tls_client_auth");
     let hosts_at = format!("/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates");
-    expect_json(
-        "POST",
-        &zone_at,
-        Auth::Token,
-        json!({ "certificate": PEM, "private_key": PRIVATE_KEY }),
-    )
-    .respond_with(ok(zone_aop_json(AOP_CERT_ID, "initializing")))
-    .expect(1)
-    .mount(&server)
-    .await;
+    expect_json("POST", &zone_at, Auth::Token, upload_body())
+        .respond_with(ok(zone_aop_json(AOP_CERT_ID, "initializing")))
+        .expect(1)
+        .mount(&server)
+        .await;
     expect_plain("GET", &zone_at, Auth::Token)
         .respond_with(ok(json!([zone_aop_json(AOP_CERT_ID, "active")])))
         .expect(1)
@@ -1884,16 +1874,11 @@ async fn deprecated_origin_pull_names_call_the_new_operations() {
             .mount(&server)
             .await;
     }
-    expect_json(
-        "POST",
-        &hosts_at,
-        Auth::Token,
-        json!({ "certificate": PEM, "private_key": PRIVATE_KEY }),
-    )
-    .respond_with(ok(hostname_certificate_json(HOSTNAME_CERT_ID, "active")))
-    .expect(1)
-    .mount(&server)
-    .await;
+    expect_json("POST", &hosts_at, Auth::Token, upload_body())
+        .respond_with(ok(hostname_certificate_json(HOSTNAME_CERT_ID, "active")))
+        .expect(1)
+        .mount(&server)
+        .await;
     expect_plain("GET", &hosts_at, Auth::Token)
         .respond_with(ok(json!([hostname_certificate_json(
             HOSTNAME_CERT_ID,
@@ -1976,9 +1961,7 @@ async fn scope_id_is_percent_encoded() {
     .answered(
         ok(access_certificate_json(ACCESS_CERT_ID, "Allow devs")),
         async |client| {
-            client
-                .access()
-                .certificates()
+            access_certificates(client)
                 .get(Scope::Zone("a/b?c#d"), "../../accounts/x")
                 .await
         },
@@ -2008,6 +1991,17 @@ async fn path_parameter_with_space_percent_and_unicode_is_encoded() {
     assert_eq!(aop.hostname.as_deref(), Some("a b%20ü.example"));
 }
 
+/// Asserts that a call of which the server received none of `targets` was refused as an invalid
+/// request.
+fn assert_refused_if_unsent<T: std::fmt::Debug>(targets: &[String], result: &Result<T, Error>) {
+    if targets.is_empty() {
+        assert!(
+            matches!(result, Err(Error::InvalidRequest(_))),
+            "nothing was sent, yet the call gave {result:?}"
+        );
+    }
+}
+
 /// Asserts that every request `raw` received stays under `prefix` with one more non-empty segment
 /// (the id), and that when none was received the call was refused as an invalid request.
 fn assert_stayed_in_segment<T: std::fmt::Debug>(
@@ -2025,12 +2019,7 @@ fn assert_stayed_in_segment<T: std::fmt::Debug>(
             "the id is not a single segment: the server received `{target}`"
         );
     }
-    if targets.is_empty() {
-        assert!(
-            matches!(result, Err(Error::InvalidRequest(_))),
-            "nothing was sent, yet the call gave {result:?}"
-        );
-    }
+    assert_refused_if_unsent(&targets, &result);
 }
 
 /// A `..` id must never be normalized away (which would send `DELETE /accounts/{id}/`): it must
@@ -2085,12 +2074,7 @@ async fn dot_dot_scope_id_is_not_normalized_away() {
             "the scope id is not a single segment: `{target}`"
         );
     }
-    if targets.is_empty() {
-        assert!(
-            matches!(result, Err(Error::InvalidRequest(_))),
-            "nothing was sent, yet the call gave {result:?}"
-        );
-    }
+    assert_refused_if_unsent(&targets, &result);
 }
 
 /// A backslash is a path separator to URL parsers for http(s) (WHATWG), so an unencoded `\` lets an

@@ -35,6 +35,13 @@ fn codes(e: &Error) -> Vec<i64> {
     e.codes()
 }
 
+/// The error codes of `call`, which the stand-in must refuse.
+async fn refused_codes<T: std::fmt::Debug>(
+    call: impl std::future::IntoFuture<Output = Result<T, Error>>,
+) -> Vec<i64> {
+    codes(&call.await.unwrap_err())
+}
+
 /// The associations of the account's mTLS certificate `id`, and the error of deleting it (it is
 /// in use).
 async fn associations_and_refused_delete(
@@ -151,8 +158,10 @@ async fn access_certificates_and_settings_live_on_both_scopes() {
             .unwrap();
         assert_eq!(page.items.len(), 1);
         // The delete is refused while hostnames are associated.
-        let refused = access.certificates().delete(scope, &id).await.unwrap_err();
-        assert_eq!(codes(&refused), [1004]);
+        assert_eq!(
+            refused_codes(access.certificates().delete(scope, &id)).await,
+            [1004]
+        );
         let updated = access
             .certificates()
             .update(
@@ -199,19 +208,25 @@ async fn access_certificates_and_settings_live_on_both_scopes() {
         .create(scope, &AccessCertificateCreate::new(pem.clone(), "two"))
         .await
         .unwrap();
-    let again = access
-        .certificates()
-        .create(scope, &AccessCertificateCreate::new(pem.clone(), "one"))
-        .await
-        .unwrap_err();
-    assert_eq!(codes(&again), [1004]);
+    assert_eq!(
+        refused_codes(
+            access
+                .certificates()
+                .create(scope, &AccessCertificateCreate::new(pem.clone(), "one"))
+        )
+        .await,
+        [1004]
+    );
     let rename = AccessCertificateUpdate::new(Vec::new()).name("one");
-    let taken = access
-        .certificates()
-        .update(scope, two.id.as_deref().unwrap(), &rename)
-        .await
-        .unwrap_err();
-    assert_eq!(codes(&taken), [1004]);
+    assert_eq!(
+        refused_codes(
+            access
+                .certificates()
+                .update(scope, two.id.as_deref().unwrap(), &rename)
+        )
+        .await,
+        [1004]
+    );
     access
         .certificates()
         .update(scope, one.id.as_deref().unwrap(), &rename)
@@ -307,8 +322,7 @@ async fn client_certificates_go_through_the_status_lifecycle() {
     );
     let revoked = certs.get(ZONE_ID, &id).await.unwrap();
     assert_eq!(revoked.status, Some(ClientCertificateStatus::Revoked));
-    let again = certs.delete(ZONE_ID, &id).await.unwrap_err();
-    assert_eq!(codes(&again), [1004]);
+    assert_eq!(refused_codes(certs.delete(ZONE_ID, &id)).await, [1004]);
 
     let reactivating = certs
         .edit(ZONE_ID, &id, &ClientCertificateEdit::new().reactivate(true))
@@ -320,11 +334,11 @@ async fn client_certificates_go_through_the_status_lifecycle() {
     );
     let active = certs.get(ZONE_ID, &id).await.unwrap();
     assert_eq!(active.status, Some(ClientCertificateStatus::Active));
-    let refused = certs
-        .edit(ZONE_ID, &id, &ClientCertificateEdit::new().reactivate(true))
-        .await
-        .unwrap_err();
-    assert_eq!(codes(&refused), [1004]);
+    assert_eq!(
+        refused_codes(certs.edit(ZONE_ID, &id, &ClientCertificateEdit::new().reactivate(true)))
+            .await,
+        [1004]
+    );
 }
 
 #[tokio::test]
@@ -458,8 +472,10 @@ async fn per_hostname_origin_pulls_associate_and_void_with_null() {
     assert_eq!(status.cert_id.as_deref(), Some(cert_id.as_str()));
 
     // In use: the certificate cannot be deleted.
-    let refused = hcerts.delete(ZONE_ID, &cert_id).await.unwrap_err();
-    assert_eq!(codes(&refused), [1004]);
+    assert_eq!(
+        refused_codes(hcerts.delete(ZONE_ID, &cert_id)).await,
+        [1004]
+    );
 
     let void = HostnameOriginPullUpdate::new(vec![HostnameOriginPullConfig::new()
         .hostname("app.example.com")
@@ -592,18 +608,17 @@ async fn answers_like_cloudflare_for_credentials_routes_and_bodies() {
         );
     }
 
-    let bad_pem = client
-        .mtls_certificates()
-        .create(
+    assert_eq!(
+        refused_codes(client.mtls_certificates().create(
             ACCOUNT_ID,
             &MtlsCertificateCreate::new(
                 true,
                 "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
             ),
-        )
-        .await
-        .unwrap_err();
-    assert_eq!(codes(&bad_pem), [1002]);
+        ))
+        .await,
+        [1002]
+    );
 }
 
 #[tokio::test]
@@ -793,12 +808,14 @@ async fn mtls_certificate_type_filter_takes_several_types() {
         .unwrap_err();
     assert_eq!(refused.status().map(|s| s.as_u16()), Some(400));
     assert_eq!(codes(&refused), [1001]);
-    let refused = mtls
-        .list(ACCOUNT_ID, Default::default())
-        .query("type", "custom,bogus")
-        .await
-        .unwrap_err();
-    assert_eq!(codes(&refused), [1001]);
+    assert_eq!(
+        refused_codes(
+            mtls.list(ACCOUNT_ID, Default::default())
+                .query("type", "custom,bogus")
+        )
+        .await,
+        [1001]
+    );
 }
 
 /// Bring your own CA for API Shield: a CA uploaded through `mtls_certificates` is bound to a
@@ -915,20 +932,20 @@ async fn hostname_associations_bind_list_and_unbind_a_ca() {
         )
         .await
         .unwrap();
-    let err = ha
-        .update(
+    assert_eq!(
+        refused_codes(ha.update(
             ZONE_ID,
             &HostnameAssociationUpdate::new().mtls_certificate_id(leaf.id.unwrap()),
-        )
-        .await
-        .unwrap_err();
-    assert_eq!(codes(&err), [1001]);
-    let err = ha
-        .update(
+        ))
+        .await,
+        [1001]
+    );
+    assert_eq!(
+        refused_codes(ha.update(
             ZONE_ID,
             &HostnameAssociationUpdate::new().hostnames(vec!["not a host".into()]),
-        )
-        .await
-        .unwrap_err();
-    assert_eq!(codes(&err), [1001]);
+        ))
+        .await,
+        [1001]
+    );
 }
