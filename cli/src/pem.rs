@@ -893,14 +893,6 @@ mod tests {
             public_exponent: pkcs1::UintRef::new(&[4]).unwrap(),
             ..mine_parts.clone()
         };
-        for (name, key) in [("d.key", big_d), ("even.key", even_e)] {
-            assert_inconsistent(
-                &cert,
-                name,
-                &pem("RSA PRIVATE KEY", &key.to_der().unwrap()),
-                "its public exponent does not go with its private exponent",
-            );
-        }
 
         // Prime factors that are not distinct, or not above 1, whose product is still the
         // modulus: p·p with the primes (p, p), and the certificate's modulus as (1, n).
@@ -921,13 +913,16 @@ mod tests {
             prime2: mine_parts.modulus,
             ..mine_parts.clone()
         };
-        for (name, key) in [("repeated.key", repeated), ("one.key", unit)] {
-            assert_inconsistent(
-                &cert,
-                name,
-                &pem("RSA PRIVATE KEY", &key.to_der().unwrap()),
-                "its prime factors are not distinct primes above 1",
-            );
+        let exponents = "its public exponent does not go with its private exponent";
+        let primes = "its prime factors are not distinct primes above 1";
+        for (name, key, why) in [
+            ("d.key", big_d, exponents),
+            ("even.key", even_e, exponents),
+            ("repeated.key", repeated, primes),
+            ("one.key", unit, primes),
+        ] {
+            let text = pem("RSA PRIVATE KEY", &key.to_der().unwrap());
+            assert_inconsistent(&cert, name, &text, why);
         }
 
         let e = refusal_of(
