@@ -6,8 +6,9 @@
 //! `runtime --only generated|hand --requests N` sends N requests one way only and prints nothing:
 //! run under `valgrind --tool=callgrind` for instruction counts, which machine noise does not move.
 
+use cloudflare_mtls::__private::Decode;
 use cloudflare_mtls::types::MtlsCertificate;
-use cloudflare_mtls::Client;
+use cloudflare_mtls::{Client, FromBody};
 use cloudflare_mtls_test_support::{envelope, RawServer, Reply, ACCOUNT_ID as ACCOUNT, TOKEN};
 use std::time::{Duration, Instant};
 
@@ -136,8 +137,7 @@ async fn main() {
     let mut decode = Vec::new();
     for _ in 0..rounds.max(5) * 3 {
         let t = Instant::now();
-        let absent = serde_json::Value::Array(Vec::new());
-        let page = cloudflare_mtls::__private::envelope::<Vec<MtlsCertificate>>(&list, absent)
+        let page = <Vec<MtlsCertificate> as FromBody>::from_body(Decode::EnvelopeList, &list)
             .ok()
             .expect("decode");
         decode.push(t.elapsed().as_secs_f64() * 1e3);
