@@ -1,34 +1,28 @@
 //! Spec text made safe for rustdoc: no doctests from indented text, no broken intra-doc links, bare
 //! URLs wrapped, HTML-looking text escaped.
 
+use super::deferred;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// `#[doc = "…"]` attributes for `text`, one per line.
+/// `#[doc = "…"]` attributes for `text`, one per line ([`super::deferred::attrs`]).
 pub fn attrs(text: &str) -> TokenStream {
-    let lines = clean(text);
-    let attrs = lines.iter().map(|l| {
-        let l = if l.is_empty() {
-            String::new()
-        } else {
-            format!(" {l}")
-        };
-        quote!(#[doc = #l])
-    });
-    quote!(#(#attrs)*)
+    deferred::attrs(clean(text).iter().map(String::as_str).map(spaced).collect())
 }
 
-/// `#[doc = "…"]` attributes for text written by the generator itself (links kept), one per line.
+/// `#[doc = "…"]` attributes for text written by the generator itself (links kept), one per line
+/// ([`super::deferred::attrs`]).
 pub fn raw(text: &str) -> TokenStream {
-    let attrs = text.lines().map(|l| {
-        let l = if l.is_empty() {
-            String::new()
-        } else {
-            format!(" {l}")
-        };
-        quote!(#[doc = #l])
-    });
-    quote!(#(#attrs)*)
+    deferred::attrs(text.lines().map(spaced).collect())
+}
+
+/// A doc line as it follows `///`: a space before the text, nothing for an empty line.
+fn spaced(line: &str) -> String {
+    if line.is_empty() {
+        String::new()
+    } else {
+        format!(" {line}")
+    }
 }
 
 /// Doc attributes of several parts (spec text and the generator's), as paragraphs: an empty line

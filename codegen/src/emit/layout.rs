@@ -2,21 +2,18 @@
 //! lines are broken at their real indentation), a blank line between items, and doc comments
 //! wrapped to the width that is left at their indentation.
 
+use super::deferred::Docs;
 use super::docs;
 
 /// The column no generated line goes past, unless it holds one unit of doc text that cannot be
 /// broken (a link to a long URL).
 pub const MAX_WIDTH: usize = 100;
 
-/// A stand-in item that marks where a blank line goes (the items `spread` puts in): prettyplease
-/// prints it on a line of its own, which is then emptied. Nothing else in generated code has this
-/// name.
-const BLANK_MARK: &str = "const __BLANK_LINE_MARK: () = ();";
-
 /// `file`'s items formatted as they stand `depth` modules deep, with a blank line between them
-/// (and between the items of each `impl` and inline module), and their doc comments wrapped.
-pub fn format_items(mut file: syn::File, depth: usize) -> String {
-    MARKS.with(|marks| spread(&mut file.items, marks));
+/// (and between the items of each `impl` and inline module), and their doc comments wrapped; the
+/// doc comments kept aside in `docs` written where their attributes are ([`super::deferred`]).
+pub fn format_items(mut file: syn::File, depth: usize, docs: &Docs) -> String {
+    spread(&mut file.items);
     for _ in 0..depth {
         let items = std::mem::take(&mut file.items);
         file.items = vec![syn::Item::Mod(wrapper(items))];
@@ -32,8 +29,11 @@ pub fn format_items(mut file: syn::File, depth: usize) -> String {
     let mut rest = inner;
     while let Some((line, after)) = rest.split_first() {
         rest = after;
-        if line.trim_start() == BLANK_MARK {
-            out.push('\n');
+        if let Some((indent, lines)) = deferred_doc(line, docs) {
+            for doc in lines {
+                let line = format!("{indent}///{}", doc.trim_end_matches(' '));
+                push_line(&mut out, &line, &mut fence);
+            }
             continue;
         }
         if let Some((alias, used)) = long_type_alias(line, rest) {
@@ -44,6 +44,14 @@ pub fn format_items(mut file: syn::File, depth: usize) -> String {
         push_line(&mut out, line, &mut fence);
     }
     out
+}
+
+/// The indentation of `line` and the doc lines kept aside for it, if it is the attribute that
+/// stands for them.
+fn deferred_doc<'a, 'd>(line: &'a str, docs: &'d Docs) -> Option<(&'a str, &'d [String])> {
+    let text = line.trim_start();
+    let lines = docs.lines(text)?;
+    Some((&line[..line.len() - text.len()], lines))
 }
 
 /// A type alias prettyplease left over [`MAX_WIDTH`] (`pub type Old<'a> = NewResource<` with its
@@ -85,55 +93,36 @@ fn wrapper(items: Vec<syn::Item>) -> syn::ItemMod {
     }
 }
 
-thread_local! {
-    /// The blank-line marks, parsed once per formatting thread (syn's items cannot cross threads).
-    static MARKS: Marks = Marks::new();
-}
-
-/// The blank-line marks: one among items, one among the items of an `impl`.
-struct Marks {
-    item: syn::Item,
-    impl_item: syn::ImplItem,
-}
-
-impl Marks {
-    fn new() -> Marks {
-        Marks {
-            item: syn::parse_quote!(
-                const __BLANK_LINE_MARK: () = ();
-            ),
-            impl_item: syn::parse_quote!(
-                const __BLANK_LINE_MARK: () = ();
-            ),
-        }
-    }
-}
-
-/// Puts a blank-line mark between the items of `items`, of every `impl` and of every inline
-/// module among them.
-fn spread(items: &mut Vec<syn::Item>, marks: &Marks) {
+/// Puts a blank line between the items of `items`, of every `impl` and of every inline module
+/// among them: an empty verbatim item, which prettyplease prints as an empty line (at any depth,
+/// with or without its `verbatim` feature).
+fn spread(items: &mut Vec<syn::Item>) {
     for item in items.iter_mut() {
         match item {
-            syn::Item::Impl(imp) => interleave(&mut imp.items, || marks.impl_item.clone()),
+            syn::Item::Impl(imp) => interleave(&mut imp.items, || {
+                syn::ImplItem::Verbatim(proc_macro2::TokenStream::new())
+            }),
             syn::Item::Mod(m) => {
                 if let Some((_, inner)) = &mut m.content {
-                    spread(inner, marks);
+                    spread(inner);
                 }
             }
             _ => {}
         }
     }
-    interleave(items, || marks.item.clone());
+    interleave(items, || {
+        syn::Item::Verbatim(proc_macro2::TokenStream::new())
+    });
 }
 
-/// `items` with `mark()` between each two.
-fn interleave<T>(items: &mut Vec<T>, mark: impl Fn() -> T) {
+/// `items` with `blank()` between each two.
+fn interleave<T>(items: &mut Vec<T>, blank: impl Fn() -> T) {
     let old = std::mem::take(items);
     let n = old.len();
     for (i, item) in old.into_iter().enumerate() {
         items.push(item);
         if i + 1 < n {
-            items.push(mark());
+            items.push(blank());
         }
     }
 }
@@ -173,10 +162,17 @@ fn push_line(out: &mut String, line: &str, fence: &mut bool) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::deferred;
     use super::*;
+    use proptest::prelude::*;
+    use quote::quote;
 
     fn format(src: &str, depth: usize) -> String {
-        format_items(syn::parse_str(src).expect("test source parses"), depth)
+        format_items(
+            syn::parse_str(src).expect("test source parses"),
+            depth,
+            &Docs::default(),
+        )
     }
 
     #[test]
@@ -238,5 +234,53 @@ mod tests {
         );
         let out = format(&src, 0);
         assert!(out.contains(&format!("/// {long} {long}\n")), "{out}");
+    }
+
+    /// Doc text of the kinds the generator writes: words of every length, long URLs, blank
+    /// lines, fences, list items, trailing spaces, quotes and backslashes.
+    fn doc_text() -> impl Strategy<Value = String> {
+        let word = prop_oneof![
+            "[a-z]{1,12}",
+            "https://example\\.com/[a-z]{40,120}",
+            Just("```".to_string()),
+            Just("- item".to_string()),
+            Just("\"quoted\" \\ back".to_string()),
+            Just(String::new()),
+        ];
+        let line = proptest::collection::vec(word, 0..40).prop_map(|w| w.join(" "));
+        proptest::collection::vec(line, 0..6).prop_map(|l| l.join("\n"))
+    }
+
+    proptest! {
+        /// Doc comments kept aside are written exactly as their attributes are printed, at every
+        /// depth, on items, fields and methods.
+        #[test]
+        fn doc_comments_kept_aside_read_as_their_attributes(
+            spec in doc_text(),
+            ours in doc_text(),
+            depth in 0usize..3,
+        ) {
+            let make = || {
+                let spec = docs::attrs(&spec);
+                let ours = docs::raw(&ours);
+                let both = docs::paragraphs([spec.clone(), ours.clone()]);
+                quote! {
+                    #both
+                    pub struct A {
+                        #spec
+                        pub a: u8,
+                    }
+                    impl A {
+                        #ours
+                        pub fn f() {}
+                    }
+                }
+            };
+            let direct = format_items(syn::parse2(make()).expect("parses"), depth, &Docs::default());
+            let (tokens, kept) = deferred::collect(make);
+            let aside = format_items(syn::parse2(tokens).expect("parses"), depth, &kept);
+            prop_assert!(!aside.contains("#[doc"), "{}", aside);
+            prop_assert_eq!(aside, direct);
+        }
     }
 }

@@ -56,8 +56,9 @@ pub fn item(model: &Model, def: &TypeDef) -> TokenStream {
                     }
                 }
             });
-            let unknown_doc =
-                format!(" A `{tag}` this version of the client does not know, kept as received.");
+            let unknown_doc = docs::raw(&format!(
+                "A `{tag}` this version of the client does not know, kept as received."
+            ));
             // `Deserialize` is written out below: the tag decides, unknown tags are kept.
             let derives = if def.sent {
                 quote!(#[derive(Debug, Clone, PartialEq, ::serde::Serialize)] #[serde(untagged)])
@@ -74,7 +75,7 @@ pub fn item(model: &Model, def: &TypeDef) -> TokenStream {
                 #derives
                 pub enum #name {
                     #(#vs)*
-                    #[doc = #unknown_doc]
+                    #unknown_doc
                     Unknown(::serde_json::Value),
                 }
                 #decodes
@@ -388,9 +389,11 @@ fn lenient_fns(model: &Model, def: &TypeDef, fields: &[Field]) -> TokenStream {
         let t = ty_tokens(model, &f.ty, false);
         if let Some(m) = l.missing {
             let m = format_ident!("{}", m);
-            let doc = format!(" The value of `{path}` when a response leaves it out (logged).");
+            let doc = docs::raw(&format!(
+                "The value of `{path}` when a response leaves it out (logged)."
+            ));
             fns.push(quote! {
-                #[doc = #doc]
+                #doc
                 fn #m() -> #t {
                     crate::__private::missing(#path)
                 }
@@ -403,9 +406,11 @@ fn lenient_fns(model: &Model, def: &TypeDef, fields: &[Field]) -> TokenStream {
             } else {
                 t
             };
-            let doc = format!(" Reads `{path}` leniently: a date that does not parse is logged.");
+            let doc = docs::raw(&format!(
+                "Reads `{path}` leniently: a date that does not parse is logged."
+            ));
             fns.push(quote! {
-                #[doc = #doc]
+                #doc
                 fn #d<'de, D>(d: D) -> ::std::result::Result<#t, D::Error>
                 where
                     D: ::serde::Deserializer<'de>,
