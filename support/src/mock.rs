@@ -51,6 +51,17 @@ pub async fn mount_json_followed_by(server: &MockServer, route: &str, body: &Val
         .await;
 }
 
+/// Mounts on `server` a 503 with `cf-ray: ray` for the first `GET route` only: what a retry meets
+/// before the answer mounted after it.
+pub async fn mount_first_get_503(server: &MockServer, route: &str, ray: &str) {
+    Mock::given(method("GET"))
+        .and(path(route))
+        .respond_with(ResponseTemplate::new(503).insert_header("cf-ray", ray))
+        .up_to_n_times(1)
+        .mount(server)
+        .await;
+}
+
 /// Matches the token clients' `Authorization` header.
 pub fn bearer() -> HeaderExactMatcher {
     header("authorization", format!("Bearer {TOKEN}").as_str())
