@@ -4,7 +4,7 @@
 
 use crate::ids::{API_KEY, EMAIL, SERVICE_KEY, TOKEN};
 use crate::raw::RawServer;
-use cloudflare_mtls::{Client, ClientBuilder, Credentials, RetryPolicy};
+use cloudflare_mtls::{Call, Client, ClientBuilder, Credentials, Error, FromBody, RetryPolicy};
 use std::time::Duration;
 
 /// Something a client can be pointed at.
@@ -68,6 +68,15 @@ pub fn client_with<T: Target + ?Sized>(target: &T, credentials: Credentials) -> 
         .max_retries(0)
         .build()
         .expect("client builds")
+}
+
+/// What `call` gives when a token client of `target` (no retries) sends it: the typed result or
+/// the error. `call` picks the operation: `send_to(&server, |c| c.mtls_certificates().get(…))`.
+pub async fn send_to<T: FromBody, U: Target + ?Sized>(
+    target: &U,
+    call: impl FnOnce(&Client) -> Call<'_, T>,
+) -> Result<T, Error> {
+    call(&client(target)).send().await
 }
 
 /// A builder of a token client pointed at `target`, for the tests that set more (its defaults

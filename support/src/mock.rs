@@ -3,8 +3,8 @@
 use crate::envelope::{envelope, envelope_with_info, failure};
 use crate::ids::TOKEN;
 use serde_json::Value;
-use wiremock::matchers::{header, HeaderExactMatcher};
-use wiremock::{MockBuilder, MockServer, Request, ResponseTemplate};
+use wiremock::matchers::{header, method, path, HeaderExactMatcher};
+use wiremock::{Mock, MockBuilder, MockServer, Request, ResponseTemplate};
 
 /// A fresh local mock server.
 pub async fn server() -> MockServer {
@@ -37,6 +37,29 @@ pub fn ok_page(result: Value, result_info: Value) -> ResponseTemplate {
 /// A response with `status` and the failure envelope with one error.
 pub fn failing(status: u16, code: i64, message: &str) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_json(failure(code, message))
+}
+
+/// Mounts on `server` a 200 answer to `GET route` whose body is the JSON of `body` followed by
+/// `after` (what an edge or a proxy may leave after the envelope), as `application/json`.
+pub async fn mount_json_followed_by(server: &MockServer, route: &str, body: &Value, after: &[u8]) {
+    let mut bytes = serde_json::to_vec(body).expect("serializes");
+    bytes.extend_from_slice(after);
+    Mock::given(method("GET"))
+        .and(path(route))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(bytes, "application/json"))
+        .mount(server)
+        .await;
+}
+
+/// Mounts on `server` a 503 with `cf-ray: ray` for the first `GET route` only: what a retry meets
+/// before the answer mounted after it.
+pub async fn mount_first_get_503(server: &MockServer, route: &str, ray: &str) {
+    Mock::given(method("GET"))
+        .and(path(route))
+        .respond_with(ResponseTemplate::new(503).insert_header("cf-ray", ray))
+        .up_to_n_times(1)
+        .mount(server)
+        .await;
 }
 
 /// Matches the token clients' `Authorization` header.

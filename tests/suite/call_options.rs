@@ -39,14 +39,12 @@ async fn per_call_headers_and_query_parameters_reach_the_server() {
         ok(json!([])),
     )
     .await;
+    let params = ClientCertificateListParams::default()
+        .status(ClientCertificateStatusFilter::Active)
+        .per_page(5);
     let page = client(&server)
         .client_certificates()
-        .list(
-            ZONE_ID,
-            ClientCertificateListParams::default()
-                .status(ClientCertificateStatusFilter::Active)
-                .per_page(5),
-        )
+        .list(ZONE_ID, params)
         .query("new_filter", "a&b c")
         .header("x-extra", "1")
         .header("cf-access-hint", "lagging spec")
@@ -92,12 +90,7 @@ async fn invalid_per_call_header_is_refused_before_sending() {
 async fn raw_response_after_a_retry() {
     let server = server().await;
     let p = format!("/accounts/{ACCOUNT_ID}/access/certificates");
-    Mock::given(method("GET"))
-        .and(path(&p))
-        .respond_with(ResponseTemplate::new(503).insert_header("cf-ray", "first-ray"))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
+    mount_first_get_503(&server, &p, "first-ray").await;
     Mock::given(method("GET"))
         .and(path(&p))
         .and(header("x-extra", "1"))

@@ -175,6 +175,23 @@ pub(crate) fn ok_cert() -> ResponseTemplate {
     ok(json!({ "id": CERT_ID }))
 }
 
+/// Mounts on `server` `first` for the first request of `op` and a success for those after it.
+pub(crate) async fn mount_first_then_ok(server: &MockServer, op: Op, first: ResponseTemplate) {
+    op.mock()
+        .respond_with(first)
+        .up_to_n_times(1)
+        .mount(server)
+        .await;
+    op.mock().respond_with(ok_cert()).mount(server).await;
+}
+
+/// Mounts on a fresh server `response` for every request of `op`.
+pub(crate) async fn always_answering(op: Op, response: ResponseTemplate) -> MockServer {
+    let server = server().await;
+    op.mock().respond_with(response).mount(&server).await;
+    server
+}
+
 /// A mock server and a token client for it, reused across the cases of a table (building a
 /// client loads the TLS roots, which takes a while in debug builds).
 pub(crate) struct Rig {
@@ -211,12 +228,7 @@ impl Rig {
         first: ResponseTemplate,
     ) -> (Result<(), Error>, usize) {
         self.reset().await;
-        op.mock()
-            .respond_with(first)
-            .up_to_n_times(1)
-            .mount(&self.server)
-            .await;
-        op.mock().respond_with(ok_cert()).mount(&self.server).await;
+        mount_first_then_ok(&self.server, op, first).await;
         let result = op.send(&self.client, Opts::default()).await;
         (result, self.received().await)
     }

@@ -110,15 +110,14 @@ async fn forbidden_failure_envelope_is_an_api_error() {
             .set_body_json(failure(10000, "Authentication error")),
     )
     .await;
-    let err = client(&server)
-        .access()
-        .certificates()
-        .create(
+    let err = send_to(&server, |c| {
+        c.access().certificates().create(
             Scope::Zone(ZONE_ID),
             &AccessCertificateCreate::new("c", "n"),
         )
-        .await
-        .expect_err("403 is an error");
+    })
+    .await
+    .expect_err("403 is an error");
     assert!(err.is_forbidden());
     assert!(!err.is_not_found());
     assert_eq!(err.codes(), vec![10000]);
@@ -150,12 +149,11 @@ async fn each_client_error_status_has_its_helper() {
             ResponseTemplate::new(status).set_body_json(failure(code, "nope")),
         )
         .await;
-        let err = client(&server)
-            .origin_tls_client_auth()
-            .settings()
-            .get(ZONE_ID)
-            .await
-            .expect_err("an error");
+        let err = send_to(&server, |c| {
+            c.origin_tls_client_auth().settings().get(ZONE_ID)
+        })
+        .await
+        .expect_err("an error");
         assert!(check(&err), "HTTP {status}: {err:?}");
         assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
         assert_eq!(err.codes(), vec![code]);
@@ -233,11 +231,11 @@ async fn success_false_with_a_mismatched_result_is_still_an_api_error() {
         })),
     )
     .await;
-    let err = client(&server)
-        .client_certificates()
-        .list(ZONE_ID, Default::default())
-        .await
-        .expect_err("an error");
+    let err = send_to(&server, |c| {
+        c.client_certificates().list(ZONE_ID, Default::default())
+    })
+    .await
+    .expect_err("an error");
     assert!(matches!(err, Error::Api(_)), "{err:?}");
     assert_eq!(err.codes(), vec![1200]);
 }
@@ -323,11 +321,11 @@ async fn wrong_type_in_a_list_item_names_the_index_and_field() {
         )),
     )
     .await;
-    let err = client(&server)
-        .client_certificates()
-        .list(ZONE_ID, Default::default())
-        .await
-        .expect_err("a decode error");
+    let err = send_to(&server, |c| {
+        c.client_certificates().list(ZONE_ID, Default::default())
+    })
+    .await
+    .expect_err("a decode error");
     let Error::Decode { path, status, .. } = &err else {
         panic!("expected Error::Decode, got {err:?}")
     };
@@ -342,9 +340,7 @@ async fn wrong_type_in_a_deeper_object_names_the_whole_path() {
             "id": CERT_ID,
             "certificate_authority": { "id": "568b6b74-7b0c-4755-8840-4e3b8c24adeb", "name": ["not", "a", "string"] }
         })))).await;
-    let err = client(&server)
-        .client_certificates()
-        .get(ZONE_ID, CERT_ID)
+    let err = send_to(&server, |c| c.client_certificates().get(ZONE_ID, CERT_ID))
         .await
         .expect_err("a decode error");
     assert_eq!(decode_path(&err), "result.certificate_authority.name");
@@ -382,13 +378,7 @@ const AFTER_THE_ENVELOPE: [&[u8]; 3] = [
 /// A 200 whose body is `body` followed by `after`, on `route`.
 async fn answers_with_suffix(route: &str, body: serde_json::Value, after: &[u8]) -> MockServer {
     let server = server().await;
-    let mut bytes = serde_json::to_vec(&body).expect("serializes");
-    bytes.extend_from_slice(after);
-    Mock::given(method("GET"))
-        .and(path(route))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(bytes, "application/json"))
-        .mount(&server)
-        .await;
+    mount_json_followed_by(&server, route, &body, after).await;
     server
 }
 
@@ -419,9 +409,7 @@ async fn bytes_after_the_envelope_are_a_decode_error() {
         let body = envelope(cert.clone());
         let len = body.to_string().len() + spaces;
         let server = answers_with_suffix(&mtls_path(), body, after).await;
-        let err = client(&server)
-            .mtls_certificates()
-            .get(ACCOUNT_ID, CERT_ID)
+        let err = send_to(&server, |c| c.mtls_certificates().get(ACCOUNT_ID, CERT_ID))
             .await
             .expect_err("bytes after the object's envelope");
         assert_trailing(&err, len, &what);
@@ -430,11 +418,12 @@ async fn bytes_after_the_envelope_are_a_decode_error() {
         let body = envelope(json!([cert]));
         let len = body.to_string().len() + spaces;
         let server = answers_with_suffix(&list_route, body, after).await;
-        let err = client(&server)
-            .mtls_certificates()
-            .list(ACCOUNT_ID, MtlsCertificateListParams::default())
-            .await
-            .expect_err("bytes after the list's envelope");
+        let err = send_to(&server, |c| {
+            c.mtls_certificates()
+                .list(ACCOUNT_ID, MtlsCertificateListParams::default())
+        })
+        .await
+        .expect_err("bytes after the list's envelope");
         assert_trailing(&err, len, &what);
 
         let body = envelope_with_info(json!([{ "id": CERT_ID, "name": "ca" }]), info.clone());
@@ -464,9 +453,7 @@ async fn bytes_after_the_envelope_are_a_decode_error() {
 async fn whitespace_after_the_envelope_is_fine() {
     let body = envelope(json!({ "id": CERT_ID, "name": "ca" }));
     let server = answers_with_suffix(&mtls_path(), body, b" \r\n\t\n").await;
-    let cert = client(&server)
-        .mtls_certificates()
-        .get(ACCOUNT_ID, CERT_ID)
+    let cert = send_to(&server, |c| c.mtls_certificates().get(ACCOUNT_ID, CERT_ID))
         .await
         .expect("decodes");
     assert_eq!(cert.name.as_deref(), Some("ca"));
@@ -494,9 +481,7 @@ async fn a_compressed_body_nobody_asked_for_names_the_encoding() {
                 .set_body_raw(GZIP_START, "application/json"),
         )
         .await;
-        let err = client(&server)
-            .mtls_certificates()
-            .get(ACCOUNT_ID, CERT_ID)
+        let err = send_to(&server, |c| c.mtls_certificates().get(ACCOUNT_ID, CERT_ID))
             .await
             .expect_err("an encoded body");
         let named = format!(
@@ -533,9 +518,7 @@ async fn content_encoding_identity_is_read() {
         .respond_with(ok(json!({ "id": CERT_ID })).insert_header("content-encoding", "identity"))
         .mount(&server)
         .await;
-    let cert = client(&server)
-        .mtls_certificates()
-        .get(ACCOUNT_ID, CERT_ID)
+    let cert = send_to(&server, |c| c.mtls_certificates().get(ACCOUNT_ID, CERT_ID))
         .await
         .expect("decodes");
     assert_eq!(cert.id.as_deref(), Some(CERT_ID));
@@ -566,9 +549,7 @@ async fn unknown_fields_and_unknown_enum_values_decode() {
         })),
     )
     .await;
-    let cert = client(&server)
-        .client_certificates()
-        .get(ZONE_ID, CERT_ID)
+    let cert = send_to(&server, |c| c.client_certificates().get(ZONE_ID, CERT_ID))
         .await
         .expect("decodes");
     assert_eq!(cert.id.as_deref(), Some(CERT_ID));
@@ -602,22 +583,22 @@ async fn unknown_enum_values_in_lists_decode() {
         ]))),
     )
     .await;
-    let list = client(&server)
-        .origin_tls_client_auth()
-        .hostname_certificates()
-        .list(ZONE_ID)
-        .await
-        .expect("decodes");
-    assert_eq!(list[0].status, Some(HostnameCertificateStatus::Active));
+    let list = send_to(&server, |c| {
+        c.origin_tls_client_auth()
+            .hostname_certificates()
+            .list(ZONE_ID)
+    })
+    .await
+    .expect("decodes");
+    let statuses: Vec<_> = list.into_iter().map(|c| c.status).collect();
+    let unknown = |s: &str| Some(HostnameCertificateStatus::Unknown(s.into()));
     assert_eq!(
-        list[1].status,
-        Some(HostnameCertificateStatus::Unknown("migrating".into()))
-    );
-    assert_eq!(
-        list[2].status,
-        Some(HostnameCertificateStatus::Unknown(
-            "pending_validation".into()
-        ))
+        statuses,
+        [
+            Some(HostnameCertificateStatus::Active),
+            unknown("migrating"),
+            unknown("pending_validation"),
+        ]
     );
 }
 
@@ -632,12 +613,13 @@ async fn unknown_zone_origin_pull_status_decodes() {
         }))),
     )
     .await;
-    let cert = client(&server)
-        .origin_tls_client_auth()
-        .zone_certificates()
-        .get(ZONE_ID, CERT_ID)
-        .await
-        .expect("decodes");
+    let cert = send_to(&server, |c| {
+        c.origin_tls_client_auth()
+            .zone_certificates()
+            .get(ZONE_ID, CERT_ID)
+    })
+    .await
+    .expect("decodes");
     assert_eq!(
         cert.status,
         Some(ZoneAuthenticatedOriginPullStatus::Unknown(
@@ -657,15 +639,15 @@ async fn unknown_enum_value_is_sent_as_is() {
         ResponseTemplate::new(200).set_body_json(envelope(json!([]))),
     )
     .await;
-    let page = client(&server)
-        .client_certificates()
-        .list(
+    let page = send_to(&server, |c| {
+        c.client_certificates().list(
             ZONE_ID,
             ClientCertificateListParams::default()
                 .status(ClientCertificateStatusFilter::from("expired")),
         )
-        .await
-        .expect("list succeeds");
+    })
+    .await
+    .expect("list succeeds");
     assert!(page.items.is_empty());
 }
 
@@ -795,10 +777,10 @@ async fn wrongly_typed_field_is_a_decode_error_with_a_path() {
         ])))
         .mount(&server)
         .await;
-    let err = client(&server)
-        .client_certificates()
-        .list(ZONE_ID, Default::default())
-        .await
-        .expect_err("wrong type");
+    let err = send_to(&server, |c| {
+        c.client_certificates().list(ZONE_ID, Default::default())
+    })
+    .await
+    .expect_err("wrong type");
     assert_eq!(decode_path(&err), "result[1].certificate_authority.id");
 }

@@ -5,14 +5,15 @@
 use crate::operations::*;
 use cloudflare_mtls::testing::{csr, Fault, Seed, StandIn};
 use cloudflare_mtls::types::*;
-use cloudflare_mtls::Client;
+use cloudflare_mtls::{Client, PageStream, Scope};
 use cloudflare_mtls_test_support::*;
 use futures::TryStreamExt;
+use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use wiremock::matchers::{method, path, query_param};
-use wiremock::{Mock, MockBuilder, MockServer};
+use wiremock::{Match, Mock, MockBuilder, MockServer};
 
 // ---------------------------------------------------------------------------------------------
 // Pagination against a misbehaving server
@@ -22,17 +23,17 @@ fn cert(id: &str) -> serde_json::Value {
     json!({ "id": id, "status": "active" })
 }
 
+/// Every item `stream` yields until it ends; an error fails the test.
+async fn every_item<T: DeserializeOwned + Send>(stream: PageStream<'_, T>) -> Vec<T> {
+    stream.try_collect().await.expect("the stream ends")
+}
+
 /// Every client certificate of the zone that `list_all` with `params` yields until its stream ends.
 async fn all_client_certificates(
     client: &Client,
     params: ClientCertificateListParams,
 ) -> Vec<ClientCertificate> {
-    client
-        .client_certificates()
-        .list_all(ZONE_ID, params)
-        .try_collect()
-        .await
-        .expect("the stream ends")
+    every_item(client.client_certificates().list_all(ZONE_ID, params)).await
 }
 
 /// A server that answers page 1 of the zone's client certificates once, with `items` and `info`.
@@ -51,6 +52,36 @@ async fn first_page_once(items: Value, info: Value) -> MockServer {
 /// Mounts `mock` on `server`, answering `response` once.
 async fn mount_once(server: &MockServer, mock: MockBuilder, response: wiremock::ResponseTemplate) {
     mock.respond_with(response).expect(1).mount(server).await;
+}
+
+/// A server answering `GET route` (with the token) once per page: the `n`th of `pages` to the
+/// request that `page(n)` matches.
+async fn answering_pages<M: Match + 'static>(
+    route: &str,
+    page: impl Fn(usize) -> M,
+    pages: Vec<wiremock::ResponseTemplate>,
+) -> MockServer {
+    let server = server().await;
+    for (i, response) in pages.into_iter().enumerate() {
+        let request = expect_request("GET", route, Auth::Token).and(page(i + 1));
+        mount_once(&server, request, response).await;
+    }
+    server
+}
+
+/// The `page` query parameter is `n`.
+fn page_is(n: usize) -> impl Match {
+    query_param("page", n.to_string())
+}
+
+/// Every Access certificate of `scope` that `list_all` with `params` yields until its stream ends.
+async fn all_access_certificates(
+    server: &MockServer,
+    scope: Scope<'_>,
+    params: AccessCertificateListParams,
+) -> Vec<AccessCertificate> {
+    let client = client(server);
+    every_item(client.access().certificates().list_all(scope, params)).await
 }
 
 /// A server that answers every GET with the page `items` and `info`.
@@ -188,11 +219,9 @@ async fn stream_retries_a_failed_page() {
 /// Without `total_pages`, a page shorter than `per_page` is the last one.
 #[tokio::test]
 async fn list_all_stops_on_a_short_page() {
-    let server = server().await;
     let p = format!("/accounts/{ACCOUNT_ID}/access/certificates");
-    mount_once(
-        &server,
-        expect_request("GET", &p, Auth::Token).and(query_is("per_page=2&page=1")),
+    let queries = ["per_page=2&page=1", "per_page=2&page=2"];
+    let pages = vec![
         ok_page(
             json!([
                 access_certificate_json("c1", "a"),
@@ -200,24 +229,14 @@ async fn list_all_stops_on_a_short_page() {
             ]),
             json!({ "page": 1, "per_page": 2, "count": 2 }),
         ),
-    )
-    .await;
-    mount_once(
-        &server,
-        expect_request("GET", &p, Auth::Token).and(query_is("per_page=2&page=2")),
         ok_page(
             json!([access_certificate_json("c3", "c")]),
             json!({ "page": 2, "per_page": 2, "count": 1 }),
         ),
-    )
-    .await;
-    let all: Vec<AccessCertificate> = client(&server)
-        .access()
-        .certificates()
-        .list_all(account(), AccessCertificateListParams::new().per_page(2))
-        .try_collect()
-        .await
-        .expect("every page");
+    ];
+    let server = answering_pages(&p, |n| query_is(queries[n - 1]), pages).await;
+    let params = AccessCertificateListParams::new().per_page(2);
+    let all = all_access_certificates(&server, account(), params).await;
     let ids: Vec<_> = all.iter().filter_map(|c| c.id.as_deref()).collect();
     assert_eq!(ids, ["c1", "c2", "c3"]);
 }
@@ -225,27 +244,13 @@ async fn list_all_stops_on_a_short_page() {
 /// Without `total_pages`, an empty page ends the stream.
 #[tokio::test]
 async fn list_all_stops_on_an_empty_page() {
-    let server = server().await;
     let p = format!("/zones/{ZONE_ID}/access/certificates");
-    mount_once(
-        &server,
-        expect_request("GET", &p, Auth::Token).and(query_param("page", "1")),
+    let pages = vec![
         ok(json!([access_certificate_json("c1", "a")])),
-    )
-    .await;
-    mount_once(
-        &server,
-        expect_request("GET", &p, Auth::Token).and(query_param("page", "2")),
         ok(json!([])),
-    )
-    .await;
-    let all: Vec<AccessCertificate> = client(&server)
-        .access()
-        .certificates()
-        .list_all(zone(), Default::default())
-        .try_collect()
-        .await
-        .expect("every page");
+    ];
+    let server = answering_pages(&p, page_is, pages).await;
+    let all = all_access_certificates(&server, zone(), Default::default()).await;
     assert_eq!(all.len(), 1);
 }
 
@@ -278,23 +283,15 @@ async fn list_all_stops_when_the_server_repeats_a_page() {
 /// An error on a later page ends the stream with that error, after the earlier items.
 #[tokio::test]
 async fn list_all_yields_the_error_of_a_later_page() {
-    let server = server().await;
     let p = format!("/zones/{ZONE_ID}/client_certificates");
-    mount_once(
-        &server,
-        expect_request("GET", &p, Auth::Token).and(query_param("page", "1")),
+    let pages = vec![
         ok_page(
             json!([client_certificate_json("cc-1", "active")]),
             json!({ "page": 1, "per_page": 1, "total_pages": 2 }),
         ),
-    )
-    .await;
-    mount_once(
-        &server,
-        expect_request("GET", &p, Auth::Token).and(query_param("page", "2")),
-        wiremock::ResponseTemplate::new(403).set_body_json(failure(10000, "Authentication error")),
-    )
-    .await;
+        failing(403, 10000, "Authentication error"),
+    ];
+    let server = answering_pages(&p, page_is, pages).await;
     let client = client(&server);
     let mut stream = client
         .client_certificates()

@@ -4,7 +4,7 @@
 //! each with a `tracing` warning naming the field and its JSON path; neither costs the response.
 
 use cloudflare_mtls::types::*;
-use cloudflare_mtls::{Client, Error, Scope};
+use cloudflare_mtls::{Call, Client, Error, FromBody, Scope};
 use cloudflare_mtls_test_support::*;
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path};
@@ -27,50 +27,34 @@ async fn answering(verb: &str, route: &str, result: Option<Value>) -> MockServer
     server
 }
 
+/// How many items the list `call` answered with: a null or absent list is empty, not an error.
+async fn count<T>(call: Call<'_, Vec<T>>) -> usize
+where
+    Vec<T>: FromBody,
+{
+    call.send()
+        .await
+        .map(|v| v.len())
+        .expect("a null or absent list is empty, not an error")
+}
+
 /// The seven lists that are not paged, each called against `server`: how many items came back.
 async fn list(which: usize, client: &Client) -> usize {
+    let account = Scope::Account(ACCOUNT_ID);
+    let mtls = client.mtls_certificates();
+    let settings = client.access().certificates().settings();
     let aop = client.origin_tls_client_auth();
     let settings_update = AccessCertificateSettingsUpdate::new(Vec::new());
     let hostnames_update = HostnameOriginPullUpdate::new(Vec::new());
-    let n = match which {
-        0 => client
-            .mtls_certificates()
-            .list(ACCOUNT_ID, MtlsCertificateListParams::default())
-            .await
-            .map(|v| v.len()),
-        1 => client
-            .mtls_certificates()
-            .associations()
-            .list(ACCOUNT_ID, "c1")
-            .await
-            .map(|v| v.len()),
-        2 => client
-            .access()
-            .certificates()
-            .settings()
-            .get(Scope::Account(ACCOUNT_ID))
-            .await
-            .map(|v| v.len()),
-        3 => client
-            .access()
-            .certificates()
-            .settings()
-            .update(Scope::Account(ACCOUNT_ID), &settings_update)
-            .await
-            .map(|v| v.len()),
-        4 => aop.zone_certificates().list(ZONE_ID).await.map(|v| v.len()),
-        5 => aop
-            .hostnames()
-            .update(ZONE_ID, &hostnames_update)
-            .await
-            .map(|v| v.len()),
-        _ => aop
-            .hostname_certificates()
-            .list(ZONE_ID)
-            .await
-            .map(|v| v.len()),
-    };
-    n.expect("a null or absent list is empty, not an error")
+    match which {
+        0 => count(mtls.list(ACCOUNT_ID, MtlsCertificateListParams::default())).await,
+        1 => count(mtls.associations().list(ACCOUNT_ID, "c1")).await,
+        2 => count(settings.get(account)).await,
+        3 => count(settings.update(account, &settings_update)).await,
+        4 => count(aop.zone_certificates().list(ZONE_ID)).await,
+        5 => count(aop.hostnames().update(ZONE_ID, &hostnames_update)).await,
+        _ => count(aop.hostname_certificates().list(ZONE_ID)).await,
+    }
 }
 
 /// The seven list results: the method and the route of each, in the order of [`list`].
@@ -234,13 +218,7 @@ async fn each_degraded_field_is_logged_once_on_every_path() {
             (cert_route.as_str(), envelope(cert)),
             (page_route.as_str(), envelope_with_info(page, info)),
         ] {
-            let mut bytes = serde_json::to_vec(&body).expect("serializes");
-            bytes.extend_from_slice(trailing);
-            Mock::given(method("GET"))
-                .and(path(route))
-                .respond_with(ResponseTemplate::new(200).set_body_raw(bytes, "application/json"))
-                .mount(&server)
-                .await;
+            mount_json_followed_by(&server, route, &body, trailing).await;
         }
         let client = client(&server);
         let certs = client.mtls_certificates();

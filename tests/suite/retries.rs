@@ -18,6 +18,22 @@ use wiremock::ResponseTemplate;
 // Retries: what is retried, counted at the server
 // ---------------------------------------------------------------------------------------------
 
+/// Sends `op` where the first answer is `first` and a success follows: the retry's success comes
+/// back, after 2 requests.
+async fn assert_retried(rig: &Rig, op: Op, first: ResponseTemplate, what: &str) {
+    let (result, requests) = rig.first_then_ok(op, first).await;
+    result.unwrap_or_else(|e| panic!("{what}: {e}"));
+    assert_eq!(requests, 2, "{what}");
+}
+
+/// Sends `op` where the first answer is `first` and a success follows: the first answer's error
+/// comes back, after 1 request (it was not sent again).
+async fn error_sent_once(rig: &Rig, op: Op, first: ResponseTemplate, what: &str) -> Error {
+    let (result, requests) = rig.first_then_ok(op, first).await;
+    assert_eq!(requests, 1, "{what} was sent again");
+    result.expect_err(what)
+}
+
 /// GET, PUT and DELETE after a 500, 502, 503, 504 or 408: sent again, and the retry's success
 /// is returned (2 requests).
 #[tokio::test]
@@ -25,14 +41,8 @@ async fn idempotent_methods_are_retried_after_5xx_and_408() {
     let rig = Rig::retrying().await;
     for op in IDEMPOTENT {
         for status in [500, 502, 503, 504, 408] {
-            let (result, requests) = rig
-                .first_then_ok(
-                    op,
-                    ResponseTemplate::new(status).set_body_json(failure(1000, "transient")),
-                )
-                .await;
-            result.unwrap_or_else(|e| panic!("{op:?} after {status}: {e}"));
-            assert_eq!(requests, 2, "{op:?} after {status}");
+            let transient = failing(status, 1000, "transient");
+            assert_retried(&rig, op, transient, &format!("{op:?} after {status}")).await;
         }
     }
 }
@@ -44,21 +54,15 @@ async fn post_and_patch_are_not_retried_after_5xx_or_408() {
     let rig = Rig::retrying().await;
     for op in NON_IDEMPOTENT {
         for status in [500, 502, 503, 408] {
-            let (result, requests) = rig
-                .first_then_ok(
-                    op,
-                    ResponseTemplate::new(status)
-                        .insert_header("retry-after", "0")
-                        .set_body_json(failure(1000, "maybe processed")),
-                )
-                .await;
-            let err = result.expect_err("no retry");
+            let maybe_processed =
+                failing(status, 1000, "maybe processed").insert_header("retry-after", "0");
+            let what = format!("{op:?} after {status}");
+            let err = error_sent_once(&rig, op, maybe_processed, &what).await;
             assert_eq!(err.status().map(|s| s.as_u16()), Some(status), "{op:?}");
             assert!(
                 err.is_retryable(),
                 "{op:?} {status}: the status class is transient"
             );
-            assert_eq!(requests, 1, "{op:?} after {status} was sent again");
         }
     }
 }
@@ -68,16 +72,8 @@ async fn post_and_patch_are_not_retried_after_5xx_or_408() {
 async fn every_method_is_retried_after_429() {
     let rig = Rig::retrying().await;
     for op in ALL_OPS {
-        let (result, requests) = rig
-            .first_then_ok(
-                op,
-                ResponseTemplate::new(429)
-                    .insert_header("retry-after", "0")
-                    .set_body_json(failure(971, "rate limited")),
-            )
-            .await;
-        result.unwrap_or_else(|e| panic!("{op:?}: {e}"));
-        assert_eq!(requests, 2, "{op:?}");
+        let rate_limited = failing(429, 971, "rate limited").insert_header("retry-after", "0");
+        assert_retried(&rig, op, rate_limited, &format!("{op:?}")).await;
     }
 }
 
@@ -87,15 +83,9 @@ async fn client_errors_are_final_for_every_method() {
     let rig = Rig::retrying().await;
     for op in ALL_OPS {
         for status in [400, 401, 403, 404, 409, 422] {
-            let (result, requests) = rig
-                .first_then_ok(
-                    op,
-                    ResponseTemplate::new(status).set_body_json(failure(1001, "no")),
-                )
-                .await;
-            let err = result.expect_err("final");
-            assert!(!err.is_retryable(), "{op:?} {status}");
-            assert_eq!(requests, 1, "{op:?} {status}");
+            let what = format!("{op:?} {status}");
+            let err = error_sent_once(&rig, op, failing(status, 1001, "no"), &what).await;
+            assert!(!err.is_retryable(), "{what}");
         }
     }
 }
@@ -105,12 +95,7 @@ async fn client_errors_are_final_for_every_method() {
 #[tokio::test]
 async fn default_max_retries_is_two() {
     assert_eq!(RetryPolicy::default().max_retries, 2);
-    let server = server().await;
-    Op::Get
-        .mock()
-        .respond_with(ResponseTemplate::new(500).set_body_json(failure(1000, "internal")))
-        .mount(&server)
-        .await;
+    let server = always_answering(Op::Get, failing(500, 1000, "internal")).await;
     let client = client_retrying(
         &server.uri(),
         RetryPolicy {
@@ -135,12 +120,7 @@ async fn max_retries_per_client_and_per_call() {
     let cases: [(u32, Option<u32>, usize); 4] =
         [(2, Some(0), 1), (0, Some(4), 5), (1, None, 2), (0, None, 1)];
     for (client_retries, call_retries, expected) in cases {
-        let server = server().await;
-        Op::Get
-            .mock()
-            .respond_with(ResponseTemplate::new(503).set_body_json(failure(1000, "busy")))
-            .mount(&server)
-            .await;
+        let server = always_answering(Op::Get, failing(503, 1000, "busy")).await;
         let client = token_client_builder(&server)
             .retry_policy(no_wait(9))
             .max_retries(client_retries)
@@ -164,12 +144,7 @@ async fn max_retries_per_client_and_per_call() {
 /// least 2 × 20 ms (each wait is between half the delay and all of it).
 #[tokio::test]
 async fn retries_wait_for_the_backoff() {
-    let server = server().await;
-    Op::Get
-        .mock()
-        .respond_with(ResponseTemplate::new(502))
-        .mount(&server)
-        .await;
+    let server = always_answering(Op::Get, ResponseTemplate::new(502)).await;
     let client = client_retrying(
         &server.uri(),
         RetryPolicy {
@@ -184,13 +159,16 @@ async fn retries_wait_for_the_backoff() {
         .send(&client, Opts::default())
         .await
         .expect_err("502");
-    assert!(
-        started.elapsed() >= Duration::from_millis(40),
-        "{:?}",
-        started.elapsed()
-    );
+    assert_waited(started, Duration::from_millis(40));
     assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
     assert_eq!(received(&server).await, 3);
+}
+
+/// Asserts that at least `least` has passed since `started`.
+#[track_caller]
+fn assert_waited(started: Instant, least: Duration) {
+    let waited = started.elapsed();
+    assert!(waited >= least, "waited {waited:?}, not {least:?}");
 }
 
 /// A DNS resolver that counts lookups (one per connection attempt) and sends every name to
@@ -260,11 +238,7 @@ async fn retry_after_in_seconds_is_honoured() {
         )
         .await
         .expect("the retry succeeds");
-    assert!(
-        started.elapsed() >= Duration::from_secs(1),
-        "{:?}",
-        started.elapsed()
-    );
+    assert_waited(started, Duration::from_secs(1));
     assert_eq!(stand_in.requests().len(), 2);
     let listed = client
         .mtls_certificates()
@@ -287,13 +261,8 @@ async fn retry_after_as_an_http_date_is_honoured() {
         .expect("in the future");
     assert!(wait >= Duration::from_millis(400), "{wait:?}");
     let server = server().await;
-    Op::Get
-        .mock()
-        .respond_with(ResponseTemplate::new(503).insert_header("retry-after", date.as_str()))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Op::Get.mock().respond_with(ok_cert()).mount(&server).await;
+    let until_the_date = ResponseTemplate::new(503).insert_header("retry-after", date.as_str());
+    mount_first_then_ok(&server, Op::Get, until_the_date).await;
     Op::Get
         .send(&retrying(&server), Opts::default())
         .await
@@ -312,27 +281,14 @@ async fn retry_after_as_an_http_date_is_honoured() {
 #[tokio::test]
 async fn retry_after_ms_is_honoured() {
     let server = server().await;
-    Op::Delete
-        .mock()
-        .respond_with(ResponseTemplate::new(503).insert_header("retry-after-ms", "150"))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Op::Delete
-        .mock()
-        .respond_with(ok_cert())
-        .mount(&server)
-        .await;
+    let for_150_ms = ResponseTemplate::new(503).insert_header("retry-after-ms", "150");
+    mount_first_then_ok(&server, Op::Delete, for_150_ms).await;
     let started = Instant::now();
     Op::Delete
         .send(&retrying(&server), Opts::default())
         .await
         .expect("the retry succeeds");
-    assert!(
-        started.elapsed() >= Duration::from_millis(150),
-        "{:?}",
-        started.elapsed()
-    );
+    assert_waited(started, Duration::from_millis(150));
     assert_eq!(received(&server).await, 2);
 }
 

@@ -157,20 +157,10 @@ async fn redirects_are_never_followed() {
 /// A redirect's error says what happened and is not retryable; the helpers see it.
 #[tokio::test]
 async fn a_redirect_error_says_where_and_why() {
-    let api = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(302)
-                .insert_header("location", "https://example.net/login")
-                .insert_header("cf-ray", "8e4f1a2b3c4d5e6f-SJC"),
-        )
-        .mount(&api)
-        .await;
-    let err = client(&api)
-        .mtls_certificates()
-        .get(ACCOUNT_ID, CERT_ID)
-        .await
-        .expect_err("a redirect");
+    let redirect = ResponseTemplate::new(302)
+        .insert_header("location", "https://example.net/login")
+        .insert_header("cf-ray", "8e4f1a2b3c4d5e6f-SJC");
+    let err = error_of_get_on(Mock::given(method("GET")), redirect).await;
     assert!(err.is_redirect());
     assert!(!err.is_retryable());
     assert_eq!(err.status().map(|s| s.as_u16()), Some(302));
@@ -512,30 +502,28 @@ fn base_url_must_be_https_unless_http_is_allowed() {
 async fn path_parameters_cannot_change_the_request_path() {
     let raw = RawServer::start(Reply::json(&envelope(json!({ "id": CERT_ID }))));
     let client = client(&raw);
-    client
-        .mtls_certificates()
-        .get(ACCOUNT_ID, "../../zones/x")
+    // Through the table of [`call`]: each operation with its path parameters in order.
+    for (op, args) in [
+        (
+            "m-tls-certificate-management-get-m-tls-certificate",
+            [ACCOUNT_ID, "../../zones/x"],
+        ),
+        (
+            "client-certificate-for-a-zone-edit-client-certificate",
+            [ZONE_ID, "a/b?c"],
+        ),
+        (
+            "zone-level-access-mtls-authentication-get-an-mtls-certificate",
+            ["../accounts", "%2e%2e"],
+        ),
+    ] {
+        let result = call(op, &client, &args).await.expect("in the table");
+        result.unwrap_or_else(|e| panic!("{op} {args:?}: {e}"));
+    }
+    let delete = "m-tls-certificate-management-delete-m-tls-certificate";
+    let err = call(delete, &client, &[ACCOUNT_ID, ".."])
         .await
-        .expect("get succeeds");
-    client
-        .client_certificates()
-        .edit(
-            ZONE_ID,
-            "a/b?c",
-            &ClientCertificateEdit::new().reactivate(true),
-        )
-        .await
-        .expect("edit succeeds");
-    client
-        .access()
-        .certificates()
-        .get(Scope::Zone("../accounts"), "%2e%2e")
-        .await
-        .expect("get succeeds");
-    let err = client
-        .mtls_certificates()
-        .delete(ACCOUNT_ID, "..")
-        .await
+        .expect("in the table")
         .expect_err("refused");
     assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
     assert_eq!(

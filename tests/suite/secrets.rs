@@ -4,12 +4,12 @@
 
 use crate::calls::*;
 use cloudflare_mtls::types::*;
-use cloudflare_mtls::{Client, Credentials, Error, RetryPolicy};
+use cloudflare_mtls::{Call, Client, Credentials, Error, RetryPolicy};
 use cloudflare_mtls_test_support::*;
 use serde_json::json;
 use std::time::Duration;
 use wiremock::matchers::{header, method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, MockBuilder, MockServer, ResponseTemplate};
 
 // ---------------------------------------------------------------------------------------------
 // Tracing and secrets
@@ -17,7 +17,6 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const TRACE_TOKEN: &str = "tok-TRACE-SECRET-7d1f0c";
 const TRACE_KEY: &str = "key-TRACE-SECRET-2b9e44";
-const TRACE_EMAIL: &str = "ops@example.com";
 const TRACE_SERVICE_KEY: &str = "v1.0-TRACE-SECRET-91ac";
 const TRACE_PRIVATE_KEY: &str =
     "-----BEGIN PRIVATE KEY-----\nMIIEvTRACE-SECRET-KEY-MATERIAL\n-----END PRIVATE KEY-----\n";
@@ -46,6 +45,49 @@ fn assert_no_secret(what: &str, shown: &str) {
     }
 }
 
+/// The three kinds of credentials, with the secrets of this file.
+fn trace_token() -> Credentials {
+    Credentials::Token(TRACE_TOKEN.into())
+}
+
+fn trace_key_and_email() -> Credentials {
+    Credentials::KeyAndEmail {
+        key: TRACE_KEY.into(),
+        email: EMAIL.into(),
+    }
+}
+
+fn trace_service_key() -> Credentials {
+    Credentials::UserServiceKey(TRACE_SERVICE_KEY.into())
+}
+
+/// Mounts `response` to what `mock` matches, for every request.
+async fn answer(server: &MockServer, mock: MockBuilder, response: ResponseTemplate) {
+    mock.respond_with(response).mount(server).await;
+}
+
+/// A zone-level origin-pull upload with [`TRACE_PRIVATE_KEY`], by `client`.
+fn zone_upload(client: &Client) -> Call<'_, ZoneAuthenticatedOriginPull> {
+    let body = OriginPullCertificateCreate::new("PUBLIC", TRACE_PRIVATE_KEY);
+    client
+        .origin_tls_client_auth()
+        .zone_certificates()
+        .create(ZONE_ID, &body)
+}
+
+/// The error of `mtls_certificates.get` sent to `base_url` with [`TRACE_TOKEN`] and no retries;
+/// `options` sets the call's own options.
+async fn trace_get_error(
+    base_url: &str,
+    options: impl FnOnce(Call<'_, MtlsCertificate>) -> Call<'_, MtlsCertificate>,
+    what: &str,
+) -> Error {
+    let client = client_with_policy(base_url, trace_token(), no_wait(0));
+    options(client.mtls_certificates().get(ACCOUNT_ID, CERT_ID))
+        .await
+        .expect_err(what)
+}
+
 fn client_with_policy(base_url: &str, credentials: Credentials, policy: RetryPolicy) -> Client {
     Client::builder()
         .base_url(base_url)
@@ -64,42 +106,22 @@ fn client_with_policy(base_url: &str, credentials: Credentials, policy: RetryPol
 async fn tracing_records_each_request_and_never_a_secret() {
     let logs = logs(Detail::Trace);
     let server = server().await;
-    let token = client_with_policy(
-        &server.uri(),
-        Credentials::Token(TRACE_TOKEN.into()),
-        no_wait(2),
-    );
-    let key = client_with_policy(
-        &server.uri(),
-        Credentials::KeyAndEmail {
-            key: TRACE_KEY.into(),
-            email: TRACE_EMAIL.into(),
-        },
-        no_wait(2),
-    );
-    let service = client_with_policy(
-        &server.uri(),
-        Credentials::UserServiceKey(TRACE_SERVICE_KEY.into()),
-        no_wait(2),
-    );
+    let token = client_with_policy(&server.uri(), trace_token(), no_wait(2));
+    let key = client_with_policy(&server.uri(), trace_key_and_email(), no_wait(2));
+    let service = client_with_policy(&server.uri(), trace_service_key(), no_wait(2));
 
     // Token: a GET that meets a 503, then succeeds with a cf-ray.
     let get = format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{CERT_ID}");
-    Mock::given(method("GET"))
-        .and(path(&get))
-        .respond_with(ResponseTemplate::new(503).insert_header("cf-ray", "ray-503-SJC"))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(&get))
-        .and(header(
-            "authorization",
-            format!("Bearer {TRACE_TOKEN}").as_str(),
-        ))
-        .respond_with(ok_cert().insert_header("cf-ray", RAY))
-        .mount(&server)
-        .await;
+    mount_first_get_503(&server, &get, "ray-503-SJC").await;
+    let bearer = format!("Bearer {TRACE_TOKEN}");
+    answer(
+        &server,
+        Mock::given(method("GET"))
+            .and(path(&get))
+            .and(header("authorization", bearer.as_str())),
+        ok_cert().insert_header("cf-ray", RAY),
+    )
+    .await;
     token
         .mtls_certificates()
         .get(ACCOUNT_ID, CERT_ID)
@@ -108,13 +130,13 @@ async fn tracing_records_each_request_and_never_a_secret() {
 
     // Token: a 401.
     let list = format!("/accounts/{ACCOUNT_ID}/mtls_certificates");
-    Mock::given(method("GET"))
-        .and(path(&list))
-        .respond_with(
-            ResponseTemplate::new(401).set_body_json(failure(10000, "Authentication error")),
-        )
-        .mount(&server)
-        .await;
+    let get_list = Mock::given(method("GET")).and(path(&list));
+    answer(
+        &server,
+        get_list,
+        failing(401, 10000, "Authentication error"),
+    )
+    .await;
     let unauthorized = token
         .mtls_certificates()
         .list(ACCOUNT_ID, MtlsCertificateListParams::default())
@@ -122,11 +144,8 @@ async fn tracing_records_each_request_and_never_a_secret() {
         .expect_err("401");
 
     // Key + email: an upload with a private key meets a 500 (not retried).
-    Mock::given(method("POST"))
-        .and(path(&list))
-        .respond_with(ResponseTemplate::new(500).set_body_json(failure(1000, "internal")))
-        .mount(&server)
-        .await;
+    let post_list = Mock::given(method("POST")).and(path(&list));
+    answer(&server, post_list, failing(500, 1000, "internal")).await;
     let leaf = upload().private_key(TRACE_PRIVATE_KEY);
     let internal = key
         .mtls_certificates()
@@ -136,64 +155,39 @@ async fn tracing_records_each_request_and_never_a_secret() {
 
     // Key + email: a zone origin-pull upload with a private key succeeds; the response echoes it.
     let aop = format!("/zones/{ZONE_ID}/origin_tls_client_auth");
-    Mock::given(method("POST"))
+    let echoed = json!({ "id": CERT_ID, "private_key": TRACE_PRIVATE_KEY });
+    let post_aop = Mock::given(method("POST"))
         .and(path(&aop))
-        .and(header("x-auth-key", TRACE_KEY))
-        .respond_with(ok(
-            json!({ "id": CERT_ID, "private_key": TRACE_PRIVATE_KEY }),
-        ))
-        .mount(&server)
-        .await;
-    let uploaded = key
-        .origin_tls_client_auth()
-        .zone_certificates()
-        .create(
-            ZONE_ID,
-            &OriginPullCertificateCreate::new("PUBLIC", TRACE_PRIVATE_KEY),
-        )
+        .and(header("x-auth-key", TRACE_KEY));
+    answer(&server, post_aop, ok(echoed)).await;
+    let uploaded = zone_upload(&key)
         .send_with_response()
         .await
         .expect("upload succeeds");
 
     // Service key: a hostname certificate upload refused with a 400.
     let hostname = format!("/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates");
-    Mock::given(method("POST"))
+    let post_hostname = Mock::given(method("POST"))
         .and(path(&hostname))
-        .and(header("x-auth-user-service-key", TRACE_SERVICE_KEY))
-        .respond_with(
-            ResponseTemplate::new(400).set_body_json(failure(1406, "invalid private key")),
-        )
-        .mount(&server)
-        .await;
-    let bad_request = service
-        .origin_tls_client_auth()
-        .hostname_certificates()
-        .create(
-            ZONE_ID,
-            &HostnameCertificateCreate::new("PUBLIC", TRACE_PRIVATE_KEY),
-        )
+        .and(header("x-auth-user-service-key", TRACE_SERVICE_KEY));
+    answer(
+        &server,
+        post_hostname,
+        failing(400, 1406, "invalid private key"),
+    )
+    .await;
+    let hostname_upload = HostnameCertificateCreate::new("PUBLIC", TRACE_PRIVATE_KEY);
+    let hostname_certificates = service.origin_tls_client_auth().hostname_certificates();
+    let bad_request = hostname_certificates
+        .create(ZONE_ID, &hostname_upload)
         .await
         .expect_err("400");
 
     // Key + email: nothing listens; the upload is tried 3 times.
     let port = closed_port();
-    let refused_client = client_with_policy(
-        &format!("http://127.0.0.1:{port}"),
-        Credentials::KeyAndEmail {
-            key: TRACE_KEY.into(),
-            email: TRACE_EMAIL.into(),
-        },
-        no_wait(2),
-    );
-    let refused = refused_client
-        .origin_tls_client_auth()
-        .zone_certificates()
-        .create(
-            ZONE_ID,
-            &OriginPullCertificateCreate::new("PUBLIC", TRACE_PRIVATE_KEY),
-        )
-        .await
-        .expect_err("refused");
+    let closed = format!("http://127.0.0.1:{port}");
+    let refused_client = client_with_policy(&closed, trace_key_and_email(), no_wait(2));
+    let refused = zone_upload(&refused_client).await.expect_err("refused");
 
     let text = logs.text();
     // Span fields: method, path template, attempt, status, cf-ray.
@@ -275,14 +269,7 @@ async fn tracing_records_each_request_and_never_a_secret() {
 /// every kind of error never shows a token, key or private key.
 #[tokio::test]
 async fn debug_output_never_shows_a_secret() {
-    let credentials = [
-        Credentials::Token(TRACE_TOKEN.into()),
-        Credentials::KeyAndEmail {
-            key: TRACE_KEY.into(),
-            email: TRACE_EMAIL.into(),
-        },
-        Credentials::UserServiceKey(TRACE_SERVICE_KEY.into()),
-    ];
+    let credentials = [trace_token(), trace_key_and_email(), trace_service_key()];
     for c in &credentials {
         assert_no_secret("credentials", &format!("{c:?} {c:#?}"));
         let builder = Client::builder()
@@ -324,12 +311,13 @@ async fn debug_output_never_shows_a_secret() {
     }
 
     let server = server().await;
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(401).set_body_json(failure(10000, "Authentication error")),
-        )
-        .mount(&server)
-        .await;
+    let any_post = Mock::given(method("POST"));
+    answer(
+        &server,
+        any_post,
+        failing(401, 10000, "Authentication error"),
+    )
+    .await;
     for c in credentials {
         let client = client_with_policy(&server.uri(), c, no_wait(0));
         let leaf = upload().private_key(TRACE_PRIVATE_KEY);
@@ -345,70 +333,36 @@ async fn debug_output_never_shows_a_secret() {
     }
 
     // Transport, decode, invalid-request and configuration errors.
-    let refused = client_with_policy(
-        &format!("http://127.0.0.1:{}", closed_port()),
-        Credentials::Token(TRACE_TOKEN.into()),
-        no_wait(0),
-    )
-    .mtls_certificates()
-    .get(ACCOUNT_ID, CERT_ID)
-    .await
-    .expect_err("refused");
+    let closed = format!("http://127.0.0.1:{}", closed_port());
+    let refused = trace_get_error(&closed, |call| call, "refused").await;
     assert_no_secret(
         "a connect error",
         &format!("{refused:?} {refused:#?} {refused}"),
     );
 
     let slow = MockServer::start().await;
-    Op::Get
-        .mock()
-        .respond_with(ok_cert().set_delay(Duration::from_secs(5)))
-        .mount(&slow)
-        .await;
-    let timeout = client_with_policy(
-        &slow.uri(),
-        Credentials::Token(TRACE_TOKEN.into()),
-        no_wait(0),
-    )
-    .mtls_certificates()
-    .get(ACCOUNT_ID, CERT_ID)
-    .timeout(Duration::from_millis(50))
-    .await
-    .expect_err("timeout");
+    let late = ok_cert().set_delay(Duration::from_secs(5));
+    answer(&slow, Op::Get.mock(), late).await;
+    let short = Duration::from_millis(50);
+    let timeout = trace_get_error(&slow.uri(), |call| call.timeout(short), "timeout").await;
     assert!(timeout.is_timeout());
     assert_no_secret("a timeout", &format!("{timeout:?} {timeout:#?} {timeout}"));
 
     let garbled = MockServer::start().await;
-    Op::Get
-        .mock()
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_raw(r#"{"success":true,"result":{"id":"#, "application/json"),
-        )
-        .mount(&garbled)
-        .await;
-    let decode = client_with_policy(
-        &garbled.uri(),
-        Credentials::Token(TRACE_TOKEN.into()),
-        no_wait(0),
-    )
-    .mtls_certificates()
-    .get(ACCOUNT_ID, CERT_ID)
-    .await
-    .expect_err("decode");
+    let cut = ResponseTemplate::new(200)
+        .set_body_raw(r#"{"success":true,"result":{"id":"#, "application/json");
+    answer(&garbled, Op::Get.mock(), cut).await;
+    let decode = trace_get_error(&garbled.uri(), |call| call, "decode").await;
     assert!(matches!(decode, Error::Decode { .. }));
     assert_no_secret("a decode error", &format!("{decode:?} {decode}"));
 
-    let invalid = client_with_policy(
+    let bad_header = format!("{TRACE_KEY}\n");
+    let invalid = trace_get_error(
         &server.uri(),
-        Credentials::Token(TRACE_TOKEN.into()),
-        no_wait(0),
+        |call| call.header("x-auth-key", &bad_header),
+        "invalid header",
     )
-    .mtls_certificates()
-    .get(ACCOUNT_ID, CERT_ID)
-    .header("x-auth-key", &format!("{TRACE_KEY}\n"))
-    .await
-    .expect_err("invalid header");
+    .await;
     assert!(matches!(invalid, Error::InvalidRequest(_)));
     assert_no_secret("an invalid request", &format!("{invalid:?} {invalid}"));
 

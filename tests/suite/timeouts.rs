@@ -53,9 +53,8 @@ async fn timeouts_are_retried_only_for_idempotent_methods() {
     for op in ALL_OPS {
         // Three timed-out attempts outlast the default deadline (twice the timeout).
         let opts = Opts {
-            timeout: Some(Duration::from_millis(50)),
             deadline: Some(Duration::from_secs(10)),
-            ..Opts::default()
+            ..Opts::timeout(Duration::from_millis(50))
         };
         let (result, requests) = rig
             .always(op, ok_cert().set_delay(Duration::from_secs(5)), opts)
@@ -117,6 +116,20 @@ fn faulty_server(fault: BodyFault) -> RawServer {
     }))
 }
 
+/// Sends `op` with `opts` by `client` to the raw `server`, expecting an error (`what`): the error,
+/// and how many requests the server received for the call.
+async fn failed_send(
+    server: &RawServer,
+    client: &Client,
+    op: Op,
+    opts: Opts,
+    what: &str,
+) -> (Error, usize) {
+    let before = server.requests();
+    let err = op.send(client, opts).await.expect_err(what);
+    (err, server.requests() - before)
+}
+
 /// Status and headers arrive, the body never finishes: the call's timeout covers reading the
 /// body. The server received a POST or PATCH (and answered 200): it is not sent again (1
 /// request), while a GET is (3 requests). All end with `Error::Timeout`.
@@ -125,22 +138,15 @@ async fn timeout_while_reading_the_body_is_retried_only_for_idempotent_methods()
     let server = faulty_server(BodyFault::Stall);
     let client = client_retrying(&server, no_wait(2));
     for (op, expected) in [(Op::Post, 1), (Op::Patch, 1), (Op::Get, 3)] {
-        let before = server.requests();
+        let opts = Opts {
+            deadline: Some(Duration::from_secs(10)),
+            ..Opts::timeout(Duration::from_millis(80))
+        };
         let started = Instant::now();
-        let err = op
-            .send(
-                &client,
-                Opts {
-                    timeout: Some(Duration::from_millis(80)),
-                    deadline: Some(Duration::from_secs(10)),
-                    ..Opts::default()
-                },
-            )
-            .await
-            .expect_err("the body never ends");
+        let (err, requests) = failed_send(&server, &client, op, opts, "the body never ends").await;
         assert!(matches!(err, Error::Timeout(_)), "{op:?}: {err:?}");
         assert!(started.elapsed() < Duration::from_secs(5), "{op:?} hung");
-        assert_eq!(server.requests() - before, expected, "{op:?}");
+        assert_eq!(requests, expected, "{op:?}");
     }
 }
 
@@ -151,13 +157,10 @@ async fn body_cut_short_is_retried_only_for_idempotent_methods() {
     let server = faulty_server(BodyFault::Cut);
     let client = client_retrying(&server, no_wait(2));
     for (op, expected) in [(Op::Post, 1), (Op::Patch, 1), (Op::Get, 3), (Op::Delete, 3)] {
-        let before = server.requests();
-        let err = op
-            .send(&client, Opts::default())
-            .await
-            .expect_err("the body is cut short");
+        let cut_short = "the body is cut short";
+        let (err, requests) = failed_send(&server, &client, op, Opts::default(), cut_short).await;
         assert!(matches!(err, Error::Http(_)), "{op:?}: {err:?}");
-        assert_eq!(server.requests() - before, expected, "{op:?}");
+        assert_eq!(requests, expected, "{op:?}");
     }
 }
 
@@ -184,13 +187,11 @@ async fn a_malformed_response_head_is_not_retried() {
         let server = RawServer::start(Reply::Bytes(response.into_bytes()));
         let client = client_retrying(server.uri(), no_wait(2));
         for op in [Op::Get, Op::Delete, Op::Post] {
-            let before = server.requests();
-            let err = op
-                .send(&client, Opts::default())
-                .await
-                .expect_err("a malformed head");
+            let malformed = "a malformed head";
+            let (err, requests) =
+                failed_send(&server, &client, op, Opts::default(), malformed).await;
             assert!(matches!(err, Error::Http(_)), "{what}, {op:?}: {err:?}");
-            assert_eq!(server.requests() - before, 1, "{what}, {op:?}: not retried");
+            assert_eq!(requests, 1, "{what}, {op:?}: not retried");
         }
     }
 }

@@ -55,18 +55,16 @@ fn create_on_a_zone_sends_the_ca_and_hostnames() {
         &zone_route(),
         ok(access_cert("a1", "corp-ca", &["app.example.com"])),
     );
-    let stdout = ok_run(
-        api.cfmtls()
-            .args(["access", "create", "--zone", ZONE])
-            .args([
-                "--cert",
-                &data_str("ca.pem"),
-                "--name",
-                "corp-ca",
-                "--hostname",
-                "app.example.com",
-            ]),
-    );
+    let ca = data_str("ca.pem");
+    let flags = [
+        "--cert",
+        &ca,
+        "--name",
+        "corp-ca",
+        "--hostname",
+        "app.example.com",
+    ];
+    let stdout = api.run_ok(&args(&["access", "create", "--zone", ZONE], &flags));
     assert!(
         stdout.starts_with("Added Access mTLS certificate."),
         "{stdout}"

@@ -48,19 +48,13 @@ fn create_sends_the_checked_csr_and_writes_the_certificate() {
         ok(client_cert("k1", "test-client", "active")),
     );
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("client.pem");
-    let stdout = ok_run(
-        api.cfmtls()
-            .args(["client-certs", "create", "--zone-id", ZONE])
-            .args([
-                "--csr",
-                &data_str("client.csr"),
-                "--validity-days",
-                "365",
-                "--out",
-                out.to_str().unwrap(),
-            ]),
-    );
+    let out = dir.path().join("client.pem").display().to_string();
+    let csr = data_str("client.csr");
+    let flags = ["--csr", &csr, "--validity-days", "365", "--out", &out];
+    let stdout = api.run_ok(&args(
+        &["client-certs", "create", "--zone-id", ZONE],
+        &flags,
+    ));
     assert!(stdout.starts_with("Issued client certificate."), "{stdout}");
     assert!(stdout.contains("API Shield Managed CA") && stdout.contains("test-client"));
     assert_eq!(

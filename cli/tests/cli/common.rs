@@ -46,20 +46,6 @@ impl Api {
         );
     }
 
-    /// `cfmtls` pointed at this server, with the test token, no retries and a clean environment.
-    pub fn cfmtls(&self) -> Command {
-        let mut cmd = bare();
-        cmd.args([
-            "--base-url",
-            &self.server.uri(),
-            "--allow-http",
-            "--api-token",
-            TOKEN,
-        ])
-        .args(["--max-retries", "0"]);
-        cmd
-    }
-
     /// The requests received so far.
     pub fn requests(&self) -> Vec<Request> {
         self.rt
@@ -73,7 +59,7 @@ impl Api {
     }
 }
 
-/// `cfmtls` pointed at the library's stand-in of the API.
+/// `cfmtls` pointed at a stand-in of the API: the library's, or the wiremock [`Api`].
 pub trait AtStandIn {
     /// `cfmtls` with the stand-in's base URL and token, no retries and a clean environment.
     fn cfmtls(&self) -> Command;
@@ -91,6 +77,22 @@ pub trait AtStandIn {
     /// Runs `cfmtls args…`, whatever its outcome.
     fn run_args(&self, args: &[&str]) -> Ran {
         run(self.cfmtls().args(args))
+    }
+}
+
+impl AtStandIn for Api {
+    /// `cfmtls` pointed at this server, with the test token, no retries and a clean environment.
+    fn cfmtls(&self) -> Command {
+        let mut cmd = bare();
+        cmd.args([
+            "--base-url",
+            &self.server.uri(),
+            "--allow-http",
+            "--api-token",
+            TOKEN,
+        ])
+        .args(["--max-retries", "0"]);
+        cmd
     }
 }
 

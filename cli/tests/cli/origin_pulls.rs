@@ -99,17 +99,17 @@ async fn list_get_delete() {
 #[tokio::test]
 async fn enable_disable_status() {
     let s = StandIn::start().await;
-    let status = ["origin-pulls", "status", "--zone-id", ZONE_ID];
-    assert_eq!(s.run_ok(&status), "enabled: no\n");
+    let status = || s.run_ok(&["origin-pulls", "status", "--zone-id", ZONE_ID]);
+    assert_eq!(status(), "enabled: no\n");
     let stdout = s.run_ok(&["origin-pulls", "enable", "--zone-id", ZONE_ID]);
     assert!(
         stdout.starts_with("Zone-level Authenticated Origin Pulls turned on."),
         "{stdout}"
     );
-    assert_eq!(s.run_ok(&status), "enabled: yes\n");
+    assert_eq!(status(), "enabled: yes\n");
     let v = s.run_json(&["origin-pulls", "disable", "--zone-id", ZONE_ID]);
     assert_eq!(v, json!({ "enabled": false }));
-    assert_eq!(s.run_ok(&status), "enabled: no\n");
+    assert_eq!(status(), "enabled: no\n");
     assert_eq!(
         puts(&s.requests()),
         [json!({ "enabled": true }), json!({ "enabled": false })]
