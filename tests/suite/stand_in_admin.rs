@@ -105,7 +105,7 @@ async fn the_index_names_the_urls_credentials_and_ids() {
 
 #[tokio::test]
 async fn a_rate_limit_fault_by_method_and_path_is_used_n_times() {
-    let (s, h) = Http::start().await;
+    let (_stand_in, h) = Http::start().await;
     let fault = json!({
         "kind": "rate_limited", "retry_after": 2, "method": "get",
         "path": "/zones/*/client_certificates", "times": 2,
@@ -159,7 +159,7 @@ async fn an_always_fault_stays_until_cleared_and_never_touches_the_admin_api() {
 
 #[tokio::test]
 async fn every_fault_kind_is_offered() {
-    let (s, h) = Http::start().await;
+    let (_stand_in, h) = Http::start().await;
     let path = format!("/zones/{ZONE_ID}/origin_tls_client_auth/settings");
     let fault = json!({ "kind": "api_error", "status": 403, "code": 10000, "message": "Authentication error" });
     h.admin("POST", "/faults", Some(fault)).await;
@@ -209,7 +209,7 @@ async fn every_fault_kind_is_offered() {
 
 #[tokio::test]
 async fn a_bad_fault_is_refused_with_what_is_wrong() {
-    let (s, h) = Http::start().await;
+    let (_stand_in, h) = Http::start().await;
     let cases = [
         (json!({ "kind": "teapot" }), "teapot"),
         (json!({ "retry_after": 1 }), "kind"),
@@ -425,7 +425,7 @@ async fn the_admin_api_and_the_rust_methods_are_one_stand_in() {
 
 #[tokio::test]
 async fn a_seed_over_http_takes_toml_and_json_and_is_all_or_nothing() {
-    let (s, h) = Http::start().await;
+    let (_stand_in, h) = Http::start().await;
     let toml = format!(
         "[[accounts]]\n[[accounts.mtls_certificates]]\nname = \"root\"\nca = true\n\
          certificate = {{ pem = \"\"\"\n{}\"\"\" }}\n\
@@ -478,7 +478,7 @@ async fn a_seed_over_http_takes_toml_and_json_and_is_all_or_nothing() {
 
 #[tokio::test]
 async fn test_certificates_and_csrs_from_the_admin_api_are_accepted_by_the_api() {
-    let (s, h) = Http::start().await;
+    let (_stand_in, h) = Http::start().await;
     let (status, made) = h
         .admin(
             "POST",
