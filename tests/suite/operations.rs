@@ -11,7 +11,7 @@ use cloudflare_mtls::resources::{
 };
 use cloudflare_mtls::testing::{csr, RecordedRequest, Seed, StandIn, TestCertificate};
 use cloudflare_mtls::types::*;
-use cloudflare_mtls::{Client, Error, Nullable, Page, Scope};
+use cloudflare_mtls::{Call, Client, Error, FromBody, Nullable, Page, Scope};
 use cloudflare_mtls_test_support::*;
 use futures::TryStreamExt;
 use serde_json::{json, Value};
@@ -551,6 +551,29 @@ const ZONE_AOP: Fixture<ZoneAuthenticatedOriginPull, ZoneAuthenticatedOriginPull
 const HOSTNAME_CERTIFICATE: Fixture<HostnameCertificate, HostnameCertificateStatus> =
     (hostname_certificate_json, assert_hostname_certificate);
 
+/// How a test expects a request: [`plain`] or [`bodyless`], with the method and credentials.
+type ExpectedAs<'m> = (fn(&str, &str, Auth) -> Expected, &'m str, Auth);
+
+/// One certificate of a collection: its fixture, the path of its collection with a given rest
+/// (`/{id}`), and its id.
+type OneCertificate<'i, T, S> = (Fixture<T, S>, fn(&str) -> String, &'i str);
+
+/// The test of a get or a delete of one certificate: the request `expected` at the certificate
+/// `id` under the collection `at`, answered with the `fixture` of it in the state `answered`, and
+/// checked by the fixture to decode in the state `status`.
+async fn by_id<T: FromBody + Send, S>(
+    (expect, method, auth): ExpectedAs<'_>,
+    (fixture, at, id): OneCertificate<'_, T, S>,
+    (answered, status): (&str, S),
+    call: for<'c> fn(&'c Client) -> Call<'c, T>,
+) {
+    expect(method, &at(&format!("/{id}")), auth)
+        .answered_as(fixture, (id, answered, status), async |client| {
+            call(client).await
+        })
+        .await;
+}
+
 fn scoped_prefix(scope: Scope<'_>) -> String {
     match scope {
         Scope::Account(_) => format!("/accounts/{ACCOUNT_ID}"),
@@ -922,17 +945,12 @@ async fn mtls_certificates_list_by_one_type_and_by_none() {
 
 #[tokio::test]
 async fn mtls_certificates_get() {
-    plain(
-        "GET",
-        &mtls_at(&format!("/{MTLS_CERT_ID}")),
-        Auth::KeyAndEmail,
+    by_id(
+        (plain, "GET", Auth::KeyAndEmail),
+        (MTLS_CERTIFICATE, mtls_at, MTLS_CERT_ID),
+        ("", ()),
+        |c| c.mtls_certificates().get(ACCOUNT_ID, MTLS_CERT_ID),
     )
-    .answered_as(MTLS_CERTIFICATE, (MTLS_CERT_ID, "", ()), async |client| {
-        client
-            .mtls_certificates()
-            .get(ACCOUNT_ID, MTLS_CERT_ID)
-            .await
-    })
     .await;
 }
 
@@ -980,15 +998,13 @@ async fn mtls_certificates_create_without_optional_fields() {
 #[tokio::test]
 async fn mtls_certificates_delete() {
     // No body: Cloudflare takes none on this delete (its SDKs send none).
-    let at = mtls_at(&format!("/{MTLS_CERT_ID}"));
-    bodyless("DELETE", &at, Auth::KeyAndEmail)
-        .answered_as(MTLS_CERTIFICATE, (MTLS_CERT_ID, "", ()), async |client| {
-            client
-                .mtls_certificates()
-                .delete(ACCOUNT_ID, MTLS_CERT_ID)
-                .await
-        })
-        .await;
+    by_id(
+        (bodyless, "DELETE", Auth::KeyAndEmail),
+        (MTLS_CERTIFICATE, mtls_at, MTLS_CERT_ID),
+        ("", ()),
+        |c| c.mtls_certificates().delete(ACCOUNT_ID, MTLS_CERT_ID),
+    )
+    .await;
 }
 
 /// The associations of [`MTLS_CERT_ID`], from a server that answers `associations`.
@@ -1181,16 +1197,13 @@ async fn client_certificates_list_all_starts_at_the_given_page() {
 
 #[tokio::test]
 async fn client_certificates_get() {
-    let at = client_certificates_at(&format!("/{CLIENT_CERT_ID}"));
-    let active = (CLIENT_CERT_ID, "active", ClientCertificateStatus::Active);
-    plain("GET", &at, Auth::Token)
-        .answered_as(CLIENT_CERTIFICATE, active, async |client| {
-            client
-                .client_certificates()
-                .get(ZONE_ID, CLIENT_CERT_ID)
-                .await
-        })
-        .await;
+    by_id(
+        (plain, "GET", Auth::Token),
+        (CLIENT_CERTIFICATE, client_certificates_at, CLIENT_CERT_ID),
+        ("active", ClientCertificateStatus::Active),
+        |c| c.client_certificates().get(ZONE_ID, CLIENT_CERT_ID),
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -1227,17 +1240,16 @@ async fn client_certificates_edit_reactivates() {
 
 #[tokio::test]
 async fn client_certificates_delete_revokes() {
-    let at = client_certificates_at(&format!("/{CLIENT_CERT_ID}"));
-    let revoking = ClientCertificateStatus::PendingRevocation;
-    let answered = (CLIENT_CERT_ID, "pending_revocation", revoking);
-    plain("DELETE", &at, Auth::Token)
-        .answered_as(CLIENT_CERTIFICATE, answered, async |client| {
-            client
-                .client_certificates()
-                .delete(ZONE_ID, CLIENT_CERT_ID)
-                .await
-        })
-        .await;
+    by_id(
+        (plain, "DELETE", Auth::Token),
+        (CLIENT_CERTIFICATE, client_certificates_at, CLIENT_CERT_ID),
+        (
+            "pending_revocation",
+            ClientCertificateStatus::PendingRevocation,
+        ),
+        |c| c.client_certificates().delete(ZONE_ID, CLIENT_CERT_ID),
+    )
+    .await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1293,32 +1305,30 @@ async fn origin_tls_client_auth_list_with_user_service_key() {
 
 #[tokio::test]
 async fn origin_tls_client_auth_get() {
-    let deploying = ZoneAuthenticatedOriginPullStatus::PendingDeployment;
-    let answered = (AOP_CERT_ID, "pending_deployment", deploying);
-    plain("GET", &zone_aop_at(&format!("/{AOP_CERT_ID}")), Auth::Token)
-        .answered_as(ZONE_AOP, answered, async |client| {
-            zone_aop_certificates(client)
-                .get(ZONE_ID, AOP_CERT_ID)
-                .await
-        })
-        .await;
+    by_id(
+        (plain, "GET", Auth::Token),
+        (ZONE_AOP, zone_aop_at, AOP_CERT_ID),
+        (
+            "pending_deployment",
+            ZoneAuthenticatedOriginPullStatus::PendingDeployment,
+        ),
+        |c| zone_aop_certificates(c).get(ZONE_ID, AOP_CERT_ID),
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn origin_tls_client_auth_delete() {
-    let at = zone_aop_at(&format!("/{AOP_CERT_ID}"));
-    let deleting = ZoneAuthenticatedOriginPullStatus::PendingDeletion;
-    bodyless("DELETE", &at, Auth::Token)
-        .answered_as(
-            ZONE_AOP,
-            (AOP_CERT_ID, "pending_deletion", deleting),
-            async |client| {
-                zone_aop_certificates(client)
-                    .delete(ZONE_ID, AOP_CERT_ID)
-                    .await
-            },
-        )
-        .await;
+    by_id(
+        (bodyless, "DELETE", Auth::Token),
+        (ZONE_AOP, zone_aop_at, AOP_CERT_ID),
+        (
+            "pending_deletion",
+            ZoneAuthenticatedOriginPullStatus::PendingDeletion,
+        ),
+        |c| zone_aop_certificates(c).delete(ZONE_ID, AOP_CERT_ID),
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -1521,32 +1531,35 @@ async fn origin_tls_client_auth_hostnames_certificates_list() {
 
 #[tokio::test]
 async fn origin_tls_client_auth_hostnames_certificates_get() {
-    let at = hostname_certificates_at(&format!("/{HOSTNAME_CERT_ID}"));
-    let active = (
-        HOSTNAME_CERT_ID,
-        "active",
-        HostnameCertificateStatus::Active,
-    );
-    plain("GET", &at, Auth::Token)
-        .answered_as(HOSTNAME_CERTIFICATE, active, async |client| {
-            hostname_aop_certificates(client)
-                .get(ZONE_ID, HOSTNAME_CERT_ID)
-                .await
-        })
-        .await;
+    by_id(
+        (plain, "GET", Auth::Token),
+        (
+            HOSTNAME_CERTIFICATE,
+            hostname_certificates_at,
+            HOSTNAME_CERT_ID,
+        ),
+        ("active", HostnameCertificateStatus::Active),
+        |c| hostname_aop_certificates(c).get(ZONE_ID, HOSTNAME_CERT_ID),
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn origin_tls_client_auth_hostnames_certificates_delete() {
-    let at = hostname_certificates_at(&format!("/{HOSTNAME_CERT_ID}"));
-    let deleting = HostnameCertificateStatus::PendingDeletion;
-    let answered = (HOSTNAME_CERT_ID, "pending_deletion", deleting);
-    bodyless("DELETE", &at, Auth::KeyAndEmail)
-        .answered_as(HOSTNAME_CERTIFICATE, answered, async |client| {
-            let certificates = hostname_aop_certificates(client);
-            certificates.delete(ZONE_ID, HOSTNAME_CERT_ID).await
-        })
-        .await;
+    by_id(
+        (bodyless, "DELETE", Auth::KeyAndEmail),
+        (
+            HOSTNAME_CERTIFICATE,
+            hostname_certificates_at,
+            HOSTNAME_CERT_ID,
+        ),
+        (
+            "pending_deletion",
+            HostnameCertificateStatus::PendingDeletion,
+        ),
+        |c| hostname_aop_certificates(c).delete(ZONE_ID, HOSTNAME_CERT_ID),
+    )
+    .await;
 }
 
 // ---------------------------------------------------------------------------------------------
