@@ -1350,11 +1350,9 @@ async fn origin_tls_client_auth_settings_update() {
     let body = json!({ "enabled": true });
     let setting = with_json("PUT", &zone_aop_at("/settings"), Auth::Token, body)
         .answered(ok(json!({ "enabled": true })), async |client| {
-            let update = ZoneSettingUpdate::new(true);
-            client
-                .origin_tls_client_auth()
-                .settings()
-                .update(ZONE_ID, &update)
+            let settings = client.origin_tls_client_auth().settings();
+            settings
+                .update(ZONE_ID, &ZoneSettingUpdate::new(true))
                 .await
         })
         .await;
