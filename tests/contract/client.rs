@@ -545,6 +545,25 @@ fn roundtrip<T: DeserializeOwned + Serialize>(result: &Value) -> Result<Value, S
 
 type Decode = fn(&Value) -> Result<Value, String>;
 
+/// A raw call: the method, the path, the body sent, the type the result decodes into.
+type Case = (&'static str, String, Option<Value>, Decode);
+
+/// The four calls on a collection of uploaded certificates of type `T` at `collection`: the upload
+/// (`body`), the list, and the get and delete of `id`.
+fn uploaded_certificate_cases<T: DeserializeOwned + Serialize>(
+    collection: String,
+    id: &str,
+    body: Value,
+) -> [Case; 4] {
+    let one = format!("{collection}/{id}");
+    [
+        ("POST", collection.clone(), Some(body), roundtrip::<T>),
+        ("GET", collection, None, roundtrip::<Vec<T>>),
+        ("GET", one.clone(), None, roundtrip::<T>),
+        ("DELETE", one, None, roundtrip::<T>),
+    ]
+}
+
 /// Sends each operation raw (reqwest, token), takes Prism's example `result` and decodes it into the
 /// type the generated method returns: it must decode, and no field of the example may be dropped
 /// (a dropped field is a name our spec has wrong, or a field it lacks).
@@ -555,7 +574,7 @@ async fn examples_decode_without_losing_fields() {
     let z = ZONE_ID;
     // One case a line: the method, the path, the body sent, the type the result decodes into.
     #[rustfmt::skip]
-    let cases: Vec<(&str, String, Option<Value>, Decode)> = vec![
+    let mut cases: Vec<Case> = vec![
         ("GET", format!("/accounts/{a}/access/certificates"), None, roundtrip::<Vec<AccessCertificate>>),
         ("GET", format!("/zones/{z}/access/certificates"), None, roundtrip::<Vec<AccessCertificate>>),
         ("GET", format!("/accounts/{a}/access/certificates/{ACCESS_CERT_ID}"), None, roundtrip::<AccessCertificate>),
@@ -580,21 +599,24 @@ async fn examples_decode_without_losing_fields() {
         ("POST", format!("/zones/{z}/client_certificates"), Some(json(&client_certificate_create())), roundtrip::<ClientCertificate>),
         ("PATCH", format!("/zones/{z}/client_certificates/{CLIENT_CERT_ID}"), None, roundtrip::<ClientCertificate>),
         ("DELETE", format!("/zones/{z}/client_certificates/{CLIENT_CERT_ID}"), None, roundtrip::<ClientCertificate>),
-        ("POST", format!("/zones/{z}/origin_tls_client_auth"), Some(json(&origin_pull_certificate_create())), roundtrip::<ZoneAuthenticatedOriginPull>),
-        ("GET", format!("/zones/{z}/origin_tls_client_auth"), None, roundtrip::<Vec<ZoneAuthenticatedOriginPull>>),
-        ("GET", format!("/zones/{z}/origin_tls_client_auth/{AOP_CERT_ID}"), None, roundtrip::<ZoneAuthenticatedOriginPull>),
-        ("DELETE", format!("/zones/{z}/origin_tls_client_auth/{AOP_CERT_ID}"), None, roundtrip::<ZoneAuthenticatedOriginPull>),
         ("GET", format!("/zones/{z}/origin_tls_client_auth/settings"), None, roundtrip::<OriginPullSetting>),
         ("PUT", format!("/zones/{z}/origin_tls_client_auth/settings"), Some(json!({ "enabled": true })), roundtrip::<OriginPullSetting>),
         ("PUT", format!("/zones/{z}/origin_tls_client_auth/hostnames"), Some(json(&hostname_origin_pull_update())), roundtrip::<Vec<HostnameAuthenticatedOriginPull>>),
         ("GET", format!("/zones/{z}/origin_tls_client_auth/hostnames/{HOSTNAME}"), None, roundtrip::<AuthenticatedOriginPull>),
-        ("POST", format!("/zones/{z}/origin_tls_client_auth/hostnames/certificates"), Some(json(&hostname_certificate_create())), roundtrip::<HostnameCertificate>),
-        ("GET", format!("/zones/{z}/origin_tls_client_auth/hostnames/certificates"), None, roundtrip::<Vec<HostnameCertificate>>),
-        ("GET", format!("/zones/{z}/origin_tls_client_auth/hostnames/certificates/{HOSTNAME_CERT_ID}"), None, roundtrip::<HostnameCertificate>),
-        ("DELETE", format!("/zones/{z}/origin_tls_client_auth/hostnames/certificates/{HOSTNAME_CERT_ID}"), None, roundtrip::<HostnameCertificate>),
         ("GET", format!("/zones/{z}/certificate_authorities/hostname_associations"), None, roundtrip::<HostnameAssociations>),
         ("PUT", format!("/zones/{z}/certificate_authorities/hostname_associations"), Some(json(&ca_hostnames_update(MTLS_CERT_ID))), roundtrip::<HostnameAssociations>),
     ];
+    // The zone's and the hostnames' origin-pull certificates: an upload and its list, get, delete.
+    cases.extend(uploaded_certificate_cases::<ZoneAuthenticatedOriginPull>(
+        format!("/zones/{z}/origin_tls_client_auth"),
+        AOP_CERT_ID,
+        json(&origin_pull_certificate_create()),
+    ));
+    cases.extend(uploaded_certificate_cases::<HostnameCertificate>(
+        format!("/zones/{z}/origin_tls_client_auth/hostnames/certificates"),
+        HOSTNAME_CERT_ID,
+        json(&hostname_certificate_create()),
+    ));
     // One case per operation of Cloudflare's document.
     let theirs = operations(&upstream_spec());
     let covered: BTreeSet<&String> = cases

@@ -4,13 +4,14 @@
 //! pagination (`Page`, `list_all`) over several pages of the library's stand-in
 //! (`cloudflare_mtls::testing`). Servers that page oddly are in `paging`.
 
+use chrono::{DateTime, Utc};
 use cloudflare_mtls::resources::{
     AccessCertificatesResource, OriginTlsClientAuthHostnameCertificatesResource,
     OriginTlsClientAuthZoneCertificatesResource,
 };
 use cloudflare_mtls::testing::{csr, RecordedRequest, Seed, StandIn, TestCertificate};
 use cloudflare_mtls::types::*;
-use cloudflare_mtls::{Client, Error, Nullable, Page, Scope};
+use cloudflare_mtls::{Call, Client, Error, FromBody, Nullable, Page, Scope};
 use cloudflare_mtls_test_support::*;
 use futures::TryStreamExt;
 use serde_json::{json, Value};
@@ -22,15 +23,13 @@ use wiremock::{Match, Mock, MockBuilder, MockServer, ResponseTemplate};
 // Fixtures (shapes and examples from spec/cloudflare-mtls.json)
 // ---------------------------------------------------------------------------------------------
 
-pub(crate) const ACCESS_CERT_ID: &str = "f174e90a-fafe-4643-bbbc-4a0ed4fc8415";
-pub(crate) const MTLS_CERT_ID: &str = "2458ce5a0c354c7f82c78e9487d3ff60";
-pub(crate) const CLIENT_CERT_ID: &str = "b0a8b6c6e2cf4bd5a3ad5a5d2f3c3a11";
-const AOP_CERT_ID: &str = "8e375af1389a069a0f921f8cc8e1eb12";
-const HOSTNAME_CERT_ID: &str = "2458ce5a-0c35-4c7f-82c7-8e9487d3ff60";
+/// The certificate every upload sends, and every certificate of the fixtures holds.
 const PEM: &str = "-----BEGIN CERTIFICATE-----\nMIIDmDCCAoCgAwIBAgIUKTOAZNjcXVZRj4oQt0SHsl1c1vMwDQYJKoZIhvcNAQEL\n-----END CERTIFICATE-----\n";
-const PRIVATE_KEY: &str = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAwQHoetcl9+5ikGzV6cMzWtWPJHqXT3wpbEkRU9Yz7lgvddmG\n-----END RSA PRIVATE KEY-----\n";
-const CSR: &str =
-    "-----BEGIN CERTIFICATE REQUEST-----\nMIICY...\n-----END CERTIFICATE REQUEST-----\n";
+
+/// The uploaded certificates' signature algorithm.
+const SIGNATURE: &str = "SHA256WithRSA";
+
+pub(crate) const ACCESS_CERT_ID: &str = "f174e90a-fafe-4643-bbbc-4a0ed4fc8415";
 
 pub(crate) fn access_certificate_json(id: &str, name: &str) -> Value {
     json!({
@@ -44,21 +43,23 @@ pub(crate) fn access_certificate_json(id: &str, name: &str) -> Value {
     })
 }
 
+/// The two hostnames of [`access_certificate_json`].
+fn access_hostnames() -> Vec<String> {
+    vec!["admin.example.com".into(), "dev.example.com".into()]
+}
+
 fn assert_access_certificate(c: &AccessCertificate, id: &str, name: &str) {
     assert_eq!(c.id.as_deref(), Some(id));
     assert_eq!(c.name.as_deref(), Some(name));
+    assert_eq!(c.associated_hostnames, Some(access_hostnames()));
     assert_eq!(
-        c.associated_hostnames.as_deref(),
-        Some(
-            &[
-                "admin.example.com".to_string(),
-                "dev.example.com".to_string()
-            ][..]
-        )
+        [c.created_at, c.expires_on, c.updated_at],
+        [
+            Some(utc(2014, 1, 1, 5, 20, 0, 123_450_000)),
+            Some(utc(2034, 1, 1, 5, 20, 0, 0)),
+            Some(utc(2014, 1, 2, 5, 20, 0, 123_450_000)),
+        ]
     );
-    assert_eq!(c.created_at, Some(utc(2014, 1, 1, 5, 20, 0, 123_450_000)));
-    assert_eq!(c.expires_on, Some(utc(2034, 1, 1, 5, 20, 0, 0)));
-    assert_eq!(c.updated_at, Some(utc(2014, 1, 2, 5, 20, 0, 123_450_000)));
     assert_eq!(
         c.fingerprint.as_deref(),
         Some("MD5 Fingerprint=1E:80:0F:7A:FD:31:55:96:DE:D5:CB:E2:F0:91:F6:91")
@@ -72,15 +73,19 @@ fn hostname_settings_json() -> Value {
     ])
 }
 
-fn assert_hostname_settings(s: &[AccessCertificateSettings]) {
-    assert_eq!(
-        s,
-        &[
-            AccessCertificateSettings::new(false, true, "admin.example.com"),
-            AccessCertificateSettings::new(true, false, "dev.example.com"),
-        ]
-    );
+/// The settings of [`hostname_settings_json`].
+fn hostname_settings() -> Vec<AccessCertificateSettings> {
+    vec![
+        AccessCertificateSettings::new(false, true, "admin.example.com"),
+        AccessCertificateSettings::new(true, false, "dev.example.com"),
+    ]
 }
+
+pub(crate) const MTLS_CERT_ID: &str = "2458ce5a0c354c7f82c78e9487d3ff60";
+
+/// The issuer and serial number of [`mtls_certificate_json`].
+const MTLS_ISSUER: &str = "O=Example Inc.,L=California,ST=San Francisco,C=US";
+const MTLS_SERIAL: &str = "235217144297995885180570755458463043449861756659";
 
 pub(crate) fn mtls_certificate_json(id: &str) -> Value {
     json!({
@@ -88,34 +93,44 @@ pub(crate) fn mtls_certificate_json(id: &str) -> Value {
         "ca": true,
         "certificates": PEM,
         "expires_on": "2122-10-29T16:59:47Z",
-        "issuer": "O=Example Inc.,L=California,ST=San Francisco,C=US",
+        "issuer": MTLS_ISSUER,
         "name": "example_ca_cert",
-        "serial_number": "235217144297995885180570755458463043449861756659",
-        "signature": "SHA256WithRSA",
+        "serial_number": MTLS_SERIAL,
+        "signature": SIGNATURE,
         "uploaded_on": "2022-11-22T17:32:30.467938Z"
     })
 }
 
-pub(crate) fn assert_mtls_certificate(c: &MtlsCertificate, id: &str) {
-    assert_eq!(c.id.as_deref(), Some(id));
-    assert_eq!(c.ca, Some(true));
-    assert_eq!(c.certificates.as_deref(), Some(PEM));
-    assert_eq!(c.expires_on, Some(utc(2122, 10, 29, 16, 59, 47, 0)));
-    assert_eq!(
-        c.issuer.as_deref(),
-        Some("O=Example Inc.,L=California,ST=San Francisco,C=US")
-    );
-    assert_eq!(c.name.as_deref(), Some("example_ca_cert"));
-    assert_eq!(
-        c.serial_number.as_deref(),
-        Some("235217144297995885180570755458463043449861756659")
-    );
-    assert_eq!(c.signature.as_deref(), Some("SHA256WithRSA"));
-    assert_eq!(
-        c.uploaded_on,
-        Some(utc(2022, 11, 22, 17, 32, 30, 467_938_000))
-    );
+/// The expiry and upload time of [`mtls_certificate_json`].
+fn mtls_dates() -> [Option<DateTime<Utc>>; 2] {
+    [
+        Some(utc(2122, 10, 29, 16, 59, 47, 0)),
+        Some(utc(2022, 11, 22, 17, 32, 30, 467_938_000)),
+    ]
 }
+
+pub(crate) fn assert_mtls_certificate(c: &MtlsCertificate, id: &str) {
+    assert_eq!((c.id.as_deref(), c.ca), (Some(id), Some(true)));
+    assert_eq!(
+        [c.certificates.as_deref(), c.issuer.as_deref()],
+        [Some(PEM), Some(MTLS_ISSUER)]
+    );
+    assert_eq!(
+        [
+            c.name.as_deref(),
+            c.serial_number.as_deref(),
+            c.signature.as_deref()
+        ],
+        [Some("example_ca_cert"), Some(MTLS_SERIAL), Some(SIGNATURE)]
+    );
+    assert_eq!([c.expires_on, c.uploaded_on], mtls_dates());
+}
+
+pub(crate) const CLIENT_CERT_ID: &str = "b0a8b6c6e2cf4bd5a3ad5a5d2f3c3a11";
+
+/// The CSR of [`client_certificate_json`], and the one client certificates are created from.
+const CSR: &str =
+    "-----BEGIN CERTIFICATE REQUEST-----\nMIICY...\n-----END CERTIFICATE REQUEST-----\n";
 
 pub(crate) fn client_certificate_json(id: &str, status: &str) -> Value {
     json!({
@@ -132,7 +147,7 @@ pub(crate) fn client_certificate_json(id: &str, status: &str) -> Value {
         "organization": "Organization",
         "organizational_unit": "Organizational Unit",
         "serial_number": "3bb94ff144ac567b9f75ad664b6c55f8d5e48182",
-        "signature": "SHA256WithRSA",
+        "signature": SIGNATURE,
         "ski": "8e375af1389a069a0f921f8cc8e1eb12d784b949",
         "state": "CA",
         "status": status,
@@ -148,41 +163,79 @@ fn assert_client_certificate(c: &ClientCertificate, id: &str, status: ClientCert
         .as_ref()
         .expect("certificate_authority");
     assert_eq!(
-        ca.id.as_deref(),
-        Some("568b6b74-7b0c-4755-8840-4e3b8c24adeb")
+        [ca.id.as_deref(), ca.name.as_deref()],
+        [
+            Some("568b6b74-7b0c-4755-8840-4e3b8c24adeb"),
+            Some("Cloudflare Managed CA for account")
+        ]
     );
-    assert_eq!(
-        ca.name.as_deref(),
-        Some("Cloudflare Managed CA for account")
-    );
-    assert_eq!(c.common_name.as_deref(), Some("Cloudflare"));
-    assert_eq!(c.country.as_deref(), Some("US"));
-    assert_eq!(c.csr.as_deref(), Some(CSR));
     // Plain strings, as in Cloudflare's document (no `format: date-time` for client certificates).
-    assert_eq!(c.expires_on.as_deref(), Some("2033-02-20T23:18:00Z"));
-    assert_eq!(c.issued_on.as_deref(), Some("2023-02-23T23:18:00Z"));
     assert_eq!(
-        c.fingerprint_sha256.as_deref(),
-        Some("256c24690243359fb8cf139a125bd05ebf1d968b71e4caf330718e9f5c8a89ea")
+        [c.expires_on.as_deref(), c.issued_on.as_deref()],
+        [Some("2033-02-20T23:18:00Z"), Some("2023-02-23T23:18:00Z")]
     );
-    assert_eq!(c.location.as_deref(), Some("Somewhere"));
-    assert_eq!(c.organization.as_deref(), Some("Organization"));
+    // The subject of the certificate, then what identifies it.
+    let subject = [
+        &c.common_name,
+        &c.country,
+        &c.location,
+        &c.organization,
+        &c.organizational_unit,
+        &c.state,
+    ];
     assert_eq!(
-        c.organizational_unit.as_deref(),
-        Some("Organizational Unit")
+        subject.map(|field| field.as_deref()),
+        [
+            Some("Cloudflare"),
+            Some("US"),
+            Some("Somewhere"),
+            Some("Organization"),
+            Some("Organizational Unit"),
+            Some("CA")
+        ]
     );
+    let identity = [
+        &c.csr,
+        &c.fingerprint_sha256,
+        &c.serial_number,
+        &c.signature,
+        &c.ski,
+    ];
     assert_eq!(
-        c.serial_number.as_deref(),
-        Some("3bb94ff144ac567b9f75ad664b6c55f8d5e48182")
+        identity.map(|field| field.as_deref()),
+        [
+            Some(CSR),
+            Some("256c24690243359fb8cf139a125bd05ebf1d968b71e4caf330718e9f5c8a89ea"),
+            Some("3bb94ff144ac567b9f75ad664b6c55f8d5e48182"),
+            Some(SIGNATURE),
+            Some("8e375af1389a069a0f921f8cc8e1eb12d784b949")
+        ]
     );
-    assert_eq!(c.signature.as_deref(), Some("SHA256WithRSA"));
-    assert_eq!(
-        c.ski.as_deref(),
-        Some("8e375af1389a069a0f921f8cc8e1eb12d784b949")
-    );
-    assert_eq!(c.state.as_deref(), Some("CA"));
     assert_eq!(c.validity_days, Some(3650));
 }
+
+/// The key uploaded with [`PEM`].
+const PRIVATE_KEY: &str = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAwQHoetcl9+5ikGzV6cMzWtWPJHqXT3wpbEkRU9Yz7lgvddmG\n-----END RSA PRIVATE KEY-----\n";
+
+/// The body that uploads [`PEM`] with [`PRIVATE_KEY`] (zone and hostname origin-pull certificates).
+fn upload_body() -> Value {
+    json!({ "certificate": PEM, "private_key": PRIVATE_KEY })
+}
+
+/// Checks what every origin-pull certificate of the fixtures holds, given as its certificate and
+/// signature, and its expiry and upload time: [`PEM`], [`SIGNATURE`], 2100-01-01 and 2019-10-28.
+fn assert_origin_pull_upload(texts: [Option<&str>; 2], dates: [Option<DateTime<Utc>>; 2]) {
+    assert_eq!(texts, [Some(PEM), Some(SIGNATURE)]);
+    assert_eq!(
+        dates,
+        [
+            Some(utc(2100, 1, 1, 5, 20, 0, 0)),
+            Some(utc(2019, 10, 28, 18, 11, 23, 374_110_000))
+        ]
+    );
+}
+
+const AOP_CERT_ID: &str = "8e375af1389a069a0f921f8cc8e1eb12";
 
 fn zone_aop_json(id: &str, status: &str) -> Value {
     json!({
@@ -190,7 +243,7 @@ fn zone_aop_json(id: &str, status: &str) -> Value {
         "certificate": PEM,
         "expires_on": "2100-01-01T05:20:00Z",
         "issuer": "GlobalSign",
-        "signature": "SHA256WithRSA",
+        "signature": SIGNATURE,
         "status": status,
         "uploaded_on": "2019-10-28T18:11:23.37411Z",
         "enabled": true
@@ -203,18 +256,19 @@ fn assert_zone_aop(
     status: ZoneAuthenticatedOriginPullStatus,
 ) {
     assert_eq!(c.id.as_deref(), Some(id));
-    assert_eq!(c.certificate.as_deref(), Some(PEM));
-    assert_eq!(c.expires_on, Some(utc(2100, 1, 1, 5, 20, 0, 0)));
-    assert_eq!(c.issuer.as_deref(), Some("GlobalSign"));
-    assert_eq!(c.signature.as_deref(), Some("SHA256WithRSA"));
     assert_eq!(c.status, Some(status));
-    assert_eq!(
-        c.uploaded_on,
-        Some(utc(2019, 10, 28, 18, 11, 23, 374_110_000))
+    assert_origin_pull_upload(
+        [c.certificate.as_deref(), c.signature.as_deref()],
+        [c.expires_on, c.uploaded_on],
     );
-    assert_eq!(c.enabled, Some(true));
-    assert_eq!(c.private_key, None);
+    assert_eq!(c.issuer.as_deref(), Some("GlobalSign"));
+    assert_eq!((c.enabled, c.private_key.as_deref()), (Some(true), None));
 }
+
+const HOSTNAME_CERT_ID: &str = "2458ce5a-0c35-4c7f-82c7-8e9487d3ff60";
+
+/// The serial number of the hostnames' origin-pull certificates.
+const HOSTNAME_SERIAL: &str = "6743787633689793699141714808227354901";
 
 fn hostname_aop_json(hostname: &str, enabled: bool) -> Value {
     json!({
@@ -229,36 +283,72 @@ fn hostname_aop_json(hostname: &str, enabled: bool) -> Value {
         "expires_on": "2100-01-01T05:20:00Z",
         "hostname": hostname,
         "issuer": "GlobalSign",
-        "serial_number": "6743787633689793699141714808227354901",
-        "signature": "SHA256WithRSA",
+        "serial_number": HOSTNAME_SERIAL,
+        "signature": SIGNATURE,
         "status": "pending_deployment",
         "updated_at": "2100-01-02T05:20:00Z"
     })
 }
 
-fn assert_hostname_aop(c: &HostnameAuthenticatedOriginPull, hostname: &str, enabled: bool) {
+/// Checks what [`hostname_aop_json`] says of `hostname` (`enabled`), but its id, in each type that
+/// holds it; given as its texts (certificate id, certificate, hostname, issuer, serial number,
+/// signature), its `enabled`, its certificate's state and its own, and its dates (certificate
+/// updated and uploaded, created, expires, updated).
+fn assert_hostname_origin_pull(
+    (hostname, enabled): (&str, bool),
+    (texts, got_enabled): ([&Option<String>; 6], Option<bool>),
+    statuses: [Option<HostnameCertificateStatus>; 2],
+    dates: [Option<DateTime<Utc>>; 5],
+) {
     let id = HOSTNAME_CERT_ID.replace('-', "");
-    assert_eq!(c.id.as_deref(), Some(id.as_str()));
-    assert_eq!(c.cert_id.as_deref(), Some(id.as_str()));
-    assert_eq!(c.cert_status, Some(HostnameCertificateStatus::Active));
-    assert_eq!(c.status, Some(HostnameCertificateStatus::PendingDeployment));
-    assert_eq!(c.cert_updated_at, Some(utc(2100, 1, 1, 5, 20, 0, 0)));
     assert_eq!(
-        c.cert_uploaded_on,
-        Some(utc(2019, 10, 28, 18, 11, 23, 374_110_000))
+        texts.map(|t| t.as_deref()),
+        [
+            Some(id.as_str()),
+            Some(PEM),
+            Some(hostname),
+            Some("GlobalSign"),
+            Some(HOSTNAME_SERIAL),
+            Some(SIGNATURE)
+        ]
     );
-    assert_eq!(c.created_at, Some(utc(2100, 1, 1, 5, 20, 0, 0)));
-    assert_eq!(c.updated_at, Some(utc(2100, 1, 2, 5, 20, 0, 0)));
-    assert_eq!(c.expires_on, Some(utc(2100, 1, 1, 5, 20, 0, 0)));
-    assert_eq!(c.enabled, Some(enabled));
-    assert_eq!(c.hostname.as_deref(), Some(hostname));
-    assert_eq!(c.issuer.as_deref(), Some("GlobalSign"));
+    assert_eq!(got_enabled, Some(enabled), "{hostname}");
     assert_eq!(
-        c.serial_number.as_deref(),
-        Some("6743787633689793699141714808227354901")
+        statuses,
+        [
+            Some(HostnameCertificateStatus::Active),
+            Some(HostnameCertificateStatus::PendingDeployment)
+        ]
     );
-    assert_eq!(c.signature.as_deref(), Some("SHA256WithRSA"));
-    assert_eq!(c.certificate.as_deref(), Some(PEM));
+    let (day, next_day) = (utc(2100, 1, 1, 5, 20, 0, 0), utc(2100, 1, 2, 5, 20, 0, 0));
+    let uploaded = utc(2019, 10, 28, 18, 11, 23, 374_110_000);
+    assert_eq!(dates, [day, uploaded, day, day, next_day].map(Some));
+}
+
+fn assert_hostname_aop(c: &HostnameAuthenticatedOriginPull, hostname: &str, enabled: bool) {
+    assert_eq!(c.id, Some(HOSTNAME_CERT_ID.replace('-', "")));
+    assert_hostname_origin_pull(
+        (hostname, enabled),
+        (
+            [
+                &c.cert_id,
+                &c.certificate,
+                &c.hostname,
+                &c.issuer,
+                &c.serial_number,
+                &c.signature,
+            ],
+            c.enabled,
+        ),
+        [c.cert_status.clone(), c.status.clone()],
+        [
+            c.cert_updated_at,
+            c.cert_uploaded_on,
+            c.created_at,
+            c.expires_on,
+            c.updated_at,
+        ],
+    );
 }
 
 fn hostname_certificate_json(id: &str, status: &str) -> Value {
@@ -267,8 +357,8 @@ fn hostname_certificate_json(id: &str, status: &str) -> Value {
         "certificate": PEM,
         "expires_on": "2100-01-01T05:20:00Z",
         "issuer": "DigiCertInc",
-        "serial_number": "6743787633689793699141714808227354901",
-        "signature": "SHA256WithRSA",
+        "serial_number": HOSTNAME_SERIAL,
+        "signature": SIGNATURE,
         "status": status,
         "uploaded_on": "2019-10-28T18:11:23.37411Z"
     })
@@ -280,18 +370,14 @@ fn assert_hostname_certificate(
     status: HostnameCertificateStatus,
 ) {
     assert_eq!(c.id.as_deref(), Some(id));
-    assert_eq!(c.certificate.as_deref(), Some(PEM));
-    assert_eq!(c.expires_on, Some(utc(2100, 1, 1, 5, 20, 0, 0)));
-    assert_eq!(c.issuer.as_deref(), Some("DigiCertInc"));
-    assert_eq!(
-        c.serial_number.as_deref(),
-        Some("6743787633689793699141714808227354901")
-    );
-    assert_eq!(c.signature.as_deref(), Some("SHA256WithRSA"));
     assert_eq!(c.status, Some(status));
+    assert_origin_pull_upload(
+        [c.certificate.as_deref(), c.signature.as_deref()],
+        [c.expires_on, c.uploaded_on],
+    );
     assert_eq!(
-        c.uploaded_on,
-        Some(utc(2019, 10, 28, 18, 11, 23, 374_110_000))
+        [c.issuer.as_deref(), c.serial_number.as_deref()],
+        [Some("DigiCertInc"), Some(HOSTNAME_SERIAL)]
     );
 }
 
@@ -351,11 +437,6 @@ fn expect_json(http_method: &str, exact_path: &str, auth: Auth, body: Value) -> 
         .and(no_query())
         .and(header("content-type", "application/json"))
         .and(body_json(body))
-}
-
-/// The body that uploads [`PEM`] with [`PRIVATE_KEY`] (zone and hostname origin-pull certificates).
-fn upload_body() -> Value {
-    json!({ "certificate": PEM, "private_key": PRIVATE_KEY })
 }
 
 /// `client.access().certificates()`.
@@ -428,61 +509,69 @@ impl Expected {
         call(&client).await.expect("the call succeeds")
     }
 
-    /// [`Expected::answered`] with the mTLS certificate [`MTLS_CERT_ID`], checked to decode as it.
-    async fn answered_mtls_certificate(
+    /// [`Expected::answered`] with the certificate `fixture` gives for `id` in the state `answered`,
+    /// checked by the fixture to decode as it, in the state `status`.
+    async fn answered_as<T, S>(
         self,
-        call: impl AsyncFnOnce(&Client) -> Result<MtlsCertificate, Error>,
+        (json, check): Fixture<T, S>,
+        (id, answered, status): (&str, &str, S),
+        call: impl AsyncFnOnce(&Client) -> Result<T, Error>,
     ) {
-        let cert = self
-            .answered(ok(mtls_certificate_json(MTLS_CERT_ID)), call)
-            .await;
-        assert_mtls_certificate(&cert, MTLS_CERT_ID);
+        check(
+            &self.answered(ok(json(id, answered)), call).await,
+            id,
+            status,
+        );
     }
 
-    /// [`Expected::answered`] with a zone origin-pull certificate [`AOP_CERT_ID`] in the state
-    /// `answered`, checked to decode with that id and `status`.
-    async fn answered_zone_aop(
-        self,
-        answered: &str,
-        status: ZoneAuthenticatedOriginPullStatus,
-        call: impl AsyncFnOnce(&Client) -> Result<ZoneAuthenticatedOriginPull, Error>,
-    ) {
-        let cert = self
-            .answered(ok(zone_aop_json(AOP_CERT_ID, answered)), call)
+    /// Mounts this request on `server`, answered with `response` and expected exactly once (for
+    /// the tests of several requests).
+    async fn mount(self, server: &MockServer, response: ResponseTemplate) {
+        self.mock
+            .respond_with(response)
+            .expect(1)
+            .mount(server)
             .await;
-        assert_zone_aop(&cert, AOP_CERT_ID, status);
     }
+}
 
-    /// [`Expected::answered`] with a hostname origin-pull certificate [`HOSTNAME_CERT_ID`] in
-    /// the state `answered`, checked to decode with that id and `status`.
-    async fn answered_hostname_certificate(
-        self,
-        answered: &str,
-        status: HostnameCertificateStatus,
-        call: impl AsyncFnOnce(&Client) -> Result<HostnameCertificate, Error>,
-    ) {
-        let cert = self
-            .answered(
-                ok(hostname_certificate_json(HOSTNAME_CERT_ID, answered)),
-                call,
-            )
-            .await;
-        assert_hostname_certificate(&cert, HOSTNAME_CERT_ID, status);
-    }
+/// A certificate of the fixtures: its JSON for an id in a state, and the check that a value
+/// decoded from it has that id and (decoded) state.
+type Fixture<T, S> = (fn(&str, &str) -> Value, fn(&T, &str, S));
 
-    /// [`Expected::answered`] with a client certificate [`CLIENT_CERT_ID`] in the state
-    /// `answered`, checked to decode with that id and `status`.
-    async fn answered_client_certificate(
-        self,
-        answered: &str,
-        status: ClientCertificateStatus,
-        call: impl AsyncFnOnce(&Client) -> Result<ClientCertificate, Error>,
-    ) {
-        let cert = self
-            .answered(ok(client_certificate_json(CLIENT_CERT_ID, answered)), call)
-            .await;
-        assert_client_certificate(&cert, CLIENT_CERT_ID, status);
-    }
+/// [`mtls_certificate_json`] (which has no state) and [`assert_mtls_certificate`].
+const MTLS_CERTIFICATE: Fixture<MtlsCertificate, ()> = (
+    |id, _| mtls_certificate_json(id),
+    |c, id, ()| assert_mtls_certificate(c, id),
+);
+const CLIENT_CERTIFICATE: Fixture<ClientCertificate, ClientCertificateStatus> =
+    (client_certificate_json, assert_client_certificate);
+const ZONE_AOP: Fixture<ZoneAuthenticatedOriginPull, ZoneAuthenticatedOriginPullStatus> =
+    (zone_aop_json, assert_zone_aop);
+const HOSTNAME_CERTIFICATE: Fixture<HostnameCertificate, HostnameCertificateStatus> =
+    (hostname_certificate_json, assert_hostname_certificate);
+
+/// How a test expects a request: [`plain`] or [`bodyless`], with the method and credentials.
+type ExpectedAs<'m> = (fn(&str, &str, Auth) -> Expected, &'m str, Auth);
+
+/// One certificate of a collection: its fixture, the path of its collection with a given rest
+/// (`/{id}`), and its id.
+type OneCertificate<'i, T, S> = (Fixture<T, S>, fn(&str) -> String, &'i str);
+
+/// The test of a get or a delete of one certificate: the request `expected` at the certificate
+/// `id` under the collection `at`, answered with the `fixture` of it in the state `answered`, and
+/// checked by the fixture to decode in the state `status`.
+async fn by_id<T: FromBody + Send, S>(
+    (expect, method, auth): ExpectedAs<'_>,
+    (fixture, at, id): OneCertificate<'_, T, S>,
+    (answered, status): (&str, S),
+    call: for<'c> fn(&'c Client) -> Call<'c, T>,
+) {
+    expect(method, &at(&format!("/{id}")), auth)
+        .answered_as(fixture, (id, answered, status), async |client| {
+            call(client).await
+        })
+        .await;
 }
 
 fn scoped_prefix(scope: Scope<'_>) -> String {
@@ -521,33 +610,29 @@ macro_rules! in_both_scopes {
 // access.certificates (account and zone)
 // ---------------------------------------------------------------------------------------------
 
+/// The path of the scope's access certificates, with `rest` after it (`""` or `/…`).
+fn access_at(scope: Scope<'_>, rest: &str) -> String {
+    format!("{}/access/certificates{rest}", scoped_prefix(scope))
+}
+
 async fn access_certificates_list(scope: Scope<'static>) {
-    let prefix = scoped_prefix(scope);
-    let page: Page<AccessCertificate> = request(
-        "GET",
-        &format!("{prefix}/access/certificates"),
-        Auth::Token,
-    )
-    .and(query_is("page=2&per_page=2"))
-    .and(no_body())
-    .answered(
-        ok_page(
-            json!([
-                access_certificate_json(ACCESS_CERT_ID, "Allow devs"),
-                access_certificate_json("a1b2c3d4-0000-4000-8000-000000000002", "Allow ops")
-            ]),
-            json!({ "page": 2, "per_page": 2, "count": 2, "total_count": 5, "total_pages": 3 }),
-        ),
-        async |client| {
-            access_certificates(client)
-                .list(
-                    scope,
-                    AccessCertificateListParams::new().page(2).per_page(2),
-                )
-                .await
-        },
-    )
-    .await;
+    let page: Page<AccessCertificate> = request("GET", &access_at(scope, ""), Auth::Token)
+        .and(query_is("page=2&per_page=2"))
+        .and(no_body())
+        .answered(
+            ok_page(
+                json!([
+                    access_certificate_json(ACCESS_CERT_ID, "Allow devs"),
+                    access_certificate_json("a1b2c3d4-0000-4000-8000-000000000002", "Allow ops")
+                ]),
+                json!({ "page": 2, "per_page": 2, "count": 2, "total_count": 5, "total_pages": 3 }),
+            ),
+            async |client| {
+                let params = AccessCertificateListParams::new().page(2).per_page(2);
+                access_certificates(client).list(scope, params).await
+            },
+        )
+        .await;
     assert_eq!(page.items.len(), 2);
     assert_access_certificate(&page.items[0], ACCESS_CERT_ID, "Allow devs");
     assert_access_certificate(
@@ -556,18 +641,17 @@ async fn access_certificates_list(scope: Scope<'static>) {
         "Allow ops",
     );
     let info = page.result_info.expect("result_info");
-    assert_eq!(info.page, Some(2));
-    assert_eq!(info.per_page, Some(2));
-    assert_eq!(info.count, Some(2));
-    assert_eq!(info.total_count, Some(5));
-    assert_eq!(info.total_pages, Some(3));
+    assert_eq!(
+        [info.page, info.per_page, info.count],
+        [Some(2), Some(2), Some(2)]
+    );
+    assert_eq!((info.total_count, info.total_pages), (Some(5), Some(3)));
 }
 
 in_both_scopes!(access_certificates_list => access_certificates_list);
 
 async fn access_certificates_list_default_params(scope: Scope<'static>) {
-    let prefix = scoped_prefix(scope);
-    let page = plain("GET", &format!("{prefix}/access/certificates"), Auth::Token)
+    let page = plain("GET", &access_at(scope, ""), Auth::Token)
         .answered(
             ok(json!([access_certificate_json(
                 ACCESS_CERT_ID,
@@ -645,106 +729,75 @@ async fn access_certificates_list_all(scope: Scope<'static>) {
             ["page=3", "per_page=2"]
         ]
     );
-    let prefix = scoped_prefix(scope);
-    assert!(requests
-        .iter()
-        .all(|r| r.method == "GET" && r.path == format!("{prefix}/access/certificates")));
+    let at = access_at(scope, "");
+    assert!(requests.iter().all(|r| r.method == "GET" && r.path == at));
 }
 
 in_both_scopes!(access_certificates_list_all_three_pages => access_certificates_list_all);
 
 async fn access_certificates_get(scope: Scope<'static>) {
-    let prefix = scoped_prefix(scope);
-    let cert = plain(
-        "GET",
-        &format!("{prefix}/access/certificates/{ACCESS_CERT_ID}"),
-        Auth::Token,
-    )
-    .answered(
-        ok(access_certificate_json(ACCESS_CERT_ID, "Allow devs")),
-        async |client| access_certificates(client).get(scope, ACCESS_CERT_ID).await,
-    )
-    .await;
+    let at = access_at(scope, &format!("/{ACCESS_CERT_ID}"));
+    let cert = plain("GET", &at, Auth::Token)
+        .answered(
+            ok(access_certificate_json(ACCESS_CERT_ID, "Allow devs")),
+            async |client| access_certificates(client).get(scope, ACCESS_CERT_ID).await,
+        )
+        .await;
     assert_access_certificate(&cert, ACCESS_CERT_ID, "Allow devs");
 }
 
 in_both_scopes!(access_certificates_get => access_certificates_get);
 
-async fn access_certificates_create(
+/// The access certificate "Allow devs" of [`PEM`] created in `scope` with `body` sent, from `create`.
+async fn access_certificate_created(
     scope: Scope<'static>,
     auth: Auth,
-    client: fn(&MockServer) -> Client,
-) {
-    let server = server().await;
-    let prefix = scoped_prefix(scope);
-    expect_json(
-        "POST",
-        &format!("{prefix}/access/certificates"),
-        auth,
-        json!({
-            "name": "Allow devs",
-            "certificate": PEM,
-            "associated_hostnames": ["admin.example.com", "dev.example.com"]
-        }),
-    )
-    .respond_with(ok_with_status(
-        201,
-        access_certificate_json(ACCESS_CERT_ID, "Allow devs"),
-    ))
-    .expect(1)
-    .mount(&server)
-    .await;
-    let cert = client(&server)
-        .access()
-        .certificates()
-        .create(
-            scope,
-            &AccessCertificateCreate::new(PEM, "Allow devs")
-                .associated_hostnames(vec!["admin.example.com".into(), "dev.example.com".into()]),
+    body: Value,
+    create: AccessCertificateCreate,
+) -> AccessCertificate {
+    with_json("POST", &access_at(scope, ""), auth, body)
+        .answered(
+            ok_with_status(201, access_certificate_json(ACCESS_CERT_ID, "Allow devs")),
+            async |client| access_certificates(client).create(scope, &create).await,
         )
         .await
-        .expect("create succeeds");
+}
+
+async fn access_certificates_create(scope: Scope<'static>, auth: Auth) {
+    let body = json!({
+        "name": "Allow devs",
+        "certificate": PEM,
+        "associated_hostnames": ["admin.example.com", "dev.example.com"]
+    });
+    let create =
+        AccessCertificateCreate::new(PEM, "Allow devs").associated_hostnames(access_hostnames());
+    let cert = access_certificate_created(scope, auth, body, create).await;
     assert_access_certificate(&cert, ACCESS_CERT_ID, "Allow devs");
 }
 
 #[tokio::test]
 async fn access_certificates_create_account() {
-    access_certificates_create(account(), Auth::Token, client).await;
+    access_certificates_create(account(), Auth::Token).await;
 }
 
 #[tokio::test]
 async fn access_certificates_create_zone_with_key_and_email() {
-    access_certificates_create(zone(), Auth::KeyAndEmail, client_key_email).await;
+    access_certificates_create(zone(), Auth::KeyAndEmail).await;
 }
 
 #[tokio::test]
 async fn access_certificates_create_omits_unset_optional_fields() {
-    let cert = with_json(
-        "POST",
-        &format!("/zones/{ZONE_ID}/access/certificates"),
-        Auth::Token,
-        json!({ "name": "Allow devs", "certificate": PEM }),
-    )
-    .answered(
-        ok_with_status(201, access_certificate_json(ACCESS_CERT_ID, "Allow devs")),
-        async |client| {
-            access_certificates(client)
-                .create(zone(), &AccessCertificateCreate::new(PEM, "Allow devs"))
-                .await
-        },
-    )
-    .await;
+    let body = json!({ "name": "Allow devs", "certificate": PEM });
+    let create = AccessCertificateCreate::new(PEM, "Allow devs");
+    let cert = access_certificate_created(zone(), Auth::Token, body, create).await;
     assert_eq!(cert.id.as_deref(), Some(ACCESS_CERT_ID));
 }
 
 async fn access_certificates_update(scope: Scope<'static>) {
-    let prefix = scoped_prefix(scope);
-    let update =
-        AccessCertificateUpdate::new(vec!["admin.example.com".into(), "dev.example.com".into()])
-            .name("Allow ops");
+    let update = AccessCertificateUpdate::new(access_hostnames()).name("Allow ops");
     let cert = with_json(
         "PUT",
-        &format!("{prefix}/access/certificates/{ACCESS_CERT_ID}"),
+        &access_at(scope, &format!("/{ACCESS_CERT_ID}")),
         Auth::Token,
         json!({ "associated_hostnames": ["admin.example.com", "dev.example.com"], "name": "Allow ops" }),
     )
@@ -759,19 +812,15 @@ async fn access_certificates_update(scope: Scope<'static>) {
 in_both_scopes!(access_certificates_update => access_certificates_update);
 
 async fn access_certificates_delete(scope: Scope<'static>) {
-    let prefix = scoped_prefix(scope);
     // The spec's request body for this delete is optional and schemaless: none is sent.
-    let deleted = plain(
-        "DELETE",
-        &format!("{prefix}/access/certificates/{ACCESS_CERT_ID}"),
-        Auth::Token,
-    )
-    .answered(ok(json!({ "id": ACCESS_CERT_ID })), async |client| {
-        access_certificates(client)
-            .delete(scope, ACCESS_CERT_ID)
-            .await
-    })
-    .await;
+    let at = access_at(scope, &format!("/{ACCESS_CERT_ID}"));
+    let deleted = plain("DELETE", &at, Auth::Token)
+        .answered(ok(json!({ "id": ACCESS_CERT_ID })), async |client| {
+            access_certificates(client)
+                .delete(scope, ACCESS_CERT_ID)
+                .await
+        })
+        .await;
     assert_eq!(deleted.id.as_deref(), Some(ACCESS_CERT_ID));
 }
 
@@ -782,47 +831,31 @@ in_both_scopes!(access_certificates_delete => access_certificates_delete);
 // ---------------------------------------------------------------------------------------------
 
 async fn access_certificates_settings_get(scope: Scope<'static>) {
-    let prefix = scoped_prefix(scope);
-    let settings = plain(
-        "GET",
-        &format!("{prefix}/access/certificates/settings"),
-        Auth::Token,
-    )
-    .answered(ok(hostname_settings_json()), async |client| {
-        client.access().certificates().settings().get(scope).await
-    })
-    .await;
-    assert_hostname_settings(&settings);
+    let settings = plain("GET", &access_at(scope, "/settings"), Auth::Token)
+        .answered(ok(hostname_settings_json()), async |client| {
+            access_certificates(client).settings().get(scope).await
+        })
+        .await;
+    assert_eq!(settings, hostname_settings());
 }
 
 in_both_scopes!(access_certificates_settings_get => access_certificates_settings_get);
 
 async fn access_certificates_settings_update(scope: Scope<'static>) {
-    let server = server().await;
-    let prefix = scoped_prefix(scope);
-    expect_json(
-        "PUT",
-        &format!("{prefix}/access/certificates/settings"),
-        Auth::Token,
-        json!({ "settings": hostname_settings_json() }),
-    )
-    .respond_with(ok_with_status(202, hostname_settings_json()))
-    .expect(1)
-    .mount(&server)
-    .await;
-    let client = client(&server);
-    let body = AccessCertificateSettingsUpdate::new(vec![
-        AccessCertificateSettings::new(false, true, "admin.example.com"),
-        AccessCertificateSettings::new(true, false, "dev.example.com"),
-    ]);
-    let settings = client
-        .access()
-        .certificates()
-        .settings()
-        .update(scope, &body)
-        .await
-        .expect("update succeeds");
-    assert_hostname_settings(&settings);
+    let body = json!({ "settings": hostname_settings_json() });
+    let update = AccessCertificateSettingsUpdate::new(hostname_settings());
+    let settings = with_json("PUT", &access_at(scope, "/settings"), Auth::Token, body)
+        .answered(
+            ok_with_status(202, hostname_settings_json()),
+            async |client| {
+                access_certificates(client)
+                    .settings()
+                    .update(scope, &update)
+                    .await
+            },
+        )
+        .await;
+    assert_eq!(settings, hostname_settings());
 }
 
 in_both_scopes!(access_certificates_settings_update => access_certificates_settings_update);
@@ -831,69 +864,59 @@ in_both_scopes!(access_certificates_settings_update => access_certificates_setti
 // mtls_certificates and mtls_certificates.associations (account)
 // ---------------------------------------------------------------------------------------------
 
+/// The path of the account's mTLS certificates, with `rest` after it (`""` or `/…`).
+fn mtls_at(rest: &str) -> String {
+    format!("/accounts/{ACCOUNT_ID}/mtls_certificates{rest}")
+}
+
 #[tokio::test]
 async fn mtls_certificates_list() {
-    let certs = plain(
-        "GET",
-        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates"),
-        Auth::KeyAndEmail,
-    )
-    .answered(
-        ok_page(
-            json!([
-                mtls_certificate_json(MTLS_CERT_ID),
-                mtls_certificate_json("3458ce5a0c354c7f82c78e9487d3ff61")
-            ]),
-            json!({ "page": 1, "per_page": 50, "count": 2, "total_count": 2, "total_pages": 1 }),
-        ),
-        async |client| {
-            client
-                .mtls_certificates()
-                .list(ACCOUNT_ID, MtlsCertificateListParams::default())
-                .await
-        },
-    )
-    .await;
+    let certs = plain("GET", &mtls_at(""), Auth::KeyAndEmail)
+        .answered(
+            ok_page(
+                json!([
+                    mtls_certificate_json(MTLS_CERT_ID),
+                    mtls_certificate_json("3458ce5a0c354c7f82c78e9487d3ff61")
+                ]),
+                json!({ "page": 1, "per_page": 50, "count": 2, "total_count": 2, "total_pages": 1 }),
+            ),
+            async |client| {
+                client
+                    .mtls_certificates()
+                    .list(ACCOUNT_ID, MtlsCertificateListParams::default())
+                    .await
+            },
+        )
+        .await;
     assert_eq!(certs.len(), 2);
     assert_mtls_certificate(&certs[0], MTLS_CERT_ID);
     assert_mtls_certificate(&certs[1], "3458ce5a0c354c7f82c78e9487d3ff61");
 }
 
-/// The `type` filter is a list, sent as one `type` key per value (OpenAPI's form/explode, as
+/// The type filter is a list, sent as one `type` key per value (OpenAPI's form/explode, as
 /// Cloudflare's SDKs send it); `type` in a certificate decodes, and a type this version does not
 /// know is kept.
 #[tokio::test]
 async fn mtls_certificates_list_by_types() {
-    let server = server().await;
     let mut managed = mtls_certificate_json(MTLS_CERT_ID);
     managed["type"] = json!("gateway_managed");
     let mut future = mtls_certificate_json("3458ce5a0c354c7f82c78e9487d3ff61");
     future["type"] = json!("partner_managed");
-    expect_request(
-        "GET",
-        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates"),
-        Auth::KeyAndEmail,
-    )
-    .and(query_is(
-        "type=custom&type=gateway_managed&type=partner_managed",
-    ))
-    .and(no_body())
-    .respond_with(ok(json!([managed, future])))
-    .expect(1)
-    .mount(&server)
-    .await;
-    let certs = client_key_email(&server)
-        .mtls_certificates()
-        .list(
-            ACCOUNT_ID,
-            MtlsCertificateListParams::default().type_(vec![
-                MtlsCertificateType::Custom,
-                MtlsCertificateType::GatewayManaged,
-                MtlsCertificateType::Unknown("partner_managed".into()),
-            ]),
-        )
-        .await
-        .expect("list succeeds");
+    let types = vec![
+        MtlsCertificateType::Custom,
+        MtlsCertificateType::GatewayManaged,
+        MtlsCertificateType::Unknown("partner_managed".into()),
+    ];
+    let certs = request("GET", &mtls_at(""), Auth::KeyAndEmail)
+        .and(query_is(
+            "type=custom&type=gateway_managed&type=partner_managed",
+        ))
+        .and(no_body())
+        .answered(ok(json!([managed, future])), async |client| {
+            let params = MtlsCertificateListParams::default().type_(types);
+            client.mtls_certificates().list(ACCOUNT_ID, params).await
+        })
+        .await;
     assert_eq!(certs[0].type_, Some(MtlsCertificateType::GatewayManaged));
     assert_eq!(
         certs[1].type_,
@@ -904,147 +927,103 @@ async fn mtls_certificates_list_by_types() {
 /// One type is one key; an empty list sends no `type` at all.
 #[tokio::test]
 async fn mtls_certificates_list_by_one_type_and_by_none() {
-    let server = server().await;
-    let at = format!("/accounts/{ACCOUNT_ID}/mtls_certificates");
-    expect_request("GET", &at, Auth::Token)
-        .and(query_is("type=access_managed"))
-        .respond_with(ok(json!([])))
-        .expect(1)
-        .mount(&server)
-        .await;
-    expect_plain("GET", &at, Auth::Token)
-        .respond_with(ok(json!([])))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let client = client(&server);
-    let one = MtlsCertificateListParams::new().type_(vec![MtlsCertificateType::AccessManaged]);
-    assert!(client
-        .mtls_certificates()
-        .list(ACCOUNT_ID, one)
-        .await
-        .unwrap()
-        .is_empty());
-    let none = MtlsCertificateListParams::new().type_(Vec::new());
-    assert!(client
-        .mtls_certificates()
-        .list(ACCOUNT_ID, none)
-        .await
-        .unwrap()
-        .is_empty());
+    let one = request("GET", &mtls_at(""), Auth::Token).and(query_is("type=access_managed"));
+    let none = plain("GET", &mtls_at(""), Auth::Token);
+    for (expected, types) in [
+        (one, vec![MtlsCertificateType::AccessManaged]),
+        (none, Vec::new()),
+    ] {
+        let listed = expected
+            .answered(ok(json!([])), async |client| {
+                let params = MtlsCertificateListParams::new().type_(types);
+                client.mtls_certificates().list(ACCOUNT_ID, params).await
+            })
+            .await;
+        assert!(listed.is_empty());
+    }
 }
 
 #[tokio::test]
 async fn mtls_certificates_get() {
-    plain(
-        "GET",
-        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{MTLS_CERT_ID}"),
-        Auth::KeyAndEmail,
+    by_id(
+        (plain, "GET", Auth::KeyAndEmail),
+        (MTLS_CERTIFICATE, mtls_at, MTLS_CERT_ID),
+        ("", ()),
+        |c| c.mtls_certificates().get(ACCOUNT_ID, MTLS_CERT_ID),
     )
-    .answered_mtls_certificate(async |client| {
-        client
-            .mtls_certificates()
-            .get(ACCOUNT_ID, MTLS_CERT_ID)
-            .await
-    })
     .await;
 }
 
 #[tokio::test]
 async fn mtls_certificates_create() {
-    let server = server().await;
     let mut uploaded = mtls_certificate_json(MTLS_CERT_ID);
     uploaded["updated_at"] = json!("2022-11-22T17:32:31Z");
-    expect_json(
+    let create = MtlsCertificateCreate::new(true, PEM)
+        .name("example_ca_cert")
+        .private_key(PRIVATE_KEY);
+    let cert = with_json(
         "POST",
-        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates"),
+        &mtls_at(""),
         Auth::KeyAndEmail,
         json!({ "ca": true, "certificates": PEM, "name": "example_ca_cert", "private_key": PRIVATE_KEY }),
     )
-    .respond_with(ok(uploaded))
-    .expect(1)
-    .mount(&server)
+    .answered(ok(uploaded), async |client| {
+        client.mtls_certificates().create(ACCOUNT_ID, &create).await
+    })
     .await;
-    let cert = client_key_email(&server)
-        .mtls_certificates()
-        .create(
-            ACCOUNT_ID,
-            &MtlsCertificateCreate::new(true, PEM)
-                .name("example_ca_cert")
-                .private_key(PRIVATE_KEY),
-        )
-        .await
-        .expect("create succeeds");
-    assert_eq!(cert.id.as_deref(), Some(MTLS_CERT_ID));
-    assert_eq!(cert.ca, Some(true));
-    assert_eq!(cert.name.as_deref(), Some("example_ca_cert"));
-    assert_eq!(cert.expires_on, Some(utc(2122, 10, 29, 16, 59, 47, 0)));
     assert_eq!(
-        cert.uploaded_on,
-        Some(utc(2022, 11, 22, 17, 32, 30, 467_938_000))
+        (cert.id.as_deref(), cert.ca),
+        (Some(MTLS_CERT_ID), Some(true))
     );
+    assert_eq!(
+        [cert.name.as_deref(), cert.serial_number.as_deref()],
+        [Some("example_ca_cert"), Some(MTLS_SERIAL)]
+    );
+    assert_eq!([cert.expires_on, cert.uploaded_on], mtls_dates());
     assert_eq!(cert.updated_at, Some(utc(2022, 11, 22, 17, 32, 31, 0)));
-    assert_eq!(
-        cert.serial_number.as_deref(),
-        Some("235217144297995885180570755458463043449861756659")
-    );
 }
 
 #[tokio::test]
 async fn mtls_certificates_create_without_optional_fields() {
-    let cert = with_json(
-        "POST",
-        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates"),
-        Auth::Token,
-        json!({ "ca": false, "certificates": PEM }),
-    )
-    .answered(ok(mtls_certificate_json(MTLS_CERT_ID)), async |client| {
-        client
-            .mtls_certificates()
-            .create(ACCOUNT_ID, &MtlsCertificateCreate::new(false, PEM))
-            .await
-    })
-    .await;
+    let body = json!({ "ca": false, "certificates": PEM });
+    let cert = with_json("POST", &mtls_at(""), Auth::Token, body)
+        .answered(ok(mtls_certificate_json(MTLS_CERT_ID)), async |client| {
+            let create = MtlsCertificateCreate::new(false, PEM);
+            client.mtls_certificates().create(ACCOUNT_ID, &create).await
+        })
+        .await;
     assert_eq!(cert.id.as_deref(), Some(MTLS_CERT_ID));
 }
 
 #[tokio::test]
 async fn mtls_certificates_delete() {
     // No body: Cloudflare takes none on this delete (its SDKs send none).
-    bodyless(
-        "DELETE",
-        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{MTLS_CERT_ID}"),
-        Auth::KeyAndEmail,
+    by_id(
+        (bodyless, "DELETE", Auth::KeyAndEmail),
+        (MTLS_CERTIFICATE, mtls_at, MTLS_CERT_ID),
+        ("", ()),
+        |c| c.mtls_certificates().delete(ACCOUNT_ID, MTLS_CERT_ID),
     )
-    .answered_mtls_certificate(async |client| {
-        client
-            .mtls_certificates()
-            .delete(ACCOUNT_ID, MTLS_CERT_ID)
-            .await
-    })
     .await;
+}
+
+/// The associations of [`MTLS_CERT_ID`], from a server that answers `associations`.
+async fn mtls_certificate_associations(associations: Value) -> Vec<MtlsCertificateAssociation> {
+    let at = mtls_at(&format!("/{MTLS_CERT_ID}/associations"));
+    plain("GET", &at, Auth::Token)
+        .answered(ok(associations), async |client| {
+            let associations = client.mtls_certificates().associations();
+            associations.list(ACCOUNT_ID, MTLS_CERT_ID).await
+        })
+        .await
 }
 
 #[tokio::test]
 async fn mtls_certificates_associations_list() {
-    let associations = plain(
-        "GET",
-        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{MTLS_CERT_ID}/associations"),
-        Auth::Token,
-    )
-    .answered(
-        ok(json!([
-            { "service": "gateway", "status": "pending_deployment" },
-            { "service": "access", "status": "active" }
-        ])),
-        async |client| {
-            client
-                .mtls_certificates()
-                .associations()
-                .list(ACCOUNT_ID, MTLS_CERT_ID)
-                .await
-        },
-    )
+    let associations = mtls_certificate_associations(json!([
+        { "service": "gateway", "status": "pending_deployment" },
+        { "service": "access", "status": "active" }
+    ]))
     .await;
     let associations: Vec<_> = associations
         .iter()
@@ -1061,60 +1040,51 @@ async fn mtls_certificates_associations_list() {
 
 #[tokio::test]
 async fn mtls_certificates_associations_list_empty() {
-    let associations = plain(
-        "GET",
-        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{MTLS_CERT_ID}/associations"),
-        Auth::Token,
-    )
-    .answered(ok(json!([])), async |client| {
-        client
-            .mtls_certificates()
-            .associations()
-            .list(ACCOUNT_ID, MTLS_CERT_ID)
-            .await
-    })
-    .await;
-    assert!(associations.is_empty());
+    assert!(mtls_certificate_associations(json!([])).await.is_empty());
 }
 
 // ---------------------------------------------------------------------------------------------
 // client_certificates (zone)
 // ---------------------------------------------------------------------------------------------
 
+/// The path of the zone's client certificates, with `rest` after it (`""` or `/…`).
+fn client_certificates_at(rest: &str) -> String {
+    format!("/zones/{ZONE_ID}/client_certificates{rest}")
+}
+
+/// The one page of two client certificates, `first` and `second` in their states, that the
+/// list tests answer.
+fn client_certificates_page(first: (&str, &str), second: (&str, &str)) -> ResponseTemplate {
+    ok_page(
+        json!([
+            client_certificate_json(first.0, first.1),
+            client_certificate_json(second.0, second.1)
+        ]),
+        json!({ "page": 1, "per_page": 20, "count": 2, "total_count": 2, "total_pages": 1 }),
+    )
+}
+
 #[tokio::test]
 async fn client_certificates_list() {
-    let server = serving(
-        expect_request(
-            "GET",
-            &format!("/zones/{ZONE_ID}/client_certificates"),
-            Auth::Token,
-        )
+    let params = ClientCertificateListParams::new()
+        .status(ClientCertificateStatusFilter::PendingRevocation)
+        .page(1)
+        .per_page(20)
+        .limit(10)
+        .offset(5);
+    let page = request("GET", &client_certificates_at(""), Auth::Token)
         .and(query_is(
             "status=pending_revocation&page=1&per_page=20&limit=10&offset=5",
         ))
-        .and(no_body()),
-        ok_page(
-            json!([
-                client_certificate_json(CLIENT_CERT_ID, "pending_revocation"),
-                client_certificate_json("c0a8b6c6e2cf4bd5a3ad5a5d2f3c3a12", "pending_revocation")
-            ]),
-            json!({ "page": 1, "per_page": 20, "count": 2, "total_count": 2, "total_pages": 1 }),
-        ),
-    )
-    .await;
-    let page = client(&server)
-        .client_certificates()
-        .list(
-            ZONE_ID,
-            ClientCertificateListParams::new()
-                .status(ClientCertificateStatusFilter::PendingRevocation)
-                .page(1)
-                .per_page(20)
-                .limit(10)
-                .offset(5),
+        .and(no_body())
+        .answered(
+            client_certificates_page(
+                (CLIENT_CERT_ID, "pending_revocation"),
+                ("c0a8b6c6e2cf4bd5a3ad5a5d2f3c3a12", "pending_revocation"),
+            ),
+            async |client| client.client_certificates().list(ZONE_ID, params).await,
         )
-        .await
-        .expect("list succeeds");
+        .await;
     assert_eq!(page.items.len(), 2);
     assert_client_certificate(
         &page.items[0],
@@ -1141,30 +1111,14 @@ async fn client_certificates_list() {
 
 #[tokio::test]
 async fn client_certificates_list_status_all() {
-    let server = serving(
-        expect_request(
-            "GET",
-            &format!("/zones/{ZONE_ID}/client_certificates"),
-            Auth::Token,
+    let params = ClientCertificateListParams::new().status(ClientCertificateStatusFilter::All);
+    let page = request("GET", &client_certificates_at(""), Auth::Token)
+        .and(query_is("status=all"))
+        .answered(
+            client_certificates_page((CLIENT_CERT_ID, "active"), ("r1", "revoked")),
+            async |client| client.client_certificates().list(ZONE_ID, params).await,
         )
-        .and(query_is("status=all")),
-        ok_page(
-            json!([
-                client_certificate_json(CLIENT_CERT_ID, "active"),
-                client_certificate_json("r1", "revoked")
-            ]),
-            json!({ "page": 1, "per_page": 20, "count": 2, "total_count": 2, "total_pages": 1 }),
-        ),
-    )
-    .await;
-    let page = client(&server)
-        .client_certificates()
-        .list(
-            ZONE_ID,
-            ClientCertificateListParams::new().status(ClientCertificateStatusFilter::All),
-        )
-        .await
-        .expect("list succeeds");
+        .await;
     let statuses: Vec<_> = page.items.iter().map(|c| c.status.clone()).collect();
     assert_eq!(
         statuses,
@@ -1220,8 +1174,8 @@ async fn client_certificates_list_all_three_pages() {
 /// `list_all` starts from the `page` given in the params.
 #[tokio::test]
 async fn client_certificates_list_all_starts_at_the_given_page() {
-    let p = format!("/zones/{ZONE_ID}/client_certificates");
-    let all: Vec<ClientCertificate> = request("GET", &p, Auth::Token)
+    let at = client_certificates_at("");
+    let all: Vec<ClientCertificate> = request("GET", &at, Auth::Token)
         .and(query_param("page", "3"))
         .answered(
             ok_page(
@@ -1243,78 +1197,57 @@ async fn client_certificates_list_all_starts_at_the_given_page() {
 
 #[tokio::test]
 async fn client_certificates_get() {
-    plain(
-        "GET",
-        &format!("/zones/{ZONE_ID}/client_certificates/{CLIENT_CERT_ID}"),
-        Auth::Token,
+    by_id(
+        (plain, "GET", Auth::Token),
+        (CLIENT_CERTIFICATE, client_certificates_at, CLIENT_CERT_ID),
+        ("active", ClientCertificateStatus::Active),
+        |c| c.client_certificates().get(ZONE_ID, CLIENT_CERT_ID),
     )
-    .answered_client_certificate("active", ClientCertificateStatus::Active, async |client| {
-        client
-            .client_certificates()
-            .get(ZONE_ID, CLIENT_CERT_ID)
-            .await
-    })
     .await;
 }
 
 #[tokio::test]
 async fn client_certificates_create() {
-    with_json(
-        "POST",
-        &format!("/zones/{ZONE_ID}/client_certificates"),
-        Auth::KeyAndEmail,
-        json!({ "csr": CSR, "validity_days": 3650 }),
-    )
-    .answered_client_certificate("active", ClientCertificateStatus::Active, async |client| {
-        client
-            .client_certificates()
-            .create(ZONE_ID, &ClientCertificateCreate::new(CSR, 3650))
-            .await
-    })
-    .await;
+    let body = json!({ "csr": CSR, "validity_days": 3650 });
+    let active = (CLIENT_CERT_ID, "active", ClientCertificateStatus::Active);
+    with_json("POST", &client_certificates_at(""), Auth::KeyAndEmail, body)
+        .answered_as(CLIENT_CERTIFICATE, active, async |client| {
+            let create = ClientCertificateCreate::new(CSR, 3650);
+            client.client_certificates().create(ZONE_ID, &create).await
+        })
+        .await;
 }
 
 #[tokio::test]
 async fn client_certificates_edit_reactivates() {
-    with_json(
-        "PATCH",
-        &format!("/zones/{ZONE_ID}/client_certificates/{CLIENT_CERT_ID}"),
-        Auth::Token,
-        json!({ "reactivate": true }),
-    )
-    .answered_client_certificate(
-        "pending_reactivation",
-        ClientCertificateStatus::PendingReactivation,
-        async |client| {
-            client
-                .client_certificates()
-                .edit(
-                    ZONE_ID,
-                    CLIENT_CERT_ID,
-                    &ClientCertificateEdit::new().reactivate(true),
-                )
-                .await
-        },
-    )
-    .await;
+    let at = client_certificates_at(&format!("/{CLIENT_CERT_ID}"));
+    let body = json!({ "reactivate": true });
+    let reactivating = ClientCertificateStatus::PendingReactivation;
+    with_json("PATCH", &at, Auth::Token, body)
+        .answered_as(
+            CLIENT_CERTIFICATE,
+            (CLIENT_CERT_ID, "pending_reactivation", reactivating),
+            async |client| {
+                let edit = ClientCertificateEdit::new().reactivate(true);
+                client
+                    .client_certificates()
+                    .edit(ZONE_ID, CLIENT_CERT_ID, &edit)
+                    .await
+            },
+        )
+        .await;
 }
 
 #[tokio::test]
 async fn client_certificates_delete_revokes() {
-    plain(
-        "DELETE",
-        &format!("/zones/{ZONE_ID}/client_certificates/{CLIENT_CERT_ID}"),
-        Auth::Token,
-    )
-    .answered_client_certificate(
-        "pending_revocation",
-        ClientCertificateStatus::PendingRevocation,
-        async |client| {
-            client
-                .client_certificates()
-                .delete(ZONE_ID, CLIENT_CERT_ID)
-                .await
-        },
+    by_id(
+        (plain, "DELETE", Auth::Token),
+        (CLIENT_CERTIFICATE, client_certificates_at, CLIENT_CERT_ID),
+        (
+            "pending_revocation",
+            ClientCertificateStatus::PendingRevocation,
+        ),
+        |c| c.client_certificates().delete(ZONE_ID, CLIENT_CERT_ID),
     )
     .await;
 }
@@ -1323,44 +1256,40 @@ async fn client_certificates_delete_revokes() {
 // origin_tls_client_auth (zone-level Authenticated Origin Pulls)
 // ---------------------------------------------------------------------------------------------
 
+/// The path of the zone's origin pulls, with `rest` after it (`""` or `/…`).
+fn zone_aop_at(rest: &str) -> String {
+    format!("/zones/{ZONE_ID}/origin_tls_client_auth{rest}")
+}
+
 #[tokio::test]
 async fn origin_tls_client_auth_create() {
-    with_json(
-        "POST",
-        &format!("/zones/{ZONE_ID}/origin_tls_client_auth"),
-        Auth::KeyAndEmail,
-        upload_body(),
-    )
-    .answered_zone_aop(
-        "initializing",
-        ZoneAuthenticatedOriginPullStatus::Initializing,
-        async |client| {
-            zone_aop_certificates(client)
-                .create(ZONE_ID, &OriginPullCertificateCreate::new(PEM, PRIVATE_KEY))
-                .await
-        },
-    )
-    .await;
+    let initializing = ZoneAuthenticatedOriginPullStatus::Initializing;
+    with_json("POST", &zone_aop_at(""), Auth::KeyAndEmail, upload_body())
+        .answered_as(
+            ZONE_AOP,
+            (AOP_CERT_ID, "initializing", initializing),
+            async |client| {
+                let upload = OriginPullCertificateCreate::new(PEM, PRIVATE_KEY);
+                zone_aop_certificates(client).create(ZONE_ID, &upload).await
+            },
+        )
+        .await;
 }
 
 #[tokio::test]
 async fn origin_tls_client_auth_list_with_user_service_key() {
-    let certs = plain(
-        "GET",
-        &format!("/zones/{ZONE_ID}/origin_tls_client_auth"),
-        Auth::ServiceKey,
-    )
-    .answered(
-        ok_page(
-            json!([
-                zone_aop_json(AOP_CERT_ID, "active"),
-                zone_aop_json("9e375af1389a069a0f921f8cc8e1eb13", "deleted")
-            ]),
-            json!({ "page": 1, "per_page": 20, "count": 2, "total_count": 2, "total_pages": 1 }),
-        ),
-        async |client| zone_aop_certificates(client).list(ZONE_ID).await,
-    )
-    .await;
+    let certs = plain("GET", &zone_aop_at(""), Auth::ServiceKey)
+        .answered(
+            ok_page(
+                json!([
+                    zone_aop_json(AOP_CERT_ID, "active"),
+                    zone_aop_json("9e375af1389a069a0f921f8cc8e1eb13", "deleted")
+                ]),
+                json!({ "page": 1, "per_page": 20, "count": 2, "total_count": 2, "total_pages": 1 }),
+            ),
+            async |client| zone_aop_certificates(client).list(ZONE_ID).await,
+        )
+        .await;
     assert_eq!(certs.len(), 2);
     assert_zone_aop(
         &certs[0],
@@ -1376,76 +1305,57 @@ async fn origin_tls_client_auth_list_with_user_service_key() {
 
 #[tokio::test]
 async fn origin_tls_client_auth_get() {
-    plain(
-        "GET",
-        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/{AOP_CERT_ID}"),
-        Auth::Token,
-    )
-    .answered_zone_aop(
-        "pending_deployment",
-        ZoneAuthenticatedOriginPullStatus::PendingDeployment,
-        async |client| {
-            zone_aop_certificates(client)
-                .get(ZONE_ID, AOP_CERT_ID)
-                .await
-        },
+    by_id(
+        (plain, "GET", Auth::Token),
+        (ZONE_AOP, zone_aop_at, AOP_CERT_ID),
+        (
+            "pending_deployment",
+            ZoneAuthenticatedOriginPullStatus::PendingDeployment,
+        ),
+        |c| zone_aop_certificates(c).get(ZONE_ID, AOP_CERT_ID),
     )
     .await;
 }
 
 #[tokio::test]
 async fn origin_tls_client_auth_delete() {
-    bodyless(
-        "DELETE",
-        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/{AOP_CERT_ID}"),
-        Auth::Token,
-    )
-    .answered_zone_aop(
-        "pending_deletion",
-        ZoneAuthenticatedOriginPullStatus::PendingDeletion,
-        async |client| {
-            zone_aop_certificates(client)
-                .delete(ZONE_ID, AOP_CERT_ID)
-                .await
-        },
+    by_id(
+        (bodyless, "DELETE", Auth::Token),
+        (ZONE_AOP, zone_aop_at, AOP_CERT_ID),
+        (
+            "pending_deletion",
+            ZoneAuthenticatedOriginPullStatus::PendingDeletion,
+        ),
+        |c| zone_aop_certificates(c).delete(ZONE_ID, AOP_CERT_ID),
     )
     .await;
 }
 
 #[tokio::test]
 async fn origin_tls_client_auth_settings_get() {
-    let setting = plain(
-        "GET",
-        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/settings"),
-        Auth::KeyAndEmail,
-    )
-    .answered(ok(json!({ "enabled": false })), async |client| {
-        client
-            .origin_tls_client_auth()
-            .settings()
-            .get(ZONE_ID)
-            .await
-    })
-    .await;
+    let setting = plain("GET", &zone_aop_at("/settings"), Auth::KeyAndEmail)
+        .answered(ok(json!({ "enabled": false })), async |client| {
+            client
+                .origin_tls_client_auth()
+                .settings()
+                .get(ZONE_ID)
+                .await
+        })
+        .await;
     assert_eq!(setting.enabled, Some(false));
 }
 
 #[tokio::test]
 async fn origin_tls_client_auth_settings_update() {
-    let setting = with_json(
-        "PUT",
-        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/settings"),
-        Auth::Token,
-        json!({ "enabled": true }),
-    )
-    .answered(ok(json!({ "enabled": true })), async |client| {
-        client
-            .origin_tls_client_auth()
-            .settings()
-            .update(ZONE_ID, &ZoneSettingUpdate::new(true))
-            .await
-    })
-    .await;
+    let body = json!({ "enabled": true });
+    let setting = with_json("PUT", &zone_aop_at("/settings"), Auth::Token, body)
+        .answered(ok(json!({ "enabled": true })), async |client| {
+            let settings = client.origin_tls_client_auth().settings();
+            settings
+                .update(ZONE_ID, &ZoneSettingUpdate::new(true))
+                .await
+        })
+        .await;
     assert_eq!(setting.enabled, Some(true));
 }
 
@@ -1453,43 +1363,51 @@ async fn origin_tls_client_auth_settings_update() {
 // origin_tls_client_auth.hostnames (per-hostname Authenticated Origin Pulls)
 // ---------------------------------------------------------------------------------------------
 
+/// What the hostnames' update sent `body` answers `answer`, for the update of `configs`.
+async fn hostname_aop_updated(
+    body: Value,
+    answer: Value,
+    configs: Vec<HostnameOriginPullConfig>,
+) -> Vec<HostnameAuthenticatedOriginPull> {
+    with_json("PUT", &zone_aop_at("/hostnames"), Auth::Token, body)
+        .answered(ok(answer), async |client| {
+            let update = HostnameOriginPullUpdate::new(configs);
+            client
+                .origin_tls_client_auth()
+                .hostnames()
+                .update(ZONE_ID, &update)
+                .await
+        })
+        .await
+}
+
+/// The config of `hostname` with the certificate [`HOSTNAME_CERT_ID`], `enabled` as given.
+fn hostname_config(hostname: &str, enabled: impl Into<Nullable<bool>>) -> HostnameOriginPullConfig {
+    HostnameOriginPullConfig::new()
+        .cert_id(HOSTNAME_CERT_ID)
+        .enabled(enabled)
+        .hostname(hostname)
+}
+
 #[tokio::test]
 async fn origin_tls_client_auth_hostnames_update() {
-    let server = serving(
-        expect_json(
-            "PUT",
-            &format!("/zones/{ZONE_ID}/origin_tls_client_auth/hostnames"),
-            Auth::Token,
-            json!({
-                "config": [
-                    { "cert_id": HOSTNAME_CERT_ID, "enabled": true, "hostname": "app.example.com" },
-                    { "cert_id": HOSTNAME_CERT_ID, "enabled": false, "hostname": "api.example.com" }
-                ]
-            }),
-        ),
-        ok(json!([
+    let result = hostname_aop_updated(
+        json!({
+            "config": [
+                { "cert_id": HOSTNAME_CERT_ID, "enabled": true, "hostname": "app.example.com" },
+                { "cert_id": HOSTNAME_CERT_ID, "enabled": false, "hostname": "api.example.com" }
+            ]
+        }),
+        json!([
             hostname_aop_json("app.example.com", true),
             hostname_aop_json("api.example.com", false)
-        ])),
+        ]),
+        vec![
+            hostname_config("app.example.com", true),
+            hostname_config("api.example.com", false),
+        ],
     )
     .await;
-    let client = client(&server);
-    let body = HostnameOriginPullUpdate::new(vec![
-        HostnameOriginPullConfig::new()
-            .cert_id(HOSTNAME_CERT_ID)
-            .enabled(true)
-            .hostname("app.example.com"),
-        HostnameOriginPullConfig::new()
-            .cert_id(HOSTNAME_CERT_ID)
-            .enabled(false)
-            .hostname("api.example.com"),
-    ]);
-    let result = client
-        .origin_tls_client_auth()
-        .hostnames()
-        .update(ZONE_ID, &body)
-        .await
-        .expect("update succeeds");
     assert_eq!(result.len(), 2);
     assert_hostname_aop(&result[0], "app.example.com", true);
     assert_hostname_aop(&result[1], "api.example.com", false);
@@ -1499,97 +1417,79 @@ async fn origin_tls_client_auth_hostnames_update() {
 /// `enabled` leaves it as it is. Both are sent exactly so.
 #[tokio::test]
 async fn origin_tls_client_auth_hostnames_update_sends_null_and_leaves_absent_out() {
-    let server = serving(
-        expect_json(
-            "PUT",
-            &format!("/zones/{ZONE_ID}/origin_tls_client_auth/hostnames"),
-            Auth::Token,
-            json!({
-                "config": [
-                    { "hostname": "app.example.com", "cert_id": HOSTNAME_CERT_ID, "enabled": null },
-                    { "hostname": "api.example.com", "cert_id": HOSTNAME_CERT_ID }
-                ]
-            }),
-        ),
-        ok(json!([hostname_aop_json("app.example.com", false)])),
+    let result = hostname_aop_updated(
+        json!({
+            "config": [
+                { "hostname": "app.example.com", "cert_id": HOSTNAME_CERT_ID, "enabled": null },
+                { "hostname": "api.example.com", "cert_id": HOSTNAME_CERT_ID }
+            ]
+        }),
+        json!([hostname_aop_json("app.example.com", false)]),
+        vec![
+            hostname_config("app.example.com", Nullable::Null),
+            hostname_config("api.example.com", Nullable::Absent),
+        ],
     )
     .await;
-    let client = client(&server);
-    let body = HostnameOriginPullUpdate::new(vec![
-        HostnameOriginPullConfig::new()
-            .cert_id(HOSTNAME_CERT_ID)
-            .enabled(Nullable::Null)
-            .hostname("app.example.com"),
-        HostnameOriginPullConfig::new()
-            .cert_id(HOSTNAME_CERT_ID)
-            .enabled(Nullable::Absent)
-            .hostname("api.example.com"),
-    ]);
-    let result = client
-        .origin_tls_client_auth()
-        .hostnames()
-        .update(ZONE_ID, &body)
-        .await
-        .expect("update succeeds");
     assert_eq!(result.len(), 1);
 }
 
 #[tokio::test]
 async fn origin_tls_client_auth_hostnames_get() {
-    let server = server().await;
     let mut status = hostname_aop_json("app.example.com", true);
     status.as_object_mut().unwrap().remove("id");
-    expect_plain(
-        "GET",
-        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/app.example.com"),
-        Auth::Token,
-    )
-    .respond_with(ok(status))
-    .expect(1)
-    .mount(&server)
-    .await;
-    let aop = client(&server)
-        .origin_tls_client_auth()
-        .hostnames()
-        .get(ZONE_ID, "app.example.com")
-        .await
-        .expect("get succeeds");
-    let id = HOSTNAME_CERT_ID.replace('-', "");
-    assert_eq!(aop.cert_id.as_deref(), Some(id.as_str()));
-    assert_eq!(aop.hostname.as_deref(), Some("app.example.com"));
-    assert_eq!(aop.enabled, Some(true));
-    assert_eq!(aop.cert_status, Some(HostnameCertificateStatus::Active));
-    assert_eq!(
-        aop.status,
-        Some(HostnameCertificateStatus::PendingDeployment)
+    let at = zone_aop_at("/hostnames/app.example.com");
+    let aop = plain("GET", &at, Auth::Token)
+        .answered(ok(status), async |client| {
+            let hostnames = client.origin_tls_client_auth().hostnames();
+            hostnames.get(ZONE_ID, "app.example.com").await
+        })
+        .await;
+    assert_hostname_origin_pull(
+        ("app.example.com", true),
+        (
+            [
+                &aop.cert_id,
+                &aop.certificate,
+                &aop.hostname,
+                &aop.issuer,
+                &aop.serial_number,
+                &aop.signature,
+            ],
+            aop.enabled,
+        ),
+        [aop.cert_status, aop.status],
+        [
+            aop.cert_updated_at,
+            aop.cert_uploaded_on,
+            aop.created_at,
+            aop.expires_on,
+            aop.updated_at,
+        ],
     );
-    assert_eq!(
-        aop.cert_uploaded_on,
-        Some(utc(2019, 10, 28, 18, 11, 23, 374_110_000))
-    );
-    assert_eq!(aop.created_at, Some(utc(2100, 1, 1, 5, 20, 0, 0)));
-    assert_eq!(aop.updated_at, Some(utc(2100, 1, 2, 5, 20, 0, 0)));
-    assert_eq!(aop.expires_on, Some(utc(2100, 1, 1, 5, 20, 0, 0)));
-    assert_eq!(
-        aop.serial_number.as_deref(),
-        Some("6743787633689793699141714808227354901")
-    );
+}
+
+/// The path of the zone's hostname origin-pull certificates, with `rest` after it (`""` or `/…`).
+fn hostname_certificates_at(rest: &str) -> String {
+    zone_aop_at(&format!("/hostnames/certificates{rest}"))
 }
 
 #[tokio::test]
 async fn origin_tls_client_auth_hostnames_certificates_create() {
+    let initializing = HostnameCertificateStatus::Initializing;
     with_json(
         "POST",
-        &format!("/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates"),
+        &hostname_certificates_at(""),
         Auth::Token,
         upload_body(),
     )
-    .answered_hostname_certificate(
-        "initializing",
-        HostnameCertificateStatus::Initializing,
+    .answered_as(
+        HOSTNAME_CERTIFICATE,
+        (HOSTNAME_CERT_ID, "initializing", initializing),
         async |client| {
+            let upload = HostnameCertificateCreate::new(PEM, PRIVATE_KEY);
             hostname_aop_certificates(client)
-                .create(ZONE_ID, &HostnameCertificateCreate::new(PEM, PRIVATE_KEY))
+                .create(ZONE_ID, &upload)
                 .await
         },
     )
@@ -1598,30 +1498,22 @@ async fn origin_tls_client_auth_hostnames_certificates_create() {
 
 #[tokio::test]
 async fn origin_tls_client_auth_hostnames_certificates_list() {
-    let server = serving(
-        expect_plain(
-            "GET",
-            &format!("/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates"),
-            Auth::Token,
-        ),
-        ok_page(
-            json!([
-                hostname_certificate_json(HOSTNAME_CERT_ID, "active"),
-                hostname_certificate_json(
-                    "3458ce5a-0c35-4c7f-82c7-8e9487d3ff61",
-                    "pending_deletion"
-                )
-            ]),
-            json!({ "page": 1, "per_page": 20, "count": 2, "total_count": 2, "total_pages": 1 }),
-        ),
-    )
-    .await;
-    let client = client(&server);
     // The items are the certificate type that get and create return.
-    let certs: Vec<HostnameCertificate> = hostname_aop_certificates(&client)
-        .list(ZONE_ID)
-        .await
-        .expect("list succeeds");
+    let certs: Vec<HostnameCertificate> = plain("GET", &hostname_certificates_at(""), Auth::Token)
+        .answered(
+            ok_page(
+                json!([
+                    hostname_certificate_json(HOSTNAME_CERT_ID, "active"),
+                    hostname_certificate_json(
+                        "3458ce5a-0c35-4c7f-82c7-8e9487d3ff61",
+                        "pending_deletion"
+                    )
+                ]),
+                json!({ "page": 1, "per_page": 20, "count": 2, "total_count": 2, "total_pages": 1 }),
+            ),
+            async |client| hostname_aop_certificates(client).list(ZONE_ID).await,
+        )
+        .await;
     assert_eq!(certs.len(), 2);
     assert_hostname_certificate(
         &certs[0],
@@ -1637,42 +1529,33 @@ async fn origin_tls_client_auth_hostnames_certificates_list() {
 
 #[tokio::test]
 async fn origin_tls_client_auth_hostnames_certificates_get() {
-    plain(
-        "GET",
-        &format!(
-            "/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates/{HOSTNAME_CERT_ID}"
+    by_id(
+        (plain, "GET", Auth::Token),
+        (
+            HOSTNAME_CERTIFICATE,
+            hostname_certificates_at,
+            HOSTNAME_CERT_ID,
         ),
-        Auth::Token,
-    )
-    .answered_hostname_certificate(
-        "active",
-        HostnameCertificateStatus::Active,
-        async |client| {
-            hostname_aop_certificates(client)
-                .get(ZONE_ID, HOSTNAME_CERT_ID)
-                .await
-        },
+        ("active", HostnameCertificateStatus::Active),
+        |c| hostname_aop_certificates(c).get(ZONE_ID, HOSTNAME_CERT_ID),
     )
     .await;
 }
 
 #[tokio::test]
 async fn origin_tls_client_auth_hostnames_certificates_delete() {
-    bodyless(
-        "DELETE",
-        &format!(
-            "/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates/{HOSTNAME_CERT_ID}"
+    by_id(
+        (bodyless, "DELETE", Auth::KeyAndEmail),
+        (
+            HOSTNAME_CERTIFICATE,
+            hostname_certificates_at,
+            HOSTNAME_CERT_ID,
         ),
-        Auth::KeyAndEmail,
-    )
-    .answered_hostname_certificate(
-        "pending_deletion",
-        HostnameCertificateStatus::PendingDeletion,
-        async |client| {
-            hostname_aop_certificates(client)
-                .delete(ZONE_ID, HOSTNAME_CERT_ID)
-                .await
-        },
+        (
+            "pending_deletion",
+            HostnameCertificateStatus::PendingDeletion,
+        ),
+        |c| hostname_aop_certificates(c).delete(ZONE_ID, HOSTNAME_CERT_ID),
     )
     .await;
 }
@@ -1687,10 +1570,14 @@ fn hostnames_json(hostnames: &[&str]) -> Value {
     json!({ "hostnames": hostnames })
 }
 
+/// The path of the zone's hostname associations.
+fn hostname_associations_at() -> String {
+    format!("/zones/{ZONE_ID}/certificate_authorities/hostname_associations")
+}
+
 #[tokio::test]
 async fn certificate_authorities_hostname_associations_get_of_a_ca() {
-    let at = format!("/zones/{ZONE_ID}/certificate_authorities/hostname_associations");
-    let got = request("GET", &at, Auth::Token)
+    let got = request("GET", &hostname_associations_at(), Auth::Token)
         .and(query_is(
             "mtls_certificate_id=b2134436-2555-4acf-be5b-26c48136575e",
         ))
@@ -1698,14 +1585,9 @@ async fn certificate_authorities_hostname_associations_get_of_a_ca() {
         .answered(
             ok(hostnames_json(&["api.example.com", "admin.example.com"])),
             async |client| {
-                client
-                    .certificate_authorities()
-                    .hostname_associations()
-                    .get(
-                        ZONE_ID,
-                        HostnameAssociationGetParams::new().mtls_certificate_id(CA_ID),
-                    )
-                    .await
+                let of_ca = HostnameAssociationGetParams::new().mtls_certificate_id(CA_ID);
+                let associations = client.certificate_authorities().hostname_associations();
+                associations.get(ZONE_ID, of_ca).await
             },
         )
         .await;
@@ -1724,115 +1606,67 @@ async fn certificate_authorities_hostname_associations_get_of_a_ca() {
 /// `result` without `hostnames` is `None`.
 #[tokio::test]
 async fn certificate_authorities_hostname_associations_get_of_the_managed_ca() {
-    let at = format!("/zones/{ZONE_ID}/certificate_authorities/hostname_associations");
-    let got = plain("GET", &at, Auth::KeyAndEmail)
+    let got = plain("GET", &hostname_associations_at(), Auth::KeyAndEmail)
         .answered(ok(json!({})), async |client| {
-            client
-                .certificate_authorities()
-                .hostname_associations()
-                .get(ZONE_ID, Default::default())
-                .await
+            let associations = client.certificate_authorities().hostname_associations();
+            associations.get(ZONE_ID, Default::default()).await
         })
         .await;
     assert_eq!(got.hostnames, None);
 }
 
+/// The hostnames the update `update`, sent as `body`, binds (the server answers `hostnames`).
+async fn hostnames_bound(
+    body: Value,
+    hostnames: &[&str],
+    update: HostnameAssociationUpdate,
+) -> Option<Vec<String>> {
+    with_json("PUT", &hostname_associations_at(), Auth::Token, body)
+        .answered(ok(hostnames_json(hostnames)), async |client| {
+            let associations = client.certificate_authorities().hostname_associations();
+            associations.update(ZONE_ID, &update).await
+        })
+        .await
+        .hostnames
+}
+
 #[tokio::test]
 async fn certificate_authorities_hostname_associations_update_binds_to_a_ca() {
-    let server = server().await;
-    let at = format!("/zones/{ZONE_ID}/certificate_authorities/hostname_associations");
-    expect_json(
-        "PUT",
-        &at,
-        Auth::Token,
-        json!({ "hostnames": ["api.example.com", "admin.example.com"], "mtls_certificate_id": CA_ID }),
-    )
-    .respond_with(ok(hostnames_json(&["api.example.com", "admin.example.com"])))
-    .expect(1)
-    .mount(&server)
-    .await;
-    let body = HostnameAssociationUpdate::new()
-        .hostnames(vec!["api.example.com".into(), "admin.example.com".into()])
+    let two = ["api.example.com", "admin.example.com"];
+    let update = HostnameAssociationUpdate::new()
+        .hostnames(two.map(String::from).to_vec())
         .mtls_certificate_id(CA_ID);
-    let got = client(&server)
-        .certificate_authorities()
-        .hostname_associations()
-        .update(ZONE_ID, &body)
-        .await
-        .expect("update succeeds");
-    assert_eq!(got.hostnames.map(|h| h.len()), Some(2));
+    let body = json!({ "hostnames": two, "mtls_certificate_id": CA_ID });
+    let bound = hostnames_bound(body, &two, update).await;
+    assert_eq!(bound.map(|h| h.len()), Some(2));
 }
 
 /// Unbinding: an empty list for the CA; without `mtls_certificate_id` neither key is sent but the
 /// ones set (the managed CA).
 #[tokio::test]
 async fn certificate_authorities_hostname_associations_update_unbinds_and_managed_ca() {
-    let server = server().await;
-    let at = format!("/zones/{ZONE_ID}/certificate_authorities/hostname_associations");
-    expect_json(
-        "PUT",
-        &at,
-        Auth::Token,
-        json!({ "hostnames": [], "mtls_certificate_id": CA_ID }),
-    )
-    .respond_with(ok(hostnames_json(&[])))
-    .expect(1)
-    .mount(&server)
-    .await;
-    expect_json(
-        "PUT",
-        &at,
-        Auth::Token,
-        json!({ "hostnames": ["x.example.com"] }),
-    )
-    .respond_with(ok(hostnames_json(&["x.example.com"])))
-    .expect(1)
-    .mount(&server)
-    .await;
-    let client = client(&server);
-    let ha = client.certificate_authorities().hostname_associations();
-    let unbound = ha
-        .update(
-            ZONE_ID,
-            &HostnameAssociationUpdate::new()
-                .hostnames(Vec::new())
-                .mtls_certificate_id(CA_ID),
-        )
-        .await
-        .unwrap();
-    assert_eq!(unbound.hostnames, Some(Vec::new()));
-    let managed = ha
-        .update(
-            ZONE_ID,
-            &HostnameAssociationUpdate::new().hostnames(vec!["x.example.com".into()]),
-        )
-        .await
-        .unwrap();
-    assert_eq!(managed.hostnames, Some(vec!["x.example.com".to_string()]));
+    let unbind = HostnameAssociationUpdate::new()
+        .hostnames(Vec::new())
+        .mtls_certificate_id(CA_ID);
+    let body = json!({ "hostnames": [], "mtls_certificate_id": CA_ID });
+    assert_eq!(hostnames_bound(body, &[], unbind).await, Some(Vec::new()));
+    let to_managed = HostnameAssociationUpdate::new().hostnames(vec!["x.example.com".into()]);
+    let body = json!({ "hostnames": ["x.example.com"] });
+    assert_eq!(
+        hostnames_bound(body, &["x.example.com"], to_managed).await,
+        Some(vec!["x.example.com".to_string()])
+    );
 }
 
 #[tokio::test]
 async fn certificate_authorities_hostname_associations_error_is_the_api_error() {
-    let server = server().await;
-    let at = format!("/zones/{ZONE_ID}/certificate_authorities/hostname_associations");
-    Mock::given(method("PUT"))
-        .and(path(at.as_str()))
-        .respond_with(wiremock::ResponseTemplate::new(404).set_body_json(json!({
-            "success": false,
-            "errors": [{ "code": 1418, "message": "mTLS certificate not found" }],
-            "messages": [],
-            "result": null
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let err = client(&server)
-        .certificate_authorities()
-        .hostname_associations()
-        .update(
-            ZONE_ID,
-            &HostnameAssociationUpdate::new().mtls_certificate_id(CA_ID),
-        )
+    let put = Mock::given(method("PUT")).and(path(hostname_associations_at()));
+    let server = serving(put, failing(404, 1418, "mTLS certificate not found")).await;
+    let client = client(&server);
+    let associations = client.certificate_authorities().hostname_associations();
+    let update = HostnameAssociationUpdate::new().mtls_certificate_id(CA_ID);
+    let err = associations
+        .update(ZONE_ID, &update)
         .await
         .expect_err("refused");
     assert!(err.is_not_found(), "{err:?}");
@@ -1850,42 +1684,26 @@ async fn certificate_authorities_hostname_associations_error_is_the_api_error() 
 #[allow(deprecated)]
 async fn deprecated_origin_pull_names_call_the_new_operations() {
     let server = server().await;
-    let zone_at = format!("/zones/{ZONE_ID}/origin_tls_client_auth");
-    let hosts_at = format!("/zones/{ZONE_ID}/origin_tls_client_auth/hostnames/certificates");
-    expect_json("POST", &zone_at, Auth::Token, upload_body())
-        .respond_with(ok(zone_aop_json(AOP_CERT_ID, "initializing")))
-        .expect(1)
-        .mount(&server)
-        .await;
-    expect_plain("GET", &zone_at, Auth::Token)
-        .respond_with(ok(json!([zone_aop_json(AOP_CERT_ID, "active")])))
-        .expect(1)
-        .mount(&server)
+    let (zone_at, hosts_at) = (zone_aop_at(""), hostname_certificates_at(""));
+    let zone_cert = |state| ok(zone_aop_json(AOP_CERT_ID, state));
+    let host_cert = || hostname_certificate_json(HOSTNAME_CERT_ID, "active");
+    let uploads = with_json("POST", &zone_at, Auth::Token, upload_body());
+    uploads.mount(&server, zone_cert("initializing")).await;
+    let listed = ok(json!([zone_aop_json(AOP_CERT_ID, "active")]));
+    plain("GET", &zone_at, Auth::Token)
+        .mount(&server, listed)
         .await;
     for m in ["GET", "DELETE"] {
-        expect_bodyless(m, &format!("{zone_at}/{AOP_CERT_ID}"), Auth::Token)
-            .respond_with(ok(zone_aop_json(AOP_CERT_ID, "active")))
-            .expect(1)
-            .mount(&server)
-            .await;
-        expect_bodyless(m, &format!("{hosts_at}/{HOSTNAME_CERT_ID}"), Auth::Token)
-            .respond_with(ok(hostname_certificate_json(HOSTNAME_CERT_ID, "active")))
-            .expect(1)
-            .mount(&server)
-            .await;
+        let one = bodyless(m, &format!("{zone_at}/{AOP_CERT_ID}"), Auth::Token);
+        one.mount(&server, zone_cert("active")).await;
+        let one = bodyless(m, &format!("{hosts_at}/{HOSTNAME_CERT_ID}"), Auth::Token);
+        one.mount(&server, ok(host_cert())).await;
     }
-    expect_json("POST", &hosts_at, Auth::Token, upload_body())
-        .respond_with(ok(hostname_certificate_json(HOSTNAME_CERT_ID, "active")))
-        .expect(1)
-        .mount(&server)
-        .await;
-    expect_plain("GET", &hosts_at, Auth::Token)
-        .respond_with(ok(json!([hostname_certificate_json(
-            HOSTNAME_CERT_ID,
-            "active"
-        )])))
-        .expect(1)
-        .mount(&server)
+    let uploads = with_json("POST", &hosts_at, Auth::Token, upload_body());
+    uploads.mount(&server, ok(host_cert())).await;
+    let listed = ok(json!([host_cert()]));
+    plain("GET", &hosts_at, Auth::Token)
+        .mount(&server, listed)
         .await;
     let client = client(&server);
     let aop = client.origin_tls_client_auth();
@@ -1912,43 +1730,29 @@ async fn deprecated_origin_pull_names_call_the_new_operations() {
 
 #[tokio::test]
 async fn path_parameter_with_slash_query_and_fragment_is_one_encoded_segment() {
-    let server = serving(
-        expect_plain(
-            "GET",
-            &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/a%2Fb%3Fc%23d"),
-            Auth::Token,
-        )
+    let cert = plain("GET", &mtls_at("/a%2Fb%3Fc%23d"), Auth::Token)
         .and(raw_path_is(
             "/accounts/023e105f4ecef8ad9ca31a8372d0c353/mtls_certificates/a%2Fb%3Fc%23d",
-        )),
-        ok(mtls_certificate_json("a/b?c#d")),
-    )
-    .await;
-    let cert = client(&server)
-        .mtls_certificates()
-        .get(ACCOUNT_ID, "a/b?c#d")
-        .await
-        .expect("get succeeds");
+        ))
+        .answered(ok(mtls_certificate_json("a/b?c#d")), async |client| {
+            client.mtls_certificates().get(ACCOUNT_ID, "a/b?c#d").await
+        })
+        .await;
     assert_eq!(cert.id.as_deref(), Some("a/b?c#d"));
 }
 
 #[tokio::test]
 async fn path_parameter_with_dot_dot_slashes_stays_in_its_segment() {
-    let server = serving(
-        expect_bodyless(
-            "DELETE",
-            &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/..%2F..%2Fzones%2Fx"),
-            Auth::Token,
-        ),
-        ok(mtls_certificate_json("x")),
-    )
-    .await;
-    let client = client(&server);
-    client
-        .mtls_certificates()
-        .delete(ACCOUNT_ID, "../../zones/x")
-        .await
-        .expect("delete succeeds");
+    let at = mtls_at("/..%2F..%2Fzones%2Fx");
+    let deleted = bodyless("DELETE", &at, Auth::Token)
+        .answered(ok(mtls_certificate_json("x")), async |client| {
+            client
+                .mtls_certificates()
+                .delete(ACCOUNT_ID, "../../zones/x")
+                .await
+        })
+        .await;
+    assert_eq!(deleted.id.as_deref(), Some("x"));
 }
 
 #[tokio::test]
@@ -2022,31 +1826,33 @@ fn assert_stayed_in_segment<T: std::fmt::Debug>(
     assert_refused_if_unsent(&targets, &result);
 }
 
+/// Asserts that `call`, on a client of a raw server that answers an mTLS certificate, stays in
+/// its segment under the account's mTLS certificates, or is refused before sending.
+async fn mtls_call_stays_in_segment(
+    call: impl AsyncFnOnce(&Client) -> Result<MtlsCertificate, Error>,
+) {
+    let raw = RawServer::start(Reply::json(&envelope(mtls_certificate_json(MTLS_CERT_ID))));
+    let result = call(&client(&raw)).await;
+    assert_stayed_in_segment(&raw, result, &mtls_at("/"));
+}
+
 /// A `..` id must never be normalized away (which would send `DELETE /accounts/{id}/`): it must
 /// arrive as the certificate's segment, or be refused before sending.
 #[tokio::test]
 async fn dot_dot_path_parameter_is_not_normalized_away() {
-    let raw = RawServer::start(Reply::json(&envelope(mtls_certificate_json(MTLS_CERT_ID))));
-    let client = client(&raw);
-    let result = client.mtls_certificates().delete(ACCOUNT_ID, "..").await;
-    assert_stayed_in_segment(
-        &raw,
-        result,
-        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/"),
-    );
+    mtls_call_stays_in_segment(async |client| {
+        client.mtls_certificates().delete(ACCOUNT_ID, "..").await
+    })
+    .await;
 }
 
 /// A `.` id must not be dropped (which would turn a get into a list).
 #[tokio::test]
 async fn single_dot_path_parameter_is_not_normalized_away() {
-    let raw = RawServer::start(Reply::json(&envelope(mtls_certificate_json(MTLS_CERT_ID))));
-    let client = client(&raw);
-    let result = client.mtls_certificates().get(ACCOUNT_ID, ".").await;
-    assert_stayed_in_segment(
-        &raw,
-        result,
-        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/"),
-    );
+    mtls_call_stays_in_segment(async |client| {
+        client.mtls_certificates().get(ACCOUNT_ID, ".").await
+    })
+    .await;
 }
 
 /// A `..` scope id must not walk up to `/access/certificates/…`.
@@ -2081,14 +1887,11 @@ async fn dot_dot_scope_id_is_not_normalized_away() {
 /// id walk the path: `..\..\..\zones\x` would send `DELETE /zones/x`. It must be encoded (`%5C`).
 #[tokio::test]
 async fn backslash_in_path_parameter_is_encoded() {
-    let raw = RawServer::start(Reply::json(&envelope(mtls_certificate_json(MTLS_CERT_ID))));
-    let result = client(&raw)
-        .mtls_certificates()
-        .delete(ACCOUNT_ID, "..\\..\\..\\zones\\x")
-        .await;
-    assert_stayed_in_segment(
-        &raw,
-        result,
-        &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/"),
-    );
+    mtls_call_stays_in_segment(async |client| {
+        client
+            .mtls_certificates()
+            .delete(ACCOUNT_ID, "..\\..\\..\\zones\\x")
+            .await
+    })
+    .await;
 }

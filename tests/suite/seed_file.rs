@@ -97,29 +97,18 @@ fn material(dir: &Path) -> TestCertificateFiles {
 /// What a stand-in seeded with the full document holds, through the crate's client.
 async fn check_full(s: &StandIn) {
     let client = s.client();
-    let mtls = client
-        .mtls_certificates()
-        .list(ACCOUNT_ID, Default::default())
-        .await
-        .unwrap();
-    assert_eq!(mtls.len(), 2);
-    assert_eq!(mtls[0].name.as_deref(), Some("corp-root"));
-    assert_eq!(mtls[1].issuer.as_deref(), Some("CN=From File CA"));
-    assert_eq!(mtls[1].type_, Some(MtlsCertificateType::AccessManaged));
-    let days = (mtls[0].expires_on.unwrap() - chrono::Utc::now()).num_days();
+    let mtls = client.mtls_certificates();
+    let ours = mtls.list(ACCOUNT_ID, Default::default()).await.unwrap();
+    assert_eq!(ours.len(), 2);
+    assert_eq!(ours[0].name.as_deref(), Some("corp-root"));
+    assert_eq!(ours[1].issuer.as_deref(), Some("CN=From File CA"));
+    assert_eq!(ours[1].type_, Some(MtlsCertificateType::AccessManaged));
+    let days = (ours[0].expires_on.unwrap() - chrono::Utc::now()).num_days();
     assert!((19..=20).contains(&days), "{days}");
-    let assoc = client
-        .mtls_certificates()
-        .associations()
-        .list(ACCOUNT_ID, mtls[0].id.as_deref().unwrap())
-        .await
-        .unwrap();
+    let root = ours[0].id.as_deref().unwrap();
+    let assoc = mtls.associations().list(ACCOUNT_ID, root).await.unwrap();
     assert_eq!(assoc.len(), 1);
-    let other = client
-        .mtls_certificates()
-        .list(OTHER_ACCOUNT, Default::default())
-        .await
-        .unwrap();
+    let other = mtls.list(OTHER_ACCOUNT, Default::default()).await.unwrap();
     assert_eq!(other.len(), 1);
 
     let access = client.access().certificates();
@@ -145,18 +134,13 @@ async fn check_full(s: &StandIn) {
         .unwrap();
     assert_eq!(zone_access.items.len(), 1);
 
-    let clients = client
-        .client_certificates()
-        .list(ZONE_ID, ClientCertificateListParams::new())
-        .await
-        .unwrap();
-    assert_eq!(clients.items.len(), 2);
-    assert_eq!(
-        clients.items[0].status,
-        Some(ClientCertificateStatus::Revoked)
-    );
-    assert_eq!(clients.items[0].validity_days, Some(30));
-    assert_eq!(clients.items[1].common_name.as_deref(), Some("from text"));
+    let zone_clients = client.client_certificates();
+    let clients = zone_clients.list(ZONE_ID, ClientCertificateListParams::new());
+    let clients = clients.await.unwrap().items;
+    assert_eq!(clients.len(), 2);
+    assert_eq!(clients[0].status, Some(ClientCertificateStatus::Revoked));
+    assert_eq!(clients[0].validity_days, Some(30));
+    assert_eq!(clients[1].common_name.as_deref(), Some("from text"));
 
     let aop = client.origin_tls_client_auth();
     assert_eq!(
@@ -169,18 +153,10 @@ async fn check_full(s: &StandIn) {
     );
     let hostname_certs = aop.hostname_certificates().list(ZONE_ID).await.unwrap();
     assert_eq!(hostname_certs.len(), 1);
-    let app = aop
-        .hostnames()
-        .get(ZONE_ID, "app.example.com")
-        .await
-        .unwrap();
-    assert_eq!(app.enabled, Some(true));
-    let old = aop
-        .hostnames()
-        .get(ZONE_ID, "old.example.com")
-        .await
-        .unwrap();
-    assert_eq!(old.enabled, Some(false));
+    for (hostname, enabled) in [("app.example.com", true), ("old.example.com", false)] {
+        let status = aop.hostnames().get(ZONE_ID, hostname).await.unwrap();
+        assert_eq!(status.enabled, Some(enabled), "{hostname}");
+    }
 }
 
 /// The document as TOML text.

@@ -25,6 +25,25 @@ async fn stand_in_and_client() -> (StandIn, Client) {
     (s, client)
 }
 
+/// The zone's origin-pull certificates, through `client`.
+async fn zone_origin_pulls(
+    client: &Client,
+    zone: &str,
+) -> Result<Vec<ZoneAuthenticatedOriginPull>, Error> {
+    client
+        .origin_tls_client_auth()
+        .zone_certificates()
+        .list(zone)
+        .await
+}
+
+/// The JSON body of the answer to `request`, which the stand-in must refuse as a bad request (400).
+async fn refused_raw(request: reqwest::RequestBuilder) -> serde_json::Value {
+    let answer = request.send().await.unwrap();
+    assert_eq!(answer.status(), 400);
+    answer.json().await.unwrap()
+}
+
 /// `err` is of the kind `is` tells, with the one error code `code`.
 fn assert_refused(err: &Error, is: fn(&Error) -> bool, code: i64) {
     assert!(is(err), "{err:?}");
@@ -506,16 +525,9 @@ async fn answers_like_cloudflare_for_credentials_routes_and_bodies() {
     assert_refused(&e, Error::is_forbidden, 10000);
 
     let raw = cloudflare_mtls_test_support::plain_reqwest();
-    let missing = raw
-        .get(format!(
-            "{}/accounts/{ACCOUNT_ID}/mtls_certificates",
-            s.base_url()
-        ))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(missing.status(), 400);
-    let body: serde_json::Value = missing.json().await.unwrap();
+    let url = |path: &str| format!("{}{path}", s.base_url());
+    let mtls_at = url(&format!("/accounts/{ACCOUNT_ID}/mtls_certificates"));
+    let body = refused_raw(raw.get(&mtls_at)).await;
     assert_eq!(body["errors"][0]["code"], 9106);
     assert_eq!(body["success"], false);
 
@@ -535,54 +547,22 @@ async fn answers_like_cloudflare_for_credentials_routes_and_bodies() {
         .unwrap();
 
     // A token without `Bearer`.
-    let bare = raw
-        .get(format!(
-            "{}/accounts/{ACCOUNT_ID}/mtls_certificates",
-            s.base_url()
-        ))
-        .header("authorization", TOKEN)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(bare.status(), 400);
-    let body: serde_json::Value = bare.json().await.unwrap();
+    let body = refused_raw(raw.get(&mtls_at).header("authorization", TOKEN)).await;
     assert_eq!(body["errors"][0]["code"], 6003);
 
     let client = s.client();
     for zone in ["not-a-zone", &ZONE_ID.to_uppercase()] {
-        let bad_zone = client
-            .origin_tls_client_auth()
-            .zone_certificates()
-            .list(zone)
-            .await
-            .unwrap_err();
+        let bad_zone = zone_origin_pulls(&client, zone).await.unwrap_err();
         assert_eq!(codes(&bad_zone), [7003], "{zone}");
     }
-    let no_route = raw
-        .get(format!(
-            "{}/zones/{ZONE_ID}/mtls_certificates",
-            s.base_url()
-        ))
-        .bearer_auth(TOKEN)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(no_route.status(), 400);
-    let body: serde_json::Value = no_route.json().await.unwrap();
+    let no_route = raw.get(url(&format!("/zones/{ZONE_ID}/mtls_certificates")));
+    let body = refused_raw(no_route.bearer_auth(TOKEN)).await;
     assert_eq!(body["errors"][0]["code"], 7000);
 
-    let missing_field = raw
-        .post(format!(
-            "{}/zones/{ZONE_ID}/client_certificates",
-            s.base_url()
-        ))
-        .bearer_auth(TOKEN)
-        .json(&serde_json::json!({ "validity_days": 30 }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(missing_field.status(), 400);
-    let body: serde_json::Value = missing_field.json().await.unwrap();
+    let client_certs_at = url(&format!("/zones/{ZONE_ID}/client_certificates"));
+    let create =
+        |body: serde_json::Value| raw.post(&client_certs_at).bearer_auth(TOKEN).json(&body);
+    let body = refused_raw(create(serde_json::json!({ "validity_days": 30 }))).await;
     assert_eq!(body["errors"][0]["message"], "csr: is required");
     // Out of range, also beyond u32 and with a CSR that does not parse: the days are checked first.
     for days in [
@@ -590,18 +570,10 @@ async fn answers_like_cloudflare_for_credentials_routes_and_bodies() {
         serde_json::json!(3651),
         serde_json::json!(u64::MAX),
     ] {
-        let refused = raw
-            .post(format!(
-                "{}/zones/{ZONE_ID}/client_certificates",
-                s.base_url()
-            ))
-            .bearer_auth(TOKEN)
-            .json(&serde_json::json!({ "csr": "not a CSR", "validity_days": days }))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(refused.status(), 400);
-        let body: serde_json::Value = refused.json().await.unwrap();
+        let body = refused_raw(create(
+            serde_json::json!({ "csr": "not a CSR", "validity_days": days }),
+        ))
+        .await;
         assert_eq!(
             body["errors"][0]["message"], "validity_days: must be an integer from 1 to 3650",
             "{days}"
@@ -641,22 +613,12 @@ async fn faults_server_errors_html_delays_and_dropped_connections() {
     let once = s.client_builder().max_retries(0).build().unwrap();
 
     s.inject(Fault::server_error(503));
-    let e = once
-        .origin_tls_client_auth()
-        .zone_certificates()
-        .list(ZONE_ID)
-        .await
-        .unwrap_err();
+    let e = zone_origin_pulls(&once, ZONE_ID).await.unwrap_err();
     assert_eq!(e.status().map(|s| s.as_u16()), Some(503));
     assert!(e.is_server_error());
 
     s.inject(Fault::bad_gateway_html());
-    let e = once
-        .origin_tls_client_auth()
-        .zone_certificates()
-        .list(ZONE_ID)
-        .await
-        .unwrap_err();
+    let e = zone_origin_pulls(&once, ZONE_ID).await.unwrap_err();
     assert_eq!(e.status().map(|s| s.as_u16()), Some(502));
     assert!(e
         .api()
@@ -670,31 +632,16 @@ async fn faults_server_errors_html_delays_and_dropped_connections() {
         .timeout(Duration::from_millis(300))
         .build()
         .unwrap();
-    let e = impatient
-        .origin_tls_client_auth()
-        .zone_certificates()
-        .list(ZONE_ID)
-        .await
-        .unwrap_err();
+    let e = zone_origin_pulls(&impatient, ZONE_ID).await.unwrap_err();
     assert!(e.is_timeout(), "{e:?}");
 
     s.inject(Fault::drop_connection());
-    let e = once
-        .origin_tls_client_auth()
-        .zone_certificates()
-        .list(ZONE_ID)
-        .await
-        .unwrap_err();
+    let e = zone_origin_pulls(&once, ZONE_ID).await.unwrap_err();
     assert!(matches!(e, Error::Http(_) | Error::Connect(_)), "{e:?}");
 
     // With retries, a dropped GET is retried and succeeds.
     s.inject(Fault::drop_connection());
-    s.client()
-        .origin_tls_client_auth()
-        .zone_certificates()
-        .list(ZONE_ID)
-        .await
-        .unwrap();
+    zone_origin_pulls(&s.client(), ZONE_ID).await.unwrap();
 
     // Faults that match nothing stay queued; path and method narrow them.
     s.inject(
@@ -702,19 +649,9 @@ async fn faults_server_errors_html_delays_and_dropped_connections() {
             .on_path(&format!("/zones/{OTHER_ZONE}/**"))
             .always(),
     );
-    s.client()
-        .origin_tls_client_auth()
-        .zone_certificates()
-        .list(ZONE_ID)
-        .await
-        .unwrap();
+    zone_origin_pulls(&s.client(), ZONE_ID).await.unwrap();
     for _ in 0..2 {
-        let e = once
-            .origin_tls_client_auth()
-            .zone_certificates()
-            .list(OTHER_ZONE)
-            .await
-            .unwrap_err();
+        let e = zone_origin_pulls(&once, OTHER_ZONE).await.unwrap_err();
         assert!(e.is_server_error());
     }
 }
@@ -825,14 +762,8 @@ async fn mtls_certificate_type_filter_takes_several_types() {
 async fn hostname_associations_bind_list_and_unbind_a_ca() {
     let (_stand_in, client) = stand_in_and_client().await;
     let mtls = client.mtls_certificates();
-    let uploaded = mtls
-        .create(
-            ACCOUNT_ID,
-            &MtlsCertificateCreate::new(true, ca("CN=BYO CA")).name("byo"),
-        )
-        .await
-        .unwrap();
-    let ca_id = uploaded.id.unwrap();
+    let byo = MtlsCertificateCreate::new(true, ca("CN=BYO CA")).name("byo");
+    let ca_id = mtls.create(ACCOUNT_ID, &byo).await.unwrap().id.unwrap();
     let ha = client.certificate_authorities().hostname_associations();
     let of_ca = || HostnameAssociationGetParams::new().mtls_certificate_id(ca_id.clone());
     assert_eq!(
@@ -869,13 +800,8 @@ async fn hostname_associations_bind_list_and_unbind_a_ca() {
     assert_eq!(refused.status().map(|s| s.as_u16()), Some(400));
 
     // The managed CA takes one hostname: the CA keeps the other.
-    let managed = ha
-        .update(
-            ZONE_ID,
-            &HostnameAssociationUpdate::new().hostnames(vec!["api.example.com".into()]),
-        )
-        .await
-        .unwrap();
+    let to_managed = HostnameAssociationUpdate::new().hostnames(vec!["api.example.com".into()]);
+    let managed = ha.update(ZONE_ID, &to_managed).await.unwrap();
     assert_eq!(managed.hostnames, Some(vec!["api.example.com".to_string()]));
     assert_eq!(
         ha.get(ZONE_ID, of_ca()).await.unwrap().hostnames,

@@ -16,15 +16,18 @@ struct Http {
 }
 
 impl Http {
-    fn new(s: &StandIn) -> Http {
+    /// A fresh stand-in, and raw HTTP to it.
+    async fn start() -> (StandIn, Http) {
+        let s = StandIn::start().await;
         // Building a crate client installs the rustls crypto provider reqwest needs (the `rustls`
         // feature gives reqwest none of its own).
         drop(s.client());
-        Http {
+        let h = Http {
             http: reqwest::Client::new(),
             base: s.base_url().to_owned(),
             admin: s.admin_url(),
-        }
+        };
+        (s, h)
     }
 
     /// The admin API lists no fault.
@@ -43,6 +46,11 @@ impl Http {
             req = req.json(&body);
         }
         read(req).await
+    }
+
+    /// The JSON body of a GET of the API's `path` with the stand-in's token, whatever its status.
+    async fn api_get(&self, path: &str) -> Value {
+        self.api("GET", path, None).await.1
     }
 
     /// `method` on the API's `path` with the stand-in's token.
@@ -82,8 +90,7 @@ fn client_certs() -> String {
 
 #[tokio::test]
 async fn the_index_names_the_urls_credentials_and_ids() {
-    let s = StandIn::start().await;
-    let h = Http::new(&s);
+    let (s, h) = Http::start().await;
     let (status, info) = h.admin("GET", "", None).await;
     assert_eq!(status, 200);
     assert_eq!(info["base_url"], s.base_url());
@@ -98,8 +105,7 @@ async fn the_index_names_the_urls_credentials_and_ids() {
 
 #[tokio::test]
 async fn a_rate_limit_fault_by_method_and_path_is_used_n_times() {
-    let s = StandIn::start().await;
-    let h = Http::new(&s);
+    let (_stand_in, h) = Http::start().await;
     let fault = json!({
         "kind": "rate_limited", "retry_after": 2, "method": "get",
         "path": "/zones/*/client_certificates", "times": 2,
@@ -133,8 +139,7 @@ async fn a_rate_limit_fault_by_method_and_path_is_used_n_times() {
 
 #[tokio::test]
 async fn an_always_fault_stays_until_cleared_and_never_touches_the_admin_api() {
-    let s = StandIn::start().await;
-    let h = Http::new(&s);
+    let (s, h) = Http::start().await;
     let fault = json!({ "kind": "server_error", "status": 503, "always": true });
     assert_eq!(h.admin("POST", "/faults", Some(fault)).await.0, 200);
     for _ in 0..3 {
@@ -154,8 +159,7 @@ async fn an_always_fault_stays_until_cleared_and_never_touches_the_admin_api() {
 
 #[tokio::test]
 async fn every_fault_kind_is_offered() {
-    let s = StandIn::start().await;
-    let h = Http::new(&s);
+    let (_stand_in, h) = Http::start().await;
     let path = format!("/zones/{ZONE_ID}/origin_tls_client_auth/settings");
     let fault = json!({ "kind": "api_error", "status": 403, "code": 10000, "message": "Authentication error" });
     h.admin("POST", "/faults", Some(fault)).await;
@@ -205,8 +209,7 @@ async fn every_fault_kind_is_offered() {
 
 #[tokio::test]
 async fn a_bad_fault_is_refused_with_what_is_wrong() {
-    let s = StandIn::start().await;
-    let h = Http::new(&s);
+    let (_stand_in, h) = Http::start().await;
     let cases = [
         (json!({ "kind": "teapot" }), "teapot"),
         (json!({ "retry_after": 1 }), "kind"),
@@ -238,8 +241,7 @@ async fn a_bad_fault_is_refused_with_what_is_wrong() {
 
 #[tokio::test]
 async fn unknown_routes_and_methods_are_told_apart() {
-    let s = StandIn::start().await;
-    let h = Http::new(&s);
+    let (s, h) = Http::start().await;
     let (status, body) = h.admin("GET", "/nothing", None).await;
     assert_eq!(status, 404);
     assert!(body["error"].as_str().unwrap().contains("/__admin/nothing"));
@@ -257,8 +259,7 @@ async fn unknown_routes_and_methods_are_told_apart() {
 
 #[tokio::test]
 async fn recorded_requests_have_their_credentials_redacted_and_filter() {
-    let s = StandIn::start().await;
-    let h = Http::new(&s);
+    let (s, h) = Http::start().await;
     let key_pem = TestCertificate::new("CN=origin").build();
     let upload = json!({
         "certificate": key_pem.certificate_pem,
@@ -322,8 +323,7 @@ async fn recorded_requests_have_their_credentials_redacted_and_filter() {
 
 #[tokio::test]
 async fn the_admin_api_and_the_rust_methods_are_one_stand_in() {
-    let s = StandIn::start().await;
-    let h = Http::new(&s);
+    let (s, h) = Http::start().await;
     // A fault injected in Rust is listed, and cleared, over HTTP.
     s.inject(
         Fault::rate_limited(Duration::from_millis(1500))
@@ -378,12 +378,8 @@ async fn the_admin_api_and_the_rust_methods_are_one_stand_in() {
     );
     assert_eq!(listed.items[0].common_name.as_deref(), Some("admin-seeded"));
     let id = s.seed(Seed::mtls_certificate(ACCOUNT_ID, &ca("CN=Rust seeded")).ca(true));
-    let (_, mtls) = h
-        .api(
-            "GET",
-            &format!("/accounts/{ACCOUNT_ID}/mtls_certificates"),
-            None,
-        )
+    let mtls = h
+        .api_get(&format!("/accounts/{ACCOUNT_ID}/mtls_certificates"))
         .await;
     assert_eq!(mtls["result"][0]["id"], id);
 
@@ -400,12 +396,8 @@ async fn the_admin_api_and_the_rust_methods_are_one_stand_in() {
         h.admin("GET", "/requests", None).await.1["requests"],
         json!([])
     );
-    let (_, empty) = h
-        .api(
-            "GET",
-            &format!("/accounts/{ACCOUNT_ID}/mtls_certificates"),
-            None,
-        )
+    let empty = h
+        .api_get(&format!("/accounts/{ACCOUNT_ID}/mtls_certificates"))
         .await;
     assert_eq!(empty["result"], json!([]));
     s.seed(Seed::mtls_certificate(ACCOUNT_ID, &ca("CN=again")).ca(true));
@@ -433,8 +425,7 @@ async fn the_admin_api_and_the_rust_methods_are_one_stand_in() {
 
 #[tokio::test]
 async fn a_seed_over_http_takes_toml_and_json_and_is_all_or_nothing() {
-    let s = StandIn::start().await;
-    let h = Http::new(&s);
+    let (_stand_in, h) = Http::start().await;
     let toml = format!(
         "[[accounts]]\n[[accounts.mtls_certificates]]\nname = \"root\"\nca = true\n\
          certificate = {{ pem = \"\"\"\n{}\"\"\" }}\n\
@@ -452,12 +443,10 @@ async fn a_seed_over_http_takes_toml_and_json_and_is_all_or_nothing() {
     assert_eq!(resp.status().as_u16(), 200);
     let seeded: Value = resp.json().await.unwrap();
     let id = seeded["seeded"][0]["id"].as_str().unwrap().to_owned();
-    let (_, assoc) = h
-        .api(
-            "GET",
-            &format!("/accounts/{ACCOUNT_ID}/mtls_certificates/{id}/associations"),
-            None,
-        )
+    let assoc = h
+        .api_get(&format!(
+            "/accounts/{ACCOUNT_ID}/mtls_certificates/{id}/associations"
+        ))
         .await;
     assert_eq!(
         assoc["result"],
@@ -489,8 +478,7 @@ async fn a_seed_over_http_takes_toml_and_json_and_is_all_or_nothing() {
 
 #[tokio::test]
 async fn test_certificates_and_csrs_from_the_admin_api_are_accepted_by_the_api() {
-    let s = StandIn::start().await;
-    let h = Http::new(&s);
+    let (_stand_in, h) = Http::start().await;
     let (status, made) = h
         .admin(
             "POST",
@@ -539,8 +527,7 @@ async fn test_certificates_and_csrs_from_the_admin_api_are_accepted_by_the_api()
 /// past the last one must be empty, with `result_info` as Cloudflare sends it.
 #[tokio::test]
 async fn a_page_past_the_last_is_empty_with_cloudflares_result_info() {
-    let s = StandIn::start().await;
-    let h = Http::new(&s);
+    let (s, h) = Http::start().await;
     let empty = h
         .api("GET", &format!("{}?per_page=5", client_certs()), None)
         .await
@@ -577,12 +564,8 @@ async fn a_page_past_the_last_is_empty_with_cloudflares_result_info() {
     }
     assert_eq!(seen, 7);
     // An unpaged list with nothing in it.
-    let (_, none) = h
-        .api(
-            "GET",
-            &format!("/zones/{ZONE_ID}/origin_tls_client_auth"),
-            None,
-        )
+    let none = h
+        .api_get(&format!("/zones/{ZONE_ID}/origin_tls_client_auth"))
         .await;
     assert_eq!(none["result"], json!([]));
     assert_eq!(none["result_info"]["total_pages"], 0);
