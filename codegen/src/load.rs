@@ -63,13 +63,38 @@ impl Spec {
 
     /// The node at `pointer`, or an error naming `from`, the pointer that led there.
     pub fn node(&self, pointer: &str, from: &str) -> Result<&Value> {
-        self.doc.pointer(pointer).ok_or_else(|| {
+        self.lookup(pointer).ok_or_else(|| {
             Error::new(
                 &self.file,
                 from,
                 format!("reference `#{pointer}` does not resolve"),
             )
         })
+    }
+
+    /// The node at `pointer` (RFC 6901), if there is one: what `serde_json::Value::pointer`
+    /// answers, without allocating for a token that has no `~` escape. The resolver and the
+    /// selection look up a pointer for every `$ref` they follow, tens of thousands in Cloudflare's
+    /// full document, and serde_json's version allocates twice per token.
+    pub fn lookup(&self, pointer: &str) -> Option<&Value> {
+        if pointer.is_empty() {
+            return Some(&self.doc);
+        }
+        pointer
+            .strip_prefix('/')?
+            .split('/')
+            .try_fold(&self.doc, |node, token| {
+                let token = if token.contains('~') {
+                    std::borrow::Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
+                } else {
+                    std::borrow::Cow::Borrowed(token)
+                };
+                match node {
+                    Value::Object(map) => map.get(token.as_ref()),
+                    Value::Array(list) => array_index(&token).and_then(|i| list.get(i)),
+                    _ => None,
+                }
+            })
     }
 
     /// The JSON pointer a local `$ref` (`#/…`, a URI fragment) names, its percent-encoding
@@ -131,6 +156,15 @@ impl Spec {
     }
 }
 
+/// The array index a pointer token names: decimal digits without a leading zero or sign (RFC 6901,
+/// as serde_json reads it).
+fn array_index(token: &str) -> Option<usize> {
+    if token.starts_with('+') || (token.starts_with('0') && token.len() != 1) {
+        return None;
+    }
+    token.parse().ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,5 +184,36 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.pointer, "/openapi");
+    }
+
+    proptest::proptest! {
+        /// `lookup` answers as serde_json's `Value::pointer` for any pointer into a document
+        /// whose keys hold `~`, `/`, digits and leading zeros.
+        #[test]
+        fn lookup_answers_as_serde_json(tokens in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::prelude::Just("a".to_string()),
+                proptest::prelude::Just("a~1b".to_string()),
+                proptest::prelude::Just("~0c".to_string()),
+                proptest::prelude::Just("~01".to_string()),
+                proptest::prelude::Just("~2".to_string()),
+                proptest::prelude::Just("0".to_string()),
+                proptest::prelude::Just("01".to_string()),
+                proptest::prelude::Just("+1".to_string()),
+                proptest::prelude::Just("1".to_string()),
+                proptest::prelude::Just(String::new()),
+            ],
+            0..4,
+        )) {
+            let doc = serde_json::json!({
+                "a": { "a/b": [1, { "~c": 2, "~1": [3] }], "": 4, "0": 5, "01": 6 },
+                "a/b": [[7, 8], { "a": 9 }],
+                "~c": { "1": [10, 11] },
+                "": { "": 12 },
+            });
+            let spec = Spec { file: "t.json".to_string(), doc: doc.clone() };
+            let pointer: String = tokens.iter().map(|t| format!("/{t}")).collect();
+            proptest::prop_assert_eq!(spec.lookup(&pointer), doc.pointer(&pointer), "{}", pointer);
+        }
     }
 }

@@ -139,10 +139,10 @@ pub fn reachable_components(
     const SCHEMAS: &str = "/components/schemas/";
     let mut stack: Vec<&Value> = Vec::new();
     for op in operations {
-        stack.extend(spec.doc.pointer(&op.pointer));
+        stack.extend(spec.lookup(&op.pointer));
         // The path item's own parameters.
         if let Some((item, _)) = op.pointer.rsplit_once('/') {
-            stack.extend(spec.doc.pointer(item).and_then(|i| i.get("parameters")));
+            stack.extend(spec.lookup(item).and_then(|i| i.get("parameters")));
         }
     }
     let mut seen: BTreeSet<String> = BTreeSet::new();
@@ -159,7 +159,7 @@ pub fn reachable_components(
                         names.insert(name.replace("~1", "/").replace("~0", "~"));
                     }
                     if seen.insert(pointer.clone()) {
-                        stack.extend(spec.doc.pointer(&pointer));
+                        stack.extend(spec.lookup(&pointer));
                     }
                 }
                 stack.extend(m.values());

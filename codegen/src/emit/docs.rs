@@ -42,7 +42,8 @@ pub fn paragraphs(parts: impl IntoIterator<Item = TokenStream>) -> TokenStream {
 pub fn clean(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut in_fence = false;
-    for raw in text.replace("\r\n", "\n").lines() {
+    // `lines` leaves out the `\r` of a `\r\n` ending.
+    for raw in text.lines() {
         let line = raw.trim_end();
         let trimmed = line.trim_start();
         if trimmed.starts_with("```") {

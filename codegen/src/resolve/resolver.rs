@@ -107,7 +107,7 @@ impl<'a> Resolver<'a> {
     /// Whether a component becomes a named Rust type (object, enum, union) rather than being inlined.
     pub fn is_named(&self, name: &str) -> bool {
         let pointer = join(COMPONENTS.trim_end_matches('/'), name);
-        let mut node = self.spec.doc.pointer(&pointer);
+        let mut node = self.spec.lookup(&pointer);
         // Follow alias chains (`{$ref: other}`) a bounded number of times.
         for _ in 0..32 {
             let Some(n) = node else { return false };
@@ -117,7 +117,7 @@ impl<'a> Resolver<'a> {
                         .spec
                         .ref_pointer(r, "")
                         .ok()
-                        .and_then(|p| self.spec.doc.pointer(&p));
+                        .and_then(|p| self.spec.lookup(&p));
                 }
                 _ => break,
             }
