@@ -206,6 +206,9 @@ pub struct Model {
     pub resources: Vec<Resource>,
     /// Things that degraded to `serde_json::Value` (or were otherwise simplified), one line each.
     pub degraded: Vec<String>,
+    /// The standard types that a type of the API shadows by name in the `types` module (a schema
+    /// named `Result`): code there names these by their full paths ([`crate::emit::std_ty`]).
+    pub shadowed: Vec<&'static str>,
 }
 
 impl Model {

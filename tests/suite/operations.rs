@@ -222,17 +222,28 @@ fn upload_body() -> Value {
     json!({ "certificate": PEM, "private_key": PRIVATE_KEY })
 }
 
-/// Checks what every origin-pull certificate of the fixtures holds, given as its certificate and
-/// signature, and its expiry and upload time: [`PEM`], [`SIGNATURE`], 2100-01-01 and 2019-10-28.
-fn assert_origin_pull_upload(texts: [Option<&str>; 2], dates: [Option<DateTime<Utc>>; 2]) {
-    assert_eq!(texts, [Some(PEM), Some(SIGNATURE)]);
-    assert_eq!(
-        dates,
-        [
-            Some(utc(2100, 1, 1, 5, 20, 0, 0)),
-            Some(utc(2019, 10, 28, 18, 11, 23, 374_110_000))
-        ]
-    );
+/// What an origin-pull certificate holds of its upload: id, state, the certificate and signature
+/// texts, and the expiry and upload times.
+type Upload<'c, S> = (
+    Option<&'c str>,
+    Option<S>,
+    [Option<&'c str>; 2],
+    [Option<DateTime<Utc>>; 2],
+);
+
+/// Checks what every origin-pull certificate of the fixtures holds of its upload: `id` in the state
+/// `status`, [`PEM`], [`SIGNATURE`], expiring 2100-01-01 and uploaded 2019-10-28.
+fn assert_origin_pull_upload<S: PartialEq + std::fmt::Debug>(
+    got: Upload<'_, S>,
+    id: &str,
+    status: S,
+) {
+    let uploaded = [
+        Some(utc(2100, 1, 1, 5, 20, 0, 0)),
+        Some(utc(2019, 10, 28, 18, 11, 23, 374_110_000)),
+    ];
+    let texts = [Some(PEM), Some(SIGNATURE)];
+    assert_eq!(got, (Some(id), Some(status), texts, uploaded));
 }
 
 const AOP_CERT_ID: &str = "8e375af1389a069a0f921f8cc8e1eb12";
@@ -255,11 +266,12 @@ fn assert_zone_aop(
     id: &str,
     status: ZoneAuthenticatedOriginPullStatus,
 ) {
-    assert_eq!(c.id.as_deref(), Some(id));
-    assert_eq!(c.status, Some(status));
+    let texts = [c.certificate.as_deref(), c.signature.as_deref()];
+    let dates = [c.expires_on, c.uploaded_on];
     assert_origin_pull_upload(
-        [c.certificate.as_deref(), c.signature.as_deref()],
-        [c.expires_on, c.uploaded_on],
+        (c.id.as_deref(), c.status.clone(), texts, dates),
+        id,
+        status,
     );
     assert_eq!(c.issuer.as_deref(), Some("GlobalSign"));
     assert_eq!((c.enabled, c.private_key.as_deref()), (Some(true), None));
@@ -364,17 +376,20 @@ fn hostname_certificate_json(id: &str, status: &str) -> Value {
     })
 }
 
+/// A hostname's certificate of the fixtures: [`assert_origin_pull_upload`], issued by DigiCert
+/// with [`HOSTNAME_SERIAL`].
 fn assert_hostname_certificate(
     c: &HostnameCertificate,
     id: &str,
     status: HostnameCertificateStatus,
 ) {
-    assert_eq!(c.id.as_deref(), Some(id));
-    assert_eq!(c.status, Some(status));
-    assert_origin_pull_upload(
+    let upload = (
+        c.id.as_deref(),
+        c.status.clone(),
         [c.certificate.as_deref(), c.signature.as_deref()],
         [c.expires_on, c.uploaded_on],
     );
+    assert_origin_pull_upload(upload, id, status);
     assert_eq!(
         [c.issuer.as_deref(), c.serial_number.as_deref()],
         [Some("DigiCertInc"), Some(HOSTNAME_SERIAL)]
@@ -524,6 +539,25 @@ impl Expected {
         );
     }
 
+    /// [`Expected::answered`] with one page of the certificates `fixture` gives for each `(id,
+    /// answered, status)` of `certs`, checked by the fixture to decode in order, each in its
+    /// `status`.
+    async fn listed_as<T, S, const N: usize>(
+        self,
+        (json, check): Fixture<T, S>,
+        certs: [(&str, &str, S); N],
+        call: impl AsyncFnOnce(&Client) -> Result<Vec<T>, Error>,
+    ) {
+        let items: Vec<Value> = certs.iter().map(|(id, state, _)| json(id, state)).collect();
+        let info =
+            json!({ "page": 1, "per_page": 20, "count": N, "total_count": N, "total_pages": 1 });
+        let listed = self.answered(ok_page(Value::from(items), info), call).await;
+        assert_eq!(listed.len(), N);
+        for (item, (id, _, status)) in listed.iter().zip(certs) {
+            check(item, id, status);
+        }
+    }
+
     /// Mounts this request on `server`, answered with `response` and expected exactly once (for
     /// the tests of several requests).
     async fn mount(self, server: &MockServer, response: ResponseTemplate) {
@@ -572,6 +606,92 @@ async fn by_id<T: FromBody + Send, S>(
             call(client).await
         })
         .await;
+}
+
+/// A `#[tokio::test]` of the get or delete of one certificate for each row ([`by_id`]): how the
+/// request is expected, the certificate, the state it is answered in and decodes to, the call.
+macro_rules! by_id_tests {
+    ($($test:ident: $expected:expr, $one:expr, $answered:expr, $call:expr;)*) => {
+        $(
+            #[tokio::test]
+            async fn $test() {
+                by_id($expected, $one, $answered, $call).await;
+            }
+        )*
+    };
+}
+
+/// The certificates the get and delete tests fetch: [`MTLS_CERT_ID`] and its peers.
+const ONE_MTLS: OneCertificate<MtlsCertificate, ()> = (MTLS_CERTIFICATE, mtls_at, MTLS_CERT_ID);
+const ONE_CLIENT: OneCertificate<ClientCertificate, ClientCertificateStatus> =
+    (CLIENT_CERTIFICATE, client_certificates_at, CLIENT_CERT_ID);
+const ONE_ZONE_AOP: OneCertificate<ZoneAuthenticatedOriginPull, ZoneAuthenticatedOriginPullStatus> =
+    (ZONE_AOP, zone_aop_at, AOP_CERT_ID);
+const ONE_HOSTNAME: OneCertificate<HostnameCertificate, HostnameCertificateStatus> = (
+    HOSTNAME_CERTIFICATE,
+    hostname_certificates_at,
+    HOSTNAME_CERT_ID,
+);
+
+// The deletes of mTLS and origin-pull certificates send no body: Cloudflare takes none (its SDKs
+// send none). A client certificate's delete revokes it.
+by_id_tests! {
+    mtls_certificates_get: (plain, "GET", Auth::KeyAndEmail), ONE_MTLS, ("", ()),
+        |c| c.mtls_certificates().get(ACCOUNT_ID, MTLS_CERT_ID);
+    mtls_certificates_delete: (bodyless, "DELETE", Auth::KeyAndEmail), ONE_MTLS, ("", ()),
+        |c| c.mtls_certificates().delete(ACCOUNT_ID, MTLS_CERT_ID);
+    client_certificates_get: (plain, "GET", Auth::Token), ONE_CLIENT,
+        ("active", ClientCertificateStatus::Active),
+        |c| c.client_certificates().get(ZONE_ID, CLIENT_CERT_ID);
+    client_certificates_delete_revokes: (plain, "DELETE", Auth::Token), ONE_CLIENT,
+        ("pending_revocation", ClientCertificateStatus::PendingRevocation),
+        |c| c.client_certificates().delete(ZONE_ID, CLIENT_CERT_ID);
+    origin_tls_client_auth_get: (plain, "GET", Auth::Token), ONE_ZONE_AOP,
+        ("pending_deployment", ZoneAuthenticatedOriginPullStatus::PendingDeployment),
+        |c| zone_aop_certificates(c).get(ZONE_ID, AOP_CERT_ID);
+    origin_tls_client_auth_delete: (bodyless, "DELETE", Auth::Token), ONE_ZONE_AOP,
+        ("pending_deletion", ZoneAuthenticatedOriginPullStatus::PendingDeletion),
+        |c| zone_aop_certificates(c).delete(ZONE_ID, AOP_CERT_ID);
+    origin_tls_client_auth_hostnames_certificates_get: (plain, "GET", Auth::Token), ONE_HOSTNAME,
+        ("active", HostnameCertificateStatus::Active),
+        |c| hostname_aop_certificates(c).get(ZONE_ID, HOSTNAME_CERT_ID);
+    origin_tls_client_auth_hostnames_certificates_delete:
+        (bodyless, "DELETE", Auth::KeyAndEmail), ONE_HOSTNAME,
+        ("pending_deletion", HostnameCertificateStatus::PendingDeletion),
+        |c| hostname_aop_certificates(c).delete(ZONE_ID, HOSTNAME_CERT_ID);
+}
+
+/// A `#[tokio::test]` of the list of a collection for each row ([`Expected::listed_as`]): the
+/// request expected, the certificates' fixture, the page of certificates (id, state answered and
+/// decoded), the call.
+macro_rules! list_tests {
+    ($($test:ident: $expected:expr, $fixture:expr, $certs:expr, $call:expr;)*) => {
+        $(
+            #[tokio::test]
+            async fn $test() {
+                $expected.listed_as($fixture, $certs, $call).await;
+            }
+        )*
+    };
+}
+
+// A hostname certificate list's items are the certificate type that get and create return.
+list_tests! {
+    origin_tls_client_auth_list_with_user_service_key:
+        plain("GET", &zone_aop_at(""), Auth::ServiceKey), ZONE_AOP,
+        [
+            (AOP_CERT_ID, "active", ZoneAuthenticatedOriginPullStatus::Active),
+            ("9e375af1389a069a0f921f8cc8e1eb13", "deleted", ZoneAuthenticatedOriginPullStatus::Deleted),
+        ],
+        async |c| zone_aop_certificates(c).list(ZONE_ID).await;
+    origin_tls_client_auth_hostnames_certificates_list:
+        plain("GET", &hostname_certificates_at(""), Auth::Token), HOSTNAME_CERTIFICATE,
+        [
+            (HOSTNAME_CERT_ID, "active", HostnameCertificateStatus::Active),
+            ("3458ce5a-0c35-4c7f-82c7-8e9487d3ff61", "pending_deletion",
+                HostnameCertificateStatus::PendingDeletion),
+        ],
+        async |c| hostname_aop_certificates(c).list(ZONE_ID).await;
 }
 
 fn scoped_prefix(scope: Scope<'_>) -> String {
@@ -944,17 +1064,6 @@ async fn mtls_certificates_list_by_one_type_and_by_none() {
 }
 
 #[tokio::test]
-async fn mtls_certificates_get() {
-    by_id(
-        (plain, "GET", Auth::KeyAndEmail),
-        (MTLS_CERTIFICATE, mtls_at, MTLS_CERT_ID),
-        ("", ()),
-        |c| c.mtls_certificates().get(ACCOUNT_ID, MTLS_CERT_ID),
-    )
-    .await;
-}
-
-#[tokio::test]
 async fn mtls_certificates_create() {
     let mut uploaded = mtls_certificate_json(MTLS_CERT_ID);
     uploaded["updated_at"] = json!("2022-11-22T17:32:31Z");
@@ -993,18 +1102,6 @@ async fn mtls_certificates_create_without_optional_fields() {
         })
         .await;
     assert_eq!(cert.id.as_deref(), Some(MTLS_CERT_ID));
-}
-
-#[tokio::test]
-async fn mtls_certificates_delete() {
-    // No body: Cloudflare takes none on this delete (its SDKs send none).
-    by_id(
-        (bodyless, "DELETE", Auth::KeyAndEmail),
-        (MTLS_CERTIFICATE, mtls_at, MTLS_CERT_ID),
-        ("", ()),
-        |c| c.mtls_certificates().delete(ACCOUNT_ID, MTLS_CERT_ID),
-    )
-    .await;
 }
 
 /// The associations of [`MTLS_CERT_ID`], from a server that answers `associations`.
@@ -1196,17 +1293,6 @@ async fn client_certificates_list_all_starts_at_the_given_page() {
 }
 
 #[tokio::test]
-async fn client_certificates_get() {
-    by_id(
-        (plain, "GET", Auth::Token),
-        (CLIENT_CERTIFICATE, client_certificates_at, CLIENT_CERT_ID),
-        ("active", ClientCertificateStatus::Active),
-        |c| c.client_certificates().get(ZONE_ID, CLIENT_CERT_ID),
-    )
-    .await;
-}
-
-#[tokio::test]
 async fn client_certificates_create() {
     let body = json!({ "csr": CSR, "validity_days": 3650 });
     let active = (CLIENT_CERT_ID, "active", ClientCertificateStatus::Active);
@@ -1238,20 +1324,6 @@ async fn client_certificates_edit_reactivates() {
         .await;
 }
 
-#[tokio::test]
-async fn client_certificates_delete_revokes() {
-    by_id(
-        (plain, "DELETE", Auth::Token),
-        (CLIENT_CERTIFICATE, client_certificates_at, CLIENT_CERT_ID),
-        (
-            "pending_revocation",
-            ClientCertificateStatus::PendingRevocation,
-        ),
-        |c| c.client_certificates().delete(ZONE_ID, CLIENT_CERT_ID),
-    )
-    .await;
-}
-
 // ---------------------------------------------------------------------------------------------
 // origin_tls_client_auth (zone-level Authenticated Origin Pulls)
 // ---------------------------------------------------------------------------------------------
@@ -1274,61 +1346,6 @@ async fn origin_tls_client_auth_create() {
             },
         )
         .await;
-}
-
-#[tokio::test]
-async fn origin_tls_client_auth_list_with_user_service_key() {
-    let certs = plain("GET", &zone_aop_at(""), Auth::ServiceKey)
-        .answered(
-            ok_page(
-                json!([
-                    zone_aop_json(AOP_CERT_ID, "active"),
-                    zone_aop_json("9e375af1389a069a0f921f8cc8e1eb13", "deleted")
-                ]),
-                json!({ "page": 1, "per_page": 20, "count": 2, "total_count": 2, "total_pages": 1 }),
-            ),
-            async |client| zone_aop_certificates(client).list(ZONE_ID).await,
-        )
-        .await;
-    assert_eq!(certs.len(), 2);
-    assert_zone_aop(
-        &certs[0],
-        AOP_CERT_ID,
-        ZoneAuthenticatedOriginPullStatus::Active,
-    );
-    assert_zone_aop(
-        &certs[1],
-        "9e375af1389a069a0f921f8cc8e1eb13",
-        ZoneAuthenticatedOriginPullStatus::Deleted,
-    );
-}
-
-#[tokio::test]
-async fn origin_tls_client_auth_get() {
-    by_id(
-        (plain, "GET", Auth::Token),
-        (ZONE_AOP, zone_aop_at, AOP_CERT_ID),
-        (
-            "pending_deployment",
-            ZoneAuthenticatedOriginPullStatus::PendingDeployment,
-        ),
-        |c| zone_aop_certificates(c).get(ZONE_ID, AOP_CERT_ID),
-    )
-    .await;
-}
-
-#[tokio::test]
-async fn origin_tls_client_auth_delete() {
-    by_id(
-        (bodyless, "DELETE", Auth::Token),
-        (ZONE_AOP, zone_aop_at, AOP_CERT_ID),
-        (
-            "pending_deletion",
-            ZoneAuthenticatedOriginPullStatus::PendingDeletion,
-        ),
-        |c| zone_aop_certificates(c).delete(ZONE_ID, AOP_CERT_ID),
-    )
-    .await;
 }
 
 #[tokio::test]
@@ -1492,70 +1509,6 @@ async fn origin_tls_client_auth_hostnames_certificates_create() {
                 .create(ZONE_ID, &upload)
                 .await
         },
-    )
-    .await;
-}
-
-#[tokio::test]
-async fn origin_tls_client_auth_hostnames_certificates_list() {
-    // The items are the certificate type that get and create return.
-    let certs: Vec<HostnameCertificate> = plain("GET", &hostname_certificates_at(""), Auth::Token)
-        .answered(
-            ok_page(
-                json!([
-                    hostname_certificate_json(HOSTNAME_CERT_ID, "active"),
-                    hostname_certificate_json(
-                        "3458ce5a-0c35-4c7f-82c7-8e9487d3ff61",
-                        "pending_deletion"
-                    )
-                ]),
-                json!({ "page": 1, "per_page": 20, "count": 2, "total_count": 2, "total_pages": 1 }),
-            ),
-            async |client| hostname_aop_certificates(client).list(ZONE_ID).await,
-        )
-        .await;
-    assert_eq!(certs.len(), 2);
-    assert_hostname_certificate(
-        &certs[0],
-        HOSTNAME_CERT_ID,
-        HostnameCertificateStatus::Active,
-    );
-    assert_hostname_certificate(
-        &certs[1],
-        "3458ce5a-0c35-4c7f-82c7-8e9487d3ff61",
-        HostnameCertificateStatus::PendingDeletion,
-    );
-}
-
-#[tokio::test]
-async fn origin_tls_client_auth_hostnames_certificates_get() {
-    by_id(
-        (plain, "GET", Auth::Token),
-        (
-            HOSTNAME_CERTIFICATE,
-            hostname_certificates_at,
-            HOSTNAME_CERT_ID,
-        ),
-        ("active", HostnameCertificateStatus::Active),
-        |c| hostname_aop_certificates(c).get(ZONE_ID, HOSTNAME_CERT_ID),
-    )
-    .await;
-}
-
-#[tokio::test]
-async fn origin_tls_client_auth_hostnames_certificates_delete() {
-    by_id(
-        (bodyless, "DELETE", Auth::KeyAndEmail),
-        (
-            HOSTNAME_CERTIFICATE,
-            hostname_certificates_at,
-            HOSTNAME_CERT_ID,
-        ),
-        (
-            "pending_deletion",
-            HostnameCertificateStatus::PendingDeletion,
-        ),
-        |c| hostname_aop_certificates(c).delete(ZONE_ID, HOSTNAME_CERT_ID),
     )
     .await;
 }

@@ -3,7 +3,7 @@
 //! every struct, a field Cloudflare adds is an additive change: code that builds a value this way
 //! keeps compiling.
 
-use super::{docs, ident, ty_tokens};
+use super::{docs, ident, std_ty, ty_tokens};
 use crate::ir::{three_state, Field, Model, Ty, TypeDef, Wrap};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -118,9 +118,10 @@ fn option_setter(model: &Model, def: &TypeDef, f: &Field) -> Option<TokenStream>
     let doc = docs::raw(&format!(
         "Sets or clears `{plain}`: the setter for a value that is already an `Option`."
     ));
+    let option = std_ty(model, "Option");
     Some(quote! {
         #doc
-        pub fn #method(mut self, #fname: ::std::option::Option<#inner>) -> Self {
+        pub fn #method(mut self, #fname: #option<#inner>) -> Self {
             self.#fname = #value;
             self
         }
@@ -150,7 +151,7 @@ fn argument(model: &Model, def: &TypeDef, f: &Field) -> (TokenStream, TokenStrea
     }
     match &f.ty {
         Ty::String => (
-            quote!(impl ::std::convert::Into<::std::string::String>),
+            quote!(impl ::std::convert::Into<#inner>),
             quote!(#fname.into()),
         ),
         _ => (inner, quote!(#fname)),

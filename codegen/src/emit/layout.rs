@@ -29,7 +29,8 @@ pub fn format_items(mut file: syn::File, depth: usize, docs: &Docs) -> String {
     let mut rest = inner;
     while let Some((line, after)) = rest.split_first() {
         rest = after;
-        if let Some((indent, lines)) = deferred_doc(line, docs) {
+        let (indent, text) = split_indent(line);
+        if let Some(lines) = docs.lines(text) {
             for doc in lines {
                 let line = format!("{indent}///{}", doc.trim_end_matches(' '));
                 push_line(&mut out, &line, &mut fence);
@@ -46,12 +47,9 @@ pub fn format_items(mut file: syn::File, depth: usize, docs: &Docs) -> String {
     out
 }
 
-/// The indentation of `line` and the doc lines kept aside for it, if it is the attribute that
-/// stands for them.
-fn deferred_doc<'a, 'd>(line: &'a str, docs: &'d Docs) -> Option<(&'a str, &'d [String])> {
-    let text = line.trim_start();
-    let lines = docs.lines(text)?;
-    Some((&line[..line.len() - text.len()], lines))
+/// `line`'s indentation (prettyplease indents with spaces only) and its text after it.
+fn split_indent(line: &str) -> (&str, &str) {
+    line.split_at(line.bytes().take_while(|b| *b == b' ').count())
 }
 
 /// A type alias prettyplease left over [`MAX_WIDTH`] (`pub type Old<'a> = NewResource<` with its
@@ -59,11 +57,10 @@ fn deferred_doc<'a, 'd>(line: &'a str, docs: &'d Docs) -> Option<(&'a str, &'d [
 /// as rustfmt does: the target on a line of its own after `=`. The lines, and how many of `rest`
 /// they took.
 fn long_type_alias(line: &str, rest: &[&str]) -> Option<(String, usize)> {
-    let text = line.trim_start();
+    let (indent, text) = split_indent(line);
     if !text.starts_with("pub type ") || line.chars().count() <= MAX_WIDTH {
         return None;
     }
-    let indent = &line[..line.len() - text.len()];
     let (head, target) = text.strip_suffix('<')?.split_once(" = ")?;
     let close = format!("{indent}>;");
     let end = rest.iter().position(|l| *l == close)?;
@@ -117,21 +114,21 @@ fn spread(items: &mut Vec<syn::Item>) {
 
 /// `items` with `blank()` between each two.
 fn interleave<T>(items: &mut Vec<T>, blank: impl Fn() -> T) {
-    let old = std::mem::take(items);
-    let n = old.len();
-    for (i, item) in old.into_iter().enumerate() {
-        items.push(item);
+    let n = items.len();
+    let mut spread = Vec::with_capacity(2 * n);
+    for (i, item) in std::mem::take(items).into_iter().enumerate() {
+        spread.push(item);
         if i + 1 < n {
-            items.push(blank());
+            spread.push(blank());
         }
     }
+    *items = spread;
 }
 
 /// Appends `line`; a doc comment line too wide for [`MAX_WIDTH`] is wrapped at its indentation
 /// (never inside a fenced block, which `fence` tracks).
 fn push_line(out: &mut String, line: &str, fence: &mut bool) {
-    let text = line.trim_start();
-    let indent = &line[..line.len() - text.len()];
+    let (indent, text) = split_indent(line);
     let Some(doc) = text.strip_prefix("///") else {
         *fence = false;
         out.push_str(line);

@@ -104,8 +104,46 @@ pub fn ident(name: &str) -> Ident {
     }
 }
 
-/// Tokens for a type; `outside` when used outside the `types` module.
+/// The standard types the code in the `types` module names as the prelude does ([`std_ty`]).
+pub const STD_TYPES: [&str; 5] = ["Box", "Option", "Result", "String", "Vec"];
+
+/// The standard type `name` (one of [`STD_TYPES`]) as code in the `types` module names it: as the
+/// prelude does (`Option`), or by its full path where a type of the API has that name.
+pub fn std_ty(model: &Model, name: &str) -> TokenStream {
+    if !model.shadowed.contains(&name) {
+        let name = format_ident!("{}", name);
+        return quote!(#name);
+    }
+    match name {
+        "Box" => quote!(::std::boxed::Box),
+        "Option" => quote!(::std::option::Option),
+        "Result" => quote!(::std::result::Result),
+        "String" => quote!(::std::string::String),
+        _ => quote!(::std::vec::Vec),
+    }
+}
+
+/// Tokens for a type; `outside` when used outside the `types` module (by full paths there: the
+/// handles' module holds names of its own).
 pub fn ty_tokens(model: &Model, t: &Ty, outside: bool) -> TokenStream {
+    if !outside {
+        match t {
+            Ty::String => return std_ty(model, "String"),
+            Ty::Vec(inner) => {
+                let (vec, inner) = (std_ty(model, "Vec"), ty_tokens(model, inner, false));
+                return quote!(#vec<#inner>);
+            }
+            Ty::Map(inner) => {
+                let (string, inner) = (std_ty(model, "String"), ty_tokens(model, inner, false));
+                return quote!(::std::collections::BTreeMap<#string, #inner>);
+            }
+            Ty::Boxed(inner) => {
+                let (boxed, inner) = (std_ty(model, "Box"), ty_tokens(model, inner, false));
+                return quote!(#boxed<#inner>);
+            }
+            _ => {}
+        }
+    }
     match t {
         Ty::Any => quote!(::serde_json::Value),
         Ty::Bool => quote!(bool),

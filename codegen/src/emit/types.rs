@@ -1,7 +1,7 @@
 //! Emits the `types` module: structs, forward-compatible enums, unions and aliases.
 
 use super::builders::constructor_and_setters;
-use super::{docs, ident, ty_tokens};
+use super::{docs, ident, std_ty, ty_tokens};
 use crate::ir::{three_state, Field, Model, Ty, TypeDef, TypeKind, Wrap};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -24,7 +24,7 @@ pub fn item(model: &Model, def: &TypeDef) -> TokenStream {
     let doc = type_doc(def);
     match &def.kind {
         TypeKind::Struct(fields) => emit_struct(model, def, fields),
-        TypeKind::Enum(variants) => string_enum(&name, doc, variants),
+        TypeKind::Enum(variants) => string_enum(model, &name, doc, variants),
         TypeKind::Union(variants) => {
             let vs = variants.iter().map(|(v, t)| {
                 let v = format_ident!("{}", v);
@@ -42,6 +42,7 @@ pub fn item(model: &Model, def: &TypeDef) -> TokenStream {
             }
         }
         TypeKind::Tagged { tag, variants } => {
+            let result = std_ty(model, "Result");
             let vs = variants.iter().map(|(v, value, t)| {
                 let v = format_ident!("{}", v);
                 let t = ty_tokens(model, t, false);
@@ -80,14 +81,14 @@ pub fn item(model: &Model, def: &TypeDef) -> TokenStream {
                 }
                 #decodes
                 impl<'de> ::serde::Deserialize<'de> for #name {
-                    fn deserialize<D>(d: D) -> ::std::result::Result<Self, D::Error>
+                    fn deserialize<D>(d: D) -> #result<Self, D::Error>
                     where
                         D: ::serde::Deserializer<'de>,
                     {
                         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(d)?;
                         let variant = match value.get(#tag).and_then(::serde_json::Value::as_str) {
                             #(#pairs,)*
-                            _ => return ::std::result::Result::Ok(Self::Unknown(value)),
+                            _ => return #result::Ok(Self::Unknown(value)),
                         };
                         variant.map_err(::serde::de::Error::custom)
                     }
@@ -104,7 +105,13 @@ pub fn item(model: &Model, def: &TypeDef) -> TokenStream {
 /// A forward-compatible string enum: its variants, an `Unknown(String)` variant for values this
 /// version does not know, and its impls written out (the wire value both ways, `Display`,
 /// `FromStr`, serde, and sending it as a parameter).
-fn string_enum(name: &Ident, doc: TokenStream, variants: &[(String, String)]) -> TokenStream {
+fn string_enum(
+    model: &Model,
+    name: &Ident,
+    doc: TokenStream,
+    variants: &[(String, String)],
+) -> TokenStream {
+    let (string, result) = (std_ty(model, "String"), std_ty(model, "Result"));
     let idents: Vec<Ident> = variants
         .iter()
         .map(|(v, _)| format_ident!("{}", v))
@@ -117,7 +124,7 @@ fn string_enum(name: &Ident, doc: TokenStream, variants: &[(String, String)]) ->
         pub enum #name {
             #(#vdocs #idents,)*
             /// A value this version of the client does not know, kept as received.
-            Unknown(::std::string::String),
+            Unknown(#string),
         }
 
         impl #name {
@@ -150,13 +157,13 @@ fn string_enum(name: &Ident, doc: TokenStream, variants: &[(String, String)]) ->
 
             // `Infallible` rather than `Self::Err`, and `Ok` in full: a variant may be named `Err`
             // or `Ok`.
-            fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-                ::std::result::Result::Ok(Self::from(s))
+            fn from_str(s: &str) -> #result<Self, ::std::convert::Infallible> {
+                #result::Ok(Self::from(s))
             }
         }
 
         impl ::serde::Serialize for #name {
-            fn serialize<S>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error>
+            fn serialize<S>(&self, s: S) -> #result<S::Ok, S::Error>
             where
                 S: ::serde::Serializer,
             {
@@ -165,17 +172,17 @@ fn string_enum(name: &Ident, doc: TokenStream, variants: &[(String, String)]) ->
         }
 
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D>(d: D) -> ::std::result::Result<Self, D::Error>
+            fn deserialize<D>(d: D) -> #result<Self, D::Error>
             where
                 D: ::serde::Deserializer<'de>,
             {
-                let value = <::std::string::String as ::serde::Deserialize>::deserialize(d)?;
-                ::std::result::Result::Ok(Self::from(value.as_str()))
+                let value = <#string as ::serde::Deserialize>::deserialize(d)?;
+                #result::Ok(Self::from(value.as_str()))
             }
         }
 
         impl crate::__private::ParamValue for #name {
-            fn to_param(&self) -> ::std::string::String {
+            fn to_param(&self) -> #string {
                 self.as_str().to_string()
             }
         }
@@ -268,11 +275,15 @@ fn field(model: &Model, def: &TypeDef, f: &Field) -> TokenStream {
     };
     let mut t = ty_tokens(model, &f.ty, false);
     if f.boxed {
-        t = quote!(::std::boxed::Box<#t>);
+        let boxed = std_ty(model, "Box");
+        t = quote!(#boxed<#t>);
     }
     let t = match wrap {
         Wrap::Plain => t,
-        Wrap::Option => quote!(::std::option::Option<#t>),
+        Wrap::Option => {
+            let option = std_ty(model, "Option");
+            quote!(#option<#t>)
+        }
         Wrap::Nullable => quote!(crate::Nullable<#t>),
     };
     let serde = serde_attr(def, f);
@@ -383,6 +394,7 @@ fn lenient(def: &TypeDef, f: &Field) -> Lenient {
 /// `deserialize_with = ` attributes name them), if any field needs one.
 fn lenient_fns(model: &Model, def: &TypeDef, fields: &[Field]) -> TokenStream {
     let mut fns = Vec::new();
+    let result = std_ty(model, "Result");
     for f in fields {
         let l = lenient(def, f);
         let path = format!("{}.{}", def.name, f.api_name);
@@ -402,7 +414,8 @@ fn lenient_fns(model: &Model, def: &TypeDef, fields: &[Field]) -> TokenStream {
         if let Some(d) = l.date {
             let d = format_ident!("{}", d);
             let t = if f.optional {
-                quote!(::std::option::Option<#t>)
+                let option = std_ty(model, "Option");
+                quote!(#option<#t>)
             } else {
                 t
             };
@@ -411,7 +424,7 @@ fn lenient_fns(model: &Model, def: &TypeDef, fields: &[Field]) -> TokenStream {
             ));
             fns.push(quote! {
                 #doc
-                fn #d<'de, D>(d: D) -> ::std::result::Result<#t, D::Error>
+                fn #d<'de, D>(d: D) -> #result<#t, D::Error>
                 where
                     D: ::serde::Deserializer<'de>,
                 {

@@ -44,6 +44,10 @@ pub fn shape(spec: &Spec, mut resolved: Resolved, overlay: &Overlay) -> Result<M
     types::describe_by_use(&mut defs, &resources);
     direction::mark(&mut defs, &resources);
     let (title, version) = spec.title_and_version();
+    let shadowed = crate::emit::STD_TYPES
+        .into_iter()
+        .filter(|std| defs.iter().any(|d| d.name == *std))
+        .collect();
     Ok(Model {
         title,
         version,
@@ -51,5 +55,6 @@ pub fn shape(spec: &Spec, mut resolved: Resolved, overlay: &Overlay) -> Result<M
         resources,
         types: defs,
         degraded,
+        shadowed,
     })
 }

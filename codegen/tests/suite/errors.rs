@@ -86,8 +86,7 @@ fn allof_conflict_degrades_when_not_strict() {
     let out = generate(&spec, &Settings::default()).unwrap();
     assert_eq!(out.degraded.len(), 1, "{:?}", out.degraded);
     assert!(
-        out.code
-            .contains("pub x: ::std::option::Option<::serde_json::Value>"),
+        out.code.contains("pub x: Option<::serde_json::Value>"),
         "{}",
         out.code
     );
@@ -200,5 +199,5 @@ fn a_ref_into_a_component_is_followed() {
             "B":{"type":"object","properties":{"c":{"type":"integer"}}}}"##,
     ))
     .expect("generates");
-    assert!(ok.contains("pub b: ::std::option::Option<i64>"), "{ok}");
+    assert!(ok.contains("pub b: Option<i64>"), "{ok}");
 }

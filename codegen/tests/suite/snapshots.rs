@@ -68,6 +68,7 @@ fixtures!(
     read_only,
     real_union,
     refs_and_params,
+    std_names,
 );
 
 #[test]
