@@ -4,7 +4,7 @@
 //! back is a circle of its module's too. Read with `syn` (items and `use` trees) and the token
 //! streams of everything else (paths in code and macro input).
 
-use proc_macro2::{TokenStream, TokenTree};
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::ToTokens;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -190,6 +190,24 @@ fn token_paths(tokens: TokenStream, here: &[String], out: &mut Vec<(Vec<String>,
                     path.push(next.to_string());
                     i += 3;
                 }
+                // A `use` in a function body: `super::{a, b::c}` names each leaf of the group.
+                if let (
+                    Some(TokenTree::Punct(a)),
+                    Some(TokenTree::Punct(b)),
+                    Some(TokenTree::Group(g)),
+                ) = (tokens.get(i + 1), tokens.get(i + 2), tokens.get(i + 3))
+                {
+                    if a.as_char() == ':' && b.as_char() == ':' && g.delimiter() == Delimiter::Brace
+                    {
+                        let leaves = syn::parse::Parser::parse2(
+                            syn::punctuated::Punctuated::<syn::UseTree, syn::Token![,]>::parse_terminated,
+                            g.stream(),
+                        );
+                        for leaf in leaves.iter().flatten().flat_map(use_paths) {
+                            out.push((here.to_vec(), [path.clone(), leaf].concat()));
+                        }
+                    }
+                }
                 if path.len() > 1 {
                     out.push((here.to_vec(), path));
                 }
@@ -265,6 +283,31 @@ mod tests {
         let found = circles(&graph);
         assert_eq!(
             found,
+            vec![BTreeSet::from(["a".to_string(), "b".to_string()])]
+        );
+    }
+
+    #[test]
+    fn a_use_group_inside_a_function_body_is_followed() {
+        let folder = Folder::new(
+            "fn-use",
+            &[
+                ("main.rs", "mod a;\nmod b;\nmod c;\nfn main() {}\n"),
+                (
+                    "a.rs",
+                    "pub fn read() { use super::{c::made, b::{self as other}}; made(); }\n",
+                ),
+                ("b.rs", "pub fn run() { crate::a::read(); }\n"),
+                ("c.rs", "pub fn made() {}\n"),
+            ],
+        );
+        let graph = module_graph(&folder.0, &["crate"]).expect("reads");
+        assert_eq!(
+            graph["a"],
+            BTreeSet::from(["b".to_string(), "c".to_string()])
+        );
+        assert_eq!(
+            circles(&graph),
             vec![BTreeSet::from(["a".to_string(), "b".to_string()])]
         );
     }
