@@ -286,13 +286,13 @@ fn field(model: &Model, def: &TypeDef, f: &Field) -> TokenStream {
         }
         Wrap::Nullable => quote!(crate::Nullable<#t>),
     };
-    let serde = serde_attr(def, f);
+    let serde = serde_attr(model, def, f);
     quote! { #fdoc #serde pub #fname: #t, }
 }
 
 /// The `#[serde(...)]` attribute of a field, if it needs one: its wire name, its lenient
 /// functions, and how an absent value reads and is left out.
-fn serde_attr(def: &TypeDef, f: &Field) -> TokenStream {
+fn serde_attr(model: &Model, def: &TypeDef, f: &Field) -> TokenStream {
     if !(def.sent || def.received) {
         return quote!();
     }
@@ -321,9 +321,12 @@ fn serde_attr(def: &TypeDef, f: &Field) -> TokenStream {
         (None, Wrap::Option) => {
             parts.push(quote!(default));
             if !f.required {
-                parts.push(quote!(
-                    skip_serializing_if = "::std::option::Option::is_none"
-                ));
+                // Named as the field's type is ([`std_ty`]).
+                let is_none = match model.shadowed.contains(&"Option") {
+                    true => "::std::option::Option::is_none",
+                    false => "Option::is_none",
+                };
+                parts.push(quote!(skip_serializing_if = #is_none));
             }
         }
         (None, Wrap::Plain) => {}
