@@ -9,6 +9,9 @@ use super::docs;
 /// broken (a link to a long URL).
 pub const MAX_WIDTH: usize = 100;
 
+/// How long a link's target may be and stay inline in a doc line that is wrapped.
+const LONG_TARGET: usize = 32;
+
 /// `file`'s items formatted as they stand `depth` modules deep, with a blank line between them
 /// (and between the items of each `impl` and inline module), and their doc comments wrapped; the
 /// doc comments kept aside in `docs` written where their attributes are ([`super::deferred`]).
@@ -25,25 +28,31 @@ pub fn format_items(mut file: syn::File, depth: usize, docs: &Docs) -> String {
         .get(depth..lines.len().saturating_sub(depth))
         .unwrap_or_default();
     let mut out = String::with_capacity(text.len());
-    let mut fence = false;
+    let mut block = DocBlock::default();
     let mut rest = inner;
     while let Some((line, after)) = rest.split_first() {
         rest = after;
         let (indent, text) = split_indent(line);
         if let Some(lines) = docs.lines(text) {
             for doc in lines {
-                let line = format!("{indent}///{}", doc.trim_end_matches(' '));
-                push_line(&mut out, &line, &mut fence);
+                block.push(&mut out, indent, doc.trim_end_matches(' '));
             }
             continue;
         }
+        if let Some(doc) = text.strip_prefix("///") {
+            block.push(&mut out, indent, doc);
+            continue;
+        }
+        block.end(&mut out);
         if let Some((alias, used)) = long_type_alias(line, rest) {
             out.push_str(&alias);
             rest = &rest[used..];
             continue;
         }
-        push_line(&mut out, line, &mut fence);
+        out.push_str(line);
+        out.push('\n');
     }
+    block.end(&mut out);
     out
 }
 
@@ -125,34 +134,78 @@ fn interleave<T>(items: &mut Vec<T>, blank: impl Fn() -> T) {
     *items = spread;
 }
 
-/// Appends `line`; a doc comment line too wide for [`MAX_WIDTH`] is wrapped at its indentation
-/// (never inside a fenced block, which `fence` tracks).
-fn push_line(out: &mut String, line: &str, fence: &mut bool) {
-    let (indent, text) = split_indent(line);
-    let Some(doc) = text.strip_prefix("///") else {
-        *fence = false;
-        out.push_str(line);
-        out.push('\n');
-        return;
-    };
-    let doc = doc.strip_prefix(' ').unwrap_or(doc);
-    if doc.trim_start().starts_with("```") {
-        *fence = !*fence;
-    }
-    let width = MAX_WIDTH.saturating_sub(indent.len() + 4);
-    // A line of at most MAX_WIDTH bytes has at most as many characters: no count needed.
-    if *fence || line.len() <= MAX_WIDTH || line.chars().count() <= MAX_WIDTH {
-        out.push_str(line);
-        out.push('\n');
-        return;
-    }
-    for part in docs::wrap(doc, width) {
-        out.push_str(indent);
-        out.push_str("///");
-        if !part.is_empty() {
-            out.push(' ');
-            out.push_str(&part);
+/// The doc comment being written: its lines go out as they come, wrapped at their indentation
+/// where they are too wide for [`MAX_WIDTH`] (never inside a fenced block). A line wrapped has its
+/// links to long targets written as reference links, the targets listed at the end of the comment
+/// ([`docs::reference_links`]): a long target would otherwise stand on a line of its own, or past
+/// the width.
+#[derive(Default)]
+struct DocBlock {
+    /// The comment's indentation.
+    indent: String,
+    /// Whether the lines so far opened a fenced block they did not close.
+    fence: bool,
+    /// The targets of the reference links written so far: `[1]` is the first.
+    targets: Vec<String>,
+}
+
+impl DocBlock {
+    /// Writes one line of the comment at `indent` (`doc` as it follows `///`), ending the
+    /// comment before it if that stood at another indentation.
+    fn push(&mut self, out: &mut String, indent: &str, doc: &str) {
+        if indent != self.indent {
+            self.end(out);
+            indent.clone_into(&mut self.indent);
         }
+        let text = doc.strip_prefix(' ').unwrap_or(doc);
+        if text.trim_start().starts_with("```") {
+            self.fence = !self.fence;
+        }
+        let width = MAX_WIDTH.saturating_sub(indent.len() + 4);
+        // A line of at most MAX_WIDTH bytes has at most as many characters: no count needed.
+        let line_len = indent.len() + 3 + doc.len();
+        if self.fence
+            || line_len <= MAX_WIDTH
+            || indent.len() + 3 + doc.chars().count() <= MAX_WIDTH
+        {
+            self.write(out, doc);
+            return;
+        }
+        let linked = docs::reference_links(text, LONG_TARGET, &mut self.targets);
+        for part in docs::wrap(&linked, width) {
+            self.write_text(out, &part);
+        }
+    }
+
+    /// Ends the comment: the targets of its reference links after an empty line.
+    fn end(&mut self, out: &mut String) {
+        self.fence = false;
+        if self.targets.is_empty() {
+            return;
+        }
+        self.write(out, "");
+        for (i, target) in std::mem::take(&mut self.targets).iter().enumerate() {
+            let line = format!("[{}]: {target}", i + 1);
+            self.write_text(out, &line);
+        }
+    }
+
+    /// Writes `text` as a line of the comment, a space after `///`.
+    fn write_text(&self, out: &mut String, text: &str) {
+        out.push_str(&self.indent);
+        out.push_str("///");
+        if !text.is_empty() {
+            out.push(' ');
+            out.push_str(text);
+        }
+        out.push('\n');
+    }
+
+    /// Writes `doc` as it follows `///`.
+    fn write(&self, out: &mut String, doc: &str) {
+        out.push_str(&self.indent);
+        out.push_str("///");
+        out.push_str(doc);
         out.push('\n');
     }
 }
@@ -205,10 +258,31 @@ mod tests {
         let url = format!("https://example.com/{}", "a".repeat(120));
         let src = format!("#[doc = \" See [the page]({url}) for more.\"] struct A;");
         let out = format(&src, 1);
-        let long: Vec<&str> = out.lines().filter(|l| l.len() > MAX_WIDTH).collect();
-        assert_eq!(long.len(), 1, "{out}");
-        // The link's text breaks at its space; the word holding the target stands alone.
-        assert_eq!(long[0].trim_start(), format!("/// page]({url})"), "{out}");
+        // The link is a reference link, its target listed at the end: only that line is long.
+        assert_eq!(
+            out,
+            format!(
+                "    /// See [the page][1] for more.\n    ///\n    /// [1]: {url}\n    struct A;\n"
+            )
+        );
+    }
+
+    #[test]
+    fn links_too_long_for_their_line_become_reference_links() {
+        // Two links to one target, one to another, and a short link on a line that fits.
+        let target = format!("super::resources::{}::update", "Long".repeat(14));
+        let src = format!(
+            "#[doc = \" See [`a`]({target}) and [the b page](https://x.y/{b}), or [`a` again]({target}).\"] \
+             #[doc = \"\"] #[doc = \" Short: [c](https://x.y/c).\"] struct A;",
+            b = "b".repeat(70),
+        );
+        let out = format(&src, 1);
+        let expected = format!(
+            "    /// See [`a`][1] and [the b page][2], or [`a` again][1].\n    ///\n    /// Short: [c](https://x.y/c).\n    ///\n    /// [1]: {target}\n    /// [2]: https://x.y/{b}\n    struct A;\n",
+            b = "b".repeat(70),
+        );
+        assert_eq!(out, expected);
+        assert!(out.lines().all(|l| l.chars().count() <= MAX_WIDTH), "{out}");
     }
 
     #[test]

@@ -231,18 +231,29 @@ fn method(model: &Model, op: &Operation) -> TokenStream {
             None => quote!(.bytes(#ct, body)),
         });
     }
+    let call = quote! {
+        crate::Call::new(
+            self.client,
+            crate::__private::Method::#http,
+            #template,
+            &[#(#values),*],
+            crate::__private::Decode::#decode,
+        )
+    };
+    // prettyplease indents the arguments of a call that a method chain follows one level
+    // deeper than rustfmt does; bound first, the call is laid out at the method's indentation.
+    let body = match chain.is_empty() {
+        true => call,
+        false => quote! {
+            let call = #call;
+            call #(#chain)*
+        },
+    };
     let mut out = quote! {
         #doc
         #deprecated
         pub fn #name(&self, #(#args),*) -> crate::Call<'a, #output> {
-            crate::Call::new(
-                self.client,
-                crate::__private::Method::#http,
-                #template,
-                &[#(#values),*],
-                crate::__private::Decode::#decode,
-            )
-            #(#chain)*
+            #body
         }
     };
     if op.decode == Decode::Page {

@@ -1,7 +1,8 @@
 //! The generated file keeps to 100 columns: no line of the code the vendored spec (with
 //! `spec/overlay.toml`) or any fixture generates is longer, but for a single unit that cannot be
 //! broken: a comment (`///`, `//!`, `//`) whose text is one token without spaces (a long link),
-//! or a line that is one string literal (a path template), perhaps followed by one `,`, `)` or
+//! or the definition of a reference link to one (`/// [1]: https://…`), or a line that is one
+//! string literal (a path template), perhaps followed by one `,`, `)` or
 //! `;`.
 
 use crate::common::{fixtures, generate_file, vendored_overlay, vendored_spec};
@@ -11,15 +12,21 @@ use std::path::PathBuf;
 /// The widest a line may be, in columns (characters).
 const WIDTH: usize = 100;
 
-/// Whether `line` is one unit that cannot be broken: a comment of one token, or one string
-/// literal with at most one `,`, `)` or `;` after it.
+/// Whether `line` is one unit that cannot be broken: a comment of one token or defining a
+/// reference link to one, or one string literal with at most one `,`, `)` or `;` after it.
 fn unbreakable(line: &str) -> bool {
     let text = line.trim_start();
     if let Some(comment) = ["///", "//!", "//"]
         .iter()
         .find_map(|marker| text.strip_prefix(marker))
     {
-        let token = comment.trim_start();
+        let text = comment.trim_start();
+        // A reference link's definition: `[label]: target`.
+        let token = text
+            .strip_prefix('[')
+            .and_then(|t| t.split_once("]: "))
+            .filter(|(label, _)| !label.is_empty() && !label.contains(char::is_whitespace))
+            .map_or(text, |(_, target)| target);
         return !token.is_empty() && !token.contains(char::is_whitespace);
     }
     let literal = text.strip_suffix([',', ')', ';']).unwrap_or(text);
@@ -116,6 +123,10 @@ fn only_a_single_unbreakable_unit_is_exempt() {
     let cases = [
         (format!("    /// <{url}>"), true),
         (format!("//! {url}"), true),
+        (format!("    /// [12]: {url}"), true),
+        (format!("    /// [12]: {url} and more"), false),
+        (format!("    /// [a b]: {url}"), false),
+        (format!("    /// []: {url}"), false),
         (format!("            \"{path}\","), true),
         (format!("\"{}\")", "\\\"".repeat(60)), true),
         (format!("    /// {prose}"), false),
