@@ -169,18 +169,14 @@ pub fn reference_links(line: &str, long: usize, targets: &mut Vec<String>) -> St
 }
 
 /// The inline link at the start of `s` (`[text](target)`, a text without brackets and a target
-/// without spaces): its text, its target and its length.
+/// without spaces, up to the first `)`): its text, its target and its length.
 fn inline_link(s: &str) -> Option<(&str, &str, usize)> {
     let text_end = s.strip_prefix('[')?.find(']')? + 1;
     let text = &s[1..text_end];
     let after = s[text_end + 1..].strip_prefix('(')?;
     let close = after.find(')')?;
     let target = &after[..close];
-    if text.is_empty()
-        || text.contains('[')
-        || target.is_empty()
-        || target.contains(char::is_whitespace)
-    {
+    if text.contains('[') || target.is_empty() || target.contains(char::is_whitespace) {
         return None;
     }
     Some((text, target, text_end + 2 + close + 1))
@@ -250,16 +246,8 @@ fn escape_line(line: &str) -> String {
 /// Length of a Markdown link to an absolute URL (`[text](https://…)`) at the start of `s`: kept as
 /// it is, since rustdoc renders it and does not take it for an intra-doc link.
 fn link_at(s: &str) -> Option<usize> {
-    let text_end = s.strip_prefix('[')?.find("](")? + 1;
-    let target = &s[text_end + 2..];
-    if !(target.starts_with("http://") || target.starts_with("https://")) {
-        return None;
-    }
-    let close = target.find(')')?;
-    if target[..close].contains(char::is_whitespace) || s[1..text_end].contains(['[', ']']) {
-        return None;
-    }
-    Some(text_end + 2 + close + 1)
+    let (_, target, len) = inline_link(s)?;
+    (target.starts_with("http://") || target.starts_with("https://")).then_some(len)
 }
 
 /// Where relative links in Cloudflare's descriptions (`[endpoint](/api/resources/…)`) point.
@@ -268,19 +256,11 @@ const DOCS_ORIGIN: &str = "https://developers.cloudflare.com";
 /// A Markdown link to a site-relative path (`[text](/api/…)`) at the start of `s`: its length and
 /// the link made absolute against Cloudflare's developer docs.
 fn relative_link_at(s: &str) -> Option<(usize, String)> {
-    let text_end = s.strip_prefix('[')?.find("](")? + 1;
-    let target = s[text_end + 2..].strip_prefix('/')?;
-    let close = target.find(')')?;
-    let path = &target[..close];
-    let text = &s[1..text_end];
-    if path.is_empty()
-        || path.starts_with('/')
-        || path.contains(char::is_whitespace)
-        || text.contains(['[', ']'])
-    {
+    let (text, target, len) = inline_link(s)?;
+    let path = target.strip_prefix('/')?;
+    if path.is_empty() || path.starts_with('/') {
         return None;
     }
-    let len = text_end + 2 + 1 + close + 1;
     Some((len, format!("[{text}]({DOCS_ORIGIN}/{path})")))
 }
 

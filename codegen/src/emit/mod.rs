@@ -108,18 +108,31 @@ pub fn ident(name: &str) -> Ident {
 pub const STD_TYPES: [&str; 5] = ["Box", "Option", "Result", "String", "Vec"];
 
 /// The standard type `name` (one of [`STD_TYPES`]) as code in the `types` module names it: as the
-/// prelude does (`Option`), or by its full path where a type of the API has that name.
-pub fn std_ty(model: &Model, name: &str) -> TokenStream {
+/// prelude does (`Option`), or by its full path (`::std::option::Option`) where a type of the API
+/// has that name.
+pub fn std_path(model: &Model, name: &'static str) -> &'static str {
     if !model.shadowed.contains(&name) {
-        let name = format_ident!("{}", name);
-        return quote!(#name);
+        return name;
     }
     match name {
-        "Box" => quote!(::std::boxed::Box),
-        "Option" => quote!(::std::option::Option),
-        "Result" => quote!(::std::result::Result),
-        "String" => quote!(::std::string::String),
-        _ => quote!(::std::vec::Vec),
+        "Box" => "::std::boxed::Box",
+        "Option" => "::std::option::Option",
+        "Result" => "::std::result::Result",
+        "String" => "::std::string::String",
+        _ => "::std::vec::Vec",
+    }
+}
+
+/// [`std_path`] as tokens.
+pub fn std_ty(model: &Model, name: &'static str) -> TokenStream {
+    let path = std_path(model, name);
+    let segments = path
+        .split("::")
+        .filter(|s| !s.is_empty())
+        .map(|s| format_ident!("{}", s));
+    match path.starts_with("::") {
+        true => quote!(#(::#segments)*),
+        false => quote!(#(#segments)*),
     }
 }
 

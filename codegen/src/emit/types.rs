@@ -1,7 +1,7 @@
 //! Emits the `types` module: structs, forward-compatible enums, unions and aliases.
 
 use super::builders::constructor_and_setters;
-use super::{docs, ident, std_ty, ty_tokens};
+use super::{docs, ident, std_path, std_ty, ty_tokens};
 use crate::ir::{three_state, Field, Model, Ty, TypeDef, TypeKind, Wrap};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -321,11 +321,8 @@ fn serde_attr(model: &Model, def: &TypeDef, f: &Field) -> TokenStream {
         (None, Wrap::Option) => {
             parts.push(quote!(default));
             if !f.required {
-                // Named as the field's type is ([`std_ty`]).
-                let is_none = match model.shadowed.contains(&"Option") {
-                    true => "::std::option::Option::is_none",
-                    false => "Option::is_none",
-                };
+                // Named as the field's type is.
+                let is_none = format!("{}::is_none", std_path(model, "Option"));
                 parts.push(quote!(skip_serializing_if = #is_none));
             }
         }
